@@ -1,0 +1,222 @@
+"""Writes that span models: each is atomic, keyword-only, takes the acting person as `by`,
+and leaves a history record saying who made the change.
+
+Every path that changes portfolio data — the web forms, the admin, management commands and the
+demo loader — goes through these functions or through model `save()`, which django-simple-history
+records. `by` may be None for automated jobs; pass `reason` to say which job it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+
+from headway.accounts.models import Organisation, User
+from headway.lib.weeks import week_start
+from headway.portfolio.models import (
+    Checkpoint,
+    Comment,
+    Decision,
+    Initiative,
+    Risk,
+    Service,
+    Status,
+    StrategicGoal,
+    UserNeed,
+)
+
+
+def _stamp(instance: Model, by: User | None, reason: str | None) -> None:
+    """Tell django-simple-history who made this change and why, whatever the path."""
+    if by is not None:
+        instance._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def _apply(instance: Model, fields: Mapping[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def create_initiative(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    fields: Mapping[str, Any],
+    goals: Iterable[StrategicGoal] = (),
+    services: Iterable[Service] = (),
+    joins_up_with: Iterable[Initiative] = (),
+    reason: str | None = None,
+) -> Initiative:
+    initiative = Initiative(organisation=organisation, status=Status.PROPOSED)
+    _apply(initiative, fields)
+    if not initiative.reference:
+        initiative.reference = next_reference(organisation)
+    initiative.full_clean(exclude=["organisation"])
+    _stamp(initiative, by, reason or "Created")
+    initiative.save()
+    initiative.goals.set(goals)
+    initiative.services.set(services)
+    initiative.joins_up_with.set(joins_up_with)
+    return initiative
+
+
+def next_reference(organisation: Organisation) -> str:
+    count = Initiative.objects.for_organisation(organisation).count()
+    while True:
+        count += 1
+        reference = f"DIG-{count:03d}"
+        if not Initiative.objects.filter(organisation=organisation, reference=reference).exists():
+            return reference
+
+
+@transaction.atomic
+def update_initiative(
+    *,
+    initiative: Initiative,
+    by: User | None,
+    fields: Mapping[str, Any],
+    goals: Iterable[StrategicGoal] | None = None,
+    services: Iterable[Service] | None = None,
+    joins_up_with: Iterable[Initiative] | None = None,
+    reason: str | None = None,
+) -> Initiative:
+    if "status" in fields:
+        raise ValidationError({"status": "An initiative's status changes only through a recorded decision."})
+    _apply(initiative, fields)
+    initiative.full_clean(exclude=["organisation"])
+    _stamp(initiative, by, reason or "Edited")
+    initiative.save()
+    if goals is not None:
+        initiative.goals.set(goals)
+    if services is not None:
+        initiative.services.set(services)
+    if joins_up_with is not None:
+        initiative.joins_up_with.set([i for i in joins_up_with if i.pk != initiative.pk])
+    return initiative
+
+
+@transaction.atomic
+def save_user_need(
+    *, initiative: Initiative, by: User | None, fields: Mapping[str, Any], need: UserNeed | None = None
+) -> UserNeed:
+    need = need or UserNeed(initiative=initiative)
+    _apply(need, fields)
+    need.full_clean(exclude=["initiative"])
+    _stamp(need, by, None)
+    need.save()
+    return need
+
+
+@transaction.atomic
+def delete_user_need(*, need: UserNeed, by: User | None) -> None:
+    _stamp(need, by, "Removed")
+    need.delete()
+
+
+@transaction.atomic
+def record_checkpoint(
+    *,
+    initiative: Initiative,
+    by: User | None,
+    week: dt.date,
+    fields: Mapping[str, Any],
+    reason: str | None = None,
+) -> tuple[Checkpoint, bool]:
+    """Record the week's checkpoint. A second entry for the same week edits the first (its
+    earlier version stays in the history). Returns the checkpoint and whether it was new."""
+    monday = week_start(week)
+    checkpoint = (
+        Checkpoint.objects.select_for_update().filter(initiative=initiative, week_start=monday).first()
+    )
+    created = checkpoint is None
+    if checkpoint is None:
+        checkpoint = Checkpoint(initiative=initiative, week_start=monday)
+    _apply(checkpoint, fields)
+    checkpoint.recorded_by = by
+    checkpoint.full_clean(exclude=["initiative", "recorded_by"])
+    _stamp(checkpoint, by, reason or ("Recorded" if created else "Edited"))
+    checkpoint.save()
+    return checkpoint, created
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    initiative: Initiative,
+    by: User | None,
+    kind: str,
+    rationale: str,
+    evidence: str,
+    decided_by: str,
+    decided_on: dt.date,
+    reason: str | None = None,
+) -> Decision:
+    """Record a decision and apply it to the initiative's status — the only way status changes."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Write down why: every decision needs its reason."})
+    if kind not in Decision.TRANSITIONS:
+        raise ValidationError({"kind": f"{kind!r} is not a kind of decision."})
+    sources, target = Decision.TRANSITIONS[kind]
+    if initiative.status not in sources:
+        label = Decision.Kind(kind).label.lower()
+        raise ValidationError(
+            {"kind": f"An initiative that is {initiative.get_status_display().lower()} cannot be given a "
+                     f"‘{label}’ decision."}
+        )
+    new_status = target or initiative.status
+    decision = Decision(
+        initiative=initiative,
+        kind=kind,
+        rationale=rationale.strip(),
+        evidence=evidence.strip(),
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        status_before=initiative.status,
+        status_after=new_status,
+        recorded_by=by,
+    )
+    decision.full_clean(exclude=["initiative", "recorded_by"])
+    _stamp(decision, by, reason or "Recorded")
+    decision.save()
+    if new_status != initiative.status:
+        initiative.status = new_status
+        if new_status == Status.ACTIVE and initiative.start_date is None:
+            initiative.start_date = decided_on
+        _stamp(initiative, by, f"{decision.get_kind_display()} decision on {decided_on:%d %B %Y}")
+        initiative.save()
+    return decision
+
+
+@transaction.atomic
+def save_risk(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    fields: Mapping[str, Any],
+    risk: Risk | None = None,
+    reason: str | None = None,
+) -> Risk:
+    if risk is None:
+        risk = Risk(organisation=organisation)
+    _apply(risk, fields)
+    if risk.initiative is not None and risk.initiative.organisation_id != organisation.pk:
+        raise ValidationError({"initiative": "That initiative belongs to another organisation."})
+    risk.full_clean(exclude=["organisation"])
+    _stamp(risk, by, reason or ("Raised" if risk.pk is None else "Updated"))
+    risk.save()
+    return risk
+
+
+def add_comment(*, initiative: Initiative, by: User, body: str) -> Comment:
+    if not body.strip():
+        raise ValidationError({"body": "Write a comment before posting it."})
+    return Comment.objects.create(initiative=initiative, author=by, body=body.strip())
