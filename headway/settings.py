@@ -115,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portfolio:glance"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling: five failures for one account from one address locks it for 15 minutes.

@@ -22,6 +22,6 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"You are now working in {chosen.organisation.name}.")
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = "home"
+            target = "portfolio:glance"
         return redirect(target)
     return render(request, "accounts/switch.html", {"form": form, "next": request.GET.get("next", "")})

@@ -1,0 +1,489 @@
+"""Forms for the portfolio pages, drawn in the NHS design system.
+
+Choices for people, goals, services and other initiatives come from the current organisation
+only, so a forged post naming another organisation's record fails validation instead of saving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from headway.accounts.models import Organisation, User
+from headway.forms import DateInput, NHSFormMixin
+from headway.portfolio.models import (
+    Checkpoint,
+    Decision,
+    Initiative,
+    Phase,
+    Risk,
+    Service,
+    Status,
+    StrategicGoal,
+    UserNeed,
+    confidence_choices,
+)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email
+
+
+def members_of(organisation: Organisation) -> Any:
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).order_by("full_name")
+
+
+def _person_field(label: str, *, required: bool = False, help_text: str = "") -> PersonChoiceField:
+    return PersonChoiceField(
+        queryset=User.objects.none(),
+        required=required,
+        label=label,
+        help_text=help_text,
+        empty_label="Not chosen yet",
+    )
+
+
+class InitiativeForm(NHSFormMixin, forms.ModelForm):
+    sro = _person_field("Senior responsible owner (SRO)", help_text="Can be from any directorate.")
+    clinical_lead = _person_field("Clinical lead")
+    delivery_lead = _person_field("Delivery lead", help_text="Records the weekly checkpoint.")
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "problem",
+            "patients_served",
+            "staff_served",
+            "sro",
+            "sro_directorate",
+            "clinical_lead",
+            "delivery_lead",
+            "phase",
+            "start_date",
+            "planned_first_release",
+            "planned_go_live",
+            "goals",
+            "services",
+            "joins_up_with",
+            "riskiest_assumption",
+        ]
+        labels = {
+            "title": "Title",
+            "problem": "What problem does it solve?",
+            "patients_served": "Which patients does it serve?",
+            "staff_served": "Which staff does it serve?",
+            "sro_directorate": "SRO's directorate",
+            "phase": "Phase",
+            "start_date": "Start date",
+            "planned_first_release": "Planned first release to real users",
+            "planned_go_live": "Planned go-live",
+            "goals": "Strategic goals it supports",
+            "services": "Services it affects",
+            "joins_up_with": "Other initiatives it must join up with",
+            "riskiest_assumption": "Riskiest assumption",
+        }
+        help_texts = {
+            "title": "A short name people will recognise.",
+            "problem": "Describe the problem for patients or staff, not the solution.",
+            "patients_served": "For example, adults waiting for a hip replacement.",
+            "staff_served": "For example, ward nurses on the night shift.",
+            "riskiest_assumption": "The belief that, if wrong, would sink it. Test this first.",
+            "planned_first_release": "Aim to put something in front of real users early.",
+            "goals": "Choose all that apply.",
+            "services": "Choose all that apply.",
+            "joins_up_with": "Choose all that apply.",
+        }
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 4}),
+            "patients_served": forms.Textarea(attrs={"rows": 2}),
+            "staff_served": forms.Textarea(attrs={"rows": 2}),
+            "riskiest_assumption": forms.Textarea(attrs={"rows": 3}),
+            "phase": forms.RadioSelect,
+            "start_date": DateInput(),
+            "planned_first_release": DateInput(),
+            "planned_go_live": DateInput(),
+            "goals": forms.CheckboxSelectMultiple,
+            "services": forms.CheckboxSelectMultiple,
+            "joins_up_with": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = members_of(organisation)
+        for name in ("sro", "clinical_lead", "delivery_lead"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+        self.fields["goals"].queryset = StrategicGoal.objects.for_organisation(organisation)  # type: ignore[attr-defined]
+        self.fields["services"].queryset = Service.objects.for_organisation(organisation)  # type: ignore[attr-defined]
+        others = Initiative.objects.for_organisation(organisation).exclude(
+            status__in=[Status.STOPPED, Status.COMPLETED]
+        )
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["joins_up_with"].queryset = others  # type: ignore[attr-defined]
+        self.fields["phase"].choices = list(Phase.choices)  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, first, go_live = (
+            data.get("start_date"),
+            data.get("planned_first_release"),
+            data.get("planned_go_live"),
+        )
+        if start and go_live and go_live < start:
+            self.add_error("planned_go_live", "Planned go-live cannot be before the start date.")
+        if first and go_live and first > go_live:
+            self.add_error(
+                "planned_first_release", "The first release to real users cannot be after go-live."
+            )
+        return data
+
+    def model_fields(self) -> dict[str, Any]:
+        """The plain fields, for actions.create_initiative / update_initiative."""
+        skip = {"goals", "services", "joins_up_with"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in skip}
+
+
+class UserNeedForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = UserNeed
+        fields = ["statement", "evidence", "evidence_notes"]
+        labels = {
+            "statement": "User need",
+            "evidence": "How is it evidenced?",
+            "evidence_notes": "What is the evidence? (optional)",
+        }
+        help_texts = {
+            "statement": "As a … I need … so that …",
+            "evidence_notes": "For example, 12 interviews with ward clerks in March.",
+        }
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.RadioSelect,
+            "evidence_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = list(UserNeed.Evidence.choices)  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class CheckpointForm(NHSFormMixin, forms.Form):
+    demonstrated = forms.CharField(
+        label="What did the team demonstrate this week?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Working software or research findings, not slides. Leave empty if nothing.",
+    )
+    demonstrated_to = forms.CharField(
+        label="Who saw it?",
+        required=False,
+        max_length=300,
+        help_text="For example, ward managers at the district general hospital.",
+    )
+    reached_real_users = forms.ChoiceField(
+        label="Did anything reach real users this week?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether anything reached real users this week."},
+    )
+    real_users_detail = forms.CharField(
+        label="What reached real users?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed if you answered yes.",
+    )
+    confidence = forms.ChoiceField(
+        label="Delivery confidence",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a delivery confidence rating."},
+    )
+    confidence_reason = forms.CharField(
+        label="Why this rating?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the confidence rating."},
+    )
+    risks_and_blockers = forms.CharField(
+        label="Top risks or blockers (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    asks_of_the_board = forms.CharField(
+        label="What do you need from the board? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confidence"].choices = confidence_choices(organisation)  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+    @staticmethod
+    def initial_from(checkpoint: Checkpoint) -> dict[str, Any]:
+        return {
+            "demonstrated": checkpoint.demonstrated,
+            "demonstrated_to": checkpoint.demonstrated_to,
+            "reached_real_users": "yes" if checkpoint.reached_real_users else "no",
+            "real_users_detail": checkpoint.real_users_detail,
+            "confidence": checkpoint.confidence,
+            "confidence_reason": checkpoint.confidence_reason,
+            "risks_and_blockers": checkpoint.risks_and_blockers,
+            "asks_of_the_board": checkpoint.asks_of_the_board,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reached_real_users") == "yes" and not data.get("real_users_detail", "").strip():
+            self.add_error("real_users_detail", "Say what reached real users, or answer no.")
+        return data
+
+    def checkpoint_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["reached_real_users"] = data["reached_real_users"] == "yes"
+        if not data["reached_real_users"]:
+            data["real_users_detail"] = ""
+        return data
+
+
+DECISION_HINTS = {
+    Decision.Kind.START: "Makes the initiative active. It will owe a weekly checkpoint.",
+    Decision.Kind.CONTINUE: "Carries on as planned. The status does not change.",
+    Decision.Kind.PAUSE: "Stops work for now, to be reconsidered later.",
+    Decision.Kind.STOP: "Ends the initiative for good. Stopping is a sign of good governance.",
+    Decision.Kind.CHANGE_COURSE: "Carries on, but with a different aim or approach.",
+    Decision.Kind.CLOSE: "Marks the initiative completed.",
+}
+
+
+class DecisionForm(NHSFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="What was decided?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what was decided."},
+    )
+    rationale = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The reason will be shown to the board and kept in the decision log.",
+        error_messages={"required": "Write down why: every decision needs its reason."},
+    )
+    evidence = forms.CharField(
+        label="What evidence was considered?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the last four checkpoints, usage figures or user research.",
+    )
+    decided_by = forms.CharField(
+        label="Who decided?",
+        max_length=200,
+        help_text="A person or a group, for example the Digital Investment Board.",
+        error_messages={"required": "Say who made the decision."},
+    )
+    decided_on = forms.DateField(
+        label="Date of the decision",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date of the decision.", "invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = Decision.allowed_kinds(initiative.status)
+        self.kind_hints = {k: DECISION_HINTS[Decision.Kind(k)] for k in allowed}
+        self.fields["kind"].choices = [(k, Decision.Kind(k).label) for k in allowed]  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+    def clean_rationale(self) -> str:
+        value = self.cleaned_data["rationale"].strip()
+        if not value:
+            raise forms.ValidationError("Write down why: every decision needs its reason.")
+        return str(value)
+
+    def clean_decided_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["decided_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The date of the decision cannot be in the future.")
+        return value
+
+
+SCORE_CHOICES = [
+    (1, "Rare (1)"),
+    (2, "Unlikely (2)"),
+    (3, "Possible (3)"),
+    (4, "Likely (4)"),
+    (5, "Almost certain (5)"),
+]
+CONSEQUENCE_CHOICES = [
+    (1, "Negligible (1)"),
+    (2, "Minor (2)"),
+    (3, "Moderate (3)"),
+    (4, "Major (4)"),
+    (5, "Catastrophic (5)"),
+]
+
+
+class RiskForm(NHSFormMixin, forms.ModelForm):
+    owner = _person_field("Risk owner", required=True)
+    likelihood = forms.TypedChoiceField(
+        coerce=int,
+        choices=SCORE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Likelihood",
+        error_messages={"required": "Choose how likely the risk is."},
+    )
+    consequence = forms.TypedChoiceField(
+        coerce=int,
+        choices=CONSEQUENCE_CHOICES,
+        widget=forms.RadioSelect,
+        label="Consequence",
+        error_messages={"required": "Choose how bad the consequence would be."},
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "description",
+            "likelihood",
+            "consequence",
+            "owner",
+            "mitigation",
+            "next_review",
+            "status",
+        ]
+        labels = {
+            "title": "Risk",
+            "description": "Description (optional)",
+            "mitigation": "What is being done about it? (optional)",
+            "next_review": "Next review date",
+            "status": "Is the risk still open?",
+        }
+        help_texts = {"title": "A short description of what could go wrong."}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+            "next_review": DateInput(),
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members_of(organisation)  # type: ignore[attr-defined]
+        self.fields["status"].choices = list(Risk.State.choices)  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            del self.fields["status"]
+        self.apply_nhs_classes()
+
+
+class CommentForm(NHSFormMixin, forms.Form):
+    body = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a comment before posting it."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.apply_nhs_classes()
+
+
+class GoalForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = StrategicGoal
+        fields = ["title", "description", "order"]
+        labels = {"title": "Goal", "description": "Description (optional)", "order": "Position in the list"}
+        help_texts = {"order": "Lower numbers are listed first."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
+        self.apply_nhs_classes()
+
+
+class ServiceForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["name", "description"]
+        labels = {"name": "Service name", "description": "Description (optional)"}
+        help_texts = {"name": "For example, the electronic patient record or outpatients."}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.apply_nhs_classes()
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        clash = Service.objects.for_organisation(self.organisation).filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("There is already a service with this name.")
+        return name
+
+
+class SettingsForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["wip_limit", "confidence_scale"]
+        labels = {"wip_limit": "Work-in-progress limit", "confidence_scale": "Delivery confidence scale"}
+        help_texts = {
+            "wip_limit": "The most initiatives you will run at once. Fewer, finished, beats many, started.",
+            "confidence_scale": "Checkpoints already recorded keep their rating.",
+        }
+        widgets = {"confidence_scale": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wip_limit"].widget.attrs.update(
+            {"class": "nhsuk-input--width-4", "inputmode": "numeric"}
+        )
+        self.fields["confidence_scale"].choices = list(Organisation.ConfidenceScale.choices)  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+
+SORTS = {
+    "reference": "reference",
+    "title": "title",
+    "phase": "phase",
+    "status": "status",
+    "go_live": "planned_go_live",
+    "confidence": "confidence_rank",
+}
+
+
+class PortfolioFilterForm(NHSFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False, help_text="Title, reference or problem.")
+    status = forms.ChoiceField(label="Status", required=False)
+    phase = forms.ChoiceField(label="Phase", required=False)
+    goal = forms.TypedChoiceField(label="Goal", required=False, coerce=int, empty_value=None)
+    confidence = forms.ChoiceField(label="Latest confidence", required=False)
+    overdue = forms.BooleanField(label="Only initiatives with an overdue checkpoint", required=False)
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
+    order = forms.ChoiceField(
+        required=False, choices=[("asc", "asc"), ("desc", "desc")], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *Status.choices]  # type: ignore[attr-defined]
+        self.fields["phase"].choices = [("", "Any phase"), *Phase.choices]  # type: ignore[attr-defined]
+        self.fields["goal"].choices = [  # type: ignore[attr-defined]
+            ("", "Any goal"),
+            *StrategicGoal.objects.for_organisation(organisation).values_list("pk", "title"),
+        ]
+        self.fields["confidence"].choices = [  # type: ignore[attr-defined]
+            ("", "Any confidence"),
+            ("none", "No checkpoint yet"),
+            *confidence_choices(organisation),
+        ]
+        self.apply_nhs_classes()

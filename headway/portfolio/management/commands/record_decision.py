@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from headway.accounts.models import Organisation, User
+from headway.portfolio import actions
+from headway.portfolio.models import Decision, Initiative
+
+
+class Command(BaseCommand):
+    help = (
+        "Record a decision on an initiative from a script or the minutes of a meeting held elsewhere. "
+        "It goes through the same rules as the decision form: a rationale is required and the "
+        "initiative's status changes only as the decision allows. Example: manage.py record_decision "
+        "--organisation RZZ01 --initiative DIG-004 --kind stop --rationale '...' --evidence '...' "
+        "--decided-by 'Digital Investment Board' --by pmo@example.nhs.uk"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--organisation", required=True, help="ODS code of the organisation.")
+        parser.add_argument("--initiative", required=True, help="The initiative's reference, e.g. DIG-004.")
+        parser.add_argument("--kind", required=True, choices=[k.value for k in Decision.Kind])
+        parser.add_argument("--rationale", required=True, help="Why: every decision needs its reason.")
+        parser.add_argument("--evidence", default="", help="The evidence considered.")
+        parser.add_argument("--decided-by", required=True, help="The person or group that decided.")
+        parser.add_argument("--on", default=None, help="Date decided, YYYY-MM-DD (default today).")
+        parser.add_argument("--by", default=None, help="Email of the person recording it (a member).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            organisation = Organisation.objects.get(ods_code=options["organisation"])
+        except Organisation.DoesNotExist:
+            raise CommandError(f"No organisation has the ODS code {options['organisation']!r}.") from None
+        try:
+            initiative = Initiative.objects.for_organisation(organisation).get(reference=options["initiative"])
+        except Initiative.DoesNotExist:
+            raise CommandError(
+                f"{organisation.name} has no initiative with the reference {options['initiative']!r}."
+            ) from None
+        by = None
+        if options["by"]:
+            by = User.objects.filter(
+                email=options["by"].lower(), memberships__organisation=organisation
+            ).first()
+            if by is None:
+                raise CommandError(f"{options['by']} is not a member of {organisation.name}.")
+        try:
+            decided_on = dt.date.fromisoformat(options["on"]) if options["on"] else dt.date.today()
+        except ValueError:
+            raise CommandError(f"--on must be a date written YYYY-MM-DD, not {options['on']!r}.") from None
+        try:
+            decision = actions.record_decision(
+                initiative=initiative,
+                by=by,
+                kind=options["kind"],
+                rationale=options["rationale"],
+                evidence=options["evidence"],
+                decided_by=options["decided_by"],
+                decided_on=decided_on,
+                reason="manage.py record_decision",
+            )
+        except ValidationError as error:
+            problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+            raise CommandError(f"Nothing was recorded. {problems}") from None
+        self.stdout.write(
+            f"Recorded: {decision.get_kind_display()} {initiative.reference} "
+            f"({decision.get_status_before_display()} → {decision.get_status_after_display()})."
+        )

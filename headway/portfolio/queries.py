@@ -1,0 +1,410 @@
+"""Read-side queries for the portfolio pages.
+
+Each function issues a fixed number of queries whatever the size of the portfolio: counts are
+aggregated in the database and per-initiative facts come from annotated subqueries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, Field, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from headway.accounts.models import Organisation, User
+from headway.lib.weeks import checkpoint_state, recent_weeks, week_start
+from headway.portfolio.models import (
+    CONFIDENCE_RANK,
+    Checkpoint,
+    Confidence,
+    Decision,
+    Initiative,
+    Phase,
+    Risk,
+    Status,
+    UserNeed,
+    confidence_choices,
+)
+
+# Keyed by plain strings so annotated values (str) can be looked up.
+RANK: dict[str, int] = {str(k): v for k, v in CONFIDENCE_RANK.items()}
+LABELS: dict[str, str] = {str(k): str(v) for k, v in Confidence.choices}
+
+CHECKPOINT_STATE_LABELS = {"up_to_date": "Up to date", "due": "Due this week", "overdue": "Overdue"}
+
+
+def _confidence_rank() -> Case:
+    return Case(
+        *[When(current_confidence=value, then=Value(rank)) for value, rank in CONFIDENCE_RANK.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def overdue_before(today: dt.date) -> dt.date:
+    """An active initiative whose last checkpoint (or start) is before this date is overdue.
+
+    Matches lib.weeks.checkpoint_state: two or more whole weeks since the reference week.
+    """
+    return week_start(today) - dt.timedelta(days=7)
+
+
+def overdue_q(today: dt.date) -> Q:
+    return Q(status=Status.ACTIVE, checkpoint_reference__lt=overdue_before(today))
+
+
+def annotated_initiatives(organisation: Organisation) -> QuerySet[Initiative]:
+    return (
+        Initiative.objects.for_organisation(organisation)
+        .with_latest_checkpoint()
+        .annotate(
+            confidence_rank=_confidence_rank(),
+            checkpoint_reference=Coalesce("last_checkpoint_week", "start_date"),
+        )
+    )
+
+
+def state_of(initiative: Initiative, today: dt.date) -> str | None:
+    """The checkpoint state of an annotated initiative; None when it owes no checkpoint."""
+    if initiative.status != Status.ACTIVE:
+        return None
+    return checkpoint_state(getattr(initiative, "last_checkpoint_week", None), initiative.start_date, today)
+
+
+def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.date) -> QuerySet[Initiative]:
+    """The filtered, sorted portfolio list. `filters` is a cleaned PortfolioFilterForm."""
+    from headway.portfolio.forms import SORTS
+
+    qs = annotated_initiatives(organisation).select_related("sro", "delivery_lead")
+    if text := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(title__icontains=text) | Q(reference__icontains=text) | Q(problem__icontains=text))
+    if status := filters.get("status"):
+        qs = qs.filter(status=status)
+    if phase := filters.get("phase"):
+        qs = qs.filter(phase=phase)
+    if goal := filters.get("goal"):
+        qs = qs.filter(goals=goal)
+    if confidence := filters.get("confidence"):
+        if confidence == "none":
+            qs = qs.filter(current_confidence__isnull=True)  # type: ignore[misc]
+        else:
+            qs = qs.filter(current_confidence=confidence)  # type: ignore[misc]
+    if filters.get("overdue"):
+        qs = qs.filter(overdue_q(today))
+    column = SORTS.get(filters.get("sort") or "reference", "reference")
+    descending = filters.get("order") == "desc"
+    if column == "planned_go_live":
+        ordering = [
+            # Empty dates last, whichever way.
+            Case(When(planned_go_live__isnull=True, then=Value(1)), default=Value(0)).asc(),
+            "-planned_go_live" if descending else "planned_go_live",
+        ]
+    else:
+        ordering = [f"-{column}" if descending else column]
+    return qs.order_by(*ordering, "reference")
+
+
+def recent_decisions(organisation: Organisation, limit: int = 5) -> list[Decision]:
+    return list(
+        Decision.objects.for_organisation(organisation)
+        .select_related("initiative")
+        .order_by("-decided_on", "-pk")[:limit]
+    )
+
+
+@dataclass
+class Glance:
+    by_status: list[tuple[str, str, int]]
+    by_phase: list[tuple[str, str, int]]
+    active: int
+    wip_limit: int
+    overdue: list[Initiative]
+    confidence_now: list[tuple[str, str, int]]
+    no_checkpoint: int
+    weeks: list[dt.date]
+    confidence_by_week: list[tuple[dt.date, list[int], int]]
+    fallen: list[dict[str, Any]]
+    decisions: list[Decision]
+    open_risks: int
+    risks_review_overdue: int
+    extreme_risks: int
+    total: int = 0
+    scale: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def over_wip_limit(self) -> bool:
+        return self.active > self.wip_limit
+
+
+def glance(organisation: Organisation, today: dt.date) -> Glance:
+    initiatives = Initiative.objects.for_organisation(organisation)
+    status_counts = dict(initiatives.order_by().values_list("status").annotate(n=Count("pk")))
+    phase_counts = dict(
+        initiatives.filter(status__in=[Status.PROPOSED, Status.ACTIVE, Status.PAUSED])
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+    )
+    active = status_counts.get(Status.ACTIVE, 0)
+
+    overdue = list(
+        annotated_initiatives(organisation)
+        .filter(overdue_q(today))
+        .select_related("delivery_lead")
+        .order_by("checkpoint_reference", "reference")  # type: ignore[misc]
+    )
+
+    confidence_counts = dict(
+        Initiative.objects.for_organisation(organisation)
+        .in_progress()
+        .with_latest_checkpoint()
+        .order_by()
+        .values_list("current_confidence")  # type: ignore[misc]
+        .annotate(n=Count("pk"))
+    )
+    scale = confidence_choices(organisation)
+    # Ratings outside the current scale (recorded before a change of scale) still count.
+    labels = LABELS
+    used: list[str] = [str(value) for value, _ in scale]
+    used += [str(v) for v in confidence_counts if v and v not in used]
+    used.sort(key=lambda v: -RANK.get(v, 0))
+    columns: list[tuple[str, str]] = [(v, labels.get(v, v)) for v in used]
+    confidence_now = [(v, label, confidence_counts.get(v, 0)) for v, label in columns]
+
+    weeks = recent_weeks(today, 4)
+    rows = list(
+        Checkpoint.objects.filter(
+            initiative__organisation=organisation,
+            initiative__status=Status.ACTIVE,
+            week_start__gte=weeks[0],
+            week_start__lte=weeks[-1],
+        )
+        .order_by("initiative_id", "week_start")
+        .values_list(
+            "initiative_id", "initiative__reference", "initiative__title", "week_start", "confidence"
+        )
+    )
+    counts: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    series: dict[int, list[tuple[dt.date, str, str, str]]] = defaultdict(list)
+    for pk, reference, title, week, rating in rows:
+        counts[week][rating] += 1
+        series[pk].append((week, rating, reference, title))
+        if rating not in used:
+            used.append(rating)
+            columns.append((rating, labels.get(rating, rating)))
+    by_week = [
+        (week, [counts[week].get(v, 0) for v, _ in columns], max(active - sum(counts[week].values()), 0))
+        for week in weeks
+    ]
+    fallen: list[dict[str, Any]] = []
+    for pk, points in series.items():
+        first, last = points[0], points[-1]
+        if RANK.get(last[1], 0) < RANK.get(first[1], 0):
+            fallen.append(
+                {
+                    "pk": pk,
+                    "reference": last[2],
+                    "title": last[3],
+                    "from": labels.get(first[1], first[1]),
+                    "from_value": first[1],
+                    "to": labels.get(last[1], last[1]),
+                    "to_value": last[1],
+                    "since": first[0],
+                }
+            )
+    fallen.sort(key=lambda f: str(f["reference"]))
+
+    risk_counts = (
+        Risk.objects.for_organisation(organisation)
+        .open()
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(next_review__lt=today)),
+            extreme=Count(
+                "pk",
+                filter=Q(likelihood__gte=3, consequence__gte=5)
+                | Q(likelihood__gte=4, consequence__gte=4)
+                | Q(likelihood__gte=5, consequence__gte=3),
+            ),
+        )
+    )
+
+    return Glance(
+        by_status=[(value, label, status_counts.get(value, 0)) for value, label in Status.choices],
+        by_phase=[(value, label, phase_counts.get(value, 0)) for value, label in Phase.choices],
+        active=active,
+        wip_limit=organisation.wip_limit,
+        overdue=overdue,
+        confidence_now=confidence_now,
+        no_checkpoint=confidence_counts.get(None, 0),
+        weeks=weeks,
+        confidence_by_week=by_week,
+        fallen=fallen,
+        decisions=recent_decisions(organisation),
+        open_risks=risk_counts["open"],
+        risks_review_overdue=risk_counts["overdue"],
+        extreme_risks=risk_counts["extreme"],
+        total=sum(status_counts.values()),
+        scale=columns,
+    )
+
+
+@dataclass
+class TimelineEntry:
+    when: dt.date
+    kind: str  # "checkpoint" or "decision"
+    item: Checkpoint | Decision
+
+
+def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntry]:
+    """Checkpoints and decisions mixed, newest first; `since` limits how far back."""
+    checkpoints = initiative.checkpoints.select_related("recorded_by")
+    decisions = initiative.decisions.select_related("recorded_by")
+    if since is not None:
+        checkpoints = checkpoints.filter(week_start__gte=since)
+        decisions = decisions.filter(decided_on__gte=since)
+    entries = [TimelineEntry(c.week_start, "checkpoint", c) for c in checkpoints] + [
+        TimelineEntry(d.decided_on, "decision", d) for d in decisions
+    ]
+    # On the same day a decision sits above the checkpoint that led to it.
+    entries.sort(key=lambda e: (e.when, e.kind == "decision"), reverse=True)
+    return entries
+
+
+# History ---------------------------------------------------------------------------------------
+
+_SKIP_FIELDS = {"id", "initiative", "organisation", "recorded_at", "updated_at", "created_at"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str  # for example "Checkpoint, week of 3 March 2025"
+    action: str  # "Created", "Changed" or "Deleted"
+    reason: str
+    changes: list[Change]
+
+
+def _display(model: type[Model], name: str, value: Any, people: Mapping[int, str]) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, Field)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        related = model_field.related_model
+        if related is User:
+            return people.get(value, f"person {value}")
+        return str(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return f"{value:%d %B %Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d %B %Y}"
+    return str(value)
+
+
+def _label(model: type[Model], name: str) -> str:
+    model_field = model._meta.get_field(name)
+    verbose = str(getattr(model_field, "verbose_name", name))
+    return verbose[:1].upper() + verbose[1:]
+
+
+def _describe(model: type[Model], record: Any) -> str:
+    if model is Initiative:
+        return "Initiative"
+    if model is Checkpoint:
+        return f"Checkpoint, week of {record.week_start:%d %B %Y}"
+    if model is Decision:
+        return f"Decision: {dict(Decision.Kind.choices).get(record.kind, record.kind)}"
+    if model is Risk:
+        return f"Risk: {record.title}"
+    if model is UserNeed:
+        return f"User need: {record.statement[:60]}"
+    return model.__name__
+
+
+def _records(model: type[Model], records: Iterable[Any], people: Mapping[int, str]) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
+    previous: dict[int, Any] = {}
+    for record in records:
+        before = previous.get(record.id)
+        changes: list[Change] = []
+        if record.history_type == "+":
+            action = "Created"
+        elif record.history_type == "-":
+            action = "Deleted"
+        else:
+            action = "Changed"
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before)
+            for change in delta.changes:
+                if change.field in _SKIP_FIELDS:
+                    continue
+                changes.append(
+                    Change(
+                        _label(model, change.field),
+                        _display(model, change.field, change.old, people),
+                        _display(model, change.field, change.new, people),
+                    )
+                )
+        elif record.history_type == "+":
+            for f in model._meta.concrete_fields:
+                name = f.attname if f.is_relation else f.name
+                if f.name in _SKIP_FIELDS:
+                    continue
+                value = getattr(record, name, None)
+                if value in (None, ""):
+                    continue
+                changes.append(Change(_label(model, f.name), "", _display(model, f.name, value, people)))
+        previous[record.id] = record
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.full_name or user.email) if user is not None else "system",
+                what=_describe(model, record),
+                action=action,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def history(initiative: Initiative) -> list[HistoryEntry]:
+    """Every recorded change to the initiative and the records that belong to it, newest first."""
+    people = dict(
+        (pk, name or email)
+        for pk, name, email in User.objects.filter(
+            memberships__organisation_id=initiative.organisation_id
+        ).values_list("pk", "full_name", "email")
+    )
+    sources: list[tuple[type[Model], Any]] = [
+        (Initiative, Initiative.history.filter(id=initiative.pk)),  # type: ignore[attr-defined]
+        (UserNeed, UserNeed.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+        (Checkpoint, Checkpoint.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+        (Decision, Decision.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+        (Risk, Risk.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+    ]
+    entries: list[HistoryEntry] = []
+    for model, records in sources:
+        entries += _records(
+            model, records.select_related("history_user").order_by("history_date", "history_id"), people
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

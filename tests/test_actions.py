@@ -1,0 +1,169 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+
+from headway.accounts.roles import Role
+from headway.portfolio import actions
+from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status
+from tests.factories import make_initiative, make_organisation, make_person
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+class DecisionsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Decisions Trust")
+        cls.sro = make_person(cls.trust, Role.EXECUTIVE, "Sam Owner")
+
+    def decide(self, initiative, kind, rationale="Because the evidence says so."):
+        return actions.record_decision(
+            initiative=initiative, by=self.sro, kind=kind, rationale=rationale,
+            evidence="Usage data for October.", decided_by="Digital Investment Board",
+            decided_on=dt.date(2026, 11, 20),
+        )
+
+    def test_a_new_initiative_is_proposed(self):
+        initiative = make_initiative(self.trust, by=self.sro)
+        self.assertEqual(initiative.status, Status.PROPOSED)
+
+    def test_a_start_decision_makes_an_initiative_active_and_records_the_change(self):
+        initiative = make_initiative(self.trust, by=self.sro)
+        decision = self.decide(initiative, "start")
+        initiative.refresh_from_db()
+        self.assertEqual(initiative.status, Status.ACTIVE)
+        self.assertEqual((decision.status_before, decision.status_after), (Status.PROPOSED, Status.ACTIVE))
+        self.assertEqual(initiative.start_date, dt.date(2026, 11, 20))
+
+    def test_it_rejects_a_stop_without_a_reason(self):
+        initiative = make_initiative(self.trust, by=self.sro, status="active")
+        with self.assertRaises(ValidationError) as caught:
+            self.decide(initiative, "stop", rationale="   ")
+        self.assertIn("rationale", caught.exception.message_dict)
+        initiative.refresh_from_db()
+        self.assertEqual(initiative.status, Status.ACTIVE)
+        self.assertEqual(initiative.decisions.filter(kind="stop").count(), 0)
+
+    def test_a_stopped_initiative_cannot_be_paused(self):
+        initiative = make_initiative(self.trust, by=self.sro, status="stopped")
+        with self.assertRaises(ValidationError) as caught:
+            self.decide(initiative, "pause")
+        self.assertIn("cannot be given", caught.exception.message_dict["kind"][0])
+
+    def test_continue_keeps_the_status_but_is_still_recorded(self):
+        initiative = make_initiative(self.trust, by=self.sro, status="active")
+        decision = self.decide(initiative, "continue")
+        self.assertEqual(decision.status_after, Status.ACTIVE)
+        self.assertEqual(initiative.decisions.count(), 2)
+
+    def test_status_cannot_be_changed_by_editing(self):
+        initiative = make_initiative(self.trust, by=self.sro)
+        with self.assertRaises(ValidationError):
+            actions.update_initiative(initiative=initiative, by=self.sro, fields={"status": Status.ACTIVE})
+        initiative.refresh_from_db()
+        self.assertEqual(initiative.status, Status.PROPOSED)
+
+    def test_allowed_kinds_follow_the_status(self):
+        self.assertEqual(Decision.allowed_kinds(Status.PROPOSED), ["start", "stop"])
+        self.assertEqual(Decision.allowed_kinds(Status.STOPPED), [])
+        self.assertEqual(Decision.allowed_kinds(Status.COMPLETED), [])
+
+
+class CheckpointsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Checkpoint Trust")
+        cls.lead = make_person(cls.trust, Role.DELIVERY_LEAD, "Dee Lead")
+        cls.initiative = make_initiative(cls.trust, by=cls.lead, status="active", delivery_lead=cls.lead)
+
+    def fields(self, **overrides):
+        return {
+            "demonstrated": "Ward view to sisters on 7B", "demonstrated_to": "Ward 7B nursing team",
+            "reached_real_users": True, "real_users_detail": "Live on 7B", "confidence": "green",
+            "confidence_reason": "On track", **overrides,
+        }
+
+    def test_a_second_entry_for_the_same_week_edits_the_first_and_keeps_history(self):
+        first, created = actions.record_checkpoint(
+            initiative=self.initiative, by=self.lead, week=MONDAY, fields=self.fields()
+        )
+        self.assertTrue(created)
+        second, created = actions.record_checkpoint(
+            initiative=self.initiative, by=self.lead, week=MONDAY + dt.timedelta(days=3),
+            fields=self.fields(confidence="amber", confidence_reason="Supplier slipped"),
+        )
+        self.assertFalse(created)
+        self.assertEqual(first.pk, second.pk)
+        self.assertEqual(Checkpoint.objects.filter(initiative=self.initiative).count(), 1)
+        versions = list(second.history.order_by("history_date").values_list("confidence", flat=True))
+        self.assertEqual(versions, ["green", "amber"])
+
+    def test_a_checkpoint_needs_a_reason_for_its_confidence(self):
+        with self.assertRaises(ValidationError) as caught:
+            actions.record_checkpoint(
+                initiative=self.initiative, by=self.lead, week=MONDAY - dt.timedelta(weeks=5),
+                fields=self.fields(confidence_reason=""),
+            )
+        self.assertIn("confidence_reason", caught.exception.message_dict)
+        self.assertFalse(Checkpoint.objects.filter(week_start=MONDAY - dt.timedelta(weeks=5)).exists())
+
+
+class RisksTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Risk Trust")
+        cls.other = make_organisation("Other Trust")
+        cls.owner = make_person(cls.trust, Role.EXECUTIVE)
+        cls.foreign = make_initiative(cls.other)
+
+    def test_score_and_rating_follow_the_nhs_five_by_five_matrix(self):
+        risk = Risk(likelihood=4, consequence=5)
+        self.assertEqual((risk.score, risk.rating), (20, "extreme"))
+        self.assertEqual(Risk(likelihood=3, consequence=3).rating, "high")
+        self.assertEqual(Risk(likelihood=2, consequence=2).rating, "moderate")
+        self.assertEqual(Risk(likelihood=1, consequence=3).rating, "low")
+
+    def test_it_rejects_a_likelihood_outside_one_to_five(self):
+        with self.assertRaises(ValidationError) as caught:
+            actions.save_risk(
+                organisation=self.trust, by=self.owner,
+                fields={"title": "Too likely", "likelihood": 6, "consequence": 2, "next_review": MONDAY},
+            )
+        self.assertIn("likelihood", caught.exception.message_dict)
+        self.assertFalse(Risk.objects.filter(title="Too likely").exists())
+
+    def test_it_refuses_a_risk_on_another_organisations_initiative(self):
+        with self.assertRaises(ValidationError):
+            actions.save_risk(
+                organisation=self.trust, by=self.owner,
+                fields={"title": "Sneaky", "likelihood": 2, "consequence": 2, "next_review": MONDAY,
+                        "initiative": self.foreign},
+            )
+        self.assertFalse(Risk.objects.filter(title="Sneaky").exists())
+
+    def test_overdue_reviews_are_found(self):
+        risk = actions.save_risk(
+            organisation=self.trust, by=self.owner,
+            fields={"title": "Old review", "likelihood": 3, "consequence": 4, "next_review": dt.date(2026, 1, 1),
+                    "owner": self.owner},
+        )
+        self.assertIn(risk, Risk.objects.for_organisation(self.trust).review_overdue(MONDAY))
+        self.assertNotIn(risk, Risk.objects.for_organisation(self.trust).review_overdue(dt.date(2025, 12, 1)))
+
+
+class InitiativesTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Reference Trust")
+
+    def test_references_are_given_in_sequence_per_organisation(self):
+        first = make_initiative(self.trust)
+        second = make_initiative(self.trust)
+        self.assertEqual((first.reference, second.reference), ("DIG-001", "DIG-002"))
+
+    def test_it_rejects_an_initiative_without_a_problem(self):
+        with self.assertRaises(ValidationError) as caught:
+            actions.create_initiative(organisation=self.trust, by=None, fields={"title": "No problem"})
+        self.assertIn("problem", caught.exception.message_dict)
+        self.assertFalse(Initiative.objects.filter(title="No problem").exists())

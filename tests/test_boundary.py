@@ -1,0 +1,133 @@
+"""The organisation boundary: nobody sees or changes another organisation's data.
+
+Every object of the first trust is given the same primary key, so that any address with a key
+in it names a real object of the first trust whatever kind of object the view expects. A member
+of the second trust (in the most powerful role) must get "not found" for every such address,
+by GET and by POST, and for every admin address. The same addresses as a member of the first
+trust must not give "not found" — which shows the walk can fail.
+"""
+
+import datetime as dt
+
+from django.contrib import admin
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from headway.accounts.roles import Role
+from headway.portfolio import actions
+from headway.portfolio.models import (
+    Checkpoint,
+    Comment,
+    Decision,
+    Initiative,
+    Risk,
+    Service,
+    StrategicGoal,
+    UserNeed,
+)
+from tests.factories import make_initiative, make_organisation, make_person
+
+SHARED_PK = 9001
+
+
+def walk(patterns, namespace=""):
+    """(url name, [keyword argument names]) for every named pattern."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns == "admin":
+                continue
+            yield from walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", list(pattern.pattern.converters)
+
+
+def object_urls():
+    urls = []
+    for name, kwargs in walk(get_resolver().url_patterns):
+        if kwargs and set(kwargs) <= {"pk"}:
+            urls.append((name, reverse(name, kwargs={k: SHARED_PK for k in kwargs})))
+    return urls
+
+
+def admin_urls():
+    urls = ["/admin/"]
+    for model in admin.site._registry:
+        meta = model._meta
+        base = f"/admin/{meta.app_label}/{meta.model_name}/"
+        urls += [base, f"{base}add/", f"{base}{SHARED_PK}/change/", f"{base}{SHARED_PK}/delete/",
+                 f"{base}{SHARED_PK}/history/"]
+    return urls
+
+
+class OrganisationBoundaryTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.first = make_organisation("First Trust")
+        cls.second = make_organisation("Second Trust")
+        cls.first_pmo = make_person(cls.first, Role.PORTFOLIO_OFFICE, "First Office")
+        cls.second_pmo = make_person(cls.second, Role.PORTFOLIO_OFFICE, "Second Office")
+        goal = StrategicGoal.objects.create(pk=SHARED_PK, organisation=cls.first, title="First goal")
+        service = Service.objects.create(pk=SHARED_PK, organisation=cls.first, name="First EPR")
+        cls.secret = make_initiative(
+            cls.first, by=cls.first_pmo, status="active", title="Secret first-trust initiative",
+            delivery_lead=cls.first_pmo, id=SHARED_PK,
+        )
+        initiative = cls.secret
+        initiative.goals.add(goal)
+        initiative.services.add(service)
+        UserNeed.objects.create(pk=SHARED_PK, initiative=initiative, statement="As a nurse I need…", evidence="assumed")
+        Risk.objects.create(
+            pk=SHARED_PK, organisation=cls.first, initiative=initiative, title="First risk", likelihood=3,
+            consequence=3, owner=cls.first_pmo, next_review=dt.date(2027, 1, 1),
+        )
+        Checkpoint.objects.create(
+            pk=SHARED_PK, initiative=initiative, week_start=dt.date(2026, 11, 16), confidence="green",
+            confidence_reason="Fine",
+        )
+        Comment.objects.create(pk=SHARED_PK, initiative=initiative, author=cls.first_pmo, body="Secret comment")
+        actions.record_decision(
+            initiative=initiative, by=cls.first_pmo, kind="pause", rationale="Secret rationale",
+            evidence="e", decided_by="Board", decided_on=dt.date(2026, 11, 1),
+        )
+
+    def test_the_walk_covers_the_pages_with_objects_in_them(self):
+        names = {name for name, _ in object_urls()}
+        for expected in ("portfolio:detail", "portfolio:edit", "portfolio:decide", "portfolio:checkpoint",
+                         "portfolio:history", "portfolio:risk_edit", "portfolio:need_edit", "portfolio:goal_edit"):
+            self.assertIn(expected, names)
+
+    def test_every_address_with_another_organisations_object_is_not_found(self):
+        self.client.force_login(self.second_pmo)
+        for name, url in object_urls():
+            for method in ("get", "post"):
+                with self.subTest(name=name, method=method):
+                    response = getattr(self.client, method)(url)
+                    self.assertEqual(response.status_code, 404, f"{method.upper()} {url}")
+        self.assertEqual(Initiative.objects.get(pk=SHARED_PK).title, "Secret first-trust initiative")
+        self.assertEqual(Decision.objects.filter(initiative_id=SHARED_PK).count(), 3)
+
+    def test_the_same_addresses_are_found_by_the_owning_organisation(self):
+        self.client.force_login(self.first_pmo)
+        for name, url in object_urls():
+            with self.subTest(name=name):
+                self.assertNotEqual(self.client.get(url).status_code, 404, url)
+
+    def test_every_admin_address_is_not_found_for_trust_staff(self):
+        self.client.force_login(self.second_pmo)
+        for url in admin_urls():
+            for method in ("get", "post"):
+                with self.subTest(url=url, method=method):
+                    self.assertEqual(getattr(self.client, method)(url).status_code, 404)
+
+    def test_lists_and_summaries_show_nothing_of_another_organisation(self):
+        self.client.force_login(self.second_pmo)
+        for name, kwargs in walk(get_resolver().url_patterns):
+            if kwargs or not name.startswith("portfolio:"):
+                continue
+            with self.subTest(name=name):
+                response = self.client.get(reverse(name))
+                self.assertIn(response.status_code, (200, 405))
+                for secret in ("Secret first-trust initiative", "Secret rationale", "Secret comment", "First risk",
+                               "First goal", "First EPR"):
+                    self.assertNotContains(response, secret, status_code=response.status_code)
