@@ -232,9 +232,8 @@ def render(runs: list[dict[str, Any]], rows: list[Row], args: argparse.Namespace
         )
     else:
         lines.append(f"Headway bench — {args.scale:,} initiatives x {args.weeks} weeks")
-    lines.append(
-        f"{'database':<11} {'page':<26} {'median ms':>9} {'p95 ms':>8} {'queries':>8} {'target p95':>10}  result"
-    )
+    header = f"{'database':<11} {'page':<26} {'median ms':>9} {'p95 ms':>8} {'queries':>8} {'target p95':>10}"
+    lines.append(f"{header}  result")
     for row in rows:
         target = "-" if row.target_p95_ms is None else f"{row.target_p95_ms:.0f}"
         lines.append(

@@ -35,5 +35,5 @@ class SwitchOrganisationForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = choices
+        self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
         self.apply_nhs_classes()
