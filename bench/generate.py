@@ -263,8 +263,8 @@ def _plan(rng: random.Random, weeks: int, status: str, *, showcase: bool = False
         # No pause: the showcase has a checkpoint in every one of the weeks.
         kinds = ["start", "continue", "change_course", "continue", "continue"]
         marks = [0] + [max(1, round(last * n / (len(kinds) - 1))) for n in range(1, len(kinds))]
-        decisions = [(kind, min(mark, last)) for kind, mark in zip(kinds, marks, strict=True)]
-        return _Plan(status=Status.ACTIVE, first_week=0, last_week=last, decisions=decisions)
+        marked = [(kind, min(mark, last)) for kind, mark in zip(kinds, marks, strict=True)]
+        return _Plan(status=Status.ACTIVE, first_week=0, last_week=last, decisions=marked)
 
     if status == Status.ACTIVE:
         # Most have run for the whole two years; some started within the first part of it.
@@ -274,7 +274,7 @@ def _plan(rng: random.Random, weeks: int, status: str, *, showcase: bool = False
     else:
         first = 0 if rng.random() < 0.8 else rng.randint(0, int(last * 0.3))
         end = rng.randint(first + (last - first) * 7 // 10, last) if last > first else first
-        closing = {Status.PAUSED: "pause", Status.STOPPED: "stop", Status.COMPLETED: "close"}[status]
+        closing = {"paused": "pause", "stopped": "stop", "completed": "close"}[str(status)]
 
     decisions: list[tuple[str, int]] = [("start", first)]
     # A few reviews in between: mostly "continue", sometimes a change of course.
@@ -309,9 +309,7 @@ def generate(
     today = today or timezone.localdate()
     this_week = week_start(today)
     mondays = [this_week - dt.timedelta(weeks=weeks - 1 - n) for n in range(weeks)]
-    summary = GenerationSummary(
-        weeks=weeks, first_week=mondays[0].isoformat(), last_week=mondays[-1].isoformat()
-    )
+    summary = GenerationSummary(weeks=weeks, first_week=mondays[0].isoformat(), last_week=mondays[-1].isoformat())
     counts = summary.counts
 
     with transaction.atomic():
@@ -455,7 +453,7 @@ def generate(
                         body=rng.choice(COMMENTS),
                     )
                 )
-            current = Status.PROPOSED
+            current: str = Status.PROPOSED
             for kind, at in plan.decisions:
                 sources, target = Decision.TRANSITIONS[kind]
                 if current not in sources:  # a bug in _plan, not something to paper over

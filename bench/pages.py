@@ -80,9 +80,7 @@ def time_page(client: Client, page: Page, ctx: Context) -> Row:
         row.queries = len(captured.captured_queries)
         row.extra["bytes"] = size
         row.extra["slowest_sql"] = _slowest(captured.captured_queries)
-        row.extra["sql_ms_total"] = round(
-            sum(float(q.get("time") or 0) for q in captured.captured_queries) * 1000, 2
-        )
+        row.extra["sql_ms_total"] = round(sum(float(q.get("time") or 0) for q in captured.captured_queries) * 1000, 2)
         samples: list[float] = []
         gc.collect()
         for _ in range(ctx.repeat):

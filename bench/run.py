@@ -45,12 +45,8 @@ ENGINES = {"sqlite": "sqlite", "postgres": "postgresql"}
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=DEFAULT_SCALE, help="initiatives (default %(default)s)")
-    parser.add_argument(
-        "--weeks", type=int, default=DEFAULT_WEEKS, help="weeks of checkpoints (default %(default)s)"
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=30, help="timed requests per page (default %(default)s)"
-    )
+    parser.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, help="weeks of checkpoints (default %(default)s)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default %(default)s)")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
@@ -90,9 +86,7 @@ def worker(args: argparse.Namespace) -> int:
     result: dict[str, Any] = {"database": args.worker, "rows": [], "error": None}
     try:
         if args.worker == "none":
-            ctx = Context(
-                database="-", repeat=args.repeat, scale=args.scale, weeks=args.weeks, seed=args.seed
-            )
+            ctx = Context(database="-", repeat=args.repeat, scale=args.scale, weeks=args.weeks, seed=args.seed)
             names = _selected(args, STANDALONE_MODULES)
         else:
             result.update(_prepare_django(args))
@@ -115,7 +109,12 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def _prepare_django(args: argparse.Namespace) -> dict[str, Any]:
+    import warnings
+
     import django
+
+    # whitenoise warns once that STATIC_ROOT has not been collected; irrelevant to timings.
+    warnings.filterwarnings("ignore", message="No directory at")
 
     django.setup()
     from django.core.management import call_command
@@ -223,23 +222,20 @@ def render(runs: list[dict[str, Any]], rows: list[Row], args: argparse.Namespace
     with_data = [run for run in runs if run.get("summary")]
     if with_data:
         counts = with_data[0]["summary"]["counts"]
-        generated = ", ".join(
-            f"{run['summary']['seconds']:.1f} s on {ENGINES[run['database']]}" for run in with_data
-        )
+        generated = ", ".join(f"{run['summary']['seconds']:.1f} s on {ENGINES[run['database']]}" for run in with_data)
         lines.append(
             f"Headway bench — {counts['initiatives']:,} initiatives, {counts['checkpoints']:,} checkpoints "
             f"(generated in {generated})"
         )
     else:
         lines.append(f"Headway bench — {args.scale:,} initiatives x {args.weeks} weeks")
-    header = f"{'database':<11} {'page':<26} {'median ms':>9} {'p95 ms':>8} {'queries':>8} {'target p95':>10}"
+    header = f"{'database':<11} {'page':<26} {'median ms':>9} {'p95 ms':>8} {'queries':>8} {'target p95':>11}"
     lines.append(f"{header}  result")
     for row in rows:
         target = "-" if row.target_p95_ms is None else f"{row.target_p95_ms:.0f}"
         lines.append(
             f"{row.database:<11} {row.name:<26} {_fmt(row.median_ms, '.1f'):>9} {_fmt(row.p95_ms, '.1f'):>8} "
-            f"{_fmt(row.queries, 'd'):>8} {target:>10}  {row.verdict}"
-            + (f"  {row.detail}" if row.detail else "")
+            f"{_fmt(row.queries, 'd'):>8} {target:>11}  {row.verdict}" + (f"  {row.detail}" if row.detail else "")
         )
     lines.append("")
     for run in runs:
@@ -321,9 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     log(f"wrote {args.out / 'results.json'} ({results['total_s']:.0f} s in all)")
-    failed = any(run.get("error") or run.get("exit_code") != 0 for run in runs) or any(
-        not row.ok for row in rows
-    )
+    failed = any(run.get("error") or run.get("exit_code") != 0 for run in runs) or any(not row.ok for row in rows)
     return 1 if failed else 0
 
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own widget templates, which the NHS form renderer (TemplatesSetting) draws on.
+    "django.forms",
     "axes",
     "simple_history",
     "headway.accounts",

@@ -143,7 +143,7 @@ class PasswordStorageTest(TestCase):
     def test_production_hashes_passwords_with_argon2(self):
         result = run_manage("shell", "-c", "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
                             HEADWAY_ENV="development")
-        self.assertEqual(result.stdout.strip(), "django.contrib.auth.hashers.Argon2PasswordHasher")
+        self.assertEqual(result.stdout.strip().splitlines()[-1], "django.contrib.auth.hashers.Argon2PasswordHasher")
         with self.settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
             user = make_person(None)
             self.assertEqual(identify_hasher(user.password).algorithm, "argon2")

@@ -59,7 +59,8 @@ class HistoryPathsTest(TestCase):
         out = StringIO()
         call_command(
             "record_decision", "--organisation", "HIS01", "--initiative", initiative.reference, "--kind", "stop",
-            "--rationale", "No adoption after three months", "--decided-by", "Digital Investment Board",
+            "--rationale", "No adoption after three months", "--evidence", "Usage log",
+            "--decided-by", "Digital Investment Board",
             "--by", "pat@example.test", stdout=out,
         )
         self.assertIn("Active → Stopped", out.getvalue())
@@ -75,7 +76,7 @@ class HistoryPathsTest(TestCase):
         with self.assertRaisesMessage(CommandError, "Nothing was recorded. rationale"):
             call_command(
                 "record_decision", "--organisation", "HIS01", "--initiative", initiative.reference, "--kind", "stop",
-                "--rationale", " ", "--decided-by", "Board", stdout=StringIO(),
+                "--rationale", " ", "--evidence", "None", "--decided-by", "Board", stdout=StringIO(),
             )
         self.assertEqual(Initiative.objects.get(pk=initiative.pk).status, "active")
 
@@ -83,7 +84,7 @@ class HistoryPathsTest(TestCase):
         with self.assertRaisesMessage(CommandError, "has no initiative with the reference 'DIG-999'"):
             call_command(
                 "record_decision", "--organisation", "HIS01", "--initiative", "DIG-999", "--kind", "stop",
-                "--rationale", "x", "--decided-by", "Board", stdout=StringIO(),
+                "--rationale", "x", "--evidence", "y", "--decided-by", "Board", stdout=StringIO(),
             )
 
     def test_a_checkpoint_recorded_on_the_web_keeps_its_author(self):

@@ -174,7 +174,28 @@ class UserNeedForm(NHSFormMixin, forms.ModelForm):
         self.apply_nhs_classes()
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
+class HintedRadioSelect(forms.RadioSelect):
+    """Radios with a hint under each option (the template reads `choice.data.hint`)."""
+
+    def __init__(self, *args: Any, hints: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints = hints or {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        hint = self.hints.get(str(option["value"]))
+        option["hint"] = hint
+        if hint and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-item-hint"
+        return option
+
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def _to_bool(value: object) -> bool:
+    return value is True or value == "True"
+
 
 
 class CheckpointForm(NHSFormMixin, forms.Form):
@@ -190,9 +211,11 @@ class CheckpointForm(NHSFormMixin, forms.Form):
         max_length=300,
         help_text="For example, ward managers at the district general hospital.",
     )
-    reached_real_users = forms.ChoiceField(
+    reached_real_users = forms.TypedChoiceField(
         label="Did anything reach real users this week?",
         choices=YES_NO,
+        coerce=_to_bool,
+        empty_value=None,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether anything reached real users this week."},
     )
@@ -231,7 +254,7 @@ class CheckpointForm(NHSFormMixin, forms.Form):
         return {
             "demonstrated": checkpoint.demonstrated,
             "demonstrated_to": checkpoint.demonstrated_to,
-            "reached_real_users": "yes" if checkpoint.reached_real_users else "no",
+            "reached_real_users": checkpoint.reached_real_users,
             "real_users_detail": checkpoint.real_users_detail,
             "confidence": checkpoint.confidence,
             "confidence_reason": checkpoint.confidence_reason,
@@ -241,13 +264,12 @@ class CheckpointForm(NHSFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("reached_real_users") == "yes" and not data.get("real_users_detail", "").strip():
+        if data.get("reached_real_users") is True and not data.get("real_users_detail", "").strip():
             self.add_error("real_users_detail", "Say what reached real users, or answer no.")
         return data
 
     def checkpoint_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["reached_real_users"] = data["reached_real_users"] == "yes"
         if not data["reached_real_users"]:
             data["real_users_detail"] = ""
         return data
@@ -266,7 +288,7 @@ DECISION_HINTS = {
 class DecisionForm(NHSFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What was decided?",
-        widget=forms.RadioSelect,
+        widget=HintedRadioSelect,
         error_messages={"required": "Choose what was decided."},
     )
     rationale = forms.CharField(
@@ -277,7 +299,7 @@ class DecisionForm(NHSFormMixin, forms.Form):
     )
     evidence = forms.CharField(
         label="What evidence was considered?",
-        required=False,
+        error_messages={"required": "Say what evidence was considered, even if there was little."},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, the last four checkpoints, usage figures or user research.",
     )
@@ -296,8 +318,10 @@ class DecisionForm(NHSFormMixin, forms.Form):
     def __init__(self, *args: Any, initiative: Initiative, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = Decision.allowed_kinds(initiative.status)
-        self.kind_hints = {k: DECISION_HINTS[Decision.Kind(k)] for k in allowed}
         self.fields["kind"].choices = [(k, Decision.Kind(k).label) for k in allowed]  # type: ignore[attr-defined]
+        self.fields["kind"].widget.hints = {  # type: ignore[attr-defined]
+            str(k): DECISION_HINTS[Decision.Kind(k)] for k in allowed
+        }
         self.apply_nhs_classes()
 
     def clean_rationale(self) -> str:

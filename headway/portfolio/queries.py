@@ -139,6 +139,10 @@ class Glance:
     def over_wip_limit(self) -> bool:
         return self.active > self.wip_limit
 
+    @property
+    def over_by(self) -> int:
+        return max(self.active - self.wip_limit, 0)
+
 
 def glance(organisation: Organisation, today: dt.date) -> Glance:
     initiatives = Initiative.objects.for_organisation(organisation)

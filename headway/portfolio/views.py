@@ -14,11 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
@@ -48,7 +47,7 @@ from headway.portfolio.forms import (
     SettingsForm,
     UserNeedForm,
 )
-from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Service, Status, StrategicGoal
+from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal
 
 PAGE_SIZE = 50
 TIMELINE_WEEKS = 26
@@ -95,12 +94,16 @@ def glance(request: HttpRequest) -> HttpResponse:
 # The portfolio list --------------------------------------------------------------------------
 
 
-SORTABLE = [
+# The table's columns in order: (sort key or None, heading).
+COLUMNS = [
     ("reference", "Reference"),
     ("title", "Title"),
     ("phase", "Phase"),
     ("status", "Status"),
+    (None, "SRO"),
+    (None, "Delivery lead"),
     ("confidence", "Confidence"),
+    (None, "Checkpoint"),
     ("go_live", "Planned go-live"),
 ]
 
@@ -112,13 +115,27 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.GET or None, organisation=organisation)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = _page(request, queries.portfolio(organisation, filters, today))
-    rows = [(initiative, queries.state_of(initiative, today)) for initiative in page.object_list]
+    rows = []
+    for initiative in page.object_list:
+        state = queries.state_of(initiative, today)
+        rows.append(
+            {
+                "initiative": initiative,
+                "state": state,
+                "state_label": queries.CHECKPOINT_STATE_LABELS.get(state or "", ""),
+                "confidence": initiative.current_confidence,  # type: ignore[attr-defined]
+                "confidence_label": queries.LABELS.get(initiative.current_confidence or "", ""),  # type: ignore[attr-defined]
+            }
+        )
     sort = filters.get("sort") or "reference"
     order = filters.get("order") or "asc"
     base = request.GET.copy()
     base.pop("page", None)
     headers = []
-    for key, label in SORTABLE:
+    for key, label in COLUMNS:
+        if key is None:
+            headers.append({"key": None, "label": label, "url": "", "current": None})
+            continue
         params = base.copy()
         params["sort"] = key
         params["order"] = "desc" if (sort == key and order == "asc") else "asc"
@@ -136,12 +153,10 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
             "headers": headers,
             "page_query": _query_without_page(request.GET),
             "filtered": bool(
-                filters
-                and any(filters.get(k) for k in ("q", "status", "phase", "goal", "confidence", "overdue"))
+                filters and any(filters.get(k) for k in ("q", "status", "phase", "goal", "confidence", "overdue"))
             ),
             "decisions": queries.recent_decisions(organisation),
             "can_create": can_do(request, Action.CREATE_INITIATIVE),
-            "state_labels": queries.CHECKPOINT_STATE_LABELS,
         },
     )
 
@@ -216,9 +231,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
     heading = str(initiative)
-    form = InitiativeForm(
-        request.POST or None, instance=initiative, organisation=current_organisation(request)
-    )
+    form = InitiativeForm(request.POST or None, instance=initiative, organisation=current_organisation(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_initiative(
@@ -266,7 +279,7 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
             week = week_start(today)
     if week > week_start(today):
         week = week_start(today)
-    existing = Checkpoint.objects.filter(initiative=initiative, week_start=week).first()
+    existing = initiative.checkpoints.filter(week_start=week).first()
     initial = CheckpointForm.initial_from(existing) if existing else None
     form = CheckpointForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -300,9 +313,7 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required(Action.DECIDE)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
-    form = DecisionForm(
-        request.POST or None, initiative=initiative, initial={"decided_on": timezone.localdate()}
-    )
+    form = DecisionForm(request.POST or None, initiative=initiative, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             decision = actions.record_decision(
@@ -373,9 +384,7 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserNeedForm(request.POST or None, instance=need)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_user_need(
-                initiative=initiative, by=_user(request), fields=form.cleaned_data, need=need
-            )
+            actions.save_user_need(initiative=initiative, by=_user(request), fields=form.cleaned_data, need=need)
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -384,10 +393,12 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/need_form.html", {"form": form, "initiative": initiative, "need": need})
 
 
-@require_POST
 @member_required(Action.VIEW)
 def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_user_need(request, pk)
+    # Looked up first, so another organisation's need is "not found" whatever the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     initiative = need.initiative
     require_edit(request, initiative)
     actions.delete_user_need(need=need, by=_user(request))
@@ -469,10 +480,11 @@ def risk_register(request: HttpRequest) -> HttpResponse:
 # Comments ------------------------------------------------------------------------------------
 
 
-@require_POST
 @member_required(Action.COMMENT)
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -482,9 +494,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your comment has been posted.")
             return redirect(reverse("portfolio:detail", args=[initiative.pk]) + "#comments")
-    return render(
-        request, "portfolio/comment_form.html", {"form": form, "initiative": initiative}, status=400
-    )
+    return render(request, "portfolio/comment_form.html", {"form": form, "initiative": initiative}, status=400)
 
 
 # Goals, services and settings (the portfolio office) -----------------------------------------
@@ -559,9 +569,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required(Action.ADMINISTER)
 def service_add(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
-    form = ServiceForm(
-        request.POST or None, instance=Service(organisation=organisation), organisation=organisation
-    )
+    form = ServiceForm(request.POST or None, instance=Service(organisation=organisation), organisation=organisation)
     return _simple_form_page(
         request,
         form,

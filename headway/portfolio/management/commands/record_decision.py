@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--initiative", required=True, help="The initiative's reference, e.g. DIG-004.")
         parser.add_argument("--kind", required=True, choices=[k.value for k in Decision.Kind])
         parser.add_argument("--rationale", required=True, help="Why: every decision needs its reason.")
-        parser.add_argument("--evidence", default="", help="The evidence considered.")
+        parser.add_argument("--evidence", required=True, help="The evidence considered.")
         parser.add_argument("--decided-by", required=True, help="The person or group that decided.")
         parser.add_argument("--on", default=None, help="Date decided, YYYY-MM-DD (default today).")
         parser.add_argument("--by", default=None, help="Email of the person recording it (a member).")

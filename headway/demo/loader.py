@@ -1,0 +1,491 @@
+"""Load the demo organisations from `headway.demo.data`.
+
+Initiatives, user needs, decisions, checkpoints, risks and comments are all written through
+`headway.portfolio.actions`, so the demo has the same history and obeys the same rules as real
+data: in particular, every status is reached by a recorded decision. Organisations, people,
+goals and services have no actions of their own yet and are created directly.
+
+The weekly detail is drawn with a seeded random generator, and every date is counted back from
+`today`, so two loads on the same day give the same demo and the demo is always recent.
+
+After loading, a few timestamps the models set to "now" (when a checkpoint or decision was
+recorded, when a comment was posted, when an initiative or risk was created) are moved back to
+the dates the story gives them, so that pages showing them agree with the story. The
+django-simple-history records keep the real load time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
+from headway.accounts.roles import Role
+from headway.demo import data
+from headway.lib.weeks import week_start
+from headway.portfolio import actions
+from headway.portfolio.models import (
+    Checkpoint,
+    Comment,
+    Decision,
+    Initiative,
+    Risk,
+    Service,
+    Status,
+    StrategicGoal,
+)
+
+SEED = 2026
+# The demo's decision meetings are on Wednesdays.
+DECISION_WEEKDAY = 2
+_ENDS_ACTIVITY = frozenset({Status.PAUSED, Status.STOPPED, Status.COMPLETED})
+
+
+class Writer(Protocol):
+    def write(self, msg: str, /) -> object: ...
+
+
+class DemoNotAllowed(Exception):
+    """The demo must never be loaded here (for example, in production)."""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    organisation: str
+    role: str
+    name: str
+    email: str
+    job_title: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    organisation: Organisation
+    organisations: tuple[str, ...]
+    people: int
+    initiatives: int
+    decisions: int
+    checkpoints: int
+    risks: int
+    comments: int
+    logins: tuple[DemoLogin, ...]
+    password: str
+    seconds: float
+
+
+def demo_ods_codes() -> list[str]:
+    return [spec.ods_code for spec in data.ORGANISATIONS]
+
+
+def load_demo(*, today: dt.date | None = None, stdout: Writer | None = None, reset: bool = False) -> DemoSummary:
+    """Create the demo organisations and their data, unless they are already there.
+
+    With `reset`, the demo organisations (and everything in them) are deleted first and
+    loaded again, which brings the dates up to `today`. Demo people are kept and reused.
+    """
+    if getattr(settings, "ENV", "development") == "production":
+        raise DemoNotAllowed(
+            "The demo organisation is never loaded in production (HEADWAY_ENV=production): its invented "
+            "people and data must not mix with real ones, and its logins share a published password."
+        )
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+
+    def say(message: str) -> None:
+        if stdout is not None:
+            stdout.write(message + "\n")
+
+    with transaction.atomic():
+        if reset:
+            deleted, _ = Organisation.objects.filter(ods_code__in=demo_ods_codes()).delete()
+            if deleted:
+                say("Removed the demo organisations and their data.")
+        present = set(Organisation.objects.filter(ods_code__in=demo_ods_codes()).values_list("ods_code", flat=True))
+        already = bool(present)
+        if already and present != set(demo_ods_codes()):
+            raise DemoNotAllowed(
+                "Only part of the demo is in this database (someone may have deleted an organisation); "
+                "run load_demo --reset to load it afresh."
+            )
+        if already:
+            say("The demo organisations are already loaded; nothing was changed. Use --reset to reload them.")
+        else:
+            say(f"Loading the demo organisations, with dates counted back from {today:%d %B %Y}.")
+            _Builder(today=today).build()
+    return _summarise(created=not already, seconds=time.perf_counter() - started)
+
+
+def _summarise(*, created: bool, seconds: float) -> DemoSummary:
+    organisations = list(Organisation.objects.filter(ods_code__in=demo_ods_codes()))
+    by_code = {o.ods_code: o for o in organisations}
+    acute = by_code[_organisation_spec(data.ACUTE).ods_code]
+    short_names = {spec.key: spec.short_name for spec in data.ORGANISATIONS}
+    logins = [
+        DemoLogin(
+            organisation=short_names[seat.organisation],
+            role=Role(seat.role).label,
+            name=person.full_name,
+            email=person.email,
+            job_title=person.job_title,
+        )
+        for person in sorted(data.PEOPLE, key=lambda p: not p.role_login)
+        for seat in person.seats
+    ]
+    return DemoSummary(
+        created=created,
+        organisation=acute,
+        organisations=tuple(o.name for o in organisations),
+        people=User.objects.filter(memberships__organisation__in=organisations).distinct().count(),
+        initiatives=Initiative.objects.filter(organisation__in=organisations).count(),
+        decisions=Decision.objects.filter(initiative__organisation__in=organisations).count(),
+        checkpoints=Checkpoint.objects.filter(initiative__organisation__in=organisations).count(),
+        risks=Risk.objects.filter(organisation__in=organisations).count(),
+        comments=Comment.objects.filter(initiative__organisation__in=organisations).count(),
+        logins=tuple(logins),
+        password=data.DEMO_PASSWORD,
+        seconds=seconds,
+    )
+
+
+def _organisation_spec(key: str) -> data.OrganisationSpec:
+    return next(spec for spec in data.ORGANISATIONS if spec.key == key)
+
+
+def active_periods(decisions: Sequence[data.DecisionSpec]) -> list[tuple[int, int | None]]:
+    """The stretches of weeks (from, to; both weeks ago) in which the decisions left an initiative
+    active. `to` is None while it is still active."""
+    periods: list[tuple[int, int | None]] = []
+    opened: int | None = None
+    for decision in sorted(decisions, key=lambda d: -d.weeks_ago):
+        target = Decision.TRANSITIONS[decision.kind][1]
+        if target == Status.ACTIVE and opened is None:
+            opened = decision.weeks_ago
+        elif target in _ENDS_ACTIVITY and opened is not None:
+            periods.append((opened, decision.weeks_ago))
+            opened = None
+    if opened is not None:
+        periods.append((opened, None))
+    return periods
+
+
+def rating_for(story: data.Story, weeks_ago: int) -> str:
+    """The story's confidence rating in a given week."""
+    steps = sorted(story.confidence, key=lambda step: -step[0])
+    rating = steps[0][1]
+    for since, value in steps:
+        if since >= weeks_ago:
+            rating = value
+    return rating
+
+
+class _Builder:
+    def __init__(self, *, today: dt.date) -> None:
+        self.today = today
+        self.this_week = week_start(today)
+        self.now = timezone.now()
+        self.rng = random.Random(SEED)
+        self.organisations: dict[str, Organisation] = {}
+        self.people: dict[str, User] = {}
+        self.recorders: dict[str, User] = {}
+        self.goals: dict[tuple[str, str], StrategicGoal] = {}
+        self.services: dict[tuple[str, str], Service] = {}
+        self.initiatives: dict[tuple[str, str], Initiative] = {}
+        self.backdated_checkpoints: list[Checkpoint] = []
+        self.backdated_decisions: list[Decision] = []
+        self.backdated_initiatives: list[Initiative] = []
+        self.backdated_risks: list[Risk] = []
+        self.backdated_comments: list[Comment] = []
+
+    # Dates ------------------------------------------------------------------------------------
+
+    def monday(self, weeks_ago: int) -> dt.date:
+        return self.this_week - dt.timedelta(weeks=weeks_ago)
+
+    def day(self, weeks_ago: int, weekday: int) -> dt.date:
+        return min(self.monday(weeks_ago) + dt.timedelta(days=weekday), self.today)
+
+    def moment(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+        """An aware time on `day`, never later than now."""
+        when = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+        return min(when, self.now)
+
+    # Building ---------------------------------------------------------------------------------
+
+    def build(self) -> None:
+        self.create_organisations()
+        self.create_people()
+        self.create_goals_and_services()
+        for spec in data.INITIATIVES:
+            self.create_initiative(spec)
+        self.link_initiatives()
+        self.create_risks()
+        self.create_comments()
+        self.backdate()
+
+    def create_organisations(self) -> None:
+        system, _ = IntegratedCareSystem.objects.get_or_create(
+            code=data.SYSTEM.code, defaults={"name": data.SYSTEM.name}
+        )
+        for spec in data.ORGANISATIONS:
+            organisation = Organisation(
+                name=spec.name,
+                ods_code=spec.ods_code,
+                kind=spec.kind,
+                integrated_care_system=system,
+                wip_limit=spec.wip_limit,
+            )
+            organisation.full_clean()
+            organisation.save()
+            self.organisations[spec.key] = organisation
+
+    def create_people(self) -> None:
+        # Hash the shared password once: Argon2 is slow on purpose, and there are 27 people.
+        password = make_password(data.DEMO_PASSWORD)
+        for spec in data.PEOPLE:
+            user = User.objects.filter(email=spec.email).first() or User(email=spec.email)
+            user.full_name = spec.full_name
+            user.job_title = spec.job_title
+            user.password = password
+            user.is_active = True
+            user.save()
+            self.people[spec.key] = user
+            for seat in spec.seats:
+                Membership.objects.create(
+                    user=user,
+                    organisation=self.organisations[seat.organisation],
+                    role=Role(seat.role),
+                    directorate=seat.directorate,
+                )
+                if seat.role == Role.PORTFOLIO_OFFICE:
+                    self.recorders.setdefault(seat.organisation, user)
+
+    def create_goals_and_services(self) -> None:
+        for order, goal in enumerate(data.GOALS, start=1):
+            self.goals[goal.organisation, goal.key] = StrategicGoal.objects.create(
+                organisation=self.organisations[goal.organisation],
+                title=goal.title,
+                description=goal.description,
+                order=order,
+            )
+        for service in data.SERVICES:
+            self.services[service.organisation, service.key] = Service.objects.create(
+                organisation=self.organisations[service.organisation],
+                name=service.name,
+                description=service.description,
+            )
+
+    def _person(self, key: str | None) -> User | None:
+        return self.people[key] if key is not None else None
+
+    def _release_date(self, weeks: int | None) -> dt.date | None:
+        return None if weeks is None else self.monday(-weeks) + dt.timedelta(days=DECISION_WEEKDAY)
+
+    def create_initiative(self, spec: data.InitiativeSpec) -> None:
+        org = spec.organisation
+        recorder = self.recorders[org]
+        initiative = actions.create_initiative(
+            organisation=self.organisations[org],
+            by=recorder,
+            fields={
+                "reference": spec.reference,
+                "title": spec.title,
+                "phase": spec.phase,
+                "problem": spec.problem,
+                "patients_served": spec.patients_served,
+                "staff_served": spec.staff_served,
+                "sro": self._person(spec.sro),
+                "sro_directorate": spec.sro_directorate,
+                "clinical_lead": self._person(spec.clinical_lead),
+                "delivery_lead": self._person(spec.delivery_lead),
+                "riskiest_assumption": spec.riskiest_assumption,
+                "planned_first_release": self._release_date(spec.first_release_in_weeks),
+                "planned_go_live": self._release_date(spec.go_live_in_weeks),
+            },
+            goals=[self.goals[org, key] for key in spec.goals],
+            services=[self.services[org, key] for key in spec.services],
+        )
+        self.initiatives[org, spec.reference] = initiative
+        first_decision = max((d.weeks_ago for d in spec.decisions), default=None)
+        created_weeks_ago = spec.proposed_weeks_ago if first_decision is None else first_decision + 3
+        initiative.created_at = self.moment(self.day(created_weeks_ago, 1), 11)
+        self.backdated_initiatives.append(initiative)
+
+        for need in spec.needs:
+            actions.save_user_need(
+                initiative=initiative,
+                by=recorder,
+                fields={"statement": need.statement, "evidence": need.evidence, "evidence_notes": need.notes},
+            )
+        for decision_spec in sorted(spec.decisions, key=lambda d: -d.weeks_ago):
+            if decision_spec.weeks_ago < 1:
+                raise ValueError(f"{spec.reference}: demo decisions must be dated in a past week.")
+            decided_on = self.day(decision_spec.weeks_ago, DECISION_WEEKDAY)
+            decision = actions.record_decision(
+                initiative=initiative,
+                by=recorder,
+                kind=decision_spec.kind,
+                rationale=decision_spec.rationale,
+                evidence=decision_spec.evidence,
+                decided_by=decision_spec.decided_by,
+                decided_on=decided_on,
+            )
+            decision.recorded_at = self.moment(decided_on, 17)
+            self.backdated_decisions.append(decision)
+        if spec.story is not None:
+            by = self._person(spec.delivery_lead) or recorder
+            self.record_checkpoints(initiative, spec, spec.story, by)
+
+    def record_checkpoints(
+        self, initiative: Initiative, spec: data.InitiativeSpec, story: data.Story, by: User
+    ) -> None:
+        asks = dict(story.asks)
+        planned: set[int] = set()
+        for start, end in active_periods(spec.decisions):
+            first = start - 1
+            last = story.silent_weeks if end is None else end + 1
+            for weeks_ago in range(first, last - 1, -1):
+                # The odd missed week in the past, as in real life; never near the end of a
+                # stretch (so the up-to-date, due and overdue states are exactly as written).
+                protected = weeks_ago in asks or weeks_ago <= last + 3 or weeks_ago == first
+                if not protected and self.rng.random() < 0.05:
+                    continue
+                planned.add(weeks_ago)
+                progress = (first - weeks_ago) / max(1, first - last)
+                self.record_checkpoint(initiative, story, by, weeks_ago, progress, last, asks.get(weeks_ago, ""))
+        missing = set(asks) - planned
+        if missing:
+            raise ValueError(f"{spec.reference}: asks in weeks {sorted(missing)} fall outside its checkpoints.")
+
+    def _pick(self, options: Sequence[str], progress: float) -> str:
+        """An item roughly as far through `options` as the initiative is through its work."""
+        index = round(progress * (len(options) - 1)) + self.rng.choice((-1, 0, 0, 1))
+        return options[min(max(index, 0), len(options) - 1)]
+
+    def record_checkpoint(
+        self,
+        initiative: Initiative,
+        story: data.Story,
+        by: User,
+        weeks_ago: int,
+        progress: float,
+        last: int,
+        ask: str,
+    ) -> None:
+        rng = self.rng
+        near_the_end = weeks_ago <= last + 3
+        rating = rating_for(story, weeks_ago)
+        if not near_the_end and rating != "amber" and rng.random() < 0.08:
+            rating = "amber"  # a wobble either way, not a change in the story
+        own = {"green": story.green, "amber": story.amber, "red": story.red}[rating]
+        reasons = own or data.GENERIC_REASONS[rating]
+
+        quiet = not near_the_end and not ask and rng.random() < 0.04
+        demonstrated = "" if quiet else self._pick(story.demos, progress)
+        if quiet:
+            demonstrated_to = ""
+        elif rng.random() < 0.8:
+            demonstrated_to = rng.choice(story.audiences)
+        else:
+            demonstrated_to = rng.choice(data.GENERIC_AUDIENCES)
+
+        reached = False
+        detail = ""
+        if story.real_users_from is not None and weeks_ago <= story.real_users_from and story.real_users:
+            reached = rng.random() < 0.85
+            if reached:
+                span = max(1, story.real_users_from - last)
+                detail = self._pick(story.real_users, (story.real_users_from - weeks_ago) / span)
+
+        if quiet:
+            risks = rng.choice(data.QUIET_WEEK_REASONS)
+        elif rng.random() < 0.4:
+            pool = story.risks if story.risks and rng.random() < 0.75 else data.GENERIC_RISKS
+            risks = rng.choice(pool)
+        else:
+            risks = ""
+
+        monday = self.monday(weeks_ago)
+        checkpoint, _ = actions.record_checkpoint(
+            initiative=initiative,
+            by=by,
+            week=monday,
+            fields={
+                "demonstrated": demonstrated,
+                "demonstrated_to": demonstrated_to,
+                "reached_real_users": reached,
+                "real_users_detail": detail,
+                "confidence": rating,
+                "confidence_reason": rng.choice(reasons),
+                "risks_and_blockers": risks,
+                "asks_of_the_board": ask,
+            },
+        )
+        # Written up on Thursday or Friday afternoon.
+        written = self.day(weeks_ago, rng.choice((3, 4)))
+        checkpoint.recorded_at = self.moment(written, rng.choice((14, 15, 16)), rng.choice((0, 20, 40)))
+        self.backdated_checkpoints.append(checkpoint)
+
+    def link_initiatives(self) -> None:
+        for spec in data.INITIATIVES:
+            if not spec.joins_up_with:
+                continue
+            org = spec.organisation
+            # Fetched afresh: decisions have changed the status since it was created.
+            initiative = Initiative.objects.get(pk=self.initiatives[org, spec.reference].pk)
+            actions.update_initiative(
+                initiative=initiative,
+                by=self.recorders[org],
+                fields={},
+                joins_up_with=[self.initiatives[org, ref] for ref in spec.joins_up_with],
+                reason="Linked to the initiatives it must join up with",
+            )
+
+    def create_risks(self) -> None:
+        for spec in data.RISKS:
+            org = spec.organisation
+            risk = actions.save_risk(
+                organisation=self.organisations[org],
+                by=self.people[spec.owner],
+                fields={
+                    "initiative": self.initiatives[org, spec.initiative] if spec.initiative else None,
+                    "title": spec.title,
+                    "description": spec.description,
+                    "likelihood": spec.likelihood,
+                    "consequence": spec.consequence,
+                    "owner": self.people[spec.owner],
+                    "mitigation": spec.mitigation,
+                    "next_review": self.today + dt.timedelta(days=spec.review_in_days),
+                    "status": Risk.State.CLOSED if spec.closed else Risk.State.OPEN,
+                },
+            )
+            risk.created_at = self.moment(self.day(spec.raised_weeks_ago, 1), 10)
+            self.backdated_risks.append(risk)
+
+    def create_comments(self) -> None:
+        for spec in data.COMMENTS:
+            comment = actions.add_comment(
+                initiative=self.initiatives[spec.organisation, spec.initiative],
+                by=self.people[spec.author],
+                body=spec.body,
+            )
+            comment.created_at = self.moment(self.day(spec.weeks_ago, self.rng.randrange(5)), 19, 30)
+            self.backdated_comments.append(comment)
+
+    def backdate(self) -> None:
+        # bulk_update writes the values as given; it does not apply auto_now.
+        Checkpoint.objects.bulk_update(self.backdated_checkpoints, ["recorded_at"], batch_size=500)
+        Decision.objects.bulk_update(self.backdated_decisions, ["recorded_at"], batch_size=500)
+        Initiative.objects.bulk_update(self.backdated_initiatives, ["created_at"], batch_size=500)
+        Risk.objects.bulk_update(self.backdated_risks, ["created_at"], batch_size=500)
+        Comment.objects.bulk_update(self.backdated_comments, ["created_at"], batch_size=500)
+

@@ -1,0 +1,217 @@
+"""The demo organisation: loaded once for the class, then checked for the story it must tell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.management import CommandError, call_command
+from django.db.models import Max, Min
+from django.test import TestCase, override_settings
+
+from headway.accounts.models import Membership, Organisation, User
+from headway.accounts.roles import Role
+from headway.demo import data
+from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo
+from headway.lib.weeks import checkpoint_state
+from headway.portfolio.models import (
+    Checkpoint,
+    Comment,
+    Decision,
+    Initiative,
+    Phase,
+    Risk,
+    Status,
+    UserNeed,
+)
+
+# A Monday, the hardest day for "this week": its checkpoints are written on the day itself.
+TODAY = dt.date(2026, 3, 16)
+
+
+def demo_counts() -> dict[str, int]:
+    demo = Organisation.objects.filter(ods_code__in=[o.ods_code for o in data.ORGANISATIONS])
+    return {
+        "organisations": demo.count(),
+        "people": User.objects.filter(email__endswith="@" + data.EMAIL_DOMAIN).count(),
+        "memberships": Membership.objects.filter(organisation__in=demo).count(),
+        "initiatives": Initiative.objects.filter(organisation__in=demo).count(),
+        "needs": UserNeed.objects.filter(initiative__organisation__in=demo).count(),
+        "decisions": Decision.objects.filter(initiative__organisation__in=demo).count(),
+        "checkpoints": Checkpoint.objects.filter(initiative__organisation__in=demo).count(),
+        "risks": Risk.objects.filter(organisation__in=demo).count(),
+        "comments": Comment.objects.filter(initiative__organisation__in=demo).count(),
+    }
+
+
+class DemoTests(TestCase):
+    summary: DemoSummary
+    acute: Organisation
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.summary = load_demo(today=TODAY, stdout=io.StringIO())
+        cls.acute = cls.summary.organisation
+
+    def initiatives(self):
+        return Initiative.objects.for_organisation(self.acute)
+
+    def test_it_reports_that_it_created_the_demo(self) -> None:
+        self.assertTrue(self.summary.created)
+        self.assertEqual(self.acute.ods_code, "RZZ01")
+        self.assertEqual(self.summary.initiatives, Initiative.objects.count())
+
+    def test_the_acute_trust_has_about_twenty_five_initiatives(self) -> None:
+        self.assertTrue(22 <= self.initiatives().count() <= 30)
+
+    def test_every_phase_and_every_status_is_present(self) -> None:
+        phases = set(self.initiatives().values_list("phase", flat=True))
+        statuses = set(self.initiatives().values_list("status", flat=True))
+        self.assertEqual(phases, set(Phase.values))
+        self.assertEqual(statuses, set(Status.values))
+
+    def test_every_role_has_a_login_at_the_acute_trust_with_the_demo_password(self) -> None:
+        for role in Role.values:
+            membership = Membership.objects.filter(organisation=self.acute, role=role).first()
+            self.assertIsNotNone(membership, role)
+            assert membership is not None
+            self.assertTrue(membership.user.check_password(data.DEMO_PASSWORD), role)
+        for local in ("board", "sro", "delivery", "pmo", "viewer"):
+            self.assertTrue(User.objects.filter(email=f"{local}@{data.EMAIL_DOMAIN}").exists(), local)
+
+    def test_one_person_belongs_to_both_trusts(self) -> None:
+        shared = [u for u in User.objects.all() if u.memberships.count() == 2]
+        self.assertEqual(len(shared), 1)
+        self.assertEqual({m.organisation.kind for m in shared[0].memberships.all()}, {"acute", "mental_health"})
+
+    def test_both_trusts_are_in_the_same_integrated_care_system(self) -> None:
+        systems = {o.integrated_care_system_id for o in Organisation.objects.all()}
+        self.assertEqual(len(systems), 1)
+        self.assertIsNotNone(systems.pop())
+
+    def test_it_has_goals_and_services(self) -> None:
+        self.assertTrue(5 <= self.acute.goals.count() <= 7)
+        self.assertGreaterEqual(self.acute.services.count(), 10)
+
+    def test_active_initiatives_are_just_over_the_work_in_progress_limit(self) -> None:
+        active = self.initiatives().in_progress().count()
+        self.assertGreater(active, self.acute.wip_limit)
+        self.assertLessEqual(active, self.acute.wip_limit + 3)
+
+    def test_every_status_is_the_outcome_of_its_latest_decision(self) -> None:
+        for initiative in Initiative.objects.all():
+            latest = initiative.decisions.order_by("-decided_on", "-pk").first()
+            if initiative.status == Status.PROPOSED:
+                self.assertIsNone(latest, initiative.reference)
+            else:
+                assert latest is not None, initiative.reference
+                self.assertEqual(initiative.status, latest.status_after, initiative.reference)
+
+    def test_decisions_are_dated_in_the_past_with_a_rationale_and_evidence(self) -> None:
+        for decision in Decision.objects.all():
+            self.assertLess(decision.decided_on, TODAY)
+            self.assertTrue(decision.rationale.strip())
+            self.assertTrue(decision.evidence.strip())
+            self.assertTrue(decision.decided_by.strip())
+
+    def test_there_are_several_stops_and_pauses(self) -> None:
+        decisions = Decision.objects.for_organisation(self.acute)
+        self.assertGreaterEqual(decisions.filter(kind=Decision.Kind.STOP).count(), 3)
+        self.assertGreaterEqual(decisions.filter(kind=Decision.Kind.PAUSE).count(), 2)
+        self.assertTrue(decisions.filter(kind=Decision.Kind.CHANGE_COURSE).exists())
+        self.assertTrue(decisions.filter(kind=Decision.Kind.CLOSE).exists())
+
+    def test_checkpoints_span_at_least_six_months_in_monday_weeks(self) -> None:
+        checkpoints = Checkpoint.objects.filter(initiative__organisation=self.acute)
+        span = checkpoints.aggregate(first=Min("week_start"), last=Max("week_start"))
+        self.assertGreaterEqual((span["last"] - span["first"]).days, 26 * 7)
+        self.assertLessEqual(span["last"], TODAY)
+        self.assertTrue(all(week.weekday() == 0 for week in checkpoints.values_list("week_start", flat=True)))
+
+    def test_checkpoints_tell_a_story_in_green_amber_and_red(self) -> None:
+        checkpoints = Checkpoint.objects.filter(initiative__organisation=self.acute)
+        self.assertEqual(set(checkpoints.values_list("confidence", flat=True)), {"green", "amber", "red"})
+        self.assertTrue(checkpoints.filter(reached_real_users=True).exclude(real_users_detail="").exists())
+        self.assertTrue(checkpoints.exclude(asks_of_the_board="").exists())
+        self.assertFalse(checkpoints.filter(confidence_reason="").exists())
+
+    def test_only_initiatives_that_have_been_active_have_checkpoints(self) -> None:
+        for initiative in self.initiatives().filter(status=Status.PROPOSED):
+            self.assertFalse(initiative.checkpoints.exists(), initiative.reference)
+
+    def test_some_active_initiatives_are_overdue_and_some_are_due(self) -> None:
+        states = [
+            checkpoint_state(i.last_checkpoint_week, i.start_date, TODAY)
+            for i in self.initiatives().in_progress().with_latest_checkpoint()
+        ]
+        self.assertTrue(2 <= states.count("overdue") <= 3, states)
+        self.assertTrue(2 <= states.count("due") <= 3, states)
+        self.assertGreater(states.count("up_to_date"), len(states) // 2)
+
+    def test_one_active_initiative_has_slid_to_red(self) -> None:
+        latest = {i.reference: i.current_confidence for i in self.initiatives().in_progress().with_latest_checkpoint()}
+        self.assertIn("red", latest.values())
+
+    def test_every_initiative_has_one_to_three_user_needs_with_mixed_evidence(self) -> None:
+        for initiative in Initiative.objects.all():
+            self.assertTrue(1 <= initiative.user_needs.count() <= 3, initiative.reference)
+        levels = set(UserNeed.objects.values_list("evidence", flat=True))
+        self.assertEqual(levels, set(UserNeed.Evidence.values))
+
+    def test_initiatives_have_their_people_goals_and_services(self) -> None:
+        for initiative in self.initiatives():
+            self.assertIsNotNone(initiative.sro, initiative.reference)
+            self.assertTrue(initiative.problem, initiative.reference)
+            self.assertTrue(initiative.riskiest_assumption, initiative.reference)
+            self.assertTrue(initiative.goals.exists(), initiative.reference)
+            self.assertTrue(initiative.services.exists(), initiative.reference)
+        self.assertTrue(self.initiatives().filter(joins_up_with__isnull=False).exists())
+
+    def test_there_are_initiative_and_portfolio_risks_and_some_reviews_are_overdue(self) -> None:
+        risks = Risk.objects.for_organisation(self.acute)
+        self.assertGreaterEqual(risks.exclude(initiative=None).count(), 18)
+        self.assertTrue(3 <= risks.filter(initiative=None).count() <= 5)
+        self.assertTrue(risks.review_overdue(TODAY).exists())
+        self.assertTrue(all(r.owner_id and r.mitigation for r in risks))
+
+    def test_the_board_has_commented(self) -> None:
+        board = User.objects.get(email=f"board@{data.EMAIL_DOMAIN}")
+        self.assertGreaterEqual(Comment.objects.filter(author=board).count(), 3)
+
+    def test_loading_again_changes_nothing(self) -> None:
+        before = demo_counts()
+        summary = load_demo(today=TODAY + dt.timedelta(days=10), stdout=io.StringIO())
+        self.assertFalse(summary.created)
+        self.assertEqual(demo_counts(), before)
+
+    def test_a_reset_reloads_the_same_demo(self) -> None:
+        def story() -> list[tuple[str, dt.date, str, str]]:
+            return list(
+                Checkpoint.objects.order_by("initiative__reference", "week_start").values_list(
+                    "initiative__reference", "week_start", "confidence", "confidence_reason"
+                )
+            )
+
+        before, counts = story(), demo_counts()
+        summary = load_demo(today=TODAY, stdout=io.StringIO(), reset=True)
+        self.assertTrue(summary.created)
+        self.assertEqual(story(), before)
+        self.assertEqual(demo_counts(), counts)
+
+    def test_the_command_lists_the_logins_and_the_password(self) -> None:
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        text = out.getvalue()
+        self.assertIn("already loaded", text)
+        self.assertIn(data.DEMO_PASSWORD, text)
+        for local in ("board", "sro", "delivery", "pmo", "viewer"):
+            self.assertIn(f"{local}@{data.EMAIL_DOMAIN}", text)
+
+    @override_settings(ENV="production")
+    def test_it_refuses_to_run_in_production(self) -> None:
+        before = demo_counts()
+        with self.assertRaisesMessage(CommandError, "never loaded in production"):
+            call_command("load_demo", "--reset", stdout=io.StringIO())
+        with self.assertRaises(DemoNotAllowed):
+            load_demo(today=TODAY)
+        self.assertEqual(demo_counts(), before)

@@ -1,0 +1,173 @@
+"""The portfolio's read queries: right answers, and a query count that does not grow with the portfolio."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from headway.accounts.models import Membership, Organisation, User
+from headway.accounts.roles import Role
+from headway.lib.weeks import week_start
+from headway.portfolio import queries
+from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, StrategicGoal
+
+TODAY = timezone.localdate()
+THIS_WEEK = week_start(TODAY)
+
+
+def grow_portfolio(organisation, lead, goal, start, count):
+    """`count` more active initiatives, each with four weeks of checkpoints, a decision and a risk."""
+    initiatives = Initiative.objects.bulk_create(
+        [
+            Initiative(
+                organisation=organisation, reference=f"BULK-{n:04d}", title=f"Bulk initiative {n}",
+                problem="Generated", status=Status.ACTIVE, delivery_lead=lead, sro=lead,
+                start_date=TODAY - dt.timedelta(days=100),
+                planned_go_live=TODAY + dt.timedelta(days=n),
+            )
+            for n in range(start, start + count)
+        ]
+    )
+    Initiative.goals.through.objects.bulk_create(
+        [Initiative.goals.through(initiative_id=i.pk, strategicgoal_id=goal.pk) for i in initiatives]
+    )
+    ratings = ["green", "amber", "red"]
+    Checkpoint.objects.bulk_create(
+        [
+            Checkpoint(
+                initiative=i, week_start=THIS_WEEK - dt.timedelta(weeks=w), confidence=ratings[(i.pk + w) % 3],
+                confidence_reason="Generated",
+            )
+            for i in initiatives
+            for w in range(1, 5)
+        ]
+    )
+    Decision.objects.bulk_create(
+        [
+            Decision(initiative=i, kind="start", rationale="Generated", evidence="Generated", decided_by="Board",
+                     decided_on=TODAY - dt.timedelta(days=100), status_before="proposed", status_after="active")
+            for i in initiatives
+        ]
+    )
+    Risk.objects.bulk_create(
+        [
+            Risk(organisation=organisation, initiative=i, title="Generated", likelihood=3, consequence=4,
+                 owner=lead, next_review=TODAY - dt.timedelta(days=i.pk % 3))
+            for i in initiatives
+        ]
+    )
+
+
+class QueryCountTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = Organisation.objects.create(name="Scale Trust", ods_code="SCL", kind="acute")
+        cls.viewer = User.objects.create_user("viewer@example.nhs.uk", "a-long-test-password", full_name="Val View")
+        Membership.objects.create(user=cls.viewer, organisation=cls.trust, role=Role.VIEWER)
+        cls.goal = StrategicGoal.objects.create(organisation=cls.trust, title="Goal")
+        grow_portfolio(cls.trust, cls.viewer, cls.goal, 0, 10)
+
+    def count_queries(self, url, params=None):
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url, params or {})
+        self.assertEqual(response.status_code, 200)
+        return len(captured)
+
+    def assert_same_count_at_500(self, url, params=None):
+        self.client.force_login(self.viewer)
+        at_ten = self.count_queries(url, params)
+        grow_portfolio(self.trust, self.viewer, self.goal, 10, 490)
+        self.assertEqual(Initiative.objects.count(), 500)
+        with self.assertNumQueries(at_ten):
+            self.client.get(url, params or {})
+
+    def test_the_portfolio_list_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        self.assert_same_count_at_500(reverse("portfolio:list"))
+
+    def test_the_filtered_sorted_list_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        params = {"status": "active", "goal": self.goal.pk, "sort": "confidence", "order": "desc", "overdue": "on"}
+        self.assert_same_count_at_500(reverse("portfolio:list"), params)
+
+    def test_the_glance_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        self.assert_same_count_at_500(reverse("portfolio:glance"))
+
+    def test_the_risk_register_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        self.assert_same_count_at_500(reverse("portfolio:risks"))
+
+    def test_the_decision_log_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        self.assert_same_count_at_500(reverse("portfolio:decisions"))
+
+
+class GlanceFactsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = Organisation.objects.create(name="Facts Trust", ods_code="FCT", kind="acute", wip_limit=2)
+        cls.other = Organisation.objects.create(name="Elsewhere", ods_code="ELS", kind="acute")
+        cls.lead = User.objects.create_user("lead@example.nhs.uk", "a-long-test-password", full_name="Lee Lead")
+        Membership.objects.create(user=cls.lead, organisation=cls.trust, role=Role.DELIVERY_LEAD)
+
+        def make(org, ref, status, start_days_ago=70):
+            return Initiative.objects.create(
+                organisation=org, reference=ref, title=ref, problem="p", status=status, delivery_lead=cls.lead,
+                start_date=TODAY - dt.timedelta(days=start_days_ago),
+            )
+
+        cls.falling = make(cls.trust, "A-1", Status.ACTIVE)
+        cls.steady = make(cls.trust, "A-2", Status.ACTIVE)
+        cls.silent = make(cls.trust, "A-3", Status.ACTIVE)
+        cls.new = make(cls.trust, "A-4", Status.ACTIVE, start_days_ago=0)
+        make(cls.trust, "P-1", Status.PROPOSED)
+        make(cls.trust, "S-1", Status.STOPPED)
+        make(cls.other, "X-1", Status.ACTIVE)
+        for weeks_ago, rating in ((3, "green"), (0, "red")):
+            Checkpoint.objects.create(initiative=cls.falling, week_start=THIS_WEEK - dt.timedelta(weeks=weeks_ago),
+                                      confidence=rating, confidence_reason="r")
+        Checkpoint.objects.create(initiative=cls.steady, week_start=THIS_WEEK - dt.timedelta(weeks=1),
+                                  confidence="amber", confidence_reason="r")
+        Risk.objects.create(organisation=cls.trust, title="Late", likelihood=5, consequence=5,
+                            next_review=TODAY - dt.timedelta(days=1))
+        Risk.objects.create(organisation=cls.trust, title="Fine", likelihood=1, consequence=2,
+                            next_review=TODAY + dt.timedelta(days=10))
+        Risk.objects.create(organisation=cls.other, title="Theirs", likelihood=5, consequence=5,
+                            next_review=TODAY - dt.timedelta(days=1))
+
+    def test_it_counts_by_status_within_the_organisation_and_flags_the_wip_limit(self):
+        g = queries.glance(self.trust, TODAY)
+        counts = {value: n for value, _, n in g.by_status}
+        self.assertEqual(counts, {"proposed": 1, "active": 4, "paused": 0, "stopped": 1, "completed": 0})
+        self.assertTrue(g.over_wip_limit)
+        self.assertEqual(g.over_by, 2)
+
+    def test_it_lists_only_overdue_checkpoints(self):
+        g = queries.glance(self.trust, TODAY)
+        self.assertEqual([i.reference for i in g.overdue], ["A-3"])
+
+    def test_it_counts_confidence_now_from_each_initiatives_latest_checkpoint(self):
+        g = queries.glance(self.trust, TODAY)
+        now = {value: n for value, _, n in g.confidence_now}
+        self.assertEqual(now, {"green": 0, "amber": 1, "red": 1})
+        self.assertEqual(g.no_checkpoint, 2)
+
+    def test_it_names_the_initiatives_whose_confidence_fell(self):
+        g = queries.glance(self.trust, TODAY)
+        self.assertEqual([(f["reference"], f["from"], f["to"]) for f in g.fallen], [("A-1", "Green", "Red")])
+        self.assertEqual(len(g.confidence_by_week), 4)
+
+    def test_it_counts_open_risks_and_overdue_reviews(self):
+        g = queries.glance(self.trust, TODAY)
+        self.assertEqual((g.open_risks, g.risks_review_overdue, g.extreme_risks), (2, 1, 1))
+
+    def test_the_overdue_filter_agrees_with_the_weekly_rule(self):
+        rows = queries.portfolio(self.trust, {"overdue": True}, TODAY)
+        self.assertEqual([i.reference for i in rows], ["A-3"])
+        states = {i.reference: queries.state_of(i, TODAY) for i in queries.portfolio(self.trust, {}, TODAY)}
+        self.assertEqual(states, {"A-1": "up_to_date", "A-2": "due", "A-3": "overdue", "A-4": "due",
+                                  "P-1": None, "S-1": None})
+
+    def test_sorting_by_confidence_puts_the_worst_first_when_ascending(self):
+        rows = queries.portfolio(self.trust, {"status": "active", "sort": "confidence"}, TODAY)
+        self.assertEqual([i.reference for i in rows][:2], ["A-3", "A-4"])  # no rating sorts lowest
+        self.assertEqual([i.reference for i in rows][2:], ["A-1", "A-2"])  # red, then amber
