@@ -50,7 +50,7 @@ from headway.portfolio.forms import (
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal
 
 PAGE_SIZE = 50
-TIMELINE_WEEKS = 26
+TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
 
 
 def _user(request: HttpRequest) -> User:

@@ -44,3 +44,30 @@ def signed_in(page: Page, live_server: Any) -> Iterator[Any]:
         return page
 
     yield sign_in
+
+
+# The demo data ---------------------------------------------------------------------------------
+#
+# pytest-django gives every test that uses `live_server` a transactional database, and empties
+# every table when the test ends, so data loaded once for the session would be gone by the
+# second test. Each browser test therefore loads the demo afresh (about a second with the test
+# settings' fast password hashing), which also keeps the tests independent of one another:
+# a decision recorded in one journey cannot change what another one sees.
+
+
+@pytest.fixture
+def demo(live_server: Any, transactional_db: None) -> Any:
+    """The demo organisations, loaded into the live server's database with today's dates."""
+    from django.utils import timezone
+
+    from headway.demo.loader import load_demo
+
+    return load_demo(today=timezone.localdate())
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """Playwright's page at a desktop size, failing fast instead of waiting half a minute."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    return page

@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo
 
+ROLE_LOGINS = {"board", "sro", "delivery", "pmo", "viewer", "cdio"}
+
 
 def _iso_date(value: str) -> dt.date:
     try:
@@ -40,8 +42,10 @@ class Command(BaseCommand):
             default=None,
             help="Count the demo's dates back from this day (YYYY-MM-DD) instead of today.",
         )
+        parser.add_argument("--all-logins", action="store_true", help="List every demo person, not one per role.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.all_logins = options["all_logins"]
         try:
             summary = load_demo(today=options["today"], stdout=self.stdout, reset=options["reset"])
         except DemoNotAllowed as error:
@@ -59,12 +63,14 @@ class Command(BaseCommand):
             f"{summary.checkpoints} checkpoints, {summary.risks} risks, {summary.comments} comments."
         )
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (every one uses the password {summary.password}):")
-        header = ("Organisation", "Role", "Name", "Email", "Password")
-        rows = [
-            (login.organisation, login.role, login.name, login.email, summary.password)
-            for login in summary.logins
+        # One login per role is what someone trying Headway needs; --all-logins lists everyone.
+        shown = [
+            login for login in summary.logins
+            if self.all_logins or login.email.split("@")[0] in ROLE_LOGINS
         ]
+        self.stdout.write(f"Demo logins, one for each role (every one uses the password {summary.password}):")
+        header = ("Organisation", "Role", "Name", "Email")
+        rows = [(login.organisation, login.role, login.name, login.email) for login in shown]
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
         def line(cells: tuple[str, ...]) -> str:
@@ -74,3 +80,6 @@ class Command(BaseCommand):
         self.stdout.write(line(tuple("-" * width for width in widths)))
         for row in rows:
             self.stdout.write(line(row))
+        hidden = len(summary.logins) - len(shown)
+        if hidden:
+            self.stdout.write(f"({hidden} more demo people share the same password: --all-logins lists them.)")
