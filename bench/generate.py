@@ -542,6 +542,8 @@ def generate(
         if pending:
             Checkpoint.objects.bulk_create(pending)
             total += len(pending)
+        # bulk_create sends no signals: bring each initiative's newest-checkpoint summary up to date.
+        Initiative.objects.filter(organisation=org).refresh_checkpoint_summaries()
         counts["checkpoints"] = total
 
     if connection.vendor == "postgresql":

@@ -190,6 +190,7 @@ def _spawn(kind: str, args: argparse.Namespace, database_url: str | None) -> dic
     env.pop("DEBUG", None)  # the test default (off), as in production
     if database_url:
         env["DATABASE_URL"] = database_url
+    load_before = os.getloadavg()[0]
     began = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -208,6 +209,8 @@ def _spawn(kind: str, args: argparse.Namespace, database_url: str | None) -> dic
         exit_code=process.returncode,
         wall_s=round(wall_s, 1),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # ru_maxrss is in KiB on Linux
+        # Other work on the machine makes the p95 noisy; the 1-minute load average says how much.
+        load_average=[round(load_before, 2), round(os.getloadavg()[0], 2)],
         database_url=database_url,
     )
     return result
@@ -245,9 +248,13 @@ def render(runs: list[dict[str, Any]], rows: list[Row], args: argparse.Namespace
         lines.append(
             f"{name}{version}: peak memory (maxrss) {run['peak_rss_mb']:.0f} MB, "
             f"subprocess wall {run['wall_s']:.0f} s{migrate}, exit {run['exit_code']}"
+            + (f", load average {load[0]:.1f} -> {load[1]:.1f}" if (load := run.get("load_average")) else "")
         )
         if run.get("error"):
             lines.append(f"  error: {run['error'].strip().splitlines()[-1]}")
+    loads = [run["load_average"][1] for run in runs if run.get("load_average")]
+    if loads and max(loads) > (os.cpu_count() or 1) * 0.75:
+        lines.append("(The machine was busy with other work during the run: expect noisy p95s.)")
     slow = [row for row in rows if row.verdict == "OVER" and row.extra.get("slowest_sql")]
     if slow:
         lines.append("")

@@ -167,3 +167,36 @@ class InitiativesTest(TestCase):
             actions.create_initiative(organisation=self.trust, by=None, fields={"title": "No problem"})
         self.assertIn("problem", caught.exception.message_dict)
         self.assertFalse(Initiative.objects.filter(title="No problem").exists())
+
+
+class CheckpointSummaryTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Summary Trust")
+        cls.lead = make_person(cls.trust, Role.DELIVERY_LEAD)
+
+    def record(self, initiative, week, confidence):
+        return actions.record_checkpoint(
+            initiative=initiative, by=self.lead, week=week,
+            fields={"confidence": confidence, "confidence_reason": "Because"},
+        )[0]
+
+    def test_the_initiative_carries_its_newest_checkpoint_whatever_order_they_arrive_in(self):
+        initiative = make_initiative(self.trust, status="active")
+        self.assertEqual((initiative.last_checkpoint_week, initiative.current_confidence), (None, ""))
+        newest = self.record(initiative, MONDAY, "amber")
+        self.record(initiative, MONDAY - dt.timedelta(weeks=3), "green")  # a late entry for an older week
+        initiative.refresh_from_db()
+        self.assertEqual((initiative.last_checkpoint_week, initiative.current_confidence), (MONDAY, "amber"))
+        newest.delete()
+        initiative.refresh_from_db()
+        self.assertEqual(
+            (initiative.last_checkpoint_week, initiative.current_confidence),
+            (MONDAY - dt.timedelta(weeks=3), "green"),
+        )
+
+    def test_the_summary_is_not_written_into_the_initiatives_history(self):
+        initiative = make_initiative(self.trust, status="active")
+        versions = initiative.history.count()
+        self.record(initiative, MONDAY, "red")
+        self.assertEqual(initiative.history.count(), versions)

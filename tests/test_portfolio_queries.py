@@ -45,6 +45,7 @@ def grow_portfolio(organisation, lead, goal, start, count):
             for w in range(1, 5)
         ]
     )
+    Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).refresh_checkpoint_summaries()
     Decision.objects.bulk_create(
         [
             Decision(initiative=i, kind="start", rationale="Generated", evidence="Generated", decided_by="Board",

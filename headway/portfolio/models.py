@@ -6,7 +6,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
@@ -114,11 +115,16 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         """Initiatives that owe a weekly checkpoint: the active ones."""
         return self.filter(status=Status.ACTIVE)
 
-    def with_latest_checkpoint(self) -> InitiativeQuerySet:
+    def refresh_checkpoint_summaries(self) -> int:
+        """Recompute `last_checkpoint_week` and `current_confidence` from the checkpoints.
+
+        Saving or deleting a checkpoint does this for its initiative (see `signals.py`); call it
+        after `bulk_create` of checkpoints, which sends no signals.
+        """
         latest = Checkpoint.objects.filter(initiative=OuterRef("pk")).order_by("-week_start")
-        return self.annotate(
+        return self.update(
             last_checkpoint_week=Subquery(latest.values("week_start")[:1]),
-            current_confidence=Subquery(latest.values("confidence")[:1]),
+            current_confidence=Coalesce(Subquery(latest.values("confidence")[:1]), Value("")),
         )
 
 
@@ -164,10 +170,17 @@ class Initiative(models.Model):
         help_text="Other initiatives this one must join up with.",
     )
     riskiest_assumption = models.TextField(blank=True)
+    # A summary of the newest checkpoint, kept on the initiative so that the portfolio list and
+    # the at-a-glance page read one row per initiative instead of searching ~100 checkpoints
+    # each (ADR 6). Derived data: maintained from Checkpoint saves and deletes, not in history.
+    last_checkpoint_week = models.DateField(null=True, blank=True, editable=False)
+    current_confidence = models.CharField(
+        "latest delivery confidence", max_length=20, choices=Confidence.choices, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_checkpoint_week", "current_confidence"])
     objects = InitiativeQuerySet.as_manager()
 
     class Meta:
@@ -175,7 +188,10 @@ class Initiative(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "reference"], name="unique_reference_per_organisation")
         ]
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "status", "last_checkpoint_week"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -280,7 +296,11 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
-        indexes = [models.Index(fields=["initiative", "decided_on"])]
+        indexes = [
+            models.Index(fields=["initiative", "decided_on"]),
+            # "Recent decisions" on the portfolio pages: newest first without sorting them all.
+            models.Index(fields=["-decided_on", "-id"], name="decision_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_a_rationale"),
         ]

@@ -60,7 +60,6 @@ def overdue_q(today: dt.date) -> Q:
 def annotated_initiatives(organisation: Organisation) -> QuerySet[Initiative]:
     return (
         Initiative.objects.for_organisation(organisation)
-        .with_latest_checkpoint()
         .annotate(
             confidence_rank=_confidence_rank(),
             checkpoint_reference=Coalesce("last_checkpoint_week", "start_date"),
@@ -89,10 +88,8 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
     if goal := filters.get("goal"):
         qs = qs.filter(goals=goal)
     if confidence := filters.get("confidence"):
-        if confidence == "none":
-            qs = qs.filter(current_confidence__isnull=True)  # type: ignore[misc]
-        else:
-            qs = qs.filter(current_confidence=confidence)  # type: ignore[misc]
+        # "none" means no checkpoint yet, stored as an empty rating.
+        qs = qs.filter(current_confidence="" if confidence == "none" else confidence)
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(today))
     column = SORTS.get(filters.get("sort") or "reference", "reference")
@@ -165,9 +162,8 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
     confidence_counts = dict(
         Initiative.objects.for_organisation(organisation)
         .in_progress()
-        .with_latest_checkpoint()
         .order_by()
-        .values_list("current_confidence")  # type: ignore[misc]
+        .values_list("current_confidence")
         .annotate(n=Count("pk"))
     )
     scale = confidence_choices(organisation)
@@ -244,7 +240,7 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
         wip_limit=organisation.wip_limit,
         overdue=overdue,
         confidence_now=confidence_now,
-        no_checkpoint=confidence_counts.get(None, 0),
+        no_checkpoint=confidence_counts.get("", 0),
         weeks=weeks,
         confidence_by_week=by_week,
         fallen=fallen,

@@ -1,17 +1,231 @@
-import time
-from tests.browser.conftest import axe_violations
+"""Every page, checked by axe-core for WCAG 2.2 A and AA.
+
+The pages come from the URL resolver: every pattern in the `portfolio` and `accounts`
+namespaces is visited, so a new page is checked as soon as it has a URL. A page whose URL needs
+an object (an initiative, a risk, a goal...) needs a line in `SAMPLES` that picks one from the
+demo; the first test fails, naming the page, until it has one. Pages are seen as the portfolio
+office (the role that sees the most), the signed-out pages signed out, and every form that
+creates something also in its error state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db.models import Count
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Page, expect
+
+from headway.accounts.models import User
 from headway.demo.data import DEMO_PASSWORD
+from headway.portfolio.models import Initiative, Risk, Service, Status, StrategicGoal, UserNeed
+from tests.browser.conftest import axe_violations
+
+NAMESPACES = ("portfolio", "accounts")
+PMO = "pmo@demo.headway.test"
+
+# Endpoints that only accept POST: a GET must be refused, and there is no page to check.
+POST_ONLY = {"portfolio:need_delete", "portfolio:comment", "accounts:logout"}
+# Pages for people who are not signed in.
+SIGNED_OUT = {
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+}
 
 
-def test_probe(page, demo, signed_in, live_server):
-    t = time.perf_counter()
-    signed_in("pmo@demo.headway.test", DEMO_PASSWORD)
-    print("signin", time.perf_counter() - t)
-    for path in ["/", "/initiatives/", "/decisions/", "/risks/"]:
-        t = time.perf_counter()
-        page.goto(live_server.url + path)
-        t1 = time.perf_counter()
-        page.goto(live_server.url + path, wait_until="domcontentloaded")
-        t2 = time.perf_counter()
-        v = axe_violations(page)
-        print(path, t1 - t, t2 - t1, time.perf_counter() - t2)
+@dataclass
+class Demo:
+    """The demo objects the pages are shown with."""
+
+    initiative: Initiative  # active, with the most risks, comments and needs
+    stopped: Initiative
+    need: UserNeed
+    risk: Risk
+    goal: StrategicGoal
+    service: Service
+
+
+def pick(organisation: Any) -> Demo:
+    initiatives = Initiative.objects.for_organisation(organisation)
+    busiest = (
+        initiatives.filter(status=Status.ACTIVE)
+        .annotate(
+            richness=Count("risks", distinct=True)
+            + Count("comments", distinct=True)
+            + Count("user_needs", distinct=True)
+        )
+        .order_by("-richness", "reference")
+        .first()
+    )
+    assert busiest is not None
+    return Demo(
+        initiative=busiest,
+        stopped=initiatives.filter(status=Status.STOPPED).order_by("reference").first(),
+        need=busiest.user_needs.first(),
+        risk=Risk.objects.for_organisation(organisation).filter(initiative__isnull=True).first()
+        or Risk.objects.for_organisation(organisation).first(),
+        goal=StrategicGoal.objects.for_organisation(organisation).first(),
+        service=Service.objects.for_organisation(organisation).first(),
+    )
+
+
+def reset_link_kwargs(_: Demo) -> dict[str, str]:
+    user = User.objects.get(email=PMO)
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+
+
+# The arguments each page with arguments is visited with.
+SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
+    "portfolio:detail": lambda d: {"pk": d.initiative.pk},
+    "portfolio:edit": lambda d: {"pk": d.initiative.pk},
+    "portfolio:history": lambda d: {"pk": d.initiative.pk},
+    "portfolio:checkpoint": lambda d: {"pk": d.initiative.pk},
+    "portfolio:decide": lambda d: {"pk": d.initiative.pk},
+    "portfolio:need_add": lambda d: {"pk": d.initiative.pk},
+    "portfolio:need_edit": lambda d: {"pk": d.need.pk},
+    "portfolio:need_delete": lambda d: {"pk": d.need.pk},
+    "portfolio:risk_add": lambda d: {"pk": d.initiative.pk},
+    "portfolio:comment": lambda d: {"pk": d.initiative.pk},
+    "portfolio:risk_edit": lambda d: {"pk": d.risk.pk},
+    "portfolio:goal_edit": lambda d: {"pk": d.goal.pk},
+    "portfolio:service_edit": lambda d: {"pk": d.service.pk},
+    "accounts:password_reset_confirm": reset_link_kwargs,
+}
+
+# More states of the same pages, worth checking because they show different things.
+VARIANTS: list[Callable[[Demo], str]] = [
+    lambda d: reverse("portfolio:list") + "?status=active&sort=confidence&order=desc",
+    lambda d: reverse("portfolio:list") + "?q=nothing-matches-this",
+    lambda d: reverse("portfolio:detail", args=[d.initiative.pk]) + "?timeline=all",
+    lambda d: reverse("portfolio:detail", args=[d.stopped.pk]),
+    lambda d: reverse("portfolio:decide", args=[d.stopped.pk]),
+    lambda d: reverse("portfolio:checkpoint", args=[d.initiative.pk]) + "?week=2000-01-03",
+    lambda d: reverse("portfolio:decisions") + "?kind=stop",
+    lambda d: "/no-such-page/",
+]
+
+# Forms submitted empty, to see their error summary and inline errors.
+ERROR_STATES = [
+    "portfolio:create",
+    "portfolio:decide",
+    "portfolio:need_add",
+    "portfolio:risk_add",
+    "portfolio:portfolio_risk_add",
+    "portfolio:goal_add",
+    "portfolio:service_add",
+]
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str | None = None) -> list[tuple[str, bool]]:
+    """(namespace:name, whether it takes arguments) for every URL in our namespaces."""
+    found: list[tuple[str, bool]] = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            found += url_names(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and namespace in NAMESPACES and entry.name:
+            found.append((f"{namespace}:{entry.name}", bool(entry.pattern.converters)))
+    return found
+
+
+def url_for(name: str, demo: Demo) -> str:
+    sample = SAMPLES.get(name)
+    return reverse(name, kwargs=sample(demo) if sample else None)
+
+
+def check(page: Page, url: str, found: dict[str, Any]) -> None:
+    violations = axe_violations(page)
+    if violations:
+        found[url] = violations
+
+
+def report(found: dict[str, Any]) -> str:
+    return "axe found WCAG 2.2 A/AA violations:\n" + json.dumps(found, indent=1)
+
+
+def test_every_page_with_arguments_has_a_sample_to_visit_it_with() -> None:
+    names = url_names()
+    assert "portfolio:glance" in dict(names) and "accounts:login" in dict(names)
+    missing = [name for name, has_args in names if has_args and name not in SAMPLES]
+    assert missing == [], f"Add these pages to SAMPLES so their accessibility is checked: {missing}"
+
+
+def test_every_signed_in_page_has_no_accessibility_violations(page: Page, demo: Any, signed_in: Any, live_server: Any):
+    objects = pick(demo.organisation)
+    signed_in(PMO, DEMO_PASSWORD)
+    found: dict[str, Any] = {}
+    visited = []
+    for name, _ in url_names():
+        if name in SIGNED_OUT:
+            continue
+        url = url_for(name, objects)
+        if name in POST_ONLY:
+            response = page.request.get(live_server.url + url, max_redirects=0)
+            assert response.status == 405, f"{name} should refuse GET, but answered {response.status}"
+            continue
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+        assert page.url == live_server.url + url, f"{url} redirected to {page.url}"
+        check(page, url, found)
+        visited.append(url)
+    for variant in VARIANTS:
+        url = variant(objects)
+        page.goto(live_server.url + url)
+        check(page, url, found)
+        visited.append(url)
+    print("\n".join(visited))
+    assert len(visited) >= 25, visited
+    assert found == {}, report(found)
+
+
+def test_every_form_in_its_error_state_has_no_accessibility_violations(
+    page: Page, demo: Any, signed_in: Any, live_server: Any
+):
+    objects = pick(demo.organisation)
+    signed_in(PMO, DEMO_PASSWORD)
+    found: dict[str, Any] = {}
+    for name in ERROR_STATES:
+        url = url_for(name, objects)
+        page.goto(live_server.url + url)
+        page.locator("main form[method=post] button[type=submit]").last.click()
+        expect(page.locator(".nhsuk-error-summary"), f"{url}: no error summary").to_be_visible()
+        expect(page, f"{url}: the title does not start with 'Error: '").to_have_title(re.compile("^Error: "))
+        check(page, url + " (with errors)", found)
+    assert found == {}, report(found)
+
+
+def test_every_signed_out_page_has_no_accessibility_violations(page: Page, demo: Any, live_server: Any):
+    objects = pick(demo.organisation)
+    found: dict[str, Any] = {}
+    for name, _ in url_names():
+        if name not in SIGNED_OUT:
+            continue
+        url = url_for(name, objects)
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+        check(page, url, found)
+    # The same pages with errors: a wrong password, then an email address that is not one.
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Email address").fill(PMO)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    check(page, "sign-in (with errors)", found)
+    page.goto(live_server.url + reverse("accounts:password_reset"))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    check(page, "password reset (with errors)", found)
+    # An expired or used reset link.
+    page.goto(live_server.url + reverse("accounts:password_reset_confirm", args=["MQ", "not-a-token"]))
+    expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
+    check(page, "password reset link that no longer works", found)
+    assert found == {}, report(found)

@@ -44,7 +44,6 @@ class Command(BaseCommand):
         initiatives = (
             Initiative.objects.needing_checkpoints()
             .filter(delivery_lead__isnull=False, delivery_lead__is_active=True)
-            .with_latest_checkpoint()
             .select_related("delivery_lead", "organisation")
             .order_by("organisation__name", "reference")
         )
@@ -52,7 +51,7 @@ class Command(BaseCommand):
         leads: dict[int, User] = {}
         for initiative in initiatives:
             state = checkpoint_state(
-                initiative.last_checkpoint_week,  # type: ignore[attr-defined]
+                initiative.last_checkpoint_week,
                 initiative.start_date,
                 today,
             )
