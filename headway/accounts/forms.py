@@ -12,7 +12,7 @@ class LoginForm(NHSFormMixin, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
         self.apply_nhs_classes()
 

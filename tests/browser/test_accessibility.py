@@ -152,6 +152,12 @@ def report(found: dict[str, Any]) -> str:
     return "axe found WCAG 2.2 A/AA violations:\n" + json.dumps(found, indent=1)
 
 
+def test_the_accessibility_check_reports_a_violation_when_there_is_one(page: Page, live_server: Any):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')")
+    assert "image-alt" in [v["id"] for v in axe_violations(page)]
+
+
 def test_every_page_with_arguments_has_a_sample_to_visit_it_with() -> None:
     names = url_names()
     assert "portfolio:glance" in dict(names) and "accounts:login" in dict(names)
@@ -182,7 +188,6 @@ def test_every_signed_in_page_has_no_accessibility_violations(page: Page, demo: 
         page.goto(live_server.url + url)
         check(page, url, found)
         visited.append(url)
-    print("\n".join(visited))
     assert len(visited) >= 25, visited
     assert found == {}, report(found)
 
@@ -229,3 +234,20 @@ def test_every_signed_out_page_has_no_accessibility_violations(page: Page, demo:
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
     check(page, "password reset link that no longer works", found)
     assert found == {}, report(found)
+
+
+def test_no_page_scrolls_sideways_on_a_screen_320_pixels_wide(page: Page, demo: Any, signed_in: Any, live_server: Any):
+    """WCAG 1.4.10 (reflow), which axe cannot check: wide tables scroll inside their own box."""
+    objects = pick(demo.organisation)
+    signed_in(PMO, DEMO_PASSWORD)
+    page.set_viewport_size({"width": 320, "height": 640})
+    too_wide = {}
+    for name, _ in url_names():
+        if name in SIGNED_OUT or name in POST_ONLY:
+            continue
+        url = url_for(name, objects)
+        page.goto(live_server.url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[url] = width
+    assert too_wide == {}, f"These pages are wider than a 320px screen: {too_wide}"
