@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from headway.accounts.models import Membership
 from headway.accounts.roles import Role
 from headway.portfolio import actions
 from headway.portfolio.models import (
@@ -85,6 +86,8 @@ class OrganisationBoundaryTest(TestCase):
             pk=SHARED_PK, initiative=initiative, week_start=dt.date(2026, 11, 16), confidence="green",
             confidence_reason="Fine",
         )
+        Membership.objects.create(pk=SHARED_PK, organisation=cls.first, role=Role.VIEWER,
+                                  user=make_person(None, name="First Viewer"))
         Comment.objects.create(pk=SHARED_PK, initiative=initiative, author=cls.first_pmo, body="Secret comment")
         actions.record_decision(
             initiative=initiative, by=cls.first_pmo, kind="pause", rationale="Secret rationale",
@@ -94,7 +97,8 @@ class OrganisationBoundaryTest(TestCase):
     def test_the_walk_covers_the_pages_with_objects_in_them(self):
         names = {name for name, _ in object_urls()}
         for expected in ("portfolio:detail", "portfolio:edit", "portfolio:decide", "portfolio:checkpoint",
-                         "portfolio:history", "portfolio:risk_edit", "portfolio:need_edit", "portfolio:goal_edit"):
+                         "portfolio:history", "portfolio:risk_edit", "portfolio:need_edit", "portfolio:goal_edit",
+                         "accounts:person_edit", "accounts:person_remove"):
             self.assertIn(expected, names)
 
     def test_every_address_with_another_organisations_object_is_not_found(self):
@@ -106,6 +110,7 @@ class OrganisationBoundaryTest(TestCase):
                     self.assertEqual(response.status_code, 404, f"{method.upper()} {url}")
         self.assertEqual(Initiative.objects.get(pk=SHARED_PK).title, "Secret first-trust initiative")
         self.assertEqual(Decision.objects.filter(initiative_id=SHARED_PK).count(), 2)  # start, pause
+        self.assertTrue(Membership.objects.filter(pk=SHARED_PK).exists())
 
     def test_the_same_addresses_are_found_by_the_owning_organisation(self):
         self.client.force_login(self.first_pmo)

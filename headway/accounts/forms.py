@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from headway.accounts.models import Membership
+from headway.accounts.roles import Role
 from headway.forms import NHSFormMixin
 
 
@@ -36,4 +38,32 @@ class SwitchOrganisationForm(NHSFormMixin, forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+
+ROLE_HINTS = {
+    Role.BOARD: "Reads the whole portfolio and can comment.",
+    Role.EXECUTIVE: "Proposes and edits initiatives, records decisions and portfolio risks.",
+    Role.DELIVERY_LEAD: "Updates the initiatives they lead: weekly checkpoints, risks, user needs.",
+    Role.PORTFOLIO_OFFICE: "Everything an executive can do, plus goals, services, people and settings.",
+    Role.VIEWER: "Reads the portfolio only.",
+}
+
+
+class MemberForm(NHSFormMixin, forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    full_name = forms.CharField(label="Full name", max_length=150)
+    role = forms.ChoiceField(
+        choices=[(r.value, f"{r.label} — {ROLE_HINTS[r]}") for r in Role], widget=forms.RadioSelect
+    )
+    directorate = forms.CharField(
+        max_length=150, required=False, help_text="For example, Nursing or Digital. Leave empty if none."
+    )
+
+    def __init__(self, *args: Any, membership: Membership | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if membership is not None:
+            # Changing someone's role: their account details are theirs, not the organisation's.
+            del self.fields["email"]
+            del self.fields["full_name"]
         self.apply_nhs_classes()

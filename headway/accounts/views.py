@@ -2,12 +2,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 
-from headway.accounts.forms import SwitchOrganisationForm
+from headway.accounts import actions
+from headway.accounts.access import current_organisation, member_required
+from headway.accounts.forms import MemberForm, SwitchOrganisationForm
 from headway.accounts.middleware import SESSION_KEY
+from headway.accounts.models import Membership
+from headway.accounts.roles import Action
 
 
 @login_required
@@ -25,3 +35,88 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
             target = "portfolio:glance"
         return redirect(target)
     return render(request, "accounts/switch.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+# People and roles: the portfolio office administers who can use Headway in its organisation.
+
+
+def get_membership(request: HttpRequest, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.for_organisation(current_organisation(request)).select_related("user"), pk=pk
+    )
+
+
+def _send_welcome(request: HttpRequest, membership: Membership) -> None:
+    user = membership.user
+    link = request.build_absolute_uri(
+        reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    body = render_to_string(
+        "accounts/welcome_email.txt", {"membership": membership, "link": link, "by": request.user}
+    )
+    send_mail(f"You have been added to Headway for {membership.organisation.name}", body, None, [user.email])
+
+
+@member_required(Action.ADMINISTER)
+def people(request: HttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
+    members = Membership.objects.for_organisation(organisation).select_related("user").order_by("user__full_name")
+    return render(request, "accounts/people.html", {"members": members})
+
+
+@member_required(Action.ADMINISTER)
+def person_add(request: HttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership, created = actions.add_member(organisation=organisation, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if created:
+                _send_welcome(request, membership)
+                messages.success(request, f"{membership.user} has been added and emailed a link to set a password.")
+            else:
+                role = membership.get_role_display().lower()
+                messages.success(request, f"{membership.user} has been added as {role}.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "membership": None})
+
+
+@member_required(Action.ADMINISTER)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_membership(request, pk)
+    initial = {"role": membership.role, "directorate": membership.directorate}
+    form = MemberForm(request.POST or None, initial=initial, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_member(membership=membership, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{membership.user}'s role has been saved.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.html", {"form": form, "membership": membership})
+
+
+@member_required(Action.ADMINISTER)
+def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_membership(request, pk)  # first, so another organisation's is 404 by any method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        actions.remove_member(membership=membership, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{membership.user} no longer has access to {membership.organisation.name}.")
+    return redirect("accounts:people")

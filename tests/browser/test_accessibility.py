@@ -23,7 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
-from headway.accounts.models import User
+from headway.accounts.models import Membership, User
 from headway.demo.data import DEMO_PASSWORD
 from headway.portfolio.models import Initiative, Risk, Service, Status, StrategicGoal, UserNeed
 from tests.browser.conftest import axe_violations
@@ -32,7 +32,7 @@ NAMESPACES = ("portfolio", "accounts")
 PMO = "pmo@demo.headway.test"
 
 # Endpoints that only accept POST: a GET must be refused, and there is no page to check.
-POST_ONLY = {"portfolio:need_delete", "portfolio:comment", "accounts:logout"}
+POST_ONLY = {"portfolio:need_delete", "portfolio:comment", "accounts:logout", "accounts:person_remove"}
 # Pages for people who are not signed in.
 SIGNED_OUT = {
     "accounts:login",
@@ -53,6 +53,7 @@ class Demo:
     risk: Risk
     goal: StrategicGoal
     service: Service
+    membership: Membership
 
 
 def pick(organisation: Any) -> Demo:
@@ -76,6 +77,7 @@ def pick(organisation: Any) -> Demo:
         or Risk.objects.for_organisation(organisation).first(),
         goal=StrategicGoal.objects.for_organisation(organisation).first(),
         service=Service.objects.for_organisation(organisation).first(),
+        membership=Membership.objects.for_organisation(organisation).filter(role="viewer").first(),
     )
 
 
@@ -98,6 +100,8 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "portfolio:comment": lambda d: {"pk": d.initiative.pk},
     "portfolio:risk_edit": lambda d: {"pk": d.risk.pk},
     "portfolio:goal_edit": lambda d: {"pk": d.goal.pk},
+    "accounts:person_edit": lambda d: {"pk": d.membership.pk},
+    "accounts:person_remove": lambda d: {"pk": d.membership.pk},
     "portfolio:service_edit": lambda d: {"pk": d.service.pk},
     "accounts:password_reset_confirm": reset_link_kwargs,
 }
@@ -123,6 +127,7 @@ ERROR_STATES = [
     "portfolio:portfolio_risk_add",
     "portfolio:goal_add",
     "portfolio:service_add",
+    "accounts:person_add",
 ]
 
 

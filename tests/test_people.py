@@ -1,0 +1,98 @@
+"""The portfolio office administers who can use Headway in its organisation."""
+
+from django.core import mail
+from django.test import TestCase
+from django.urls import reverse
+
+from headway.accounts.models import Membership, User
+from headway.accounts.roles import Role
+from tests.factories import make_organisation, make_person
+
+
+class PeopleTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("People Trust")
+        cls.other = make_organisation("Other Trust")
+        cls.pmo = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Polly Office")
+        cls.board = make_person(cls.trust, Role.BOARD, "Bob Board")
+        cls.outsider = make_person(cls.other, Role.VIEWER, "Olu Outsider", email="olu@example.test")
+
+    def setUp(self):
+        self.client.force_login(self.pmo)
+
+    def add(self, **overrides):
+        data = {"email": "new.person@example.test", "full_name": "New Person", "role": "delivery_lead",
+                "directorate": "Digital", **overrides}
+        return self.client.post(reverse("accounts:person_add"), data)
+
+    def test_the_portfolio_office_adds_a_new_person_who_is_emailed_a_link_to_set_a_password(self):
+        response = self.add()
+        self.assertRedirects(response, reverse("accounts:people"), fetch_redirect_response=False)
+        person = User.objects.get(email="new.person@example.test")
+        self.assertFalse(person.has_usable_password())
+        self.assertEqual(Membership.objects.get(user=person, organisation=self.trust).role, Role.DELIVERY_LEAD)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("/password-reset/", mail.outbox[0].body)
+        self.assertIn("People Trust", mail.outbox[0].subject)
+
+    def test_someone_from_another_organisation_is_added_to_this_one_without_a_new_account(self):
+        self.add(email="OLU@example.test", full_name="ignored")
+        self.assertEqual(User.objects.filter(email="olu@example.test").count(), 1)
+        self.assertEqual(self.outsider.memberships.count(), 2)
+        self.assertEqual(len(mail.outbox), 0)
+
+    def test_adding_an_existing_member_again_is_refused_with_a_message(self):
+        response = self.add(email=self.board.email)
+        self.assertContains(response, "already a member", status_code=200)
+        self.assertContains(response, "nhsuk-error-summary")
+        self.assertEqual(self.board.memberships.count(), 1)
+
+    def test_a_bad_email_and_a_missing_role_are_refused_and_nothing_is_saved(self):
+        response = self.add(email="not-an-email", role="")
+        self.assertContains(response, "nhsuk-error-summary")
+        self.assertContains(response, 'value="New Person"')  # what was typed is kept
+        self.assertFalse(User.objects.filter(full_name="New Person").exists())
+
+    def test_a_role_is_changed(self):
+        membership = self.board.memberships.get()
+        response = self.client.post(
+            reverse("accounts:person_edit", args=[membership.pk]), {"role": "executive", "directorate": "Finance"}
+        )
+        self.assertEqual(response.status_code, 302)
+        membership.refresh_from_db()
+        self.assertEqual((membership.role, membership.directorate), ("executive", "Finance"))
+
+    def test_the_last_portfolio_office_member_cannot_be_demoted(self):
+        membership = self.pmo.memberships.get()
+        response = self.client.post(reverse("accounts:person_edit", args=[membership.pk]), {"role": "viewer"})
+        self.assertContains(response, "Someone must stay in the portfolio office")
+        membership.refresh_from_db()
+        self.assertEqual(membership.role, Role.PORTFOLIO_OFFICE)
+
+    def test_a_person_is_removed_but_not_oneself(self):
+        board = self.board.memberships.get()
+        self.client.post(reverse("accounts:person_remove", args=[board.pk]))
+        self.assertFalse(Membership.objects.filter(pk=board.pk).exists())
+        own = self.pmo.memberships.get()
+        response = self.client.post(reverse("accounts:person_remove", args=[own.pk]), follow=True)
+        self.assertContains(response, "You cannot remove yourself")
+        self.assertTrue(Membership.objects.filter(pk=own.pk).exists())
+
+    def test_only_the_portfolio_office_manages_people(self):
+        self.client.force_login(self.board)
+        for url in (reverse("accounts:people"), reverse("accounts:person_add")):
+            self.assertEqual(self.client.get(url).status_code, 403)
+        self.assertEqual(self.add().status_code, 403)
+        self.assertFalse(User.objects.filter(email="new.person@example.test").exists())
+
+    def test_another_organisations_membership_is_not_found(self):
+        foreign = self.outsider.memberships.get()
+        self.assertEqual(self.client.get(reverse("accounts:person_edit", args=[foreign.pk])).status_code, 404)
+        self.assertEqual(self.client.post(reverse("accounts:person_remove", args=[foreign.pk])).status_code, 404)
+        self.assertTrue(Membership.objects.filter(pk=foreign.pk).exists())
+
+    def test_the_list_shows_only_this_organisations_people(self):
+        response = self.client.get(reverse("accounts:people"))
+        self.assertContains(response, "Bob Board")
+        self.assertNotContains(response, "Olu Outsider")
