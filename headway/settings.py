@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "headway.accounts",
     "headway.portfolio",
+    "headway.metrics",
     "headway.demo",
 ]
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("headway.portfolio.urls")),
     path("", include("headway.accounts.urls")),
+    path("", include("headway.metrics.urls")),
     path("admin/", admin.site.urls),
 ]
 
