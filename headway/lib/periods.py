@@ -1,0 +1,90 @@
+"""Measurement periods for metrics: weekly (starting Monday), monthly and quarterly (calendar
+quarters starting January, April, July and October). A period is named by its first day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+WEEKLY, MONTHLY, QUARTERLY = "weekly", "monthly", "quarterly"
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read, with a message saying why."""
+
+
+def period_start(day: dt.date, frequency: str) -> dt.date:
+    if frequency == WEEKLY:
+        return day - dt.timedelta(days=day.weekday())
+    if frequency == MONTHLY:
+        return day.replace(day=1)
+    if frequency == QUARTERLY:
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    raise PeriodError(f"Unknown frequency {frequency!r}.")
+
+
+def next_period(start: dt.date, frequency: str) -> dt.date:
+    if frequency == WEEKLY:
+        return start + dt.timedelta(weeks=1)
+    months = 1 if frequency == MONTHLY else 3
+    month = start.month - 1 + months
+    return dt.date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def periods_between(first: dt.date, last: dt.date, frequency: str) -> list[dt.date]:
+    """Every period start from the period of `first` to the period of `last`, inclusive."""
+    current, end = period_start(first, frequency), period_start(last, frequency)
+    out: list[dt.date] = []
+    while current <= end:
+        out.append(current)
+        current = next_period(current, frequency)
+    return out
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+
+
+def parse_period(text: str, frequency: str) -> dt.date:
+    """Read a period written as a date (2026-03-02 or 02/03/2026), a month (2026-03) or a
+    quarter (2026-Q1), and return the start of the period of the metric's frequency.
+
+    A date inside a period is accepted and moved to the period's start; a month is refused for
+    a weekly metric, and a quarter for anything but a quarterly one, because they are ambiguous.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise PeriodError("The period is empty.")
+    if match := _QUARTER.match(text):
+        if frequency != QUARTERLY:
+            raise PeriodError(f"{text!r} is a quarter, but this metric is {frequency}.")
+        return dt.date(int(match[1]), 3 * (int(match[2]) - 1) + 1, 1)
+    if match := _MONTH.match(text):
+        if frequency == WEEKLY:
+            raise PeriodError(f"{text!r} is a month, but this metric is weekly: give the week's date.")
+        month = int(match[2])
+        if not 1 <= month <= 12:
+            raise PeriodError(f"{text!r} has no month {month}.")
+        return period_start(dt.date(int(match[1]), month, 1), frequency)
+    day: dt.date | None = None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        try:
+            day = dt.datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            day = None
+    if day is None:
+        raise PeriodError(
+            f"{text!r} is not a period: write a date (2026-03-02 or 02/03/2026), a month (2026-03) "
+            "or a quarter (2026-Q1)."
+        )
+    return period_start(day, frequency)
+
+
+def period_label(start: dt.date, frequency: str) -> str:
+    if frequency == WEEKLY:
+        return f"w/c {start.day} {start:%b %Y}"
+    if frequency == MONTHLY:
+        return f"{start:%b %Y}"
+    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
