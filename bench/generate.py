@@ -7,6 +7,10 @@ bypasses simple-history (the bench needs no history rows) and `actions.py` (far 
 chain of decisions allowed by `Decision.TRANSITIONS`, checkpoints are one per initiative per
 Monday and stop when an initiative is paused, stopped or closed.
 
+`generate_metrics` is an optional second step, run only by the metrics benchmark after the page
+benchmarks: it gives one initiative five charts and every initiative a metric, so the metrics
+tables are the size a large trust's would be.
+
 Needs Django configured (settings and apps ready) before it is imported.
 """
 
@@ -26,6 +30,8 @@ from bench.registry import DEFAULT_SCALE, DEFAULT_SEED, DEFAULT_WEEKS
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
+from headway.metrics import spc
+from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio.models import (
     Checkpoint,
     Comment,
@@ -549,6 +555,155 @@ def generate(
     if connection.vendor == "postgresql":
         # Autovacuum would analyse the new tables within a minute; do it now so the planner
         # sees production-like statistics before anything is timed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    summary.seconds = (timezone.now() - started).total_seconds()
+    return summary
+
+
+# Metrics (optional) --------------------------------------------------------------------------
+
+CHART_METRICS: tuple[tuple[str, str, str, str, float, float], ...] = (
+    # name, kind, unit, improvement direction, level before, level after the go-live
+    ("Time to first observations after arrival (minutes)", "outcome", "minutes", "decrease", 42.0, 31.0),
+    ("Discharge summaries sent within 24 hours (%)", "outcome", "%", "increase", 48.0, 71.0),
+    ("Patients using the portal to book (weekly users)", "adoption", "users", "increase", 300.0, 1900.0),
+    ("Staff time spent on rota admin (hours/week)", "outcome", "hours/week", "decrease", 64.0, 41.0),
+    ("Patient-reported ease of booking (1-5)", "experience", "score", "increase", 3.2, 3.3),
+)
+BACKGROUND_KINDS = ("outcome", "outcome", "adoption", "experience", "activity")
+
+
+@dataclass
+class MetricsSummary:
+    chart_initiative_id: int = 0
+    chart_metric_ids: list[int] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _weekly_values(rng: random.Random, points: int, before: float, after: float, change_at: int) -> list[float]:
+    spread = max(abs(after - before) / 6, abs(before) * 0.03, 0.05)
+    return [round((before if n < change_at else after) + rng.gauss(0, spread), 2) for n in range(points)]
+
+
+def generate_metrics(
+    *,
+    organisation_id: int,
+    seed: int = DEFAULT_SEED,
+    charts: int = 5,
+    points: int = 60,
+    background_points: int = 60,
+    today: dt.date | None = None,
+) -> MetricsSummary:
+    """Give one active initiative (not the page benchmark's showcase) `charts` weekly metrics of
+    `points` points each, one of them with a process change that starts a new SPC period, and
+    every other initiative one metric of `background_points` points. Bulk inserts as above; the
+    SPC summaries are computed in one `spc.analyse_many` call and stored, the chart metrics'
+    through `metrics.actions`, and then every initiative's verdict (ADR 7)."""
+    from headway.metrics.actions import refresh_metric_summary
+    from headway.metrics.verdicts import refresh_verdicts
+
+    started = timezone.now()
+    rng = random.Random(seed + 1)
+    this_week = week_start(today or timezone.localdate())
+    org = Organisation.objects.get(pk=organisation_id)
+    initiatives = list(Initiative.objects.filter(organisation=org).order_by("pk").values_list("pk", "status"))
+    showcase = initiatives[0][0]
+    chart_initiative = next(pk for pk, status in initiatives[1:] if status == Status.ACTIVE)
+    owner = Membership.objects.filter(organisation=org, role=Role.PORTFOLIO_OFFICE).values_list("user_id", flat=True)[0]
+    summary = MetricsSummary(chart_initiative_id=chart_initiative)
+
+    def mondays(count: int) -> list[dt.date]:
+        return [this_week - dt.timedelta(weeks=count - n) for n in range(count)]
+
+    with transaction.atomic():
+        metrics: list[Metric] = []
+        links: list[tuple[int, int]] = []  # (metric index, initiative pk)
+        values: list[list[float]] = []
+        for n in range(charts):
+            name, kind, unit, direction, before, after = CHART_METRICS[n % len(CHART_METRICS)]
+            metrics.append(
+                Metric(
+                    organisation=org, name=name if n < len(CHART_METRICS) else f"{name} {n + 1}", definition=name,
+                    kind=kind, beneficiary="patients", unit=unit, improvement_direction=direction,
+                    baseline_value=before, target_value=after, frequency="weekly", owner_id=owner,
+                    data_source="Generated for the benchmark",
+                )
+            )
+            links.append((len(metrics) - 1, chart_initiative))
+            values.append(_weekly_values(rng, points, before, after, points * 2 // 3))
+        for pk, _status in initiatives:
+            if pk in (chart_initiative, showcase):
+                continue
+            kind = rng.choice(BACKGROUND_KINDS)
+            level = rng.uniform(5, 95)
+            metrics.append(
+                Metric(
+                    organisation=org, name=f"Measure for initiative {pk}", definition="Generated.", kind=kind,
+                    beneficiary="patients", unit="%", improvement_direction=rng.choice(("increase", "decrease")),
+                    baseline_value=round(level, 1), target_value=round(level * 1.1, 1), frequency="weekly",
+                    owner_id=owner, data_source="Generated for the benchmark",
+                )
+            )
+            links.append((len(metrics) - 1, pk))
+            shift = rng.choice((0.0, 0.0, level * 0.1, -level * 0.1))
+            values.append(_weekly_values(rng, background_points, level, level + shift, background_points // 2))
+        metrics = _insert(Metric, metrics)
+        through = Metric.initiatives.through
+        _insert(through, [through(metric_id=metrics[m].pk, initiative_id=i) for m, i in links])
+        summary.chart_metric_ids = [m.pk for m in metrics[:charts]]
+
+        # 120,000 rows: plain executemany, because building a model instance for each row costs
+        # more than the database does.
+        ops = connection.ops
+        recorded_at = ops.adapt_datetimefield_value(timezone.now())
+        weeks = {n: [ops.adapt_datefield_value(day) for day in mondays(n)] for n in {len(v) for v in values}}
+        table = connection.ops.quote_name(Observation._meta.db_table)
+        insert = (
+            f"INSERT INTO {table} (metric_id, period, value, note, recorded_by_id, recorded_at) "
+            "VALUES (%s, %s, %s, '', %s, %s)"
+        )
+        rows = [
+            (metric.pk, period, value, owner, recorded_at)
+            for metric, series in zip(metrics, values, strict=True)
+            for period, value in zip(weeks[len(series)], series, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            for chunk in _chunks(rows, BATCH):
+                cursor.executemany(insert, chunk)
+        total = len(rows)
+        # A process change on the first chart: its limits are recalculated from there.
+        changed_at = mondays(points)[points * 2 // 3]
+        Annotation.objects.create(
+            metric=metrics[0], period=changed_at, text="New triage process", starts_new_period=True, created_by_id=owner
+        )
+
+        # Stored SPC summaries for the background metrics in one vectorised call.
+        results = spc.analyse_many(
+            {"values": series, "improvement_direction": metric.improvement_direction, "target": metric.target_value}
+            for metric, series in zip(metrics[charts:], values[charts:], strict=True)
+        )
+        # A few distinct summaries between them: one UPDATE for each, not one per metric.
+        alike: dict[tuple[str, str, bool], list[int]] = {}
+        for metric, result in zip(metrics[charts:], results, strict=True):
+            key = (result.variation_icon or "", result.assurance_icon or "", result.trial_limits)
+            alike.setdefault(key, []).append(metric.pk)
+        for (variation, assurance, trial), ids in alike.items():
+            for chunk in _chunks(ids, 500):
+                Metric.objects.filter(pk__in=chunk).update(
+                    latest_period=this_week - dt.timedelta(weeks=1),
+                    point_count=background_points,
+                    variation_icon=variation,
+                    assurance_icon=assurance,
+                    trial_limits=trial,
+                )
+        for metric in metrics[:charts]:
+            refresh_metric_summary(metric)
+        refresh_verdicts(pk for pk, _status in initiatives)
+        summary.counts = {"metrics": len(metrics), "observations": total, "annotations": 1}
+
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     summary.seconds = (timezone.now() - started).total_seconds()

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DATABASE_MODULES: tuple[str, ...] = ("bench.pages",)
-STANDALONE_MODULES: tuple[str, ...] = ()
+DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages")
+STANDALONE_MODULES: tuple[str, ...] = ("bench.spc",)
 
 TARGET_P95_MS = 150.0
 DEFAULT_SCALE = 2_000  # initiatives

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from headway.accounts.models import Membership
 from headway.accounts.roles import Role
+from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio import actions
 from headway.portfolio.models import (
     Checkpoint,
@@ -89,6 +90,14 @@ class OrganisationBoundaryTest(TestCase):
         Membership.objects.create(pk=SHARED_PK, organisation=cls.first, role=Role.VIEWER,
                                   user=make_person(None, name="First Viewer"))
         Comment.objects.create(pk=SHARED_PK, initiative=initiative, author=cls.first_pmo, body="Secret comment")
+        metric = Metric.objects.create(
+            pk=SHARED_PK, organisation=cls.first, name="Secret metric", definition="d", kind="outcome",
+            beneficiary="patients", unit="%", improvement_direction="increase", frequency="monthly",
+            data_source="PAS",
+        )
+        metric.initiatives.add(initiative)
+        Observation.objects.create(pk=SHARED_PK, metric=metric, period=dt.date(2026, 10, 1), value=42)
+        Annotation.objects.create(pk=SHARED_PK, metric=metric, period=dt.date(2026, 10, 1), text="Secret change")
         actions.record_decision(
             initiative=initiative, by=cls.first_pmo, kind="pause", rationale="Secret rationale",
             evidence="e", decided_by="Board", decided_on=dt.date(2026, 11, 1),
@@ -98,7 +107,9 @@ class OrganisationBoundaryTest(TestCase):
         names = {name for name, _ in object_urls()}
         for expected in ("portfolio:detail", "portfolio:edit", "portfolio:decide", "portfolio:checkpoint",
                          "portfolio:history", "portfolio:risk_edit", "portfolio:need_edit", "portfolio:goal_edit",
-                         "accounts:person_edit", "accounts:person_remove"):
+                         "accounts:person_edit", "accounts:person_remove", "metrics:detail", "metrics:edit",
+                         "metrics:upload", "metrics:observation_add", "metrics:annotation_add",
+                         "metrics:annotation_delete", "metrics:history"):
             self.assertIn(expected, names)
 
     def test_every_address_with_another_organisations_object_is_not_found(self):
@@ -111,6 +122,9 @@ class OrganisationBoundaryTest(TestCase):
         self.assertEqual(Initiative.objects.get(pk=SHARED_PK).title, "Secret first-trust initiative")
         self.assertEqual(Decision.objects.filter(initiative_id=SHARED_PK).count(), 2)  # start, pause
         self.assertTrue(Membership.objects.filter(pk=SHARED_PK).exists())
+        self.assertEqual(Metric.objects.get(pk=SHARED_PK).name, "Secret metric")
+        self.assertEqual(Observation.objects.get(pk=SHARED_PK).value, 42)
+        self.assertTrue(Annotation.objects.filter(pk=SHARED_PK).exists())
 
     def test_the_same_addresses_are_found_by_the_owning_organisation(self):
         self.client.force_login(self.first_pmo)
@@ -128,11 +142,11 @@ class OrganisationBoundaryTest(TestCase):
     def test_lists_and_summaries_show_nothing_of_another_organisation(self):
         self.client.force_login(self.second_pmo)
         for name, kwargs in walk(get_resolver().url_patterns):
-            if kwargs or not name.startswith("portfolio:"):
+            if kwargs or not name.startswith(("portfolio:", "metrics:")):
                 continue
             with self.subTest(name=name):
                 response = self.client.get(reverse(name))
                 self.assertIn(response.status_code, (200, 405))
                 for secret in ("Secret first-trust initiative", "Secret rationale", "Secret comment", "First risk",
-                               "First goal", "First EPR"):
+                               "First goal", "First EPR", "Secret metric"):
                     self.assertNotContains(response, secret, status_code=response.status_code)

@@ -172,3 +172,137 @@ class GlanceFactsTest(TestCase):
         rows = queries.portfolio(self.trust, {"status": "active", "sort": "confidence"}, TODAY)
         self.assertEqual([i.reference for i in rows][:2], ["A-3", "A-4"])  # no rating sorts lowest
         self.assertEqual([i.reference for i in rows][2:], ["A-1", "A-2"])  # red, then amber
+
+
+# "Is it working?" (ADR 7) ----------------------------------------------------------------------
+
+
+def give_verdicts(initiatives):
+    """A verdict for most initiatives, cycling through the states and flags; every fifth has none."""
+    from headway.metrics.models import Verdict
+
+    states = ["improving", "no_change", "deteriorating", "not_enough_data"]
+    Verdict.objects.bulk_create(
+        [
+            Verdict(
+                initiative=i, state=states[n % 4],
+                drivers=[{"metric": 1, "name": "Generated", "kind": "outcome", "variation_icon": "concern_low"}],
+                flags=["mixed"] if n % 4 == 2 else [],
+            )
+            for n, i in enumerate(initiatives)
+            if n % 5
+        ]
+    )
+
+
+def add_metric(organisation, initiative, name, points=15):
+    from headway.metrics.models import Annotation, Metric, Observation
+
+    metric = Metric.objects.create(
+        organisation=organisation, name=name, definition="d", kind="outcome", beneficiary="patients", unit="%",
+        improvement_direction="increase", frequency="weekly", data_source="s", target_value=60,
+    )
+    metric.initiatives.add(initiative)
+    Observation.objects.bulk_create(
+        [Observation(metric=metric, period=THIS_WEEK - dt.timedelta(weeks=w), value=50 + w % 4) for w in range(points)]
+    )
+    Annotation.objects.create(
+        metric=metric, period=THIS_WEEK - dt.timedelta(weeks=5), text="Changed", starts_new_period=True
+    )
+    return metric
+
+
+class IsItWorkingQueryCountTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = Organisation.objects.create(name="Working Trust", ods_code="WRK", kind="acute")
+        cls.viewer = User.objects.create_user("w@example.nhs.uk", "a-long-test-password", full_name="Wendy")
+        Membership.objects.create(user=cls.viewer, organisation=cls.trust, role=Role.VIEWER)
+        cls.goal = StrategicGoal.objects.create(organisation=cls.trust, title="Goal")
+        grow_portfolio(cls.trust, cls.viewer, cls.goal, 0, 10)
+        give_verdicts(Initiative.objects.filter(organisation=cls.trust).order_by("pk"))
+
+    def assert_same_count_at_500(self, url):
+        self.client.force_login(self.viewer)
+        with CaptureQueriesContext(connection) as at_ten:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        grow_portfolio(self.trust, self.viewer, self.goal, 10, 490)
+        give_verdicts(
+            Initiative.objects.filter(organisation=self.trust, verdict__isnull=True, reference__gte="BULK-0010")
+        )
+        self.assertEqual(Initiative.objects.filter(organisation=self.trust).count(), 500)
+        with self.assertNumQueries(len(at_ten)):
+            response = self.client.get(url)
+        return response
+
+    def test_the_list_with_verdicts_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        response = self.assert_same_count_at_500(reverse("portfolio:list"))
+        self.assertContains(response, "Is it working?")
+        self.assertContains(response, "app-verdict--not_measured")  # an initiative without a verdict row
+        self.assertContains(response, "app-verdict--deteriorating")
+
+    def test_the_glance_with_verdicts_issues_the_same_number_of_queries_for_10_and_500_initiatives(self):
+        response = self.assert_same_count_at_500(reverse("portfolio:glance"))
+        self.assertContains(response, "Active initiatives by whether they are working")
+
+    def test_the_initiative_page_issues_the_same_number_of_queries_for_1_and_6_metrics(self):
+        self.client.force_login(self.viewer)
+        initiative = Initiative.objects.filter(organisation=self.trust).order_by("pk").first()
+        add_metric(self.trust, initiative, "First")
+        url = reverse("portfolio:detail", args=[initiative.pk])
+        with CaptureQueriesContext(connection) as one:
+            response = self.client.get(url)
+        self.assertContains(response, "Is it working?")
+        self.assertContains(response, 'role="img"')
+        for n in range(5):
+            add_metric(self.trust, initiative, f"More {n}", points=20 + n)
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(url)
+        self.assertEqual(response.content.decode().count('role="img" aria-labelledby="xmr-'), 6)
+
+
+class GlanceVerdictFactsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from headway.metrics.models import Metric, Verdict
+
+        cls.trust = Organisation.objects.create(name="Verdict Facts", ods_code="VFT", kind="acute")
+        lead = User.objects.create_user("v@example.nhs.uk", "a-long-test-password", full_name="Vic")
+
+        def make(ref, status=Status.ACTIVE):
+            return Initiative.objects.create(organisation=cls.trust, reference=ref, title=ref, problem="p",
+                                             status=status, delivery_lead=lead, start_date=TODAY)
+
+        worse, better, counted, unmeasured = make("A-1"), make("A-2"), make("A-3"), make("A-4")
+        stopped = make("S-1", Status.STOPPED)
+        falls = {"metric": 1, "name": "Falls", "kind": "outcome", "variation_icon": "concern_high"}
+        Verdict.objects.create(initiative=worse, state="deteriorating", drivers=[falls], flags=["mixed"])
+        Verdict.objects.create(initiative=better, state="improving")
+        Verdict.objects.create(
+            initiative=counted, state="not_measured", flags=["no_outcome_or_adoption", "activity_only"]
+        )
+        Verdict.objects.create(initiative=stopped, state="deteriorating")
+        old = Metric.objects.create(organisation=cls.trust, name="Old", definition="d", kind="outcome",
+                                    beneficiary="patients", unit="%", improvement_direction="increase",
+                                    frequency="monthly", data_source="s", latest_period=TODAY - dt.timedelta(days=90))
+        old.initiatives.add(worse, stopped)
+        fresh = Metric.objects.create(organisation=cls.trust, name="Fresh", definition="d", kind="outcome",
+                                      beneficiary="patients", unit="%", improvement_direction="increase",
+                                      frequency="monthly", data_source="s", latest_period=TODAY)
+        fresh.initiatives.add(better)
+        cls.unmeasured = unmeasured
+
+    def test_it_counts_active_initiatives_by_verdict_with_no_row_as_not_measured(self):
+        g = queries.glance(self.trust, TODAY)
+        counts = {state: n for state, _, n in g.verdicts}
+        self.assertEqual(
+            counts, {"deteriorating": 1, "improving": 1, "no_change": 0, "not_enough_data": 0, "not_measured": 2}
+        )
+
+    def test_it_lists_the_deteriorating_and_counts_the_flags_and_stale_data(self):
+        g = queries.glance(self.trust, TODAY)
+        self.assertEqual([i.reference for i in g.deteriorating], ["A-1"])
+        self.assertEqual({flag: n for flag, _, n in g.verdict_flags},
+                         {"no_outcome_or_adoption": 2, "activity_only": 1, "mixed": 1})
+        self.assertEqual(g.stale, 1)

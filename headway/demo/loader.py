@@ -8,6 +8,11 @@ goals and services have no actions of their own yet and are created directly.
 The weekly detail is drawn with a seeded random generator, and every date is counted back from
 `today`, so two loads on the same day give the same demo and the demo is always recent.
 
+Each initiative's impact metrics (`headway.demo.metrics_data`) are created through
+`headway.metrics.actions`; their observations, a few hundred a metric at most, go in with one bulk
+insert each (with history), and the metric's SPC summary and the initiatives' verdicts are then
+refreshed once, as ADR 7 requires of anything that bulk-loads observations.
+
 After loading, a few timestamps the models set to "now" (when a checkpoint or decision was
 recorded, when a comment was posted, when an initiative or risk was created) are moved back to
 the dates the story gives them, so that pages showing them agree with the story. The
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,11 +33,16 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
 from headway.accounts.roles import Role
-from headway.demo import data
+from headway.demo import data, metrics_data
+from headway.lib.periods import MONTHLY, period_label, period_start
 from headway.lib.weeks import week_start
+from headway.metrics import actions as metric_actions
+from headway.metrics.models import Annotation, Metric, Observation
+from headway.metrics.verdicts import refresh_verdicts
 from headway.portfolio import actions
 from headway.portfolio.models import (
     Checkpoint,
@@ -78,6 +89,8 @@ class DemoSummary:
     checkpoints: int
     risks: int
     comments: int
+    metrics: int
+    observations: int
     logins: tuple[DemoLogin, ...]
     password: str
     seconds: float
@@ -151,6 +164,8 @@ def _summarise(*, created: bool, seconds: float) -> DemoSummary:
         checkpoints=Checkpoint.objects.filter(initiative__organisation__in=organisations).count(),
         risks=Risk.objects.filter(organisation__in=organisations).count(),
         comments=Comment.objects.filter(initiative__organisation__in=organisations).count(),
+        metrics=Metric.objects.filter(organisation__in=organisations).count(),
+        observations=Observation.objects.filter(metric__organisation__in=organisations).count(),
         logins=tuple(logins),
         password=data.DEMO_PASSWORD,
         seconds=seconds,
@@ -205,6 +220,9 @@ class _Builder:
         self.backdated_initiatives: list[Initiative] = []
         self.backdated_risks: list[Risk] = []
         self.backdated_comments: list[Comment] = []
+        self.backdated_metrics: list[Metric] = []
+        self.backdated_observations: list[Observation] = []
+        self.backdated_annotations: list[Annotation] = []
 
     # Dates ------------------------------------------------------------------------------------
 
@@ -230,6 +248,7 @@ class _Builder:
         self.link_initiatives()
         self.create_risks()
         self.create_comments()
+        self.create_metrics()
         self.backdate()
 
     def create_organisations(self) -> None:
@@ -481,6 +500,85 @@ class _Builder:
             comment.created_at = self.moment(self.day(spec.weeks_ago, self.rng.randrange(5)), 19, 30)
             self.backdated_comments.append(comment)
 
+    # Metrics ----------------------------------------------------------------------------------
+
+    def period(self, frequency: str, periods_ago: int) -> dt.date:
+        """The start of the period `periods_ago` before the one containing today."""
+        if frequency != MONTHLY:
+            return self.monday(periods_ago)
+        month = period_start(self.today, MONTHLY)
+        index = month.year * 12 + month.month - 1 - periods_ago
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    def create_metrics(self) -> None:
+        for spec in metrics_data.METRICS:
+            self.create_metric(spec)
+        # Initiatives without metrics get their verdict too ("not measured"), so every page
+        # reads a stored verdict.
+        refresh_verdicts(initiative.pk for initiative in self.initiatives.values())
+
+    def create_metric(self, spec: metrics_data.MetricSpec) -> None:
+        org = spec.organisation
+        shape = spec.series
+        values = metrics_data.draw(spec)
+        periods = [self.period(spec.frequency, ago) for ago in range(shape.first, shape.last - 1, -1)]
+        baseline = values[: shape.baseline_points]
+        initiatives = [self.initiatives[org, reference] for reference in spec.initiatives]
+        metric = metric_actions.save_metric(
+            organisation=self.organisations[org],
+            by=self.recorders[org],
+            fields={
+                "name": spec.name,
+                "definition": spec.definition,
+                "kind": spec.kind,
+                "beneficiary": spec.beneficiary,
+                "unit": spec.unit,
+                "improvement_direction": spec.direction,
+                "baseline_value": round(statistics.fmean(baseline), shape.decimals),
+                "baseline_period": (
+                    f"{period_label(periods[0], spec.frequency)} to "
+                    f"{period_label(periods[len(baseline) - 1], spec.frequency)}"
+                ),
+                "target_value": spec.target,
+                "target_date": (
+                    None if spec.target_in_weeks is None else self.this_week + dt.timedelta(weeks=spec.target_in_weeks)
+                ),
+                "frequency": spec.frequency,
+                "owner": self.people[spec.owner],
+                "data_source": spec.data_source,
+            },
+            initiatives=initiatives,
+        )
+        metric.created_at = min(i.created_at for i in initiatives)
+        self.backdated_metrics.append(metric)
+
+        # Each period's figure arrives a few days after the period ends.
+        holder = self.people[spec.owner]
+        observations = [
+            Observation(metric=metric, period=period, value=value, recorded_by=holder)
+            for period, value in zip(periods, values, strict=True)
+        ]
+        bulk_create_with_history(
+            observations, Observation, batch_size=500, default_user=holder, default_change_reason="Imported"
+        )
+        for observation, following in zip(observations, [*periods[1:], None], strict=True):
+            due = following or self.period(spec.frequency, shape.last - 1)
+            observation.recorded_at = self.moment(min(due + dt.timedelta(days=2), self.today), 10)
+        self.backdated_observations.extend(observations)
+
+        for note in spec.annotations:
+            period = self.period(spec.frequency, note.at)
+            annotation = metric_actions.add_annotation(
+                metric=metric,
+                by=self.people[note.by],
+                period=period,
+                text=note.text,
+                starts_new_period=note.starts_new_period,
+            )
+            annotation.created_at = self.moment(min(period + dt.timedelta(days=1), self.today), 16)
+            self.backdated_annotations.append(annotation)
+        metric_actions.refresh_metric_summary(metric)
+
     def backdate(self) -> None:
         # bulk_update writes the values as given; it does not apply auto_now.
         Checkpoint.objects.bulk_update(self.backdated_checkpoints, ["recorded_at"], batch_size=500)
@@ -488,4 +586,7 @@ class _Builder:
         Initiative.objects.bulk_update(self.backdated_initiatives, ["created_at"], batch_size=500)
         Risk.objects.bulk_update(self.backdated_risks, ["created_at"], batch_size=500)
         Comment.objects.bulk_update(self.backdated_comments, ["created_at"], batch_size=500)
+        Metric.objects.bulk_update(self.backdated_metrics, ["created_at"], batch_size=500)
+        Observation.objects.bulk_update(self.backdated_observations, ["recorded_at"], batch_size=500)
+        Annotation.objects.bulk_update(self.backdated_annotations, ["created_at"], batch_size=500)
 

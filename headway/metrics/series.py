@@ -39,10 +39,7 @@ def build_series(
     """Pass `observations` and `annotations` when already fetched (for example by a prefetch)."""
     observed = sorted(observations if observations is not None else metric.observations.all(), key=lambda o: o.period)
     notes_list = sorted(annotations if annotations is not None else metric.annotations.all(), key=lambda a: a.period)
-    if observed:
-        periods = periods_between(observed[0].period, observed[-1].period, metric.frequency)
-    else:
-        periods = []
+    periods = periods_between(observed[0].period, observed[-1].period, metric.frequency) if observed else []
     by_period = {o.period: o for o in observed}
     values = [by_period[p].value if p in by_period else None for p in periods]
     rebase_at = sorted(

@@ -100,6 +100,7 @@ COLUMNS = [
     ("title", "Title"),
     ("phase", "Phase"),
     ("status", "Status"),
+    (None, "Is it working?"),
     (None, "SRO"),
     (None, "Delivery lead"),
     ("confidence", "Confidence"),
@@ -118,9 +119,12 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for initiative in page.object_list:
         state = queries.state_of(initiative, today)
+        verdict = queries.verdict_state(initiative)
         rows.append(
             {
                 "initiative": initiative,
+                "verdict": verdict,
+                "verdict_label": queries.STATE_LABELS.get(verdict, ""),
                 "state": state,
                 "state_label": queries.CHECKPOINT_STATE_LABELS.get(state or "", ""),
                 "confidence": initiative.current_confidence,  # type: ignore[attr-defined]
@@ -199,6 +203,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
+            "impact": queries.impact(initiative, today),
             "today": today,
         },
     )

@@ -25,14 +25,21 @@ from playwright.sync_api import Page, expect
 
 from headway.accounts.models import Membership, User
 from headway.demo.data import DEMO_PASSWORD
+from headway.metrics.models import Annotation, Metric
 from headway.portfolio.models import Initiative, Risk, Service, Status, StrategicGoal, UserNeed
 from tests.browser.conftest import axe_violations
 
-NAMESPACES = ("portfolio", "accounts")
+NAMESPACES = ("portfolio", "accounts", "metrics")
 PMO = "pmo@demo.headway.test"
 
 # Endpoints that only accept POST: a GET must be refused, and there is no page to check.
-POST_ONLY = {"portfolio:need_delete", "portfolio:comment", "accounts:logout", "accounts:person_remove"}
+POST_ONLY = {
+    "portfolio:need_delete",
+    "portfolio:comment",
+    "accounts:logout",
+    "accounts:person_remove",
+    "metrics:annotation_delete",
+}
 # Pages for people who are not signed in.
 SIGNED_OUT = {
     "accounts:login",
@@ -54,6 +61,8 @@ class Demo:
     goal: StrategicGoal
     service: Service
     membership: Membership
+    metric: Metric  # the one with the most data
+    annotation: Annotation
 
 
 def pick(organisation: Any) -> Demo:
@@ -78,6 +87,8 @@ def pick(organisation: Any) -> Demo:
         goal=StrategicGoal.objects.for_organisation(organisation).first(),
         service=Service.objects.for_organisation(organisation).first(),
         membership=Membership.objects.for_organisation(organisation).filter(role="viewer").first(),
+        metric=Metric.objects.for_organisation(organisation).order_by("-point_count", "name").first(),
+        annotation=Annotation.objects.filter(metric__organisation=organisation).order_by("pk").first(),
     )
 
 
@@ -104,6 +115,13 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "accounts:person_remove": lambda d: {"pk": d.membership.pk},
     "portfolio:service_edit": lambda d: {"pk": d.service.pk},
     "accounts:password_reset_confirm": reset_link_kwargs,
+    "metrics:detail": lambda d: {"pk": d.metric.pk},
+    "metrics:edit": lambda d: {"pk": d.metric.pk},
+    "metrics:history": lambda d: {"pk": d.metric.pk},
+    "metrics:observation_add": lambda d: {"pk": d.metric.pk},
+    "metrics:upload": lambda d: {"pk": d.metric.pk},
+    "metrics:annotation_add": lambda d: {"pk": d.metric.pk},
+    "metrics:annotation_delete": lambda d: {"pk": d.annotation.pk},
 }
 
 # More states of the same pages, worth checking because they show different things.
@@ -116,6 +134,7 @@ VARIANTS: list[Callable[[Demo], str]] = [
     lambda d: reverse("portfolio:checkpoint", args=[d.initiative.pk]) + "?week=2000-01-03",
     lambda d: reverse("portfolio:decisions") + "?kind=stop",
     lambda d: "/no-such-page/",
+    lambda d: reverse("metrics:observation_add", args=[d.metric.pk]) + f"?period={d.metric.latest_period:%Y-%m-%d}",
 ]
 
 # Forms submitted empty, to see their error summary and inline errors.
@@ -128,6 +147,10 @@ ERROR_STATES = [
     "portfolio:goal_add",
     "portfolio:service_add",
     "accounts:person_add",
+    "metrics:create",
+    "metrics:observation_add",
+    "metrics:annotation_add",
+    "metrics:upload",
 ]
 
 

@@ -1,0 +1,106 @@
+"""Look-ups that keep the organisation boundary, and who may change a metric or add its data.
+
+Every metrics view fetches objects through these helpers. Each reaches the object through
+`request.organisation`, so another organisation's metric, observation or annotation is simply
+not found (404).
+
+Who may do what: everyone in the organisation reads. Those who may edit any initiative (the
+executive and the portfolio office) create and edit metrics. Adding data — a value, an upload or
+an annotation — is also open to the delivery lead of an initiative the metric serves, and to the
+metric's owner, because they are the people who hold the numbers.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from headway.accounts.access import current_membership, current_organisation
+from headway.accounts.models import Organisation, User
+from headway.accounts.roles import Action
+from headway.metrics.models import Annotation, Metric, Observation
+from headway.portfolio.models import Initiative
+
+
+def get_metric(request: HttpRequest, pk: int) -> Metric:
+    return get_object_or_404(
+        Metric.objects.for_organisation(current_organisation(request)).select_related("owner"), pk=pk
+    )
+
+
+def get_observation(request: HttpRequest, pk: int) -> Observation:
+    return get_object_or_404(
+        Observation.objects.filter(metric__organisation=current_organisation(request)).select_related("metric"),
+        pk=pk,
+    )
+
+
+def get_annotation(request: HttpRequest, pk: int) -> Annotation:
+    return get_object_or_404(
+        Annotation.objects.filter(metric__organisation=current_organisation(request)).select_related("metric"),
+        pk=pk,
+    )
+
+
+def metrics_for_list(organisation: Organisation) -> QuerySet[Metric]:
+    """The organisation's metrics with their owner, initiatives and latest value, in a fixed
+    number of queries however many there are."""
+    latest = Observation.objects.filter(metric=OuterRef("pk")).order_by("-period").values("value")[:1]
+    return (
+        Metric.objects.for_organisation(organisation)
+        .select_related("owner")
+        .prefetch_related("initiatives")
+        .annotate(latest_value=Subquery(latest))
+        .order_by("name")
+    )
+
+
+def people_of(organisation_id: int) -> dict[int, str]:
+    """Names of the organisation's people by id, for showing who a history record names."""
+    return {
+        pk: name or email
+        for pk, name, email in User.objects.filter(memberships__organisation_id=organisation_id).values_list(
+            "pk", "full_name", "email"
+        )
+    }
+
+
+def initiatives_of(organisation: Organisation) -> QuerySet[Initiative]:
+    return Initiative.objects.for_organisation(organisation).order_by("reference")
+
+
+def can_edit_metric(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return bool(membership is not None and membership.can(Action.EDIT_ANY_INITIATIVE))
+
+
+def can_add_data(request: HttpRequest, metric: Metric) -> bool:
+    """May this person add values, uploads and annotations to the metric?"""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return False
+    if membership.can(Action.EDIT_ANY_INITIATIVE):
+        return True
+    user_pk = getattr(request.user, "pk", None)
+    if user_pk is not None and metric.owner_id == user_pk:
+        return True
+    return bool(
+        membership.can(Action.EDIT_OWN_INITIATIVE)
+        and metric.initiatives.filter(delivery_lead_id=user_pk).exists()
+    )
+
+
+def require_edit_metric(request: HttpRequest) -> None:
+    if not can_edit_metric(request):
+        role = current_membership(request).get_role_display()
+        raise PermissionDenied(f"Your role ({role}) cannot change a metric's definition.")
+
+
+def require_add_data(request: HttpRequest, metric: Metric) -> None:
+    if not can_add_data(request, metric):
+        raise PermissionDenied(
+            f"Only the owner of ‘{metric.name}’, the delivery lead of an initiative it serves, an executive "
+            "or the portfolio office can add its data."
+        )

@@ -1,0 +1,315 @@
+"""Reading a metric's observations from a CSV file or an Excel workbook.
+
+The file has a first row naming its columns — `period`, `value` and, if wanted, `note`, in any
+order and any case — and one row per period under it. Every row is checked before anything is
+saved, and every problem is reported with the row and column a person would see in their
+spreadsheet (the column names are row 1), so they can fix the whole file in one go. A file with
+any problem is refused whole: `metrics.actions.import_observations` saves all of it or none.
+
+No Django models here: the web upload, the `import_observations` command and the tests share it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from headway.lib.periods import PeriodError, parse_period, period_label, period_start
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_NOTE = 500
+COLUMNS = ("period", "value", "note")
+REQUIRED = ("period", "value")
+CSV_SUFFIXES = {".csv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+NOT_A_FILE_WE_READ = (
+    "This file is neither a CSV file nor an Excel workbook (.xlsx). Save it as one of those and try again."
+)
+
+# A number with thousands separators, as spreadsheets often write them: 1,234 or 12,345.67.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, placed where the person will find it in their spreadsheet."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column is None:
+            return f"Row {self.row}: {self.message}"
+        return f"Row {self.row}, column {self.column}: {self.message}"
+
+
+class FileRefused(Exception):
+    """The file cannot be imported; `errors` says every reason found."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    """One checked row: `period` is already the start of the metric's period. `note` is None when
+    the file has no note column, so importing it leaves existing notes alone."""
+
+    row: int
+    period: dt.date
+    value: float
+    note: str | None
+
+
+def read_observations(data: bytes, *, filename: str, frequency: str) -> list[ObservationRow]:
+    """Check every row of the file and return them all, or raise FileRefused listing every problem."""
+    if len(data) > MAX_BYTES:
+        raise FileRefused([RowError(None, None, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")])
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise FileRefused([RowError(None, None, "The file is empty.")])
+    rows = _rows(data, filename)
+    return _check(rows, frequency)
+
+
+# Reading cells ---------------------------------------------------------------------------------
+
+Cell = object  # str from a CSV file; str, int, float, bool, datetime or None from a workbook
+
+
+def _rows(data: bytes, filename: str) -> Iterator[tuple[int, Sequence[Cell]]]:
+    """(row number, cells) for every row, the column names being row 1."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xls":
+        raise FileRefused(
+            [RowError(None, None, "This is an old-style Excel file (.xls). Save it as an Excel workbook (.xlsx) "
+                                  "or as CSV and try again.")]
+        )
+    is_zip = data.startswith(_ZIP_MAGIC)
+    if suffix in XLSX_SUFFIXES or (is_zip and suffix not in CSV_SUFFIXES):
+        return _xlsx_rows(data)
+    if suffix in CSV_SUFFIXES or suffix == "":
+        if is_zip:
+            raise FileRefused([RowError(None, None, NOT_A_FILE_WE_READ)])
+        return _csv_rows(data)
+    raise FileRefused([RowError(None, None, NOT_A_FILE_WE_READ)])
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRefused(
+            [RowError(None, None, "This file is not a CSV file in UTF-8 text, nor an Excel workbook (.xlsx). "
+                                  "In Excel, save it as ‘CSV UTF-8’ and try again.")]
+        ) from None
+    if "\x00" in text:
+        raise FileRefused([RowError(None, None, NOT_A_FILE_WE_READ)])
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def rows() -> Iterator[tuple[int, Sequence[Cell]]]:
+        try:
+            yield from enumerate(reader, start=1)
+        except csv.Error as error:
+            problem = f"this line cannot be read as CSV ({error})."
+            raise FileRefused([RowError(reader.line_num, None, problem)]) from None
+
+    return rows()
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
+    import openpyxl  # only needed for workbooks
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # zipfile, openpyxl and XML errors alike: whatever it is, it is not a workbook
+        raise FileRefused([RowError(None, None, NOT_A_FILE_WE_READ)]) from None
+    sheet = workbook.worksheets[0] if workbook.worksheets else None
+    if sheet is None:
+        workbook.close()
+        raise FileRefused([RowError(None, None, "The workbook has no sheets.")])
+
+    def rows() -> Iterator[tuple[int, Sequence[Cell]]]:
+        try:
+            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        finally:
+            workbook.close()
+
+    return rows()
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _blank(cells: Sequence[Cell]) -> bool:
+    return all(_text(c) == "" for c in cells)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# Checking rows ---------------------------------------------------------------------------------
+
+
+def _header(cells: Sequence[Cell]) -> tuple[dict[str, int], set[int], list[RowError]]:
+    """Map column name → index; the indexes of unnamed columns; the header's problems."""
+    names = [_text(c).lower() for c in cells]
+    errors: list[RowError] = []
+    if not any(name in COLUMNS for name in names):
+        shown = ", ".join(_text(c) for c in cells if _text(c))[:80]
+        hint = " Separate the columns with commas." if any(sep in shown for sep in (";", "\t")) else ""
+        return {}, set(), [
+            RowError(1, None, "the first row must name the columns: period, value and, if you like, note. "
+                              f"This file's first row is ‘{shown}’.{hint}")
+        ]
+    found: dict[str, int] = {}
+    unnamed: set[int] = set()
+    for index, name in enumerate(names):
+        if name == "":
+            unnamed.add(index)
+        elif name not in COLUMNS:
+            errors.append(RowError(1, _text(cells[index]), "Headway does not know this column. "
+                                                             "Use only period, value and note."))
+        elif name in found:
+            errors.append(RowError(1, name, "this column appears twice."))
+        else:
+            found[name] = index
+    for name in REQUIRED:
+        if name not in found:
+            errors.append(RowError(1, None, f"the ‘{name}’ column is missing."))
+    return found, unnamed, errors
+
+
+def _number(cell: Cell) -> float | str:
+    """The cell as a finite number, or the message saying why it is not one."""
+    if isinstance(cell, bool):
+        return f"'{cell}' is not a number."
+    if isinstance(cell, int | float):
+        value = float(cell)
+    else:
+        text = _text(cell)
+        if text == "":
+            return "the value is empty."
+        plain = text.replace(",", "") if _GROUPED.match(text) else text
+        try:
+            value = float(plain)
+        except ValueError:
+            return f"'{text}' is not a number."
+        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", plain):
+            return f"'{text}' is not a number."  # "nan", "inf", "infinity" and the like
+    if not math.isfinite(value):
+        return f"'{_text(cell)}' is not a number that can be charted."
+    return value
+
+
+def _period(cell: Cell, frequency: str) -> dt.date | str:
+    if isinstance(cell, dt.datetime):
+        return period_start(cell.date(), frequency)
+    if isinstance(cell, dt.date):
+        return period_start(cell, frequency)
+    try:
+        return parse_period(_text(cell), frequency)
+    except PeriodError as error:
+        message = str(error)
+        return message[:1].lower() + message[1:] if message.startswith("The ") else message
+
+
+def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str) -> list[ObservationRow]:
+    errors: list[RowError] = []
+    checked: list[ObservationRow] = []
+    seen: dict[dt.date, int] = {}
+    header: dict[str, int] | None = None
+    unnamed: set[int] = set()
+    data_rows = 0
+    for number, cells in rows:
+        if header is None:
+            if number != 1 or _blank(cells):
+                raise FileRefused([RowError(1, None, "the first row must name the columns: period, value and, "
+                                                     "if you like, note. It is empty.")])
+            header, unnamed, header_errors = _header(cells)
+            if header_errors:
+                raise FileRefused(header_errors)
+            continue
+        if _blank(cells):
+            continue  # spreadsheets often leave empty rows at the end
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            raise FileRefused(
+                [RowError(None, None, f"The file has more than {MAX_ROWS:,} rows of data. Split it into smaller ones.")]
+            )
+        errors.extend(_check_row(number, cells, header, unnamed, frequency, seen, checked))
+    if header is None:
+        raise FileRefused([RowError(None, None, "The file is empty.")])
+    if data_rows == 0 and not errors:
+        raise FileRefused([RowError(None, None, "The file has no rows of data under the column names.")])
+    if errors:
+        raise FileRefused(errors)
+    return checked
+
+
+def _check_row(
+    number: int,
+    cells: Sequence[Cell],
+    header: dict[str, int],
+    unnamed: set[int],
+    frequency: str,
+    seen: dict[dt.date, int],
+    checked: list[ObservationRow],
+) -> list[RowError]:
+    errors: list[RowError] = []
+
+    def cell(name: str) -> Cell:
+        index = header.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    period = _period(cell("period"), frequency)
+    if isinstance(period, str):
+        errors.append(RowError(number, "period", period))
+    elif period in seen:
+        errors.append(RowError(number, "period", f"the period {period_label(period, frequency)} is already "
+                                                 f"on row {seen[period]}. Give each period once."))
+    else:
+        seen[period] = number
+    value = _number(cell("value"))
+    if isinstance(value, str):
+        errors.append(RowError(number, "value", value))
+    note: str | None = None
+    if "note" in header:
+        note = _text(cell("note"))
+        if len(note) > MAX_NOTE:
+            errors.append(RowError(number, "note", f"the note is longer than {MAX_NOTE} characters."))
+    width = len(header) + len(unnamed)
+    for index in sorted(unnamed):
+        if index < len(cells) and _text(cells[index]):
+            errors.append(RowError(number, _column_letter(index), "this column has no name in row 1, "
+                                                                  "so Headway cannot tell what it holds."))
+    for index in range(width, len(cells)):
+        if _text(cells[index]):
+            errors.append(RowError(number, _column_letter(index), "this row has more cells than there are "
+                                                                  "column names in row 1."))
+            break
+    if not errors and isinstance(period, dt.date) and isinstance(value, float):
+        checked.append(ObservationRow(row=number, period=period, value=value, note=note))
+    return errors

@@ -1,0 +1,436 @@
+"""Metrics pages: what each metric measures, its data, and adding data by hand or by upload.
+
+Function views only. Objects are fetched through `metrics.access`, which keeps the organisation
+boundary; every write goes through `metrics.actions`, which also refreshes the SPC summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from headway.accounts.access import current_organisation, member_required
+from headway.accounts.models import User
+from headway.accounts.roles import Action
+from headway.lib.periods import period_label
+from headway.metrics import actions, spc
+from headway.metrics.access import (
+    can_add_data,
+    can_edit_metric,
+    get_annotation,
+    get_metric,
+    initiatives_of,
+    metrics_for_list,
+    people_of,
+    require_add_data,
+    require_edit_metric,
+)
+from headway.metrics.charts import chart as draw_chart
+from headway.metrics.forms import AnnotationForm, MetricForm, ObservationForm, UploadForm
+from headway.metrics.imports import MAX_BYTES, FileRefused, read_observations
+from headway.metrics.models import Annotation, Kind, Metric, Observation
+from headway.metrics.series import Series, build_series
+from headway.portfolio.queries import Change, HistoryEntry, _display, _label
+
+MAX_LISTED_PROBLEMS = 50
+
+# Plain words for the Making Data Count icons, for people who have not met SPC charts.
+VARIATION_LABELS = {
+    "common_cause": "No significant change",
+    "improvement_high": "Improving (unusually high)",
+    "improvement_low": "Improving (unusually low)",
+    "concern_high": "Getting worse (unusually high)",
+    "concern_low": "Getting worse (unusually low)",
+    "neutral_high": "Unusually high",
+    "neutral_low": "Unusually low",
+}
+ASSURANCE_LABELS = {
+    "pass": "Consistently meets the target",
+    "fail": "Consistently misses the target",
+    "inconsistent": "May or may not meet the target",
+}
+ACTIVITY_LABEL = "Activity — not a measure of impact"
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The posted data, or None for a GET: a POST with no fields is still a submission."""
+    return request.POST if request.method == "POST" else None
+
+
+def _attach(form: BaseForm, error: ValidationError) -> None:
+    """Put an action's ValidationError on the form so the person's input is kept."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        form.add_error(None, error)
+
+
+def _kind_label(metric: Metric) -> str:
+    return ACTIVITY_LABEL if metric.kind == Kind.ACTIVITY else metric.get_kind_display()
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.10g}"
+    if unit == "%":
+        return f"{text}%"
+    if unit in ("£", "$", "€"):
+        return f"{unit}{text}"
+    return f"{text} {unit}".strip()
+
+
+# The list ------------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def metric_list(request: HttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
+    today = timezone.localdate()
+    rows = []
+    for metric in metrics_for_list(organisation):
+        rows.append(
+            {
+                "metric": metric,
+                "kind": _kind_label(metric),
+                "activity": metric.kind == Kind.ACTIVITY,
+                "latest": _value(getattr(metric, "latest_value", None), metric.unit),
+                "latest_period": period_label(metric.latest_period, metric.frequency) if metric.latest_period else "",
+                "variation": VARIATION_LABELS.get(metric.variation_icon, ""),
+                "assurance": ASSURANCE_LABELS.get(metric.assurance_icon, ""),
+                "stale": metric.latest_period is not None and metric.is_stale(today),
+                "provisional": bool(metric.variation_icon) and metric.trial_limits,
+                "initiatives": list(metric.initiatives.all()),
+            }
+        )
+    return render(
+        request,
+        "metrics/list.html",
+        {
+            "rows": rows,
+            "any_stale": any(row["stale"] for row in rows),
+            "any_provisional": any(row["provisional"] for row in rows),
+            "can_create": can_edit_metric(request),
+        },
+    )
+
+
+# One metric ----------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def metric_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = get_metric(request, pk)
+    observations = list(metric.observations.select_related("recorded_by"))
+    annotations = list(metric.annotations.select_related("created_by"))
+    series: Series | None
+    try:
+        series = build_series(metric, observations, annotations)
+    except spc.SPCInputError:
+        series = None
+    chart = draw_chart(series) if series is not None and observations else None
+    today = timezone.localdate()
+    return render(
+        request,
+        "metrics/detail.html",
+        {
+            "metric": metric,
+            "kind_label": _kind_label(metric),
+            "initiatives": list(metric.initiatives.order_by("reference")),
+            "series": series,
+            "chart": chart,
+            "rows": [
+                {
+                    "observation": o,
+                    "label": period_label(o.period, metric.frequency),
+                    "value": _value(o.value, metric.unit),
+                }
+                for o in reversed(observations)
+            ],
+            "annotations": [(a, period_label(a.period, metric.frequency)) for a in annotations],
+            "baseline": _value(metric.baseline_value, metric.unit),
+            "target": _value(metric.target_value, metric.unit),
+            "variation": VARIATION_LABELS.get(metric.variation_icon, ""),
+            "assurance": ASSURANCE_LABELS.get(metric.assurance_icon, ""),
+            "latest_period": period_label(metric.latest_period, metric.frequency) if metric.latest_period else "",
+            "stale": metric.latest_period is not None and metric.is_stale(today),
+            "can_edit": can_edit_metric(request),
+            "can_add_data": can_add_data(request, metric),
+        },
+    )
+
+
+def _metric_form_page(request: HttpRequest, *, metric: Metric | None, initial: Mapping[str, Any]) -> HttpResponse:
+    organisation = current_organisation(request)
+    form = MetricForm(_posted(request), instance=metric, organisation=organisation, initial=dict(initial))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_metric(
+                organisation=organisation,
+                by=_user(request),
+                fields=form.metric_fields(),
+                initiatives=form.cleaned_data["initiatives"],
+                metric=metric,
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request, f"‘{saved.name}’ has been {'updated' if metric else 'added'}."
+            )
+            return redirect("metrics:detail", pk=saved.pk)
+    return render(request, "metrics/metric_form.html", {"form": form, "metric": metric})
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def metric_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    asked = request.GET.get("initiative", "")
+    if asked.isdigit():
+        initial["initiatives"] = list(
+            initiatives_of(current_organisation(request)).filter(pk=int(asked)).values_list("pk", flat=True)
+        )
+    return _metric_form_page(request, metric=None, initial=initial)
+
+
+@member_required(Action.VIEW)
+def metric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = get_metric(request, pk)
+    require_edit_metric(request)
+    return _metric_form_page(request, metric=metric, initial={})
+
+
+# Adding data ---------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = get_metric(request, pk)
+    require_add_data(request, metric)
+    initial: dict[str, Any] = {}
+    existing: Observation | None = None
+    asked = request.GET.get("period", "")
+    if request.method != "POST" and asked:
+        try:
+            existing = metric.observations.filter(period=dt.date.fromisoformat(asked)).first()
+        except ValueError:
+            existing = None
+        if existing is not None:
+            initial = {"period": asked, "value": existing.value, "note": existing.note, "replace": asked}
+    form = ObservationForm(_posted(request), metric=metric, initial=initial)
+    confirm: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        period: dt.date = form.cleaned_data["period"]
+        existing = metric.observations.filter(period=period).first()
+        agreed = form.cleaned_data["replace"] == period.isoformat()
+        if existing is not None and not agreed and existing.value != form.cleaned_data["value"]:
+            # Say what will be replaced, and ask once more, rather than overwrite without warning.
+            data = request.POST.copy()
+            data["replace"] = period.isoformat()
+            form = ObservationForm(data, metric=metric)
+            form.is_valid()
+            confirm = {
+                "label": period_label(period, metric.frequency),
+                "old": _value(existing.value, metric.unit),
+                "new": _value(form.cleaned_data["value"], metric.unit),
+            }
+        else:
+            try:
+                _, created = actions.record_observation(
+                    metric=metric,
+                    by=_user(request),
+                    period=period,
+                    value=form.cleaned_data["value"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                label = period_label(period, metric.frequency)
+                messages.success(
+                    request,
+                    f"The value for {label} has been {'added' if created else 'saved'}."
+                    + ("" if created else " The previous value is kept in the history of changes."),
+                )
+                return redirect(reverse("metrics:detail", args=[metric.pk]) + "#data")
+    return render(
+        request,
+        "metrics/observation_form.html",
+        {"form": form, "metric": metric, "confirm": confirm, "existing": existing},
+    )
+
+
+@member_required(Action.VIEW)
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = get_metric(request, pk)
+    require_add_data(request, metric)
+    form = UploadForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        problems: list[str] = []
+        if file.size is not None and file.size > MAX_BYTES:
+            problems = [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]
+        else:
+            try:
+                rows = read_observations(file.read(), filename=file.name or "", frequency=metric.frequency)
+                counts = actions.import_observations(
+                    metric=metric, by=_user(request), rows=rows, reason=f"Uploaded from {file.name}"
+                )
+            except FileRefused as refused:
+                problems = [str(e) for e in refused.errors]
+            except ValidationError as error:
+                problems = list(error.messages)
+            else:
+                messages.success(
+                    request,
+                    f"{file.name} has been uploaded: {counts.added} new value{'s' if counts.added != 1 else ''}, "
+                    f"{counts.replaced} replaced and {counts.unchanged} unchanged.",
+                )
+                return redirect(reverse("metrics:detail", args=[metric.pk]) + "#data")
+        shown = problems[:MAX_LISTED_PROBLEMS]
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            shown.append(f"And {len(problems) - MAX_LISTED_PROBLEMS} more problems.")
+        for problem in shown:
+            form.add_error(None, problem)
+        count = len(problems)
+        form.add_error(
+            "file",
+            "The file has a problem. Nothing has been saved." if count == 1
+            else f"The file has {count} problems. Nothing has been saved.",
+        )
+    return render(request, "metrics/upload.html", {"form": form, "metric": metric})
+
+
+@member_required(Action.VIEW)
+def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = get_metric(request, pk)
+    require_add_data(request, metric)
+    form = AnnotationForm(_posted(request), metric=metric)
+    if request.method == "POST" and form.is_valid():
+        try:
+            annotation = actions.add_annotation(
+                metric=metric,
+                by=_user(request),
+                period=form.cleaned_data["period"],
+                text=form.cleaned_data["text"],
+                starts_new_period=form.cleaned_data["starts_new_period"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request, f"The annotation for {period_label(annotation.period, metric.frequency)} has been added."
+            )
+            return redirect(reverse("metrics:detail", args=[metric.pk]) + "#annotations")
+    return render(request, "metrics/annotation_form.html", {"form": form, "metric": metric})
+
+
+@member_required(Action.VIEW)
+def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation = get_annotation(request, pk)
+    # Looked up first, so another organisation's annotation is "not found" whatever the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    metric = annotation.metric
+    require_add_data(request, metric)
+    actions.delete_annotation(annotation=annotation, by=_user(request))
+    messages.success(request, "The annotation has been removed. It stays in the history of changes.")
+    return redirect(reverse("metrics:detail", args=[metric.pk]) + "#annotations")
+
+
+# History -------------------------------------------------------------------------------------
+
+_SKIP = {"id", "metric", "organisation", "recorded_at", "created_at", "created_by"}
+
+
+def _history(metric: Metric) -> list[HistoryEntry]:
+    """Every recorded change to the metric, its values and its annotations, newest first."""
+    people = people_of(metric.organisation_id)
+    sources: list[tuple[type[Model], Any]] = [
+        (Metric, Metric.history.filter(id=metric.pk)),  # type: ignore[attr-defined]
+        (Observation, Observation.history.filter(metric_id=metric.pk)),  # type: ignore[attr-defined]
+        (Annotation, Annotation.history.filter(metric_id=metric.pk)),  # type: ignore[attr-defined]
+    ]
+    entries: list[HistoryEntry] = []
+    for model, records in sources:
+        entries += _entries(
+            model, metric, records.select_related("history_user").order_by("history_date", "history_id"), people
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _entries(
+    model: type[Model], metric: Metric, records: Iterable[Any], people: Mapping[int, str]
+) -> list[HistoryEntry]:
+    def show(name: str, value: Any) -> str:
+        if name == "period" and isinstance(value, dt.date):
+            return period_label(value, metric.frequency)
+        return _display(model, name, value, people)
+
+    kept = {f.name for f in model.history.model._meta.concrete_fields}  # type: ignore[attr-defined]
+    entries: list[HistoryEntry] = []
+    previous: dict[int, Any] = {}
+    for record in records:
+        before = previous.get(record.id)
+        action = {"+": "Created", "-": "Deleted"}.get(record.history_type, "Changed")
+        changes: list[Change] = []
+        if before is not None and record.history_type == "~":
+            for change in record.diff_against(before).changes:
+                if change.field not in _SKIP:
+                    changes.append(Change(_label(model, change.field), show(change.field, change.old),
+                                          show(change.field, change.new)))
+        elif record.history_type == "+":
+            for f in model._meta.concrete_fields:
+                if f.name in _SKIP or f.name not in kept:
+                    continue
+                value = getattr(record, f.attname, None)
+                if value in (None, ""):
+                    continue
+                changes.append(Change(_label(model, f.name), "", show(f.name, value)))
+        previous[record.id] = record
+        if model is Observation:
+            what = f"Value for {period_label(record.period, metric.frequency)}"
+        elif model is Annotation:
+            what = f"Annotation for {period_label(record.period, metric.frequency)}"
+        else:
+            what = "Metric"
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.full_name or user.email) if user is not None else "system",
+                what=what,
+                action=action,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+@member_required(Action.VIEW)
+def metric_history(request: HttpRequest, pk: int) -> HttpResponse:
+    metric = get_metric(request, pk)
+    page = Paginator(_history(metric), 30).get_page(request.GET.get("page"))
+    return render(request, "metrics/history.html", {"metric": metric, "page": page})

@@ -1,0 +1,272 @@
+"""Reading observations from CSV and Excel files, and the `import_observations` command.
+
+Every problem is reported with the row and column a person sees in their spreadsheet (the
+column names are row 1), all of them at once, and a file with any problem changes nothing.
+"""
+
+import datetime as dt
+import io
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import openpyxl
+from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase, TestCase
+
+from headway.accounts.roles import Role
+from headway.metrics import actions
+from headway.metrics.imports import MAX_BYTES, MAX_ROWS, FileRefused, ObservationRow, read_observations
+from headway.metrics.models import Metric, Observation
+from tests.factories import make_initiative, make_organisation, make_person
+
+
+def csv_bytes(text: str, bom: bool = False) -> bytes:
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def monthly_csv(months: int, start_year: int = 2020) -> str:
+    lines = ["period,value"]
+    for i in range(months):
+        lines.append(f"{start_year + i // 12}-{i % 12 + 1:02d},{i}")
+    return "\n".join(lines) + "\n"
+
+
+class ReadingAGoodFileTest(SimpleTestCase):
+    def read(self, data: bytes, filename: str = "data.csv", frequency: str = "monthly"):
+        return read_observations(data, filename=filename, frequency=frequency)
+
+    def test_it_reads_a_csv_file_with_its_periods_moved_to_the_start_of_the_period(self):
+        rows = self.read(csv_bytes("period,value,note\n2026-01,12,\n2026-02-17,13.5,Half term\n"))
+        self.assertEqual(
+            rows,
+            [
+                ObservationRow(row=2, period=dt.date(2026, 1, 1), value=12.0, note=""),
+                ObservationRow(row=3, period=dt.date(2026, 2, 1), value=13.5, note="Half term"),
+            ],
+        )
+
+    def test_it_reads_a_csv_file_saved_by_excel_with_a_byte_order_mark_and_capital_headers(self):
+        rows = self.read(csv_bytes("Period,VALUE\r\n2026-01,12\r\n", bom=True))
+        self.assertEqual(rows, [ObservationRow(row=2, period=dt.date(2026, 1, 1), value=12.0, note=None)])
+
+    def test_it_accepts_the_columns_in_any_order_and_skips_empty_rows(self):
+        rows = self.read(csv_bytes("value,period\n12,2026-01\n,\n\n13,2026-02\n"))
+        self.assertEqual([(r.row, r.period.month, r.value) for r in rows], [(2, 1, 12.0), (5, 2, 13.0)])
+
+    def test_it_reads_numbers_with_thousands_separators(self):
+        rows = self.read(csv_bytes('period,value\n2026-01,"1,234.5"\n'))
+        self.assertEqual(rows[0].value, 1234.5)
+
+    def test_it_reads_an_excel_workbook_with_real_dates_and_numbers(self):
+        data = xlsx_bytes([("period", "value", "note"), (dt.datetime(2026, 3, 4), 7, "First"), ("2026-04", 8.25, None)])
+        rows = self.read(data, "data.xlsx")
+        self.assertEqual(
+            rows,
+            [
+                ObservationRow(row=2, period=dt.date(2026, 3, 1), value=7.0, note="First"),
+                ObservationRow(row=3, period=dt.date(2026, 4, 1), value=8.25, note=""),
+            ],
+        )
+
+    def test_it_reads_weeks_and_quarters_for_metrics_measured_that_way(self):
+        weekly = self.read(csv_bytes("period,value\n05/03/2026,1\n"), frequency="weekly")
+        self.assertEqual(weekly[0].period, dt.date(2026, 3, 2))  # the Monday
+        quarterly = self.read(csv_bytes("period,value\n2026-Q2,1\n"), frequency="quarterly")
+        self.assertEqual(quarterly[0].period, dt.date(2026, 4, 1))
+
+
+class RefusingABadFileTest(SimpleTestCase):
+    def problems(self, data: bytes, filename: str = "data.csv", frequency: str = "monthly") -> list[str]:
+        with self.assertRaises(FileRefused) as refused:
+            read_observations(data, filename=filename, frequency=frequency)
+        return [str(e) for e in refused.exception.errors]
+
+    def test_it_refuses_an_empty_file(self):
+        self.assertEqual(self.problems(b""), ["The file is empty."])
+        self.assertEqual(self.problems(b"\xef\xbb\xbf\r\n"), ["The file is empty."])
+
+    def test_it_refuses_a_file_with_only_the_column_names(self):
+        self.assertEqual(self.problems(csv_bytes("period,value\n")),
+                         ["The file has no rows of data under the column names."])
+
+    def test_it_refuses_a_file_without_column_names(self):
+        [problem] = self.problems(csv_bytes("2026-01,12\n2026-02,13\n"))
+        self.assertTrue(problem.startswith("Row 1: the first row must name the columns: period, value"), problem)
+        self.assertIn("‘2026-01, 12’", problem)
+
+    def test_it_says_when_the_columns_are_separated_by_semicolons(self):
+        [problem] = self.problems(csv_bytes("period;value\n2026-01;12\n"))
+        self.assertIn("Separate the columns with commas.", problem)
+
+    def test_it_refuses_unknown_and_missing_columns(self):
+        self.assertEqual(
+            self.problems(csv_bytes("period,amount\n2026-01,12\n")),
+            ["Row 1, column amount: Headway does not know this column. Use only period, value and note.",
+             "Row 1: the ‘value’ column is missing."],
+        )
+
+    def test_it_refuses_a_column_named_twice(self):
+        self.assertEqual(self.problems(csv_bytes("period,value,Value\n2026-01,1,2\n")),
+                         ["Row 1, column value: this column appears twice."])
+
+    def test_it_lists_every_bad_row_with_its_row_and_column(self):
+        data = csv_bytes(
+            "period,value,note\n"
+            "2026-01,12,\n"        # row 2: fine
+            ",13,\n"               # row 3: no period
+            "2026-03,,\n"          # row 4: no value
+            "2026-13,14,\n"        # row 5: no such month
+            "2026-05,n/a,\n"       # row 6: not a number
+            "2026-06,NaN,\n"       # row 7
+            "2026-07,inf,\n"       # row 8
+            "2026-01-20,15,\n"     # row 9: January again
+            "next month,16,\n"     # row 10
+            "2026-Q3,17,\n"        # row 11: a quarter, for a monthly metric
+        )
+        self.assertEqual(
+            self.problems(data),
+            [
+                "Row 3, column period: the period is empty.",
+                "Row 4, column value: the value is empty.",
+                "Row 5, column period: '2026-13' has no month 13.",
+                "Row 6, column value: 'n/a' is not a number.",
+                "Row 7, column value: 'NaN' is not a number.",
+                "Row 8, column value: 'inf' is not a number.",
+                "Row 9, column period: the period Jan 2026 is already on row 2. Give each period once.",
+                "Row 10, column period: 'next month' is not a period: write a date (2026-03-02 or 02/03/2026), "
+                "a month (2026-03) or a quarter (2026-Q1).",
+                "Row 11, column period: '2026-Q3' is a quarter, but this metric is monthly.",
+            ],
+        )
+
+    def test_it_finds_a_bad_last_row_after_many_good_ones(self):
+        text = monthly_csv(1000) + "2110-01,twelve\n"
+        self.assertEqual(self.problems(csv_bytes(text)), ["Row 1002, column value: 'twelve' is not a number."])
+
+    def test_it_refuses_a_number_too_large_to_chart(self):
+        self.assertEqual(self.problems(csv_bytes("period,value\n2026-01,1e400\n")),
+                         ["Row 2, column value: '1e400' is not a number that can be charted."])
+
+    def test_it_refuses_a_note_that_is_too_long(self):
+        self.assertEqual(self.problems(csv_bytes("period,value,note\n2026-01,1," + "x" * 501 + "\n")),
+                         ["Row 2, column note: the note is longer than 500 characters."])
+
+    def test_it_refuses_values_in_a_column_with_no_name(self):
+        self.assertEqual(self.problems(csv_bytes("period,value,\n2026-01,1,oops\n")),
+                         ["Row 2, column C: this column has no name in row 1, so Headway cannot tell what it holds."])
+
+    def test_it_refuses_a_workbook_with_bad_cells_naming_their_rows(self):
+        data = xlsx_bytes([("Period", "Value"), ("2026-01", 1), ("2026-02", "#DIV/0!"), (None, 3), ("2026-04", True)])
+        self.assertEqual(
+            self.problems(data, "figures.xlsx"),
+            [
+                "Row 3, column value: '#DIV/0!' is not a number.",
+                "Row 4, column period: the period is empty.",
+                "Row 5, column value: 'True' is not a number.",
+            ],
+        )
+
+    def test_it_refuses_a_file_over_5_mb(self):
+        self.assertEqual(self.problems(b"period,value\n" + b"x" * MAX_BYTES), ["The file is larger than 5 MB."])
+
+    def test_it_refuses_more_than_20000_rows(self):
+        self.assertEqual(self.problems(csv_bytes(monthly_csv(MAX_ROWS + 1, start_year=100))),
+                         ["The file has more than 20,000 rows of data. Split it into smaller ones."])
+
+    def test_it_says_a_file_that_is_neither_csv_nor_xlsx_is_neither(self):
+        neither = ("This file is neither a CSV file nor an Excel workbook (.xlsx). "
+                   "Save it as one of those and try again.")
+        self.assertEqual(self.problems(b"%PDF-1.4 something", "report.pdf"), [neither])
+        self.assertEqual(self.problems(b"PK\x03\x04 not really a workbook", "data.xlsx"), [neither])
+        self.assertIn("old-style Excel file (.xls)", self.problems(b"\xd0\xcf\x11\xe0", "data.xls")[0])
+        [binary] = self.problems(b"\xff\xfe\x00p\x00e\x00r", "data.csv")
+        self.assertIn("not a CSV file in UTF-8 text", binary)
+
+
+class ImportObservationsCommandTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Riverside Hospitals")
+        cls.other = make_organisation("Hilltop Health")
+        cls.analyst = make_person(cls.trust, Role.DELIVERY_LEAD, "Ann Analyst", email="ann@example.nhs.uk")
+        cls.outsider = make_person(cls.other, Role.PORTFOLIO_OFFICE, "Olly Outsider", email="olly@example.nhs.uk")
+        initiative = make_initiative(cls.trust, by=cls.analyst, title="Online booking")
+        cls.metric = actions.save_metric(
+            organisation=cls.trust, by=cls.analyst, initiatives=[initiative],
+            fields={"name": "Missed appointments", "definition": "DNAs per 100 booked", "kind": "outcome",
+                    "beneficiary": "patients", "unit": "%", "improvement_direction": "decrease",
+                    "frequency": "monthly", "data_source": "PAS"},
+        )
+        actions.record_observation(metric=cls.metric, by=cls.analyst, period=dt.date(2026, 1, 1), value=9)
+
+    def setUp(self):
+        self.directory = TemporaryDirectory()
+        self.addCleanup(self.directory.cleanup)
+
+    def file(self, name: str, data: bytes) -> str:
+        path = Path(self.directory.name) / name
+        path.write_bytes(data)
+        return str(path)
+
+    def run_command(self, *args: str):
+        out, err = io.StringIO(), io.StringIO()
+        call_command("import_observations", *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    def test_it_imports_a_good_file_and_prints_the_counts(self):
+        path = self.file("dna.csv", b"period,value\n2026-01,8\n2026-02,7\n2026-03,6.5\n")
+        out, _ = self.run_command(path, "--metric", str(self.metric.pk), "--by", "ann@example.nhs.uk")
+        self.assertIn("1 replaced", out)
+        self.assertIn("2 added", out)
+        self.assertEqual(list(self.metric.observations.values_list("value", flat=True)), [8, 7, 6.5])
+        record = Observation.history.filter(metric_id=self.metric.pk, period=dt.date(2026, 2, 1)).get()
+        self.assertEqual(record.history_user, self.analyst)
+        self.assertIn("dna.csv", record.history_change_reason)
+        self.assertEqual(Metric.objects.get(pk=self.metric.pk).point_count, 3)
+
+    def test_it_imports_an_excel_workbook(self):
+        path = self.file("dna.xlsx", xlsx_bytes([("period", "value"), ("2026-02", 7)]))
+        out, _ = self.run_command(path, "--metric", str(self.metric.pk))
+        self.assertIn("1 added", out)
+
+    def test_a_bad_file_prints_each_problem_and_changes_nothing(self):
+        path = self.file("dna.csv", b"period,value\n2026-01,8\n2026-02,seven\n2026-02,7\n")
+        err = io.StringIO()
+        with self.assertRaises(CommandError) as failed:
+            call_command("import_observations", path, "--metric", str(self.metric.pk), stdout=io.StringIO(),
+                         stderr=err)
+        self.assertIn("Nothing was imported: dna.csv has 2 problems", str(failed.exception))
+        self.assertEqual(
+            err.getvalue().splitlines(),
+            ["Row 3, column value: 'seven' is not a number.",
+             "Row 4, column period: the period Feb 2026 is already on row 3. Give each period once."],
+        )
+        self.assertEqual(list(self.metric.observations.values_list("value", flat=True)), [9])
+
+    def test_it_names_the_row_and_column_of_a_single_problem_in_the_error(self):
+        path = self.file("dna.csv", b"period,value\n2026-01,8\n2026-02,n/a\n")
+        with self.assertRaisesMessage(CommandError, "Row 3, column value: 'n/a' is not a number."):
+            self.run_command(path, "--metric", str(self.metric.pk))
+        self.assertEqual(list(self.metric.observations.values_list("value", flat=True)), [9])
+
+    def test_it_refuses_a_person_from_another_organisation_and_a_missing_metric(self):
+        path = self.file("dna.csv", b"period,value\n2026-02,7\n")
+        with self.assertRaisesMessage(CommandError, "olly@example.nhs.uk is not a member of Riverside Hospitals."):
+            self.run_command(path, "--metric", str(self.metric.pk), "--by", "olly@example.nhs.uk")
+        with self.assertRaisesMessage(CommandError, "There is no metric 999999."):
+            self.run_command(path, "--metric", "999999")
+        self.assertEqual(self.metric.observations.count(), 1)
+
+    def test_it_says_when_the_file_cannot_be_read(self):
+        with self.assertRaisesMessage(CommandError, "Cannot read"):
+            self.run_command(str(Path(self.directory.name) / "missing.csv"), "--metric", str(self.metric.pk))
