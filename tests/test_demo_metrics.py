@@ -125,6 +125,8 @@ class DemoMetricsTests(TestCase):
         self.assertEqual([v.initiative.reference for v in deteriorating], ["DIG-009"])
         self.assertEqual(deteriorating[0].initiative.current_confidence, "red")
         self.assertTrue(all(d["variation_icon"].startswith("concern") for d in deteriorating[0].drivers))
+        # More patients than ever use the portal, but the calls it was meant to save are back.
+        self.assertIn("mixed", deteriorating[0].flags)
 
     def test_one_initiative_is_measured_only_by_activity(self) -> None:
         flagged = [v for v in self.verdicts().values() if "activity_only" in v.flags]

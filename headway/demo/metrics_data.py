@@ -8,7 +8,8 @@ data is shaped to show, so a demonstration has something to point at:
 - most live and beta initiatives improve after their first release (a sustained shift or a ramp);
 - several, including everything that was stopped, show no change: stable noise;
 - the patient portal (DIG-009), whose delivery confidence slid to red, gets worse: abandoned
-  calls to the outpatient call centre rise again once the appointment feed starts losing changes;
+  calls to the outpatient call centre rise again once the appointment feed starts losing changes,
+  even though more patients than ever use the portal;
 - the cyber resilience work (DIG-015) is measured only by activity (things deployed and tested);
 - virtual ward capacity doubled when the wards moved platform, annotated as a process change
   that starts a new SPC period;
@@ -310,6 +311,23 @@ METRICS: tuple[MetricSpec, ...] = (
             first=44, level=34, noise=1.4, high=100,
             changes=(Change(at=26, to=27, over=4), Change(at=11, to=39, over=2)),
             baseline_points=10,
+        ),
+    ),
+    MetricSpec(
+        organisation=ACUTE, initiatives=("DIG-009",),
+        name="Patients using the portal to manage appointments (weekly users)",
+        definition=(
+            "Different patients who viewed, changed or cancelled an outpatient appointment in the portal in the "
+            "week."
+        ),
+        kind="adoption", beneficiary="patients", unit="patients", direction="increase", frequency=WEEKLY,
+        owner="aisha",
+        data_source="Patient portal usage report (Halcyra Health), weekly",
+        target=4000, target_in_weeks=10,
+        series=SeriesSpec(
+            first=26, level=180, noise=60, decimals=0,
+            changes=(Change(at=26, to=1850, over=12), Change(at=10, to=1700, over=4)),
+            baseline_points=3,
         ),
     ),
     MetricSpec(

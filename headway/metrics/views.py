@@ -107,8 +107,10 @@ def _value(value: float | None, unit: str) -> str:
 def metric_list(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     today = timezone.localdate()
+    # 50 a page, like the portfolio list: drawing thousands of rows is what costs, not the SQL.
+    page = Paginator(metrics_for_list(organisation), 50).get_page(request.GET.get("page"))
     rows = []
-    for metric in metrics_for_list(organisation):
+    for metric in page.object_list:
         rows.append(
             {
                 "metric": metric,
@@ -128,6 +130,7 @@ def metric_list(request: HttpRequest) -> HttpResponse:
         "metrics/list.html",
         {
             "rows": rows,
+            "page": page,
             "any_stale": any(row["stale"] for row in rows),
             "any_provisional": any(row["provisional"] for row in rows),
             "can_create": can_edit_metric(request),

@@ -60,7 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {len(summary.organisations)} organisations, {summary.people} people, "
             f"{summary.initiatives} initiatives, {summary.decisions} decisions, "
-            f"{summary.checkpoints} checkpoints, {summary.risks} risks, {summary.comments} comments."
+            f"{summary.checkpoints} checkpoints, {summary.risks} risks, {summary.comments} comments, "
+            f"{summary.metrics} metrics with {summary.observations} observations."
         )
         self.stdout.write("")
         # One login per role is what someone trying Headway needs; --all-logins lists everyone.
