@@ -1,7 +1,7 @@
 """The SPC engine against NHSRplotthedots 0.2.2, the reference implementation of Making Data Count.
 
 Two sets of cases: the team's shared reference data, spc/nhsrplotthedots_cases.json under
-$HEADWAY_REFERENCE_DATA (default /work/shared/benchmarks): sixteen series from the package's tests and
+$HEADWAY_REFERENCE_DATA (default: the team's shared/benchmarks folder beside the repository): sixteen series from the package's tests and
 vignettes and its Python port's tests, reproduced by running the package; and our own in
 tests/data/spc_cases_extra.json, each with expected values from a run of the package (its `source`
 field says how). Floats agree to 1e-9 relative.
@@ -21,7 +21,9 @@ from headway.metrics.spc import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (
-    Path(os.environ.get("HEADWAY_REFERENCE_DATA", "/work/shared/benchmarks")) / "spc" / "nhsrplotthedots_cases.json"
+    Path(os.environ.get("HEADWAY_REFERENCE_DATA", ROOT.parent / "shared" / "benchmarks"))
+    / "spc"
+    / "nhsrplotthedots_cases.json"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
 EXTRA = ROOT / "tests" / "data" / "spc_cases_extra.json"
