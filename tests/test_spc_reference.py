@@ -1,7 +1,8 @@
 """The SPC engine against NHSRplotthedots 0.2.2, the reference implementation of Making Data Count.
 
 Two sets of cases: the team's shared reference data, spc/nhsrplotthedots_cases.json under
-$HEADWAY_REFERENCE_DATA (default: the team's shared/benchmarks folder beside the repository): sixteen series from the package's tests and
+$HEADWAY_REFERENCE_DATA (default: the team's shared/benchmarks folder beside the repository):
+sixteen series from the package's tests and
 vignettes and its Python port's tests, reproduced by running the package; and our own in
 tests/data/spc_cases_extra.json, each with expected values from a run of the package (its `source`
 field says how). Floats agree to 1e-9 relative.
