@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "headway.accounts",
     "headway.portfolio",
     "headway.metrics",
+    "headway.prioritisation",
     "headway.demo",
 ]
 

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("headway.portfolio.urls")),
     path("", include("headway.accounts.urls")),
     path("", include("headway.metrics.urls")),
+    path("", include("headway.prioritisation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -27,6 +27,7 @@ from headway.portfolio.models import (
     StrategicGoal,
     UserNeed,
 )
+from headway.prioritisation.models import Candidate, Round
 from tests.factories import make_initiative, make_organisation, make_person
 
 SHARED_PK = 9001
@@ -98,6 +99,14 @@ class OrganisationBoundaryTest(TestCase):
         metric.initiatives.add(initiative)
         Observation.objects.create(pk=SHARED_PK, metric=metric, period=dt.date(2026, 10, 1), value=42)
         Annotation.objects.create(pk=SHARED_PK, metric=metric, period=dt.date(2026, 10, 1), text="Secret change")
+        # A round with a what-if scenario: the scenario has the shared key, so that the pages for
+        # a round and those for a scenario both find it.
+        base_round = Round.objects.create(pk=SHARED_PK + 1, organisation=cls.first, name="Secret round",
+                                          held_on=dt.date(2026, 11, 1))
+        scenario = Round.objects.create(pk=SHARED_PK, organisation=cls.first, name="Secret round",
+                                        held_on=dt.date(2026, 11, 1), scenario_of=base_round,
+                                        scenario_note="Secret scenario")
+        Candidate.objects.create(pk=SHARED_PK, round=scenario, initiative=initiative)
         actions.record_decision(
             initiative=initiative, by=cls.first_pmo, kind="pause", rationale="Secret rationale",
             evidence="e", decided_by="Board", decided_on=dt.date(2026, 11, 1),
@@ -109,7 +118,9 @@ class OrganisationBoundaryTest(TestCase):
                          "portfolio:history", "portfolio:risk_edit", "portfolio:need_edit", "portfolio:goal_edit",
                          "accounts:person_edit", "accounts:person_remove", "metrics:detail", "metrics:edit",
                          "metrics:upload", "metrics:observation_add", "metrics:annotation_add",
-                         "metrics:annotation_delete", "metrics:history"):
+                         "metrics:annotation_delete", "metrics:history", "prioritisation:detail",
+                         "prioritisation:run", "prioritisation:close", "prioritisation:candidate_edit",
+                         "prioritisation:compare", "prioritisation:adopt"):
             self.assertIn(expected, names)
 
     def test_every_address_with_another_organisations_object_is_not_found(self):
@@ -125,6 +136,8 @@ class OrganisationBoundaryTest(TestCase):
         self.assertEqual(Metric.objects.get(pk=SHARED_PK).name, "Secret metric")
         self.assertEqual(Observation.objects.get(pk=SHARED_PK).value, 42)
         self.assertTrue(Annotation.objects.filter(pk=SHARED_PK).exists())
+        self.assertFalse(Round.objects.get(pk=SHARED_PK).results.exists())
+        self.assertFalse(Round.objects.get(pk=SHARED_PK + 1).scenarios.filter(adopted=True).exists())
 
     def test_the_same_addresses_are_found_by_the_owning_organisation(self):
         self.client.force_login(self.first_pmo)
@@ -142,11 +155,11 @@ class OrganisationBoundaryTest(TestCase):
     def test_lists_and_summaries_show_nothing_of_another_organisation(self):
         self.client.force_login(self.second_pmo)
         for name, kwargs in walk(get_resolver().url_patterns):
-            if kwargs or not name.startswith(("portfolio:", "metrics:")):
+            if kwargs or not name.startswith(("portfolio:", "metrics:", "prioritisation:")):
                 continue
             with self.subTest(name=name):
                 response = self.client.get(reverse(name))
                 self.assertIn(response.status_code, (200, 405))
                 for secret in ("Secret first-trust initiative", "Secret rationale", "Secret comment", "First risk",
-                               "First goal", "First EPR", "Secret metric"):
+                               "First goal", "First EPR", "Secret metric", "Secret round"):
                     self.assertNotContains(response, secret, status_code=response.status_code)

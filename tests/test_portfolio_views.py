@@ -9,6 +9,7 @@ from django.utils import timezone
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
+from headway.metrics.models import Verdict
 from headway.portfolio import actions
 from headway.portfolio.models import (
     Checkpoint,
@@ -125,6 +126,19 @@ class GlanceAndListTest(PortfolioPagesTestCase):
         self.assertContains(response, "Overdue")
         self.assertContains(response, 'scope="col"')
         self.assertNotContains(response, "Their secret")
+
+    def test_the_list_filters_by_whether_it_is_working(self):
+        Verdict.objects.create(initiative=self.ebooking, state=Verdict.State.IMPROVING)
+        self.login(self.vic)
+        response = self.client.get(reverse("portfolio:list"), {"working": "improving"})
+        self.assertContains(response, '">Online booking</a>')
+        self.assertNotContains(response, '">Digital consent</a>')
+        # No verdict row means no metric has ever been linked: it counts as not measured.
+        response = self.client.get(reverse("portfolio:list"), {"working": "not_measured"})
+        self.assertNotContains(response, '">Online booking</a>')
+        self.assertContains(response, '">Digital consent</a>')
+        response = self.client.get(reverse("portfolio:list"), {"working": "sideways"})
+        self.assertContains(response, "nhsuk-error-message")
 
     def test_the_list_filters_by_status_and_search_and_keeps_filters_in_sort_links(self):
         self.login(self.vic)

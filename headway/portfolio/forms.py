@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
 from headway.forms import DateInput, NHSFormMixin
+from headway.metrics.models import Verdict
 from headway.portfolio.models import (
     Checkpoint,
     Decision,
@@ -491,6 +492,7 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     phase = forms.ChoiceField(label="Phase", required=False)
     goal = forms.TypedChoiceField(label="Goal", required=False, coerce=int, empty_value=None)
     confidence = forms.ChoiceField(label="Latest confidence", required=False)
+    working = forms.ChoiceField(label="Is it working?", required=False)
     overdue = forms.BooleanField(label="Only initiatives with an overdue checkpoint", required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
     order = forms.ChoiceField(
@@ -500,6 +502,7 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *Status.choices]  # type: ignore[attr-defined]
+        self.fields["working"].choices = [("", "Any answer"), *Verdict.State.choices]  # type: ignore[attr-defined]
         self.fields["phase"].choices = [("", "Any phase"), *Phase.choices]  # type: ignore[attr-defined]
         self.fields["goal"].choices = [  # type: ignore[attr-defined]
             ("", "Any goal"),

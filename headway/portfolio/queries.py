@@ -94,6 +94,12 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
     if confidence := filters.get("confidence"):
         # "none" means no checkpoint yet, stored as an empty rating.
         qs = qs.filter(current_confidence="" if confidence == "none" else confidence)
+    if working := filters.get("working"):
+        # An initiative with no verdict row has never had a metric linked: "not measured".
+        matches = Q(verdict__state=working)
+        if working == Verdict.State.NOT_MEASURED:
+            matches |= Q(verdict__isnull=True)
+        qs = qs.filter(matches)
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(today))
     column = SORTS.get(filters.get("sort") or "reference", "reference")

@@ -27,9 +27,10 @@ from headway.accounts.models import Membership, User
 from headway.demo.data import DEMO_PASSWORD
 from headway.metrics.models import Annotation, Metric
 from headway.portfolio.models import Initiative, Risk, Service, Status, StrategicGoal, UserNeed
+from headway.prioritisation.models import Candidate, Round
 from tests.browser.conftest import axe_violations
 
-NAMESPACES = ("portfolio", "accounts", "metrics")
+NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation")
 PMO = "pmo@demo.headway.test"
 
 # Endpoints that only accept POST: a GET must be refused, and there is no page to check.
@@ -39,6 +40,9 @@ POST_ONLY = {
     "accounts:logout",
     "accounts:person_remove",
     "metrics:annotation_delete",
+    "prioritisation:run",
+    "prioritisation:close",
+    "prioritisation:adopt",
 }
 # Pages for people who are not signed in.
 SIGNED_OUT = {
@@ -63,6 +67,15 @@ class Demo:
     membership: Membership
     metric: Metric  # the one with the most data
     annotation: Annotation
+    round: Round | None  # the organisation's first open prioritisation round
+    scenario: Round | None  # the first what-if scenario
+    candidate: Candidate | None  # the first candidate in that round
+
+
+def needed(obj: Any, what: str) -> Any:
+    """Fail clearly, naming what the demo lacks, rather than skip a page."""
+    assert obj is not None, f"The demo has no {what}: add one to headway/demo so its pages can be checked."
+    return obj
 
 
 def pick(organisation: Any) -> Demo:
@@ -89,6 +102,10 @@ def pick(organisation: Any) -> Demo:
         membership=Membership.objects.for_organisation(organisation).filter(role="viewer").first(),
         metric=Metric.objects.for_organisation(organisation).order_by("-point_count", "name").first(),
         annotation=Annotation.objects.filter(metric__organisation=organisation).order_by("pk").first(),
+        round=(first_round := Round.objects.for_organisation(organisation).rounds()
+               .filter(status=Round.State.OPEN).order_by("held_on", "pk").first()),
+        scenario=Round.objects.for_organisation(organisation).filter(scenario_of__isnull=False).order_by("pk").first(),
+        candidate=first_round.candidates.order_by("pk").first() if first_round else None,
     )
 
 
@@ -122,6 +139,16 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "metrics:upload": lambda d: {"pk": d.metric.pk},
     "metrics:annotation_add": lambda d: {"pk": d.metric.pk},
     "metrics:annotation_delete": lambda d: {"pk": d.annotation.pk},
+    "prioritisation:detail": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:capacity": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:score": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:run": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:changes": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:close": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:scenario_create": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:candidate_edit": lambda d: {"pk": needed(d.candidate, "candidate in an open round").pk},
+    "prioritisation:compare": lambda d: {"pk": needed(d.scenario, "what-if scenario").pk},
+    "prioritisation:adopt": lambda d: {"pk": needed(d.scenario, "what-if scenario").pk},
 }
 
 # More states of the same pages, worth checking because they show different things.
@@ -151,6 +178,8 @@ ERROR_STATES = [
     "metrics:observation_add",
     "metrics:annotation_add",
     "metrics:upload",
+    "prioritisation:create",
+    "prioritisation:scenario_create",
 ]
 
 
@@ -229,6 +258,10 @@ def test_every_form_in_its_error_state_has_no_accessibility_violations(
     for name in ERROR_STATES:
         url = url_for(name, objects)
         page.goto(live_server.url + url)
+        # Some forms come filled with sensible defaults (a new round's name and date): empty them.
+        page.locator("main form[method=post] input[type=text], main form[method=post] input[type=date]").evaluate_all(
+            "inputs => inputs.forEach(input => { input.value = '' })"
+        )
         page.locator("main form[method=post] button[type=submit]").last.click()
         expect(page.locator(".nhsuk-error-summary"), f"{url}: no error summary").to_be_visible()
         expect(page, f"{url}: the title does not start with 'Error: '").to_have_title(re.compile("^Error: "))

@@ -1,0 +1,816 @@
+"""Writes for prioritisation rounds: each atomic, keyword-only, taking the acting person as `by`.
+
+The maths is in `scoring.py` and `selection.py` (pure, no Django). This module gathers a round's
+inputs, hands them to the maths, and stores what came back as an unchangeable `Result` with a
+snapshot of every input, so that the ranking can be worked out again exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from headway.accounts.models import Organisation, User
+from headway.portfolio import actions as portfolio_actions
+from headway.portfolio.models import Decision, Initiative, Status
+from headway.prioritisation import scoring, selection
+from headway.prioritisation.models import (
+    Budget,
+    Candidate,
+    Criterion,
+    Dependency,
+    Exclusive,
+    Method,
+    Rating,
+    Result,
+    Round,
+    RoundChange,
+    TeamCapacity,
+)
+
+MONEY_KINDS = ("capital", "revenue")
+FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
+QUARTER_PATTERN = re.compile(r"^(\d{4})/(\d{2}) Q([1-4])$")
+ROBUSTNESS_DRAWS = 200
+ROBUSTNESS_SEED = 20260401
+SOLVE_SECONDS = 10.0
+ROBUSTNESS_SECONDS = 20.0
+ROBUSTNESS_DRAW_SECONDS = 0.5
+
+
+@dataclasses.dataclass(frozen=True)
+class Input:
+    """One number a scorer gives a candidate, and the range it must fall in."""
+
+    key: str
+    label: str
+    minimum: float
+    maximum: float
+    step: float = 1
+    hint: str = ""
+
+
+WSJF_INPUTS = (
+    Input("business_value", "Value to patients and staff", 1, 20),
+    Input("time_criticality", "Urgency", 1, 20),
+    Input("risk_reduction", "Risk it reduces or opportunity it opens", 1, 20),
+    Input("job_size", "Size of the job", 1, 20, hint="Bigger numbers for bigger jobs."),
+)
+RICE_INPUTS = (
+    Input("reach", "Reach (people a quarter)", 0, 10_000_000),
+    Input("impact", "Impact (0.25 minimal to 3 massive)", 0.25, 3, step=0.25),
+    Input("confidence", "Confidence (%)", 0, 100),
+    Input("effort", "Effort (person-months)", 0.5, 1000, step=0.5),
+)
+
+
+# Criteria ------------------------------------------------------------------------------------
+
+
+def criteria_for(organisation: Organisation) -> list[Criterion]:
+    """The organisation's criteria, created from the defaults the first time they are needed."""
+    criteria = list(Criterion.objects.for_organisation(organisation))
+    if not criteria:
+        Criterion.objects.bulk_create(
+            [
+                Criterion(
+                    organisation=organisation, key=key, label=label, weight=weight, higher_is_better=higher, order=order
+                )
+                for order, (key, label, weight, higher) in enumerate(scoring.DEFAULT_CRITERIA)
+            ],
+            ignore_conflicts=True,
+        )
+        criteria = list(Criterion.objects.for_organisation(organisation))
+    return criteria
+
+
+def inputs_for(round: Round, criteria: Sequence[Criterion] | None = None) -> list[Input]:
+    if round.method == Method.WSJF:
+        return list(WSJF_INPUTS)
+    if round.method == Method.RICE:
+        return list(RICE_INPUTS)
+    criteria = criteria if criteria is not None else criteria_for(round.organisation)
+    return [
+        Input(c.key, c.label, 1, 5, hint="" if c.higher_is_better else "Here a lower rating is better.")
+        for c in criteria
+    ]
+
+
+# Labels and money ----------------------------------------------------------------------------
+
+
+def check_financial_year(label: str) -> str:
+    label = label.strip()
+    match = FY_PATTERN.match(label)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValidationError(f"‘{label}’ is not a financial year: write it like 2026/27.")
+    return label
+
+
+def check_quarter(label: str) -> str:
+    label = " ".join(label.split())
+    match = QUARTER_PATTERN.match(label)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        raise ValidationError(f"‘{label}’ is not a quarter: write it like 2026/27 Q1 (Q1 is April to June).")
+    return label
+
+
+def _pounds(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+# Rounds --------------------------------------------------------------------------------------
+
+
+def _require_open(round: Round) -> None:
+    if not round.is_open:
+        raise ValidationError("This round is closed, so it can no longer be changed.")
+
+
+def _last_closed_round(organisation: Organisation) -> Round | None:
+    return (
+        Round.objects.for_organisation(organisation)
+        .rounds()
+        .filter(status=Round.State.CLOSED)
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_round(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    name: str,
+    held_on: dt.date,
+    method: str = Method.WEIGHTED,
+    combine: str = "median",
+    wip_limit: int | None = None,
+) -> Round:
+    """A new round with every active and proposed initiative as a candidate. Costs, demand,
+    budgets, team capacity and constraints are carried over from the last closed round."""
+    previous = _last_closed_round(organisation)
+    round = Round(
+        organisation=organisation,
+        name=name.strip(),
+        held_on=held_on,
+        method=method,
+        combine=combine,
+        wip_limit=wip_limit,
+        previous=previous,
+        created_by=by,
+    )
+    round.full_clean(exclude=["organisation", "previous", "scenario_of", "current_result", "created_by"])
+    round.save()
+    criteria_for(organisation)
+    initiatives = Initiative.objects.for_organisation(organisation).filter(status__in=[Status.ACTIVE, Status.PROPOSED])
+    earlier: dict[int, Candidate] = {}
+    if previous is not None:
+        earlier = {c.initiative_id: c for c in previous.candidates.all()}
+    candidates = []
+    for initiative in initiatives:
+        before = earlier.get(initiative.pk)
+        candidates.append(
+            Candidate(
+                round=round,
+                initiative=initiative,
+                must_do=before.must_do if before else False,
+                must_do_reason=before.must_do_reason if before else "",
+                costs=before.costs if before else {},
+                team_demand=before.team_demand if before else {},
+                committed=before.committed if before else {},
+            )
+        )
+    Candidate.objects.bulk_create(candidates)
+    if previous is not None:
+        Budget.objects.bulk_create(
+            [
+                Budget(round=round, financial_year=b.financial_year, capital=b.capital, revenue=b.revenue)
+                for b in previous.budgets.all()
+            ]
+        )
+        TeamCapacity.objects.bulk_create(
+            [
+                TeamCapacity(round=round, team=t.team, quarter=t.quarter, days=t.days)
+                for t in previous.team_capacities.all()
+            ]
+        )
+        by_initiative = {c.initiative_id: c for c in round.candidates.all()}
+        _copy_constraints(previous, round, {c.pk: by_initiative.get(c.initiative_id) for c in earlier.values()})
+    return round
+
+
+def _copy_constraints(source: Round, target: Round, mapping: Mapping[int, Candidate | None]) -> None:
+    dependencies = []
+    for d in source.dependencies.all():
+        a, b = mapping.get(d.candidate_id), mapping.get(d.requires_id)
+        if a is not None and b is not None:
+            dependencies.append(Dependency(round=target, candidate=a, requires=b))
+    Dependency.objects.bulk_create(dependencies)
+    exclusives = []
+    for e in source.exclusives.all():
+        a, b = mapping.get(e.a_id), mapping.get(e.b_id)
+        if a is not None and b is not None:
+            exclusives.append(Exclusive(round=target, a=a, b=b))
+    Exclusive.objects.bulk_create(exclusives)
+
+
+@transaction.atomic
+def update_candidate(
+    *,
+    candidate: Candidate,
+    by: User | None,
+    must_do: bool,
+    must_do_reason: str,
+    costs: Mapping[str, Mapping[str, int]],
+    committed: Mapping[str, Mapping[str, int]],
+    team_demand: Mapping[str, Mapping[str, float]],
+    requires: Iterable[Candidate],
+    exclusive_with: Iterable[Candidate],
+) -> Candidate:
+    round = candidate.round
+    _require_open(round)
+    for table in (costs, committed):
+        for year, money in table.items():
+            check_financial_year(year)
+            if any(_pounds(money.get(kind)) < 0 for kind in MONEY_KINDS):
+                raise ValidationError("Money cannot be negative.")
+    for quarters in team_demand.values():
+        for quarter, days in quarters.items():
+            check_quarter(quarter)
+            if days < 0:
+                raise ValidationError("Days cannot be negative.")
+    candidate.must_do = must_do
+    candidate.must_do_reason = must_do_reason.strip() if must_do else ""
+    candidate.costs = {y: {k: _pounds(m.get(k)) for k in MONEY_KINDS} for y, m in sorted(costs.items())}
+    candidate.committed = {y: {k: _pounds(m.get(k)) for k in MONEY_KINDS} for y, m in sorted(committed.items())}
+    candidate.team_demand = {t: dict(sorted(q.items())) for t, q in sorted(team_demand.items())}
+    candidate.full_clean(exclude=["round", "initiative"])
+    candidate.save()
+    needed = [c for c in requires if c.pk != candidate.pk and c.round_id == round.pk]
+    others = [c for c in exclusive_with if c.pk != candidate.pk and c.round_id == round.pk]
+    round.dependencies.filter(candidate=candidate).delete()
+    Dependency.objects.bulk_create([Dependency(round=round, candidate=candidate, requires=c) for c in needed])
+    round.exclusives.filter(a=candidate).delete()
+    round.exclusives.filter(b=candidate).delete()
+    Exclusive.objects.bulk_create([Exclusive(round=round, a=candidate, b=c) for c in others])
+    return candidate
+
+
+@transaction.atomic
+def set_capacity(
+    *,
+    round: Round,
+    by: User | None,
+    budgets: Mapping[str, Mapping[str, int]],
+    teams: Mapping[str, Mapping[str, int]],
+    wip_limit: int | None,
+) -> Round:
+    """Replace the round's budgets ({year: {capital, revenue}}) and team days ({team: {quarter: days}})."""
+    _require_open(round)
+    for year, money in budgets.items():
+        check_financial_year(year)
+        if any(_pounds(money.get(kind)) < 0 for kind in MONEY_KINDS):
+            raise ValidationError("A budget cannot be negative.")
+    for quarters in teams.values():
+        for quarter, days in quarters.items():
+            check_quarter(quarter)
+            if days < 0:
+                raise ValidationError("Days cannot be negative.")
+    round.budgets.all().delete()
+    round.team_capacities.all().delete()
+    Budget.objects.bulk_create(
+        [
+            Budget(round=round, financial_year=y, capital=_pounds(m.get("capital")), revenue=_pounds(m.get("revenue")))
+            for y, m in sorted(budgets.items())
+        ]
+    )
+    TeamCapacity.objects.bulk_create(
+        [
+            TeamCapacity(round=round, team=t, quarter=q, days=int(d))
+            for t, quarters in sorted(teams.items())
+            for q, d in sorted(quarters.items())
+        ]
+    )
+    round.wip_limit = wip_limit
+    round.save(update_fields=["wip_limit"])
+    return round
+
+
+@transaction.atomic
+def save_ratings(*, round: Round, by: User, ratings: Mapping[int, Mapping[str, float | None]]) -> int:
+    """Store one scorer's ratings: {candidate id: {input key: value or None to clear}}.
+
+    Every value is checked against its input's range first; one bad value saves nothing.
+    """
+    _require_open(round)
+    inputs = {i.key: i for i in inputs_for(round)}
+    candidates = {c.pk: c for c in round.candidates.all()}
+    errors: list[str] = []
+    for candidate_id, values in ratings.items():
+        if candidate_id not in candidates:
+            errors.append("A rating was for an initiative that is not in this round.")
+            continue
+        for key, value in values.items():
+            spec = inputs.get(key)
+            if spec is None:
+                errors.append(f"‘{key}’ is not one of this round's inputs.")
+            elif value is not None and (math.isnan(value) or not spec.minimum <= value <= spec.maximum):
+                errors.append(
+                    f"{candidates[candidate_id].initiative.reference} {spec.label}: give a number from "
+                    f"{spec.minimum:g} to {spec.maximum:g}."
+                )
+    if errors:
+        raise ValidationError(errors)
+    saved = 0
+    existing = {(r.candidate_id, r.key): r for r in round.ratings.filter(scorer=by)}
+    for candidate_id, values in ratings.items():
+        for key, value in values.items():
+            rating = existing.get((candidate_id, key))
+            if value is None:
+                if rating is not None:
+                    rating.delete()
+                continue
+            if rating is None:
+                Rating.objects.create(round=round, candidate_id=candidate_id, scorer=by, key=key, value=value)
+            elif rating.value != value:
+                rating.value = value
+                rating.save(update_fields=["value", "updated_at"])
+            saved += 1
+    return saved
+
+
+# Scoring -------------------------------------------------------------------------------------
+
+
+def weights_snapshot(round: Round) -> dict[str, Any]:
+    criteria = criteria_for(round.organisation) if round.method == Method.WEIGHTED else []
+    return {
+        "method": round.method,
+        "combine": round.combine,
+        "criteria": [
+            {"key": c.key, "label": c.label, "weight": c.weight, "higher_is_better": c.higher_is_better}
+            for c in criteria
+        ],
+        "inputs": [i.key for i in inputs_for(round, criteria)],
+    }
+
+
+def inputs_snapshot(round: Round) -> dict[str, dict[str, dict[str, float]]]:
+    """{candidate id: {scorer id: {input key: value}}}: every rating the run uses."""
+    snapshot: dict[str, dict[str, dict[str, float]]] = {}
+    for candidate_id, scorer_id, key, value in round.ratings.order_by("candidate_id", "scorer_id", "key").values_list(
+        "candidate_id", "scorer_id", "key", "value"
+    ):
+        snapshot.setdefault(str(candidate_id), {}).setdefault(str(scorer_id), {})[key] = value
+    return snapshot
+
+
+def _one_scorer(method: str, weights: Mapping[str, Any], values: Mapping[str, float]) -> float | None:
+    keys: list[str] = list(weights["inputs"])
+    if any(key not in values for key in keys):
+        return None  # a scorer who left an input empty is not counted for this candidate
+    if method == Method.WSJF:
+        return float(scoring.wsjf(**{key: values[key] for key in keys}))
+    if method == Method.RICE:
+        given = {key: values[key] for key in keys}
+        given["confidence"] = given["confidence"] / 100  # asked as a percentage, used as a share
+        return float(scoring.rice(**given))
+    criteria = weights["criteria"]
+    return float(
+        scoring.weighted_score(
+            {c["key"]: values[c["key"]] for c in criteria},
+            {c["key"]: c["weight"] for c in criteria},
+            {c["key"]: c["higher_is_better"] for c in criteria},
+            scale_max=5,
+        )
+    )
+
+
+def score_from_snapshot(weights: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each candidate's combined score, worked out only from a stored snapshot.
+
+    The run scores through this too, so a stored result re-scored here gives the same numbers.
+    Weighted scores are on 0–100. WSJF and RICE have no fixed top, so scorers are called
+    far apart when they differ by more than a quarter of the highest of their scores.
+    """
+    method = weights["method"]
+    scores: dict[str, dict[str, Any]] = {}
+    for candidate_id, by_scorer in inputs.items():
+        values = [
+            v for v in (_one_scorer(method, weights, by_scorer[s]) for s in sorted(by_scorer, key=int)) if v is not None
+        ]
+        if not values:
+            continue
+        top = 100.0 if method == Method.WEIGHTED else max(max(values), 1e-9)
+        combined = scoring.combine(values, weights["combine"], scale_min=0, scale_max=top)
+        scores[candidate_id] = {
+            "value": float(combined.value),
+            "spread": float(combined.spread),
+            "stdev": float(combined.stdev),
+            "n": int(combined.n),
+            "wide": bool(combined.wide),
+        }
+    return scores
+
+
+# Selection -----------------------------------------------------------------------------------
+
+
+def _capacity_rows(round: Round, candidates: Sequence[Candidate]) -> tuple[list[str], list[list[float]], list[float]]:
+    """One row for each financial year's capital and revenue (less committed spend) and one
+    for each team's days in each quarter: (names, usage by candidate, capacities)."""
+    names: list[str] = []
+    rows: list[list[float]] = []
+    capacities: list[float] = []
+    for budget in round.budgets.all():
+        for kind in MONEY_KINDS:
+            committed = sum(_pounds(c.committed.get(budget.financial_year, {}).get(kind)) for c in candidates)
+            names.append(f"{budget.financial_year} {kind}")
+            capacities.append(float(max(getattr(budget, kind) - committed, 0)))
+            rows.append([float(_pounds(c.costs.get(budget.financial_year, {}).get(kind))) for c in candidates])
+    for team in round.team_capacities.all():
+        names.append(f"{team.team} {team.quarter}")
+        capacities.append(float(team.days))
+        rows.append([float(c.team_demand.get(team.team, {}).get(team.quarter, 0) or 0) for c in candidates])
+    return names, rows, capacities
+
+
+def build_problem(round: Round, scores: Mapping[str, Mapping[str, Any]]) -> tuple[selection.Problem, list[Candidate]]:
+    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    index = {c.pk: i for i, c in enumerate(candidates)}
+    names, rows, capacities = _capacity_rows(round, candidates)
+    problem = selection.Problem(
+        values=[float(scores.get(str(c.pk), {}).get("value", 0.0)) for c in candidates],
+        weights=rows,
+        capacities=capacities,
+        must=[index[c.pk] for c in candidates if c.must_do],
+        requires=[(index[d.candidate_id], index[d.requires_id]) for d in round.dependencies.all()],
+        exclusive=[(index[e.a_id], index[e.b_id]) for e in round.exclusives.all()],
+        max_selected=round.wip_limit or None,
+        names=[c.initiative.reference for c in candidates],
+        constraint_names=names,
+        time_limit_s=SOLVE_SECONDS,
+    )
+    return problem, candidates
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of what the maths returned (dataclasses, tuples, numpy numbers)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    return str(value)
+
+
+def _robustness(problem: selection.Problem, stdevs: Sequence[float]) -> list[float]:
+    """How often each candidate is chosen when every score moves within its uncertainty.
+
+    Each draw moves each score by a normal amount with the scorers' standard deviation (at
+    least a tenth of the score, so a single scorer's view is not taken as certain) and solves
+    again; draws are seeded so the same round gives the same percentages.
+    """
+    values = np.asarray(problem.values, dtype=np.float64)
+    sd = np.maximum(np.asarray(stdevs, dtype=np.float64), np.abs(values) * 0.1)
+    started = time.perf_counter()
+
+    def draw(rng: np.random.Generator) -> selection.Problem:
+        moved = rng.normal(values, sd)
+        if time.perf_counter() - started > ROBUSTNESS_SECONDS:
+            moved = values  # out of time: the remaining draws repeat the base problem
+        return dataclasses.replace(problem, values=[float(v) for v in moved], time_limit_s=ROBUSTNESS_DRAW_SECONDS)
+
+    return selection.robustness_by_factory(
+        draw, ROBUSTNESS_DRAWS, ROBUSTNESS_SEED, time_limit_s=ROBUSTNESS_DRAW_SECONDS
+    )
+
+
+def _explanation(explanation: selection.Explanation, names: Sequence[str]) -> dict[str, Any]:
+    return {
+        "selected": explanation.selected,
+        "binding": list(explanation.binding),
+        "displaced": [names[i] for i in explanation.displaced],
+        "brought_in": [names[i] for i in explanation.brought_in],
+        "value_to_enter": _plain(explanation.value_to_enter),
+        "value_to_leave": _plain(explanation.value_to_leave),
+        "reason": explanation.reason,
+    }
+
+
+@transaction.atomic
+def run_selection(*, round: Round, by: User | None) -> Result:
+    """Score every candidate, choose the best set within the limits and store it as a new Result."""
+    _require_open(round)
+    if not round.candidates.exists():
+        raise ValidationError("There are no initiatives in this round to choose from.")
+    weights = weights_snapshot(round)
+    inputs = inputs_snapshot(round)
+    scores = score_from_snapshot(weights, inputs)
+    problem, candidates = build_problem(round, scores)
+    solution = selection.solve(problem)
+    names = [c.initiative.reference for c in candidates]
+    chosen = set(solution.selected)
+    greedy = set(solution.greedy_selected)
+    explanations = selection.explain(problem, solution)
+    robust: list[float] = []
+    if solution.status != "infeasible":
+        robust = _robustness(problem, [float(scores.get(str(c.pk), {}).get("stdev", 0.0)) for c in candidates])
+    ranked = sorted(range(len(candidates)), key=lambda i: (-problem.values[i], names[i]))
+    rank = {i: position + 1 for position, i in enumerate(ranked)}
+    score_rows: dict[str, dict[str, Any]] = {}
+    for i, candidate in enumerate(candidates):
+        score = scores.get(str(candidate.pk))
+        score_rows[str(candidate.pk)] = {
+            "initiative": candidate.initiative_id,
+            "reference": names[i],
+            "value": score["value"] if score else None,
+            "spread": score["spread"] if score else None,
+            "wide": score["wide"] if score else False,
+            "scorers": score["n"] if score else 0,
+            "rank": rank[i],
+            "selected": i in chosen,
+            "greedy": i in greedy,
+            "must_do": candidate.must_do,
+        }
+    capacity = [
+        {"name": name, "capacity": problem.capacities[r], "used": sum(problem.weights[r][i] for i in chosen)}
+        for r, name in enumerate(problem.constraint_names or [])
+    ]
+    result = Result.objects.create(
+        round=round,
+        created_by=by,
+        method=round.method,
+        method_version=str(scoring.METHOD_VERSION),
+        weights=weights,
+        inputs=inputs,
+        scores=score_rows,
+        status=solution.status,
+        selected=[candidates[i].pk for i in sorted(chosen)],
+        objective=solution.objective,
+        bound=_plain(solution.bound),
+        gap=_plain(solution.gap),
+        seconds=solution.seconds,
+        greedy_selected=[candidates[i].pk for i in sorted(greedy)],
+        greedy_objective=solution.greedy_objective,
+        capacity=capacity,
+        explanations={str(candidates[e.index].pk): _explanation(e, names) for e in explanations},
+        robustness={str(candidates[i].pk): share for i, share in enumerate(robust)},
+        conflicts=list(solution.conflicts),
+    )
+    round.current_result = result
+    round.save(update_fields=["current_result"])
+    return result
+
+
+# What-if scenarios ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def copy_as_scenario(
+    *,
+    round: Round,
+    by: User | None,
+    note: str,
+    budget_factor: float = 1.0,
+    remove_team: str = "",
+    add_must_do: Iterable[Candidate] = (),
+    must_do_reason: str = "",
+) -> Round:
+    """A what-if copy of an open round: budgets scaled, a team taken away, or items made must-do."""
+    _require_open(round)
+    if round.is_scenario:
+        raise ValidationError("Make a scenario from the round itself, not from another scenario.")
+    if not note.strip():
+        raise ValidationError({"scenario_note": "Say what this scenario tries."})
+    if budget_factor < 0:
+        raise ValidationError({"budget_factor": "The budget cannot be less than nothing."})
+    scenario = Round.objects.create(
+        organisation=round.organisation,
+        name=round.name,
+        held_on=round.held_on,
+        method=round.method,
+        combine=round.combine,
+        wip_limit=round.wip_limit,
+        previous=round.previous,
+        scenario_of=round,
+        scenario_note=note.strip(),
+        created_by=by,
+    )
+    forced = {c.pk for c in add_must_do}
+    mapping: dict[int, Candidate | None] = {}
+    for c in round.candidates.all():
+        copy = Candidate.objects.create(
+            round=scenario,
+            initiative_id=c.initiative_id,
+            must_do=c.must_do or c.pk in forced,
+            must_do_reason=c.must_do_reason or (must_do_reason.strip() if c.pk in forced else ""),
+            costs=c.costs,
+            team_demand=c.team_demand,
+            committed=c.committed,
+        )
+        mapping[c.pk] = copy
+    Budget.objects.bulk_create(
+        [
+            Budget(
+                round=scenario,
+                financial_year=b.financial_year,
+                capital=round_half(b.capital * budget_factor),
+                revenue=round_half(b.revenue * budget_factor),
+            )
+            for b in round.budgets.all()
+        ]
+    )
+    TeamCapacity.objects.bulk_create(
+        [
+            TeamCapacity(round=scenario, team=t.team, quarter=t.quarter, days=t.days)
+            for t in round.team_capacities.all()
+            if t.team != remove_team
+        ]
+    )
+    _copy_constraints(round, scenario, mapping)
+    Rating.objects.bulk_create(
+        [
+            Rating(round=scenario, candidate=mapping[r.candidate_id], scorer_id=r.scorer_id, key=r.key, value=r.value)
+            for r in round.ratings.all()
+            if mapping.get(r.candidate_id) is not None
+        ]
+    )
+    return scenario
+
+
+def round_half(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+@transaction.atomic
+def adopt_scenario(*, scenario: Round, by: User | None) -> Round:
+    """Make a scenario's newest result the result its round stands on."""
+    base = scenario.scenario_of
+    if base is None:
+        raise ValidationError("Only a scenario can be adopted.")
+    _require_open(base)
+    if scenario.current_result is None:
+        raise ValidationError("Run the selection for this scenario before adopting it.")
+    base.scenarios.exclude(pk=scenario.pk).update(adopted=False)
+    scenario.adopted = True
+    scenario.save(update_fields=["adopted"])
+    base.current_result = scenario.current_result
+    base.save(update_fields=["current_result"])
+    return base
+
+
+# Changes and closing -------------------------------------------------------------------------
+
+
+def _positions(result: Result | None) -> dict[int, tuple[bool, int]]:
+    """{initiative id: (selected, rank)} from a result."""
+    if result is None:
+        return {}
+    return {int(row["initiative"]): (bool(row["selected"]), int(row["rank"])) for row in result.scores.values()}
+
+
+@transaction.atomic
+def compute_changes(*, round: Round) -> list[RoundChange]:
+    """What this round's result changes from the last closed round's, one row per initiative.
+
+    Reasons already written are kept when the change itself is the same.
+    """
+    _require_open(round)
+    result = round.current_result
+    if result is None:
+        raise ValidationError("Run the selection before looking at the changes.")
+    before = _positions(round.previous.current_result if round.previous else None)
+    now = _positions(result)
+    statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
+    existing = {c.initiative_id: c for c in round.changes.all()}
+    wanted: dict[int, tuple[str, int | None, int | None]] = {}
+    kind: str
+    for initiative_id, (selected, rank) in now.items():
+        status = statuses.get(initiative_id)
+        was = before.get(initiative_id)
+        from_rank = was[1] if was and was[0] else None
+        if selected and status in (Status.PROPOSED, Status.PAUSED):
+            wanted[initiative_id] = (RoundChange.Kind.STARTED, from_rank, rank)
+        elif selected and status == Status.ACTIVE:
+            if was is None or not was[0]:
+                kind = RoundChange.Kind.NEW
+            elif rank < was[1]:
+                kind = RoundChange.Kind.MOVED_UP
+            elif rank > was[1]:
+                kind = RoundChange.Kind.MOVED_DOWN
+            else:
+                kind = RoundChange.Kind.CONTINUED
+            wanted[initiative_id] = (kind, from_rank, rank)
+        elif not selected and status == Status.ACTIVE:
+            keep = existing.get(initiative_id)
+            kind = keep.change if keep and keep.change == RoundChange.Kind.PAUSED else RoundChange.Kind.STOPPED
+            wanted[initiative_id] = (kind, from_rank, None)
+    round.changes.exclude(initiative_id__in=wanted.keys()).delete()
+    changes = []
+    for initiative_id, (kind, from_rank, to_rank) in wanted.items():
+        change = existing.get(initiative_id)
+        if change is None:
+            change = RoundChange(round=round, initiative_id=initiative_id)
+        elif change.change != kind:
+            change.reason = ""
+        change.change, change.from_rank, change.to_rank = kind, from_rank, to_rank
+        if kind == RoundChange.Kind.CONTINUED and not change.reason:
+            # Carrying on unchanged needs no new argument; say so rather than ask for one.
+            change.reason = f"Selected again at the same rank ({to_rank})."
+        change.save()
+        changes.append(change)
+    return sorted(changes, key=lambda c: (c.change, c.to_rank or 0))
+
+
+@transaction.atomic
+def save_change_reasons(
+    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] = ()
+) -> None:
+    """Write the reasons ({change id: reason}); `paused` turns those stops into pauses."""
+    _require_open(round)
+    pause = set(paused)
+    for change in round.changes.all():
+        if change.pk in reasons:
+            change.reason = reasons[change.pk].strip()
+        if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
+            change.change = RoundChange.Kind.PAUSED if change.pk in pause else RoundChange.Kind.STOPPED
+        change.save()
+
+
+def _evidence(round: Round, result: Result, change: RoundChange) -> str:
+    row = next((r for r in result.scores.values() if int(r["initiative"]) == change.initiative_id), None)
+    parts = [
+        f"Prioritisation round {round.name} ({round.held_on:%d %B %Y}), result {result.pk}, "
+        f"{result.get_method_display().lower()} method, version {result.method_version}."
+    ]
+    if row is not None:
+        score = "not scored" if row["value"] is None else f"score {row['value']:.1f}"
+        verdict = "selected" if row["selected"] else "not selected"
+        parts.append(f"Ranked {row['rank']} of {len(result.scores)}, {score}, {verdict}.")
+    return " ".join(parts)
+
+
+@transaction.atomic
+def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: dt.date) -> list[Decision]:
+    """Close the round and record its decisions. Refused until every change has its reason."""
+    _require_open(round)
+    if round.is_scenario:
+        raise ValidationError("A scenario is not closed: adopt it, then close its round.")
+    result = round.current_result
+    if result is None:
+        raise ValidationError("Run the selection before closing the round.")
+    if not decided_by.strip():
+        raise ValidationError({"decided_by": "Say who decided, for example the Digital Board."})
+    changes = compute_changes(round=round)
+    missing = [c for c in changes if not c.reason.strip()]
+    if missing:
+        raise ValidationError(
+            [
+                f"Give the reason to {c.get_change_display().lower()} {c.initiative.reference} {c.initiative.title}."
+                for c in missing
+            ]
+        )
+    decisions = []
+    for change in changes:
+        decision = portfolio_actions.record_decision(
+            initiative=change.initiative,
+            by=by,
+            kind=change.decision_kind,
+            rationale=change.reason,
+            evidence=_evidence(round, result, change),
+            decided_by=decided_by,
+            decided_on=decided_on,
+            reason=f"Prioritisation round {round.name}",
+        )
+        change.decision = decision
+        change.save(update_fields=["decision"])
+        decisions.append(decision)
+    round.status = Round.State.CLOSED
+    round.closed_at = timezone.now()
+    round.save(update_fields=["status", "closed_at"])
+    return decisions

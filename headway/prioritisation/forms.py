@@ -1,0 +1,347 @@
+"""Forms for prioritisation, drawn in the NHS design system.
+
+Money and team days are typed one line at a time (for example `2026/27 | £250,000 | £40,000`),
+which reads well, works without JavaScript and with a screen reader, and keeps every figure in
+view. Choices of other candidates come from the same round only, so a forged post naming
+another round's candidate fails validation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from headway.forms import DateInput, NHSFormMixin
+from headway.prioritisation.actions import Input, check_financial_year, check_quarter
+from headway.prioritisation.models import Candidate, Combine, Method, Round, RoundChange
+
+MONEY_HINT = (
+    "One financial year a line: the year, capital and revenue in pounds, split by |. "
+    "For example: 2026/27 | £250,000 | £40,000"
+)
+DEMAND_HINT = (
+    "One line for each team and quarter: the team, the quarter and the days, split by |. "
+    "For example: Integration team | 2026/27 Q1 | 20. Q1 is April to June."
+)
+
+
+def parse_pounds(text: str, line: int) -> int:
+    cleaned = re.sub(r"[£,\s]", "", text)
+    if not re.fullmatch(r"\d+", cleaned):
+        raise ValidationError(f"Line {line}: ‘{text.strip()}’ is not an amount in whole pounds, like £250,000.")
+    return int(cleaned)
+
+
+def parse_money(text: str) -> dict[str, dict[str, int]]:
+    money: dict[str, dict[str, int]] = {}
+    errors: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split("|")]
+        if len(parts) != 3:
+            errors.append(f"Line {number}: give the year, capital and revenue, split by |.")
+            continue
+        try:
+            year = check_financial_year(parts[0])
+            if year in money:
+                raise ValidationError(f"{year} is given twice.")
+            money[year] = {"capital": parse_pounds(parts[1], number), "revenue": parse_pounds(parts[2], number)}
+        except ValidationError as error:
+            errors += [f"Line {number}: {m}" if not m.startswith("Line") else m for m in error.messages]
+    if errors:
+        raise ValidationError(errors)
+    return money
+
+
+def parse_days(text: str) -> dict[str, dict[str, int]]:
+    days: dict[str, dict[str, int]] = {}
+    errors: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split("|")]
+        if len(parts) != 3 or not parts[0]:
+            errors.append(f"Line {number}: give the team, the quarter and the days, split by |.")
+            continue
+        try:
+            quarter = check_quarter(parts[1])
+            if not re.fullmatch(r"\d+", parts[2].replace(",", "")):
+                raise ValidationError(f"‘{parts[2]}’ is not a whole number of days.")
+            if quarter in days.get(parts[0], {}):
+                raise ValidationError(f"{parts[0]} {quarter} is given twice.")
+            days.setdefault(parts[0], {})[quarter] = int(parts[2].replace(",", ""))
+        except ValidationError as error:
+            errors += [f"Line {number}: {m}" for m in error.messages]
+    if errors:
+        raise ValidationError(errors)
+    return days
+
+
+def money_text(money: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{year} | £{int(m.get('capital', 0)):,} | £{int(m.get('revenue', 0)):,}" for year, m in sorted(money.items())
+    )
+
+
+def days_text(days: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{team} | {quarter} | {int(d)}"
+        for team, quarters in sorted(days.items())
+        for quarter, d in sorted(quarters.items())
+    )
+
+
+class RoundForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["name", "held_on", "method", "combine", "wip_limit"]
+        widgets = {
+            "held_on": DateInput(),
+            "method": forms.RadioSelect,
+            "combine": forms.RadioSelect,
+        }
+        help_texts = {
+            "method": "Weighted criteria suits most rounds. WSJF favours quick, urgent work; RICE favours "
+            "work that reaches many people for little effort.",
+            "combine": "The middle score is less swayed by one scorer far from the rest.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = Method.choices  # type: ignore[attr-defined]
+        self.fields["combine"].choices = Combine.choices  # type: ignore[attr-defined]
+        self.fields["wip_limit"].widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
+        self.apply_nhs_classes()
+
+
+class CapacityForm(NHSFormMixin, forms.Form):
+    budgets = forms.CharField(
+        label="Budgets by financial year",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=MONEY_HINT,
+    )
+    teams = forms.CharField(
+        label="Team days by quarter", widget=forms.Textarea(attrs={"rows": 8}), required=False, help_text=DEMAND_HINT
+    )
+    wip_limit = forms.IntegerField(
+        label="Most initiatives in progress at once (optional)",
+        required=False,
+        min_value=1,
+        help_text="The work-in-progress limit. Leave empty for no limit.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.apply_nhs_classes()
+
+    def clean_budgets(self) -> dict[str, dict[str, int]]:
+        return parse_money(self.cleaned_data["budgets"])
+
+    def clean_teams(self) -> dict[str, dict[str, int]]:
+        return parse_days(self.cleaned_data["teams"])
+
+
+class CandidateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.initiative.reference} {obj.initiative.title}"
+
+
+class CandidateForm(NHSFormMixin, forms.Form):
+    must_do = forms.BooleanField(label="This must be done (for example, a legal or safety duty)", required=False)
+    must_do_reason = forms.CharField(
+        label="Why it must be done",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed if it must be done.",
+    )
+    costs = forms.CharField(
+        label="Cost still to spend, by financial year",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=MONEY_HINT,
+    )
+    committed = forms.CharField(
+        label="Money already committed, by financial year",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Spent or contracted already, whatever the round decides; it comes off the budget. " + MONEY_HINT,
+    )
+    team_demand = forms.CharField(
+        label="Team days it needs", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=DEMAND_HINT
+    )
+    requires = CandidateChoiceField(
+        queryset=Candidate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="It can only go ahead if these go ahead too (optional)",
+        error_messages={"invalid_choice": "Choose only initiatives in this round."},
+    )
+    exclusive_with = CandidateChoiceField(
+        queryset=Candidate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Only one of it and these can go ahead (optional)",
+        help_text="For example, two ways of meeting the same need.",
+        error_messages={"invalid_choice": "Choose only initiatives in this round."},
+    )
+
+    def __init__(self, *args: Any, candidate: Candidate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = (
+            candidate.round.candidates.exclude(pk=candidate.pk)
+            .select_related("initiative")
+            .order_by("initiative__reference")
+        )
+        self.fields["requires"].queryset = others  # type: ignore[attr-defined]
+        self.fields["exclusive_with"].queryset = others  # type: ignore[attr-defined]
+        self.apply_nhs_classes()
+
+    def clean_costs(self) -> dict[str, dict[str, int]]:
+        return parse_money(self.cleaned_data["costs"])
+
+    def clean_committed(self) -> dict[str, dict[str, int]]:
+        return parse_money(self.cleaned_data["committed"])
+
+    def clean_team_demand(self) -> dict[str, dict[str, int]]:
+        return parse_days(self.cleaned_data["team_demand"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("must_do") and not (data.get("must_do_reason") or "").strip():
+            self.add_error("must_do_reason", "Say why it must be done.")
+        return data
+
+
+def rating_field_name(candidate_id: int, key: str) -> str:
+    return f"r_{candidate_id}_{key}"
+
+
+class ScoreForm(NHSFormMixin, forms.Form):
+    """One scorer's ratings for every candidate: a number field per candidate and input."""
+
+    def __init__(self, *args: Any, candidates: Sequence[Candidate], inputs: Sequence[Input], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        self.inputs = list(inputs)
+        for candidate in self.candidates:
+            for spec in self.inputs:
+                self.fields[rating_field_name(candidate.pk, spec.key)] = forms.FloatField(
+                    label=f"{spec.label} for {candidate.initiative.reference}",
+                    required=False,
+                    min_value=spec.minimum,
+                    max_value=spec.maximum,
+                    error_messages={
+                        "invalid": f"Give a number from {spec.minimum:g} to {spec.maximum:g}.",
+                        "min_value": f"Give a number from {spec.minimum:g} to {spec.maximum:g}.",
+                        "max_value": f"Give a number from {spec.minimum:g} to {spec.maximum:g}.",
+                    },
+                    widget=forms.NumberInput(
+                        attrs={
+                            "min": f"{spec.minimum:g}",
+                            "max": f"{spec.maximum:g}",
+                            "step": f"{spec.step:g}",
+                            "class": "nhsuk-input--width-3",
+                        }
+                    ),
+                )
+        self.apply_nhs_classes()
+
+    def rows(self) -> list[tuple[Candidate, list[forms.BoundField]]]:
+        return [(c, [self[rating_field_name(c.pk, spec.key)] for spec in self.inputs]) for c in self.candidates]
+
+    def ratings(self) -> dict[int, dict[str, float | None]]:
+        return {
+            c.pk: {spec.key: self.cleaned_data.get(rating_field_name(c.pk, spec.key)) for spec in self.inputs}
+            for c in self.candidates
+        }
+
+
+class ChangesForm(NHSFormMixin, forms.Form):
+    """A reason for each change; a stop can be made a pause instead."""
+
+    def __init__(self, *args: Any, changes: Sequence[RoundChange], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changes = list(changes)
+        for change in self.changes:
+            label = f"Why {change.get_change_display().lower()} {change.initiative.reference}"
+            self.fields[f"reason_{change.pk}"] = forms.CharField(
+                label=label, required=False, initial=change.reason, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
+                self.fields[f"pause_{change.pk}"] = forms.BooleanField(
+                    label=f"Pause {change.initiative.reference} instead of stopping it",
+                    required=False,
+                    initial=change.change == RoundChange.Kind.PAUSED,
+                )
+        self.apply_nhs_classes()
+
+    def rows(self) -> list[tuple[RoundChange, forms.BoundField, forms.BoundField | None]]:
+        return [
+            (c, self[f"reason_{c.pk}"], self[f"pause_{c.pk}"] if f"pause_{c.pk}" in self.fields else None)
+            for c in self.changes
+        ]
+
+    def reasons(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data.get(f"reason_{c.pk}", "") for c in self.changes}
+
+    def paused(self) -> list[int]:
+        return [c.pk for c in self.changes if self.cleaned_data.get(f"pause_{c.pk}")]
+
+
+class CloseForm(NHSFormMixin, forms.Form):
+    decided_by = forms.CharField(
+        label="Who decided", max_length=200, help_text="The person or group, for example the Digital Board."
+    )
+    decided_on = forms.DateField(label="Date of the decision", widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.apply_nhs_classes()
+
+
+class ScenarioForm(NHSFormMixin, forms.Form):
+    note = forms.CharField(
+        label="What this scenario tries",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: what if capital is cut by a tenth?",
+    )
+    budget_percent = forms.IntegerField(
+        label="Budget as a percentage of the round's",
+        initial=100,
+        min_value=0,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
+        help_text="100 keeps the budget as it is; 90 cuts it by a tenth.",
+    )
+    remove_team = forms.ChoiceField(label="Take away a team (optional)", required=False)
+    add_must_do = CandidateChoiceField(
+        queryset=Candidate.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Make these must-do (optional)",
+        error_messages={"invalid_choice": "Choose only initiatives in this round."},
+    )
+    must_do_reason = forms.CharField(
+        label="Why they must be done", required=False, help_text="Needed if you make any must-do."
+    )
+
+    def __init__(self, *args: Any, round: Round, teams: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove_team"].choices = [("", "Keep every team")] + [(t, t) for t in teams]  # type: ignore[attr-defined]
+        self.fields["add_must_do"].queryset = (  # type: ignore[attr-defined]
+            round.candidates.filter(must_do=False).select_related("initiative").order_by("initiative__reference")
+        )
+        self.apply_nhs_classes()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("add_must_do") and not (data.get("must_do_reason") or "").strip():
+            self.add_error("must_do_reason", "Say why they must be done.")
+        return data

@@ -1,0 +1,416 @@
+"""Prioritisation pages: rounds, their candidates, scoring, the selection and its changes.
+
+Function views only. Objects are fetched through `prioritisation.access`, which keeps the
+organisation boundary; every write goes through `prioritisation.actions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from headway.accounts.access import current_organisation, member_required
+from headway.accounts.models import User
+from headway.accounts.roles import Action
+from headway.lib.financial_years import financial_year_label
+from headway.prioritisation import actions
+from headway.prioritisation.access import (
+    can_close,
+    can_set_up,
+    get_candidate,
+    get_round,
+    get_scenario,
+    rounds_of,
+)
+from headway.prioritisation.forms import (
+    CandidateForm,
+    CapacityForm,
+    ChangesForm,
+    CloseForm,
+    RoundForm,
+    ScenarioForm,
+    ScoreForm,
+    days_text,
+    money_text,
+    rating_field_name,
+)
+from headway.prioritisation.models import Round
+from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history, pounds
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _attach(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(name if name in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _closed_refusal(request: HttpRequest, round: Round) -> HttpResponse | None:
+    if round.is_open:
+        return None
+    messages.error(request, "This round is closed, so it can no longer be changed.")
+    return redirect("prioritisation:detail", pk=round.pk)
+
+
+# Rounds --------------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def round_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(
+        rounds_of(request).rounds().select_related("current_result").order_by("-held_on", "-pk"), 20
+    ).get_page(request.GET.get("page"))
+    rounds = list(page.object_list)
+    history = closed_history(rounds)
+    return render(
+        request,
+        "prioritisation/list.html",
+        {"page": page, "rounds": [(r, history.get(r.pk)) for r in rounds], "can_create": can_set_up(request)},
+    )
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def round_create(request: HttpRequest) -> HttpResponse:
+    organisation = current_organisation(request)
+    today = timezone.localdate()
+    form = RoundForm(
+        _posted(request),
+        initial={"name": f"{financial_year_label(today)} Q{((today.month - 4) % 12) // 3 + 1}", "held_on": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            round = actions.create_round(
+                organisation=organisation,
+                by=_user(request),
+                name=form.cleaned_data["name"],
+                held_on=form.cleaned_data["held_on"],
+                method=form.cleaned_data["method"],
+                combine=form.cleaned_data["combine"],
+                wip_limit=form.cleaned_data["wip_limit"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request,
+                f"Round {round.name} has been set up with {round.candidates.count()} "
+                "initiatives. Set its budgets and team capacity next.",
+            )
+            return redirect("prioritisation:detail", pk=round.pk)
+    return render(request, "prioritisation/round_form.html", {"form": form})
+
+
+@member_required(Action.VIEW)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    result = round.current_result
+    rows = candidate_rows(round, result)
+    greedy_gap = None
+    if result is not None and result.objective is not None and result.greedy_objective is not None:
+        greedy_gap = result.objective - result.greedy_objective
+    return render(
+        request,
+        "prioritisation/detail.html",
+        {
+            "round": round,
+            "result": result,
+            "rows": rows,
+            "chosen_text": f"{sum(1 for r in rows if r.selected)} of {len(rows)} initiatives",
+            "capacity": capacity_rows(result),
+            "budgets": [(b, pounds(b.capital), pounds(b.revenue)) for b in round.budgets.all()],
+            "teams": list(round.team_capacities.all()),
+            "scenarios": list(round.scenarios.select_related("current_result").order_by("pk")),
+            "greedy_gap": greedy_gap,
+            "differs_from_greedy": result is not None and set(result.selected) != set(result.greedy_selected),
+            "can_set_up": can_set_up(request) and round.is_open,
+            "can_close": can_close(request) and round.is_open and not round.is_scenario,
+            "infeasible": result is not None and bool(result.conflicts),
+        },
+    )
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    if (refused := _closed_refusal(request, round)) is not None:
+        return refused
+    budgets = {b.financial_year: {"capital": b.capital, "revenue": b.revenue} for b in round.budgets.all()}
+    teams: dict[str, dict[str, int]] = {}
+    for t in round.team_capacities.all():
+        teams.setdefault(t.team, {})[t.quarter] = t.days
+    form = CapacityForm(
+        _posted(request),
+        initial={"budgets": money_text(budgets), "teams": days_text(teams), "wip_limit": round.wip_limit},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_capacity(
+                round=round,
+                by=_user(request),
+                budgets=form.cleaned_data["budgets"],
+                teams=form.cleaned_data["teams"],
+                wip_limit=form.cleaned_data["wip_limit"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The budgets and team capacity have been saved.")
+            return redirect("prioritisation:detail", pk=round.pk)
+    return render(request, "prioritisation/capacity.html", {"round": round, "form": form})
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_candidate(request, pk)
+    round = candidate.round
+    if (refused := _closed_refusal(request, round)) is not None:
+        return refused
+    form = CandidateForm(
+        _posted(request),
+        candidate=candidate,
+        initial={
+            "must_do": candidate.must_do,
+            "must_do_reason": candidate.must_do_reason,
+            "costs": money_text(candidate.costs),
+            "committed": money_text(candidate.committed),
+            "team_demand": days_text(candidate.team_demand),
+            "requires": [d.requires_id for d in candidate.requirements.all()],
+            "exclusive_with": [e.b_id for e in round.exclusives.filter(a=candidate)]
+            + [e.a_id for e in round.exclusives.filter(b=candidate)],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_candidate(
+                candidate=candidate,
+                by=_user(request),
+                must_do=data["must_do"],
+                must_do_reason=data["must_do_reason"],
+                costs=data["costs"],
+                committed=data["committed"],
+                team_demand=data["team_demand"],
+                requires=data["requires"],
+                exclusive_with=data["exclusive_with"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"{candidate.initiative.reference} has been updated.")
+            return redirect(reverse("prioritisation:detail", args=[round.pk]) + "#candidates")
+    return render(request, "prioritisation/candidate_form.html", {"candidate": candidate, "round": round, "form": form})
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    if (refused := _closed_refusal(request, round)) is not None:
+        return refused
+    user = _user(request)
+    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    inputs = actions.inputs_for(round)
+    mine = {
+        rating_field_name(candidate_id, key): value
+        for candidate_id, key, value in round.ratings.filter(scorer=user).values_list("candidate_id", "key", "value")
+    }
+    form = ScoreForm(_posted(request), candidates=candidates, inputs=inputs, initial=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_ratings(round=round, by=user, ratings=form.ratings())
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"Your {saved} rating{'s' if saved != 1 else ''} have been saved.")
+            return redirect("prioritisation:detail", pk=round.pk)
+    return render(request, "prioritisation/score.html", {"round": round, "form": form, "inputs": inputs})
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if (refused := _closed_refusal(request, round)) is not None:
+        return refused
+    result = actions.run_selection(round=round, by=_user(request))
+    if result.conflicts:
+        messages.error(request, "No selection fits every limit. The conflicts are listed below.")
+    else:
+        messages.success(request, f"The selection has been worked out: {len(result.selected)} initiatives chosen.")
+    return redirect("prioritisation:detail", pk=round.pk)
+
+
+# Changes and closing -------------------------------------------------------------------------
+
+
+def _changes_page(
+    request: HttpRequest,
+    round: Round,
+    form: ChangesForm | None = None,
+    close_form: CloseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    changes = list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
+    form = form or ChangesForm(changes=changes)
+    close_form = close_form or CloseForm(initial={"decided_on": timezone.localdate()})
+    return render(
+        request,
+        "prioritisation/changes.html",
+        {
+            "round": round,
+            "form": form,
+            "close_form": close_form,
+            "errors_form": close_form if close_form.errors else form,
+            "can_edit": can_set_up(request) and round.is_open,
+            "can_close": can_close(request) and round.is_open,
+            "missing": sum(1 for c in changes if not c.reason.strip()),
+            "no_result": round.current_result is None,
+        },
+        status=status,
+    )
+
+
+@member_required(Action.VIEW)
+def changes(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    if round.is_scenario:
+        return redirect("prioritisation:compare", pk=round.pk)
+    if round.is_open and round.current_result is None:
+        return _changes_page(request, round)
+    if round.is_open and request.method != "POST":
+        actions.compute_changes(round=round)
+    if request.method == "POST":
+        _require(can_set_up(request), "Your role cannot write the reasons for a round's changes.")
+        if (refused := _closed_refusal(request, round)) is not None:
+            return refused
+        current = list(round.changes.select_related("initiative").order_by("change", "to_rank"))
+        form = ChangesForm(request.POST, changes=current)
+        if form.is_valid():
+            actions.save_change_reasons(round=round, by=_user(request), reasons=form.reasons(), paused=form.paused())
+            messages.success(request, "The reasons have been saved.")
+            return redirect("prioritisation:changes", pk=round.pk)
+        return _changes_page(request, round, form=form)
+    return _changes_page(request, round)
+
+
+@member_required(Action.DECIDE)
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if (refused := _closed_refusal(request, round)) is not None:
+        return refused
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions = actions.close_round(
+                round=round,
+                by=_user(request),
+                decided_by=form.cleaned_data["decided_by"],
+                decided_on=form.cleaned_data["decided_on"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"Round {round.name} is closed and its {len(decisions)} decisions recorded.")
+            return redirect("prioritisation:detail", pk=round.pk)
+    return _changes_page(request, round, close_form=form)
+
+
+# What-if scenarios ---------------------------------------------------------------------------
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    if (refused := _closed_refusal(request, round)) is not None:
+        return refused
+    if round.is_scenario:
+        return redirect("prioritisation:scenario_create", pk=round.scenario_of_id)
+    teams = sorted({t.team for t in round.team_capacities.all()})
+    form = ScenarioForm(_posted(request), round=round, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scenario = actions.copy_as_scenario(
+                round=round,
+                by=_user(request),
+                note=data["note"],
+                budget_factor=data["budget_percent"] / 100,
+                remove_team=data["remove_team"],
+                add_must_do=data["add_must_do"],
+                must_do_reason=data["must_do_reason"],
+            )
+            actions.run_selection(round=scenario, by=_user(request))
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The scenario has been worked out.")
+            return redirect("prioritisation:compare", pk=scenario.pk)
+    return render(request, "prioritisation/scenario_form.html", {"round": round, "form": form})
+
+
+@member_required(Action.VIEW)
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_scenario(request, pk)
+    base = get_round(request, scenario.scenario_of_id or 0)
+    base_rows = {r.candidate.initiative_id: r for r in candidate_rows(base, base.current_result)}
+    rows = []
+    for row in candidate_rows(scenario, scenario.current_result):
+        before = base_rows.get(row.candidate.initiative_id)
+        rows.append((row, before, before is not None and before.selected != row.selected))
+    return render(
+        request,
+        "prioritisation/compare.html",
+        {
+            "scenario": scenario,
+            "base": base,
+            "rows": rows,
+            "base_result": base.current_result,
+            "result": scenario.current_result,
+            "can_adopt": can_set_up(request)
+            and base.is_open
+            and scenario.current_result is not None
+            and base.current_result_id != scenario.current_result_id,
+        },
+    )
+
+
+@member_required(Action.EDIT_ANY_INITIATIVE)
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_scenario(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        base = actions.adopt_scenario(scenario=scenario, by=_user(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("prioritisation:compare", pk=scenario.pk)
+    messages.success(request, "The scenario's selection is now the round's. Write the reasons for its changes.")
+    return redirect("prioritisation:detail", pk=base.pk)
