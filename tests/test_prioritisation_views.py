@@ -24,11 +24,13 @@ class PrioritisationViewTest(TestCase):
         cls.board = make_person(cls.organisation, Role.BOARD, "Bea Board")
         cls.lead = make_person(cls.organisation, Role.DELIVERY_LEAD, "Del Lead")
         cls.viewer = make_person(cls.organisation, Role.VIEWER, "Vic Viewer")
-        cls.active = make_initiative(cls.organisation, by=cls.office, status="active", reference="DIG-001",
-                                     title="Electronic observations")
+        cls.active = make_initiative(
+            cls.organisation, by=cls.office, status="active", reference="DIG-001", title="Electronic observations"
+        )
         cls.proposed = make_initiative(cls.organisation, by=cls.office, reference="DIG-002", title="Patient portal")
-        cls.round = actions.create_round(organisation=cls.organisation, by=cls.office, name="2026/27 Q1",
-                                         held_on=dt.date(2026, 4, 10), wip_limit=1)
+        cls.round = actions.create_round(
+            organisation=cls.organisation, by=cls.office, name="2026/27 Q1", held_on=dt.date(2026, 4, 10), wip_limit=1
+        )
         cls.candidate = cls.round.candidates.get(initiative=cls.active)
 
     def url(self, name, *args):
@@ -55,8 +57,9 @@ class PrioritisationViewTest(TestCase):
         rate(self.round, self.office, {"DIG-001": LOW, "DIG-002": HIGH})
         actions.run_selection(round=self.round, by=self.office)
         changes = actions.compute_changes(round=self.round)
-        actions.save_change_reasons(round=self.round, by=self.office,
-                                    reasons={c.pk: f"Reason for {c.initiative.reference}" for c in changes})
+        actions.save_change_reasons(
+            round=self.round, by=self.office, reasons={c.pk: f"Reason for {c.initiative.reference}" for c in changes}
+        )
         actions.close_round(round=self.round, by=self.office, decided_by="Board", decided_on=dt.date(2026, 4, 20))
         self.client.force_login(self.board)
         response = self.client.get(self.url("list"))
@@ -68,8 +71,10 @@ class PrioritisationViewTest(TestCase):
 
     def test_the_portfolio_office_sets_up_a_round(self):
         self.client.force_login(self.office)
-        response = self.client.post(self.url("create"), {"name": "2026/27 Q2", "held_on": "2026-07-10",
-                                                         "method": "weighted", "combine": "median"})
+        response = self.client.post(
+            self.url("create"),
+            {"name": "2026/27 Q2", "held_on": "2026-07-10", "method": "weighted", "combine": "median"},
+        )
         round = Round.objects.for_organisation(self.organisation).get(name="2026/27 Q2")
         self.assertRedirects(response, self.url("detail", round.pk))
         self.assertEqual(round.candidates.count(), 2)
@@ -83,8 +88,13 @@ class PrioritisationViewTest(TestCase):
     def test_only_those_who_may_edit_any_initiative_set_up_and_run_rounds(self):
         for person in (self.board, self.lead, self.viewer):
             self.client.force_login(person)
-            for name, method in (("create", "get"), ("capacity", "get"), ("score", "get"), ("run", "post"),
-                                 ("scenario_create", "get")):
+            for name, method in (
+                ("create", "get"),
+                ("capacity", "get"),
+                ("score", "get"),
+                ("run", "post"),
+                ("scenario_create", "get"),
+            ):
                 url = self.url(name) if name == "create" else self.url(name, self.round.pk)
                 with self.subTest(person=person.full_name, name=name):
                     self.assertEqual(getattr(self.client, method)(url).status_code, 403)
@@ -96,9 +106,14 @@ class PrioritisationViewTest(TestCase):
 
     def test_capacity_is_saved(self):
         self.client.force_login(self.office)
-        response = self.client.post(self.url("capacity", self.round.pk), {
-            "budgets": "2026/27 | £1,200,000 | £300,000\n2027/28 | 900000 | 0",
-            "teams": "Integration team | 2026/27 Q1 | 40", "wip_limit": "3"})
+        response = self.client.post(
+            self.url("capacity", self.round.pk),
+            {
+                "budgets": "2026/27 | £1,200,000 | £300,000\n2027/28 | 900000 | 0",
+                "teams": "Integration team | 2026/27 Q1 | 40",
+                "wip_limit": "3",
+            },
+        )
         self.assertRedirects(response, self.url("detail", self.round.pk))
         self.assertEqual(Budget.objects.get(round=self.round, financial_year="2026/27").capital, 1_200_000)
         self.assertEqual(self.round.team_capacities.get().days, 40)
@@ -106,23 +121,42 @@ class PrioritisationViewTest(TestCase):
         self.assertContains(response, "£1,200,000")
 
     def test_capacity_with_bad_input_shows_the_errors_and_changes_nothing(self):
-        actions.set_capacity(round=self.round, by=self.office, budgets={"2026/27": {"capital": 5, "revenue": 5}},
-                             teams={}, wip_limit=1)
+        actions.set_capacity(
+            round=self.round, by=self.office, budgets={"2026/27": {"capital": 5, "revenue": 5}}, teams={}, wip_limit=1
+        )
         self.client.force_login(self.office)
-        response = self.client.post(self.url("capacity", self.round.pk), {
-            "budgets": "2026/28 | £1,000 | £0\n2027/28 | lots | 0", "teams": "Integration | Q1 | 40",
-            "wip_limit": "0"})
-        self.assert_form_errors(response, "is not a financial year", "is not an amount in whole pounds",
-                                "is not a quarter", "2026/28 | £1,000 | £0")
+        response = self.client.post(
+            self.url("capacity", self.round.pk),
+            {
+                "budgets": "2026/28 | £1,000 | £0\n2027/28 | lots | 0",
+                "teams": "Integration | Q1 | 40",
+                "wip_limit": "0",
+            },
+        )
+        self.assert_form_errors(
+            response,
+            "is not a financial year",
+            "is not an amount in whole pounds",
+            "is not a quarter",
+            "2026/28 | £1,000 | £0",
+        )
         self.assertEqual(list(self.round.budgets.values_list("capital", flat=True)), [5])
         self.assertFalse(self.round.team_capacities.exists())
 
     def test_a_candidates_costs_demand_and_constraints_are_saved(self):
         self.client.force_login(self.office)
         other = self.round.candidates.get(initiative=self.proposed)
-        response = self.client.post(self.url("candidate_edit", self.candidate.pk), {
-            "must_do": "on", "must_do_reason": "Safety alert", "costs": "2026/27 | £50,000 | £10,000",
-            "committed": "", "team_demand": "Integration | 2026/27 Q2 | 15", "requires": [other.pk]})
+        response = self.client.post(
+            self.url("candidate_edit", self.candidate.pk),
+            {
+                "must_do": "on",
+                "must_do_reason": "Safety alert",
+                "costs": "2026/27 | £50,000 | £10,000",
+                "committed": "",
+                "team_demand": "Integration | 2026/27 Q2 | 15",
+                "requires": [other.pk],
+            },
+        )
         self.assertEqual(response.status_code, 302)
         self.candidate.refresh_from_db()
         self.assertTrue(self.candidate.must_do)
@@ -131,14 +165,27 @@ class PrioritisationViewTest(TestCase):
         self.assertEqual(self.candidate.requirements.get().requires, other)
 
     def test_a_candidate_with_bad_input_shows_the_errors_and_changes_nothing(self):
-        elsewhere = actions.create_round(organisation=self.organisation, by=self.office, name="Other",
-                                         held_on=dt.date(2026, 5, 1)).candidates.first()
+        elsewhere = actions.create_round(
+            organisation=self.organisation, by=self.office, name="Other", held_on=dt.date(2026, 5, 1)
+        ).candidates.first()
         self.client.force_login(self.office)
-        response = self.client.post(self.url("candidate_edit", self.candidate.pk), {
-            "must_do": "on", "must_do_reason": "", "costs": "2026/27 | £50,000", "team_demand": "x | y",
-            "requires": [elsewhere.pk]})
-        self.assert_form_errors(response, "Say why it must be done.", "give the year, capital and revenue",
-                                "give the team, the quarter and the days", "Choose only initiatives in this round.")
+        response = self.client.post(
+            self.url("candidate_edit", self.candidate.pk),
+            {
+                "must_do": "on",
+                "must_do_reason": "",
+                "costs": "2026/27 | £50,000",
+                "team_demand": "x | y",
+                "requires": [elsewhere.pk],
+            },
+        )
+        self.assert_form_errors(
+            response,
+            "Say why it must be done.",
+            "give the year, capital and revenue",
+            "give the team, the quarter and the days",
+            "Choose only initiatives in this round.",
+        )
         self.candidate.refresh_from_db()
         self.assertFalse(self.candidate.must_do)
         self.assertEqual(self.candidate.costs, {})
@@ -157,9 +204,14 @@ class PrioritisationViewTest(TestCase):
 
     def test_ratings_out_of_range_show_the_errors_and_save_nothing(self):
         self.client.force_login(self.executive)
-        response = self.client.post(self.url("score", self.round.pk), {
-            f"r_{self.candidate.pk}_strategic_fit": "9", f"r_{self.candidate.pk}_urgency": "three",
-            f"r_{self.candidate.pk}_evidence": "4"})
+        response = self.client.post(
+            self.url("score", self.round.pk),
+            {
+                f"r_{self.candidate.pk}_strategic_fit": "9",
+                f"r_{self.candidate.pk}_urgency": "three",
+                f"r_{self.candidate.pk}_evidence": "4",
+            },
+        )
         self.assert_form_errors(response, "Give a number from 1 to 5.")
         self.assertContains(response, 'value="9"')
         self.assertFalse(Rating.objects.filter(round=self.round).exists())
@@ -170,16 +222,32 @@ class PrioritisationViewTest(TestCase):
         self.assertEqual(self.client.get(self.url("run", self.round.pk)).status_code, 405)
         response = self.client.post(self.url("run", self.round.pk), follow=True)
         self.assertContains(response, "Proven the best possible")
-        self.assertContains(response, "Chosen in scoring what-ifs")
+        self.assertContains(response, "Chosen when the weights move")
+        self.assertContains(response, "Firmly in")
+        self.assertContains(response, "No more than 1 initiative at once")
+        self.assertContains(response, "Would need a score above 100.0 (now 0.0) to come in, in place of DIG-001.")
         self.assertContains(response, "1 of 2 initiatives")
         self.assertEqual(Result.objects.filter(round=self.round).count(), 1)
 
     def test_an_impossible_round_lists_its_conflicts(self):
-        actions.set_capacity(round=self.round, by=self.office, budgets={"2026/27": {"capital": 1, "revenue": 0}},
-                             teams={}, wip_limit=None)
-        actions.update_candidate(candidate=self.candidate, by=self.office, must_do=True, must_do_reason="Law",
-                                 costs={"2026/27": {"capital": 1000, "revenue": 0}}, committed={}, team_demand={},
-                                 requires=[], exclusive_with=[])
+        actions.set_capacity(
+            round=self.round,
+            by=self.office,
+            budgets={"2026/27": {"capital": 1, "revenue": 0}},
+            teams={},
+            wip_limit=None,
+        )
+        actions.update_candidate(
+            candidate=self.candidate,
+            by=self.office,
+            must_do=True,
+            must_do_reason="Law",
+            costs={"2026/27": {"capital": 1000, "revenue": 0}},
+            committed={},
+            team_demand={},
+            requires=[],
+            exclusive_with=[],
+        )
         self.client.force_login(self.office)
         response = self.client.post(self.url("run", self.round.pk), follow=True)
         self.assertContains(response, "No selection fits every limit")
@@ -195,18 +263,25 @@ class PrioritisationViewTest(TestCase):
     def test_closing_is_refused_until_the_reasons_are_given(self):
         changes = self.prepare_changes()
         self.client.force_login(self.executive)
-        response = self.client.post(self.url("close", self.round.pk),
-                                    {"decided_by": "Digital Board", "decided_on": "2026-04-20"})
+        response = self.client.post(
+            self.url("close", self.round.pk), {"decided_by": "Digital Board", "decided_on": "2026-04-20"}
+        )
         self.assert_form_errors(response, "Give the reason to stop DIG-001", "Give the reason to start DIG-002")
         self.round.refresh_from_db()
         self.assertTrue(self.round.is_open)
         self.assertEqual(Initiative.objects.get(pk=self.active.pk).status, "active")
-        response = self.client.post(self.url("changes", self.round.pk), {
-            f"reason_{changes['DIG-001'].pk}": "Nobody uses it.", f"reason_{changes['DIG-002'].pk}": "Patients ask",
-            f"pause_{changes['DIG-001'].pk}": "on"})
+        response = self.client.post(
+            self.url("changes", self.round.pk),
+            {
+                f"reason_{changes['DIG-001'].pk}": "Nobody uses it.",
+                f"reason_{changes['DIG-002'].pk}": "Patients ask",
+                f"pause_{changes['DIG-001'].pk}": "on",
+            },
+        )
         self.assertRedirects(response, self.url("changes", self.round.pk))
-        response = self.client.post(self.url("close", self.round.pk),
-                                    {"decided_by": "Digital Board", "decided_on": "2026-04-20"})
+        response = self.client.post(
+            self.url("close", self.round.pk), {"decided_by": "Digital Board", "decided_on": "2026-04-20"}
+        )
         self.assertRedirects(response, self.url("detail", self.round.pk))
         self.assertEqual(Initiative.objects.get(pk=self.active.pk).status, "paused")
         self.assertEqual(Initiative.objects.get(pk=self.proposed.pk).status, "active")
@@ -224,8 +299,9 @@ class PrioritisationViewTest(TestCase):
         self.client.force_login(self.board)
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "Me", "decided_on": "2026-04-20"})
         self.assertEqual(response.status_code, 403)
-        response = self.client.post(self.url("changes", self.round.pk),
-                                    {f"reason_{changes['DIG-001'].pk}": "Because I said so"})
+        response = self.client.post(
+            self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].pk}": "Because I said so"}
+        )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).reason, "")
 
@@ -235,9 +311,16 @@ class PrioritisationViewTest(TestCase):
         rate(self.round, self.office, {"DIG-001": HIGH, "DIG-002": LOW})
         actions.run_selection(round=self.round, by=self.office)
         self.client.force_login(self.office)
-        response = self.client.post(self.url("scenario_create", self.round.pk), {
-            "note": "Make the portal a must-do", "budget_percent": "100", "remove_team": "",
-            "add_must_do": [self.round.candidates.get(initiative=self.proposed).pk], "must_do_reason": "Mandate"})
+        response = self.client.post(
+            self.url("scenario_create", self.round.pk),
+            {
+                "note": "Make the portal a must-do",
+                "budget_percent": "100",
+                "remove_team": "",
+                "add_must_do": [self.round.candidates.get(initiative=self.proposed).pk],
+                "must_do_reason": "Mandate",
+            },
+        )
         scenario = self.round.scenarios.get()
         self.assertRedirects(response, self.url("compare", scenario.pk))
         response = self.client.get(self.url("compare", scenario.pk))
@@ -249,11 +332,13 @@ class PrioritisationViewTest(TestCase):
 
     def test_a_scenario_with_bad_input_shows_the_errors_and_is_not_made(self):
         self.client.force_login(self.office)
-        response = self.client.post(self.url("scenario_create", self.round.pk), {
-            "note": "", "budget_percent": "-5", "remove_team": "Nobody",
-            "add_must_do": [self.candidate.pk]})
-        self.assert_form_errors(response, "This field is required.", "Select a valid choice.",
-                                "Say why they must be done.")
+        response = self.client.post(
+            self.url("scenario_create", self.round.pk),
+            {"note": "", "budget_percent": "-5", "remove_team": "Nobody", "add_must_do": [self.candidate.pk]},
+        )
+        self.assert_form_errors(
+            response, "This field is required.", "Select a valid choice.", "Say why they must be done."
+        )
         self.assertFalse(self.round.scenarios.exists())
 
     # Query counts ------------------------------------------------------------------------------
@@ -266,14 +351,29 @@ class PrioritisationViewTest(TestCase):
         for size in (10, 60):
             round = Round.objects.create(organisation=organisation, name=f"Round {size}", held_on=dt.date(2026, 4, 1))
             candidates = Candidate.objects.bulk_create(
-                [Candidate(round=round, initiative=i, costs={"2026/27": {"capital": 1000, "revenue": 0}})
-                 for i in initiatives[:size]]
+                [
+                    Candidate(round=round, initiative=i, costs={"2026/27": {"capital": 1000, "revenue": 0}})
+                    for i in initiatives[:size]
+                ]
             )
-            actions.set_capacity(round=round, by=office, budgets={"2026/27": {"capital": 5000, "revenue": 0}},
-                                 teams={"Team": {"2026/27 Q1": 10}}, wip_limit=None)
-            actions.update_candidate(candidate=candidates[0], by=office, must_do=False, must_do_reason="", costs={},
-                                     committed={}, team_demand={}, requires=[candidates[1]],
-                                     exclusive_with=[candidates[2]])
+            actions.set_capacity(
+                round=round,
+                by=office,
+                budgets={"2026/27": {"capital": 5000, "revenue": 0}},
+                teams={"Team": {"2026/27 Q1": 10}},
+                wip_limit=None,
+            )
+            actions.update_candidate(
+                candidate=candidates[0],
+                by=office,
+                must_do=False,
+                must_do_reason="",
+                costs={},
+                committed={},
+                team_demand={},
+                requires=[candidates[1]],
+                exclusive_with=[candidates[2]],
+            )
             actions.save_ratings(round=round, by=office, ratings={c.pk: HIGH for c in candidates})
             actions.run_selection(round=round, by=office)
             self.client.force_login(office)

@@ -17,7 +17,7 @@ from headway.prioritisation.selection import (
     greedy,
     is_feasible,
     robustness,
-    robustness_by_factory,
+    selection_shares,
     solve,
 )
 
@@ -235,10 +235,30 @@ def test_robustness_is_reproducible_and_a_dominant_candidate_is_always_selected(
     assert 0 < shares[2] < 1  # the third and fourth swap places as the weights move
 
 
-def test_robustness_by_factory_accepts_any_perturbation():
-    def factory(rng: np.random.Generator) -> Problem:
-        return knapsack([10, 10 + rng.normal(0, 1)], [1, 1], 1)
+def test_selection_shares_count_each_draw_and_agree_across_workers():
+    base = knapsack([0, 0, 0], [1, 1, 1], 2, must=[2])
+    draws = np.array([[3.0, 1.0, 0.0], [1.0, 3.0, 0.0], [3.0, 2.0, 0.0], [2.0, 3.0, 0.0]] * 5)
+    shares = selection_shares(base, draws)
+    assert shares == [0.5, 0.5, 1.0]  # the must-do every time; the better of the other two each time
+    assert selection_shares(base, draws, workers=2) == shares
 
-    shares = robustness_by_factory(factory, draws=40, seed=1)
-    assert shares[0] + shares[1] == pytest.approx(1.0)
-    assert 0.2 < shares[0] < 0.8
+
+def test_selection_shares_match_a_fresh_exact_solve_of_every_draw():
+    # The warm start from earlier draws must never change the answer: compare with solve().
+    rng = np.random.default_rng(7)
+    costs = rng.integers(1, 9, size=12).tolist()
+    base = knapsack([0.0] * 12, costs, 20)
+    draws = rng.uniform(1, 10, size=(30, 12))
+    expected = np.zeros(12)
+    for values in draws:
+        solution = solve(knapsack(values.tolist(), costs, 20))
+        expected[solution.selected] += 1
+    assert selection_shares(base, draws) == pytest.approx((expected / 30).tolist())
+
+
+def test_selection_shares_reject_bad_draws_and_give_zeros_when_infeasible():
+    with pytest.raises(ProblemError, match="one row per draw and 2 columns"):
+        selection_shares(knapsack([1, 1], [1, 1], 1), [[1.0, 2.0, 3.0]])
+    with pytest.raises(ProblemError, match="finite"):
+        selection_shares(knapsack([1, 1], [1, 1], 1), [[1.0, float("nan")]])
+    assert selection_shares(knapsack([1, 1], [5, 6], 10, must=[0, 1]), [[1.0, 1.0]]) == [0.0, 0.0]

@@ -11,11 +11,11 @@ import dataclasses
 import datetime as dt
 import math
 import re
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +27,7 @@ from headway.prioritisation import scoring, selection
 from headway.prioritisation.models import (
     Budget,
     Candidate,
+    Combine,
     Criterion,
     Dependency,
     Exclusive,
@@ -488,26 +489,92 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _robustness(problem: selection.Problem, stdevs: Sequence[float]) -> list[float]:
-    """How often each candidate is chosen when every score moves within its uncertainty.
+FloatArray = npt.NDArray[np.float64]
+ROBUSTNESS_PERTURB = 0.2  # each weight varies by up to ±20%
+WSJF_PARTS = ("business_value", "time_criticality", "risk_reduction")
+RICE_PARTS = ("reach", "impact", "confidence", "effort")
 
-    Each draw moves each score by a normal amount with the scorers' standard deviation (at
-    least a tenth of the score, so a single scorer's view is not taken as certain) and solves
-    again; draws are seeded so the same round gives the same percentages.
+
+def _by_scorer(inputs: Mapping[str, Any], candidates: Sequence[Candidate], keys: Sequence[str]) -> list[FloatArray]:
+    """One candidates × inputs matrix per scorer, NaN in the rows of candidates the scorer did not
+    fully rate (they are not counted for that candidate, as in the run)."""
+    scorers = sorted({s for c in candidates for s in inputs.get(str(c.pk), {})}, key=int)
+    matrices = []
+    for scorer in scorers:
+        matrix = np.full((len(candidates), len(keys)), np.nan)
+        for i, candidate in enumerate(candidates):
+            given = inputs.get(str(candidate.pk), {}).get(scorer, {})
+            if all(key in given for key in keys):
+                matrix[i] = [float(given[key]) for key in keys]
+        matrices.append(matrix)
+    return matrices
+
+
+def value_draws(
+    weights: Mapping[str, Any], inputs: Mapping[str, Any], candidates: Sequence[Candidate], *, draws: int, seed: int
+) -> FloatArray:
+    """draws × candidates: every candidate's combined score when the method's weights vary.
+
+    Weighted criteria: each criterion weight varies within ±20% (one factor per criterion per
+    draw, the same for every candidate). WSJF: the three parts of the cost of delay are weighted
+    1 and each weight varies the same way. RICE multiplies its parts, so weighting them would not
+    change the order; instead each candidate's four estimates vary within ±20% independently
+    (confidence no higher than 100%). Each scorer's score is worked out as in the run and combined
+    by the round's mean or median; a candidate nobody scored counts 0, as in the run.
     """
-    values = np.asarray(problem.values, dtype=np.float64)
-    sd = np.maximum(np.asarray(stdevs, dtype=np.float64), np.abs(values) * 0.1)
-    started = time.perf_counter()
+    method = weights["method"]
+    rng = np.random.default_rng(seed)
+    if method == Method.RICE:
+        keys: Sequence[str] = RICE_PARTS
+    elif method == Method.WSJF:
+        keys = (*WSJF_PARTS, "job_size")
+    else:
+        keys = [c["key"] for c in weights["criteria"]]
+    per_scorer = _by_scorer(inputs, candidates, keys)
+    n = len(candidates)
+    if not per_scorer:
+        return np.zeros((draws, n))
+    if method == Method.WEIGHTED:
+        criteria = weights["criteria"]
+        factors = selection.weight_draws(
+            [c["weight"] for c in criteria], perturb=ROBUSTNESS_PERTURB, draws=draws, seed=seed
+        )
+        better = [bool(c["higher_is_better"]) for c in criteria]
+        layers = []
+        for matrix in per_scorer:
+            layer = np.full((draws, n), np.nan)
+            rated = ~np.isnan(matrix).any(axis=1)
+            if rated.any():
+                layer[:, rated] = scoring.weighted_scores(matrix[rated], factors, better, 5)
+            layers.append(layer)
+    elif method == Method.WSJF:
+        factors = selection.weight_draws([1.0, 1.0, 1.0], perturb=ROBUSTNESS_PERTURB, draws=draws, seed=seed)
+        layers = [(factors @ matrix[:, :3].T) / matrix[:, 3] for matrix in per_scorer]
+    else:
+        moved = rng.uniform(1 - ROBUSTNESS_PERTURB, 1 + ROBUSTNESS_PERTURB, size=(draws, n, len(RICE_PARTS)))
+        layers = []
+        for matrix in per_scorer:
+            estimate = matrix[None, :, :] * moved
+            confidence = np.minimum(estimate[..., 2] / 100, 1.0)  # asked as a percentage
+            layers.append(estimate[..., 0] * estimate[..., 1] * confidence / estimate[..., 3])
+    stack = np.stack(layers)  # scorers × draws × candidates
+    nobody = np.isnan(stack).all(axis=0)
+    filled = np.where(np.isnan(stack), 0.0, stack)
+    if weights["combine"] == Combine.MEDIAN:
+        combined = np.nanmedian(np.where(nobody[None], 0.0, stack), axis=0)
+    else:
+        counts = np.maximum((~np.isnan(stack)).sum(axis=0), 1)
+        combined = filled.sum(axis=0) / counts
+    return np.where(nobody, 0.0, combined)
 
-    def draw(rng: np.random.Generator) -> selection.Problem:
-        moved = rng.normal(values, sd)
-        if time.perf_counter() - started > ROBUSTNESS_SECONDS:
-            moved = values  # out of time: the remaining draws repeat the base problem
-        return dataclasses.replace(problem, values=[float(v) for v in moved], time_limit_s=ROBUSTNESS_DRAW_SECONDS)
 
-    return selection.robustness_by_factory(
-        draw, ROBUSTNESS_DRAWS, ROBUSTNESS_SEED, time_limit_s=ROBUSTNESS_DRAW_SECONDS
-    )
+def _robustness(
+    problem: selection.Problem, weights: Mapping[str, Any], inputs: Mapping[str, Any], candidates: Sequence[Candidate]
+) -> list[float]:
+    """How often each candidate is chosen when the weights vary (see `value_draws`); seeded, so
+    the same round gives the same percentages, and capped in time so a page never waits long."""
+    draws = value_draws(weights, inputs, candidates, draws=ROBUSTNESS_DRAWS, seed=ROBUSTNESS_SEED)
+    return selection.selection_shares(problem, draws, time_limit_s=ROBUSTNESS_DRAW_SECONDS, seconds=ROBUSTNESS_SECONDS)
 
 
 def _explanation(explanation: selection.Explanation, names: Sequence[str]) -> dict[str, Any]:
@@ -539,7 +606,7 @@ def run_selection(*, round: Round, by: User | None) -> Result:
     explanations = selection.explain(problem, solution)
     robust: list[float] = []
     if solution.status != "infeasible":
-        robust = _robustness(problem, [float(scores.get(str(c.pk), {}).get("stdev", 0.0)) for c in candidates])
+        robust = _robustness(problem, weights, inputs, candidates)
     ranked = sorted(range(len(candidates)), key=lambda i: (-problem.values[i], names[i]))
     rank = {i: position + 1 for position, i in enumerate(ranked)}
     score_rows: dict[str, dict[str, Any]] = {}

@@ -35,7 +35,9 @@ class CandidateRow:
     selected: bool | None = None
     greedy: bool | None = None
     robustness: float | None = None
+    robustness_label: str = ""
     reason: str = ""
+    short_reason: str = ""
     requires: list[str] = field(default_factory=list)
     exclusive: list[str] = field(default_factory=list)
     costs: str = ""
@@ -64,6 +66,43 @@ def _reason(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("reason") or "")
     return ""
+
+
+def _number(value: Any) -> str:
+    return f"{float(value):.1f}"
+
+
+def short_reason(candidate: Candidate, explanation: Any, score: float | None) -> str:
+    """One line a board member can read at a glance; the full reason sits behind it."""
+    if not isinstance(explanation, dict):
+        return ""
+    now = f" (now {_number(score)})" if score is not None else ""
+    if candidate.must_do:
+        return f"Must do: {candidate.must_do_reason}" if candidate.must_do_reason else "Must do."
+    if explanation.get("selected"):
+        leave = explanation.get("value_to_leave")
+        if isinstance(leave, int | float):
+            if leave <= 0:
+                return "In at any score: nothing else would fit in its place."
+            return f"In unless its score falls below {_number(leave)}{now}."
+        return "In."
+    enter = explanation.get("value_to_enter")
+    if isinstance(enter, int | float):
+        displaced = explanation.get("displaced") or []
+        instead = f", in place of {', '.join(displaced)}" if displaced else ""
+        return f"Would need a score above {_number(enter)}{now} to come in{instead}."
+    return "Cannot come in under the present limits."
+
+
+def robustness_label(share: float | None) -> str:
+    """Firm or marginal: how the weight what-ifs read."""
+    if share is None:
+        return ""
+    if share >= 0.95:
+        return "Firmly in"
+    if share <= 0.05:
+        return "Firmly out"
+    return "Marginal"
 
 
 def _capacity_label(name: str, value: float) -> str:
@@ -95,12 +134,15 @@ def candidate_rows(round: Round, result: Result | None) -> list[CandidateRow]:
             demand=days(demand) if demand else "",
         )
         stored = result.scores.get(str(candidate.pk)) if result is not None else None
-        if stored is not None:
+        if result is not None and stored is not None:
             row.score, row.spread, row.wide = stored["value"], stored["spread"], bool(stored["wide"])
             row.scorers, row.rank = int(stored.get("scorers", 0)), int(stored["rank"])
             row.selected, row.greedy = bool(stored["selected"]), bool(stored["greedy"])
-            row.robustness = _robust_share(result.robustness.get(str(candidate.pk))) if result else None
-            row.reason = _reason(result.explanations.get(str(candidate.pk))) if result else ""
+            row.robustness = _robust_share(result.robustness.get(str(candidate.pk)))
+            row.robustness_label = robustness_label(row.robustness)
+            explanation = result.explanations.get(str(candidate.pk))
+            row.reason = _reason(explanation)
+            row.short_reason = short_reason(candidate, explanation, row.score)
         rows.append(row)
     if result is not None:
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0))

@@ -19,14 +19,17 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from typing import Literal
 
+import highspy
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
 
 from headway.prioritisation.scoring import weighted_scores
 
@@ -620,11 +623,142 @@ def _names_plain(labels: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------- robustness
+#
+# Hundreds of draws re-solve the same model with a different objective, so they go to HiGHS
+# directly (highspy): the model is passed once and only the costs change. Each draw starts from
+# the best selection found so far for its values (a warm start), which roughly halves the time;
+# presolve is off because on these small models it costs more than it saves.
 
 
-def _select_fast(model: _Model, values: FloatArray, time_limit_s: float, mip_rel_gap: float) -> list[int]:
-    run = _run(model, values, time_limit_s, mip_rel_gap)
-    return run.selected or []
+def _highs(model: _Model, time_limit_s: float, mip_rel_gap: float) -> highspy.Highs:
+    # The private class is the same solver without the Python callbacks (and without the banner
+    # the public one prints on creation); fall back to the public one if it is ever renamed.
+    solver = getattr(highspy, "_Highs", highspy.Highs)()
+    for name, value in (
+        ("output_flag", False),
+        ("presolve", "off"),
+        ("time_limit", float(time_limit_s)),
+        ("mip_rel_gap", float(mip_rel_gap)),
+        ("threads", 1),
+    ):
+        solver.setOptionValue(name, value)
+    n = model.n
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.col_cost_ = np.zeros(n)
+    lp.col_lower_ = model.lower
+    lp.col_upper_ = model.upper
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    if model.constraints is None:
+        lp.num_row_ = 0
+        lp.a_matrix_.start_ = np.zeros(n + 1, dtype=np.int32)
+    else:
+        a = csc_matrix(model.constraints.A)
+        lp.num_row_ = a.shape[0]
+        lp.row_lower_ = np.full(a.shape[0], -highspy.kHighsInf)
+        lp.row_upper_ = np.asarray(model.constraints.ub, dtype=np.float64)
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(np.float64)
+    solver.passModel(lp)
+    return solver
+
+
+def _count_selections(
+    model: _Model, value_draws: FloatArray, time_limit_s: float, mip_rel_gap: float, deadline: float | None
+) -> tuple[FloatArray, int]:
+    """(how many draws selected each candidate, draws solved). Stops early at `deadline`
+    (a time.monotonic() value); draws that found no solution in their time select nothing."""
+    solver = _highs(model, time_limit_s, mip_rel_gap)
+    columns = np.arange(model.n, dtype=np.int32)
+    pool: list[FloatArray] = []  # distinct selections found so far, as 0/1 vectors
+    counts = np.zeros(model.n)
+    solved = 0
+    for values in value_draws:
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        solver.changeColsCost(model.n, columns, -values)
+        if pool:
+            start = highspy.HighsSolution()
+            start.col_value = pool[int(np.argmax(np.asarray(pool) @ values))].tolist()
+            start.value_valid = True
+            solver.setSolution(start)
+        solver.run()
+        solved += 1
+        if solver.getInfo().primal_solution_status != 2:  # 2: a feasible solution exists
+            continue
+        x: FloatArray = np.round(np.asarray(solver.getSolution().col_value, dtype=np.float64)).astype(np.float64)
+        counts += x
+        if not any(np.array_equal(x, seen) for seen in pool):
+            pool.append(x)
+    return counts, solved
+
+
+def _count_chunk(
+    model: _Model, value_draws: FloatArray, time_limit_s: float, mip_rel_gap: float, deadline: float | None
+) -> tuple[FloatArray, int]:
+    return _count_selections(model, value_draws, time_limit_s, mip_rel_gap, deadline)
+
+
+def selection_shares(
+    base: Problem,
+    value_draws: npt.ArrayLike,
+    *,
+    time_limit_s: float = 1.0,
+    seconds: float | None = None,
+    workers: int = 1,
+) -> list[float]:
+    """Share of the draws in which each candidate is selected: one row of `value_draws` per draw
+    (values in the order of base.values), each solved under base's constraints.
+
+    `seconds` caps the whole analysis: draws not reached in time are left out and the shares are
+    of the draws solved. `workers` > 1 splits the draws across that many processes. An infeasible
+    base gives all zeros.
+    """
+    draws = np.asarray(value_draws, dtype=np.float64)
+    if draws.ndim != 2 or draws.shape[1] != base.n:
+        raise ProblemError("value_draws", f"must have one row per draw and {base.n} columns, one per candidate.")
+    if draws.shape[0] < 1:
+        raise ProblemError("draws", "must be at least 1.")
+    if not np.all(np.isfinite(draws)):
+        raise ProblemError("value_draws", "must all be finite numbers.")
+    if diagnose_infeasible(base):
+        return [0.0] * base.n
+    model = _model(base)
+    deadline = None if seconds is None else time.monotonic() + seconds
+    if workers <= 1 or draws.shape[0] < 2 * workers:
+        counts, solved = _count_selections(model, draws, time_limit_s, base.mip_rel_gap, deadline)
+    else:
+        chunks = np.array_split(draws, workers)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            parts = list(
+                pool.map(
+                    _count_chunk,
+                    [model] * workers,
+                    chunks,
+                    [time_limit_s] * workers,
+                    [base.mip_rel_gap] * workers,
+                    [deadline] * workers,
+                )
+            )
+        counts = np.sum([c for c, _ in parts], axis=0)
+        solved = sum(s for _, s in parts)
+    if solved == 0:
+        return [0.0] * base.n
+    return [float(c) / solved for c in counts]
+
+
+def weight_draws(weights: Sequence[float], *, perturb: float, draws: int, seed: int) -> FloatArray:
+    """draws × criteria: every weight times its own factor, uniform on [1 − perturb, 1 + perturb],
+    from numpy's PCG64 seeded with `seed` (so the same call gives the same draws)."""
+    if not 0 <= perturb < 1:
+        raise ProblemError("perturb", f"{perturb!r} must be at least 0 and below 1.")
+    if draws < 1:
+        raise ProblemError("draws", f"{draws!r} must be at least 1.")
+    w = np.asarray(weights, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    return w * rng.uniform(1 - perturb, 1 + perturb, size=(draws, w.size))
 
 
 def robustness(
@@ -639,63 +773,19 @@ def robustness(
     scale_min: float = 1,
     scale_max: float = 5,
     time_limit_s: float = 1.0,
-    to_values: Callable[[FloatArray], FloatArray] | None = None,
+    workers: int = 1,
 ) -> list[float]:
     """Share of draws in which each candidate is selected when the criteria weights are uncertain.
 
     `ratings` is candidates × criteria (rows in the order of base.values); `weights` and
-    `higher_is_better` have one entry per criterion. In each draw every weight is multiplied by its
-    own factor drawn uniformly from [1 − perturb, 1 + perturb]; the weighted scores (0–100,
-    `scoring.weighted_scores`, which divides by the sum of the weights, so the perturbed weights
-    are in effect renormalised) become the values — through `to_values` if given, e.g. to scale
-    by benefit — and the selection is re-solved under base's constraints (base.values are
-    replaced). Draws come from numpy's PCG64 seeded with `seed`, so the result is reproducible.
-    An infeasible base gives all zeros.
+    `higher_is_better` have one entry per criterion. Each draw multiplies every weight by its own
+    factor (`weight_draws`); the weighted scores (0–100, `scoring.weighted_scores`, which divides
+    by the sum of the weights, so the perturbed weights are in effect renormalised) become the
+    values and the selection is re-solved under base's constraints.
     """
     matrix = np.asarray(ratings, dtype=np.float64)
     if matrix.shape[0] != base.n:
         raise ProblemError("ratings", f"has {matrix.shape[0]} rows but the problem has {base.n} candidates.")
-    if not 0 <= perturb < 1:
-        raise ProblemError("perturb", f"{perturb!r} must be at least 0 and below 1.")
-    if draws < 1:
-        raise ProblemError("draws", f"{draws!r} must be at least 1.")
-    if diagnose_infeasible(base):
-        return [0.0] * base.n
-    rng = np.random.default_rng(seed)
-    w = np.asarray(weights, dtype=np.float64)
-    factors = rng.uniform(1 - perturb, 1 + perturb, size=(draws, w.size))
-    scores = weighted_scores(matrix, w * factors, higher_is_better, scale_max, scale_min=scale_min)
-    model = _model(base)
-    counts = np.zeros(base.n)
-    for draw in range(draws):
-        values = scores[draw] if to_values is None else np.asarray(to_values(scores[draw]), dtype=np.float64)
-        counts[_select_fast(model, values, time_limit_s, base.mip_rel_gap)] += 1
-    return [float(c) / draws for c in counts]
-
-
-def robustness_by_factory(
-    problem_factory: Callable[[np.random.Generator], Problem],
-    draws: int,
-    seed: int,
-    *,
-    time_limit_s: float = 1.0,
-) -> list[float]:
-    """The general form: `problem_factory(rng)` builds each draw's problem (any perturbation of
-    values, costs or capacities, same number of candidates); returns the share of draws in which
-    each candidate is selected. Infeasible draws select nothing."""
-    if draws < 1:
-        raise ProblemError("draws", f"{draws!r} must be at least 1.")
-    rng = np.random.default_rng(seed)
-    counts: FloatArray | None = None
-    for _ in range(draws):
-        problem = problem_factory(rng)
-        if counts is None:
-            counts = np.zeros(problem.n)
-        elif problem.n != counts.size:
-            raise ProblemError("problem_factory", "every draw must have the same number of candidates.")
-        if diagnose_infeasible(problem):
-            continue
-        values = np.asarray(problem.values, dtype=np.float64)
-        counts[_select_fast(_model(problem), values, time_limit_s, problem.mip_rel_gap)] += 1
-    assert counts is not None
-    return [float(c) / draws for c in counts]
+    factors = weight_draws(weights, perturb=perturb, draws=draws, seed=seed)
+    scores = weighted_scores(matrix, factors, higher_is_better, scale_max, scale_min=scale_min)
+    return selection_shares(base, scores, time_limit_s=time_limit_s, workers=workers)

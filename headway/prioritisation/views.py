@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,6 +132,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     result = round.current_result
     rows = candidate_rows(round, result)
+    capacity = capacity_rows(result)
     greedy_gap = None
     if result is not None and result.objective is not None and result.greedy_objective is not None:
         greedy_gap = result.objective - result.greedy_objective
@@ -142,7 +144,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "rows": rows,
             "chosen_text": f"{sum(1 for r in rows if r.selected)} of {len(rows)} initiatives",
-            "capacity": capacity_rows(result),
+            "capacity": capacity,
+            "full_limits": [row.name for row in capacity if row.binding]
+            + (
+                [f"No more than {round.wip_limit} initiative{pluralize(round.wip_limit)} at once"]
+                if result is not None and round.wip_limit and len(result.selected) >= round.wip_limit
+                else []
+            ),
+            "marginal": [r.candidate.initiative.reference for r in rows if r.robustness_label == "Marginal"],
             "budgets": [(b, pounds(b.capital), pounds(b.revenue)) for b in round.budgets.all()],
             "teams": list(round.team_capacities.all()),
             "scenarios": list(round.scenarios.select_related("current_result").order_by("pk")),
