@@ -223,8 +223,12 @@ def rating_field_name(candidate_id: int, key: str) -> str:
     return f"r_{candidate_id}_{key}"
 
 
+def _is_short_scale(spec: Input) -> bool:
+    return spec.step == 1 and spec.minimum == int(spec.minimum) and 0 < spec.maximum - spec.minimum <= 10
+
+
 class ScoreForm(NHSFormMixin, forms.Form):
-    """One scorer's ratings for every candidate: a number field per candidate and input."""
+    """One scorer's ratings for every candidate: a menu (short scales) or number field per candidate and input."""
 
     def __init__(self, *args: Any, candidates: Sequence[Candidate], inputs: Sequence[Input], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -232,25 +236,35 @@ class ScoreForm(NHSFormMixin, forms.Form):
         self.inputs = list(inputs)
         for candidate in self.candidates:
             for spec in self.inputs:
-                self.fields[rating_field_name(candidate.pk, spec.key)] = forms.FloatField(
-                    label=f"{spec.label} for {candidate.initiative.reference}",
-                    required=False,
-                    min_value=spec.minimum,
-                    max_value=spec.maximum,
-                    error_messages={
-                        "invalid": f"Give a number from {spec.minimum:g} to {spec.maximum:g}.",
-                        "min_value": f"Give a number from {spec.minimum:g} to {spec.maximum:g}.",
-                        "max_value": f"Give a number from {spec.minimum:g} to {spec.maximum:g}.",
-                    },
-                    widget=forms.NumberInput(
+                name = rating_field_name(candidate.pk, spec.key)
+                message = f"Give a number from {spec.minimum:g} to {spec.maximum:g}."
+                widget: forms.Widget
+                if _is_short_scale(spec):
+                    # A 1–5 rating is a choice, not a measurement: a menu is quicker and cannot be mistyped.
+                    steps = range(int(spec.minimum), int(spec.maximum) + 1)
+                    widget = forms.Select(
+                        choices=[("", "–"), *((str(v), str(v)) for v in steps)], attrs={"class": "app-select--rating"}
+                    )
+                else:
+                    widget = forms.NumberInput(
                         attrs={
                             "min": f"{spec.minimum:g}",
                             "max": f"{spec.maximum:g}",
                             "step": f"{spec.step:g}",
-                            "class": "nhsuk-input--width-3",
+                            "class": "nhsuk-input--width-4",
                         }
-                    ),
+                    )
+                self.fields[name] = forms.FloatField(
+                    label=f"{spec.label} for {candidate.initiative.reference}",
+                    required=False,
+                    min_value=spec.minimum,
+                    max_value=spec.maximum,
+                    error_messages={"invalid": message, "min_value": message, "max_value": message},
+                    widget=widget,
                 )
+                value = self.initial.get(name)
+                if isinstance(value, float) and value.is_integer():
+                    self.initial[name] = str(int(value)) if _is_short_scale(spec) else int(value)
         self.apply_nhs_classes()
 
     def rows(self) -> list[tuple[Candidate, list[forms.BoundField]]]:
