@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages")
-STANDALONE_MODULES: tuple[str, ...] = ("bench.spc", "bench.selection")
+STANDALONE_MODULES: tuple[str, ...] = ("bench.spc", "bench.selection", "bench.forecast")
 
 TARGET_P95_MS = 150.0
 DEFAULT_SCALE = 2_000  # initiatives

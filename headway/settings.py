@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "headway.portfolio",
     "headway.metrics",
     "headway.prioritisation",
+    "headway.finance",
     "headway.demo",
 ]
 

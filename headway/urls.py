@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("headway.accounts.urls")),
     path("", include("headway.metrics.urls")),
     path("", include("headway.prioritisation.urls")),
+    path("", include("headway.finance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.finance import actions as finance_actions
+from headway.metrics.models import Metric
 from headway.portfolio import actions
 from headway.portfolio.models import Initiative
 
@@ -60,3 +62,63 @@ def make_initiative(organisation: Organisation, by: User | None = None, **fields
             )
         initiative.refresh_from_db()
     return initiative
+
+
+def make_metric(organisation: Organisation, name: str | None = None, **fields: Any) -> Metric:
+    """A metric of the organisation (monthly, higher is better unless told otherwise)."""
+    defaults: dict[str, Any] = {
+        "definition": "What is counted.",
+        "kind": "outcome",
+        "beneficiary": "patients",
+        "unit": "%",
+        "improvement_direction": "increase",
+        "frequency": "monthly",
+        "data_source": "Test data",
+    }
+    defaults.update(fields)
+    return Metric.objects.create(organisation=organisation, name=name or f"Metric {next(_sequence)}", **defaults)
+
+
+def make_business_case(
+    initiative: Initiative,
+    by: User | None = None,
+    *,
+    stage: str = "obc",
+    first_year: str = "2026/27",
+    costs: dict[str, int] | None = None,
+    benefits: dict[str, int] | None = None,
+    benefit_kind: str = "non_cash",
+    owner: User | None = None,
+    **fields: Any,
+) -> Any:
+    """A business case through finance.actions, with revenue staff costs and one benefit line a year."""
+    case = finance_actions.save_business_case(
+        initiative=initiative, by=by, fields={"stage": stage, "first_year": first_year, **fields}
+    )
+    if costs:
+        finance_actions.add_cost_lines(case=case, by=by, kind="revenue", category="staff", amounts=costs)
+    if benefits:
+        assert owner is not None, "a benefit needs an owner"
+        finance_actions.add_benefit_lines(
+            case=case, by=by, kind=benefit_kind, description="Time given back", owner=owner, amounts=benefits
+        )
+    return case
+
+
+def make_funding_line(initiative: Initiative, by: User | None = None, **fields: Any) -> Any:
+    values: dict[str, Any] = {
+        "financial_year": "2026/27",
+        "kind": "capital",
+        "source": "trust",
+        "state": "approved",
+        "purpose": "build",
+        "amount": 100_000,
+    }
+    values.update(fields)
+    return finance_actions.save_funding_line(initiative=initiative, by=by, fields=values)
+
+
+def record_actual(initiative: Initiative, by: User | None = None, **fields: Any) -> Any:
+    values: dict[str, Any] = {"financial_year": "2026/27", "kind": "spend", "money_kind": "revenue", "amount": 1000}
+    values.update(fields)
+    return finance_actions.save_actual(initiative=initiative, by=by, fields=values)

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from headway.accounts.models import Membership
 from headway.accounts.roles import Role
+from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, ProjectType
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio import actions
 from headway.portfolio.models import (
@@ -111,6 +112,17 @@ class OrganisationBoundaryTest(TestCase):
             initiative=initiative, by=cls.first_pmo, kind="pause", rationale="Secret rationale",
             evidence="e", decided_by="Board", decided_on=dt.date(2026, 11, 1),
         )
+        # Money: every finance object with the shared key.
+        FundingLine.objects.create(pk=SHARED_PK, initiative=initiative, financial_year="2026/27", kind="capital",
+                                   source="trust", amount=1000, note="Secret funding")
+        case = BusinessCase.objects.create(pk=SHARED_PK, initiative=initiative, stage="obc", first_year="2026/27",
+                                           project_type=ProjectType.objects.get(is_default=True))
+        CostLine.objects.create(pk=SHARED_PK, business_case=case, financial_year="2026/27", kind="revenue",
+                                category="staff", amount=1000)
+        benefit = BenefitLine.objects.create(pk=SHARED_PK, business_case=case, financial_year="2026/27",
+                                             kind="cash", description="Secret benefit", owner=cls.first_pmo)
+        Actual.objects.create(pk=SHARED_PK, initiative=initiative, financial_year="2026/27", kind="benefit",
+                              amount=10, benefit=benefit)
 
     def test_the_walk_covers_the_pages_with_objects_in_them(self):
         names = {name for name, _ in object_urls()}
@@ -122,6 +134,33 @@ class OrganisationBoundaryTest(TestCase):
                          "prioritisation:run", "prioritisation:close", "prioritisation:candidate_edit",
                          "prioritisation:compare", "prioritisation:adopt"):
             self.assertIn(expected, names)
+
+    def test_the_walk_covers_the_money_pages_with_objects_in_them(self):
+        names = {name for name, _ in object_urls()}
+        for expected in ("finance:initiative", "finance:funding_add", "finance:funding_edit", "finance:funding_delete",
+                         "finance:case_add", "finance:case", "finance:case_edit", "finance:case_delete",
+                         "finance:cost_add", "finance:cost_edit", "finance:cost_delete", "finance:benefit_add",
+                         "finance:benefit_edit", "finance:benefit_delete", "finance:mitigations",
+                         "finance:actual_add", "finance:actual_edit", "finance:actual_delete"):
+            self.assertIn(expected, names)
+
+    def test_no_money_of_another_organisation_is_changed_or_shown(self):
+        self.client.force_login(self.second_pmo)
+        for name, url in object_urls():
+            if name.startswith("finance:"):
+                with self.subTest(name=name):
+                    self.assertEqual(self.client.post(url, {"amount": "1", "financial_year": "2026/27"}).status_code,
+                                     404)
+        self.assertTrue(FundingLine.objects.filter(pk=SHARED_PK, amount=1000).exists())
+        self.assertEqual(BusinessCase.objects.get(pk=SHARED_PK).costs.count(), 1)
+        self.assertTrue(BenefitLine.objects.filter(pk=SHARED_PK).exists())
+        self.assertTrue(Actual.objects.filter(pk=SHARED_PK).exists())
+        for name in ("finance:overview", "finance:forecast"):
+            with self.subTest(name=name):
+                response = self.client.get(reverse(name))
+                self.assertEqual(response.status_code, 200)
+                for secret in ("Secret first-trust initiative", "Secret funding", "Secret benefit"):
+                    self.assertNotContains(response, secret)
 
     def test_every_address_with_another_organisations_object_is_not_found(self):
         self.client.force_login(self.second_pmo)

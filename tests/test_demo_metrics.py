@@ -23,7 +23,7 @@ from collections import Counter
 from django.test import SimpleTestCase, TestCase
 
 from headway.accounts.models import Membership, Organisation
-from headway.demo import metrics_data
+from headway.demo import finance_data, metrics_data
 from headway.demo.loader import DemoSummary, load_demo
 from headway.lib.periods import MONTHLY, WEEKLY, period_start
 from headway.metrics.models import IMPACT_KINDS, Annotation, Kind, Metric, Observation, Verdict
@@ -169,7 +169,7 @@ class DemoMetricsTests(TestCase):
         demo = Organisation.objects.all()
         self.assertEqual(self.summary.metrics, Metric.objects.filter(organisation__in=demo).count())
         self.assertEqual(self.summary.observations, Observation.objects.count())
-        self.assertEqual(self.summary.metrics, len(metrics_data.METRICS))
+        self.assertEqual(self.summary.metrics, len(metrics_data.METRICS) + len(finance_data.METRICS))
 
     def test_loading_again_leaves_the_metrics_alone(self) -> None:
         before = demo_metrics()

@@ -100,6 +100,12 @@ class Organisation(models.Model):
     confidence_scale = models.CharField(
         max_length=5, choices=ConfidenceScale.choices, default=ConfidenceScale.THREE_POINT
     )
+    first_release_weeks = models.PositiveIntegerField(
+        "weeks to a first release to real users",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(104)],
+        help_text="An initiative with nothing in real users' hands this many weeks after starting is flagged.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -44,7 +44,7 @@ from simple_history.utils import bulk_create_with_history
 
 from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
 from headway.accounts.roles import Role
-from headway.demo import data, metrics_data, rounds_data
+from headway.demo import data, finance_data, metrics_data, rounds_data
 from headway.lib.periods import MONTHLY, period_label, period_start
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metric_actions
@@ -327,11 +327,15 @@ class _Builder:
         self.create_goals_and_services()
         for spec in data.INITIATIVES:
             self.create_initiative(spec)
+        # The finished initiatives of the trust's track record (the reference class).
+        for spec in finance_data.FINISHED:
+            self.create_initiative(spec)
         self.link_initiatives()
         self.create_risks()
         self.create_comments()
         self.create_metrics()
         self.create_rounds()
+        finance_data.create_money(self)
         self.backdate()
 
     def create_organisations(self) -> None:
@@ -594,7 +598,7 @@ class _Builder:
         return dt.date(index // 12, index % 12 + 1, 1)
 
     def create_metrics(self) -> None:
-        for spec in metrics_data.METRICS:
+        for spec in (*metrics_data.METRICS, *finance_data.METRICS):
             self.create_metric(spec)
         # Initiatives without metrics get their verdict too ("not measured"), so every page
         # reads a stored verdict.

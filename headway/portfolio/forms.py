@@ -68,6 +68,7 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
             "start_date",
             "planned_first_release",
             "planned_go_live",
+            "went_live_on",
             "goals",
             "services",
             "joins_up_with",
@@ -83,6 +84,7 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
             "start_date": "Start date",
             "planned_first_release": "Planned first release to real users",
             "planned_go_live": "Planned go-live",
+            "went_live_on": "Date it went live (once it has)",
             "goals": "Strategic goals it supports",
             "services": "Services it affects",
             "joins_up_with": "Other initiatives it must join up with",
@@ -95,6 +97,7 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
             "staff_served": "For example, ward nurses on the night shift.",
             "riskiest_assumption": "The belief that, if wrong, would sink it. Test this first.",
             "planned_first_release": "Aim to put something in front of real users early.",
+            "went_live_on": "Leave empty until it is live. Used to compare what was planned with what happened.",
             "goals": "Choose all that apply.",
             "services": "Choose all that apply.",
             "joins_up_with": "Choose all that apply.",
@@ -108,6 +111,7 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
             "start_date": DateInput(),
             "planned_first_release": DateInput(),
             "planned_go_live": DateInput(),
+            "went_live_on": DateInput(),
             "goals": forms.CheckboxSelectMultiple,
             "services": forms.CheckboxSelectMultiple,
             "joins_up_with": forms.CheckboxSelectMultiple,
@@ -142,6 +146,11 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
             self.add_error(
                 "planned_first_release", "The first release to real users cannot be after go-live."
             )
+        went_live = data.get("went_live_on")
+        if went_live and start and went_live < start:
+            self.add_error("went_live_on", "It cannot have gone live before its start date.")
+        if went_live and went_live > timezone.localdate():
+            self.add_error("went_live_on", "This date is in the future. Leave it empty until it has gone live.")
         return data
 
     def model_fields(self) -> dict[str, Any]:
@@ -459,11 +468,17 @@ class ServiceForm(NHSFormMixin, forms.ModelForm):
 class SettingsForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["wip_limit", "confidence_scale"]
-        labels = {"wip_limit": "Work-in-progress limit", "confidence_scale": "Delivery confidence scale"}
+        fields = ["wip_limit", "confidence_scale", "first_release_weeks"]
+        labels = {
+            "wip_limit": "Work-in-progress limit",
+            "confidence_scale": "Delivery confidence scale",
+            "first_release_weeks": "Weeks to a first release to real users",
+        }
         help_texts = {
             "wip_limit": "The most initiatives you will run at once. Fewer, finished, beats many, started.",
             "confidence_scale": "Checkpoints already recorded keep their rating.",
+            "first_release_weeks": "An initiative with nothing in real users' hands this many weeks after it "
+            "started is flagged on the money pages. 12 weeks is a common aim.",
         }
         widgets = {"confidence_scale": forms.RadioSelect}
 
@@ -473,7 +488,15 @@ class SettingsForm(NHSFormMixin, forms.ModelForm):
             {"class": "nhsuk-input--width-4", "inputmode": "numeric"}
         )
         self.fields["confidence_scale"].choices = list(Organisation.ConfidenceScale.choices)  # type: ignore[attr-defined]
+        weeks = self.fields["first_release_weeks"]
+        weeks.widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
+        # Left empty, the setting keeps its current value (older forms and scripts do not send it).
+        weeks.required = False
         self.apply_nhs_classes()
+
+    def clean_first_release_weeks(self) -> int:
+        weeks = self.cleaned_data.get("first_release_weeks")
+        return int(weeks) if weeks is not None else int(self.instance.first_release_weeks)
 
 
 SORTS = {

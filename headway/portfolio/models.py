@@ -163,6 +163,9 @@ class Initiative(models.Model):
     start_date = models.DateField(null=True, blank=True)
     planned_first_release = models.DateField("planned first release to real users", null=True, blank=True)
     planned_go_live = models.DateField(null=True, blank=True)
+    went_live_on = models.DateField(
+        "went live on", null=True, blank=True, help_text="The date it actually went live, once it has."
+    )
     goals = models.ManyToManyField(StrategicGoal, blank=True, related_name="initiatives")
     services = models.ManyToManyField(Service, blank=True, related_name="initiatives")
     joins_up_with = models.ManyToManyField(

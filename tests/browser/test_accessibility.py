@@ -25,12 +25,13 @@ from playwright.sync_api import Page, expect
 
 from headway.accounts.models import Membership, User
 from headway.demo.data import DEMO_PASSWORD
+from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
 from headway.metrics.models import Annotation, Metric
 from headway.portfolio.models import Initiative, Risk, Service, Status, StrategicGoal, UserNeed
 from headway.prioritisation.models import Candidate, Round
 from tests.browser.conftest import axe_violations
 
-NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation")
+NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation", "finance")
 PMO = "pmo@demo.headway.test"
 
 # Endpoints that only accept POST: a GET must be refused, and there is no page to check.
@@ -43,6 +44,11 @@ POST_ONLY = {
     "prioritisation:run",
     "prioritisation:close",
     "prioritisation:adopt",
+    "finance:funding_delete",
+    "finance:case_delete",
+    "finance:cost_delete",
+    "finance:benefit_delete",
+    "finance:actual_delete",
 }
 # Pages for people who are not signed in.
 SIGNED_OUT = {
@@ -70,6 +76,12 @@ class Demo:
     round: Round | None  # the organisation's first open prioritisation round
     scenario: Round | None  # the first what-if scenario
     candidate: Candidate | None  # the first candidate in that round
+    money: Initiative | None = None  # the active initiative with the most business cases
+    funding: FundingLine | None = None
+    case: BusinessCase | None = None  # its latest business case
+    cost: CostLine | None = None
+    benefit: BenefitLine | None = None
+    actual: Actual | None = None
 
 
 def needed(obj: Any, what: str) -> Any:
@@ -106,7 +118,31 @@ def pick(organisation: Any) -> Demo:
                .filter(status=Round.State.OPEN).order_by("held_on", "pk").first()),
         scenario=Round.objects.for_organisation(organisation).filter(scenario_of__isnull=False).order_by("pk").first(),
         candidate=first_round.candidates.order_by("pk").first() if first_round else None,
+        **money_sample(organisation),
     )
+
+
+def money_sample(organisation: Any) -> dict[str, Any]:
+    """An active initiative with money of every kind, and one of each of its money records."""
+    money = (
+        Initiative.objects.for_organisation(organisation)
+        .filter(status=Status.ACTIVE, business_cases__benefits__isnull=False, actuals__isnull=False,
+                funding_lines__isnull=False)
+        .annotate(cases=Count("business_cases", distinct=True))
+        .order_by("-cases", "reference")
+        .first()
+    )
+    if money is None:
+        return {}
+    case = BusinessCase.objects.for_organisation(organisation).filter(initiative=money).order_by("-stage").first()
+    return {
+        "money": money,
+        "funding": money.funding_lines.order_by("pk").first(),
+        "case": case,
+        "cost": case.costs.order_by("pk").first() if case else None,
+        "benefit": case.benefits.order_by("pk").first() if case else None,
+        "actual": money.actuals.order_by("pk").first(),
+    }
 
 
 def reset_link_kwargs(_: Demo) -> dict[str, str]:
@@ -149,6 +185,24 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "prioritisation:candidate_edit": lambda d: {"pk": needed(d.candidate, "candidate in an open round").pk},
     "prioritisation:compare": lambda d: {"pk": needed(d.scenario, "what-if scenario").pk},
     "prioritisation:adopt": lambda d: {"pk": needed(d.scenario, "what-if scenario").pk},
+    "finance:initiative": lambda d: {"pk": needed(d.money, "active initiative with money").pk},
+    "finance:funding_add": lambda d: {"pk": needed(d.money, "active initiative with money").pk},
+    "finance:funding_edit": lambda d: {"pk": needed(d.funding, "funding line").pk},
+    "finance:funding_delete": lambda d: {"pk": needed(d.funding, "funding line").pk},
+    "finance:case_add": lambda d: {"pk": needed(d.money, "active initiative with money").pk},
+    "finance:case": lambda d: {"pk": needed(d.case, "business case").pk},
+    "finance:case_edit": lambda d: {"pk": needed(d.case, "business case").pk},
+    "finance:case_delete": lambda d: {"pk": needed(d.case, "business case").pk},
+    "finance:cost_add": lambda d: {"pk": needed(d.case, "business case").pk},
+    "finance:cost_edit": lambda d: {"pk": needed(d.cost, "cost line").pk},
+    "finance:cost_delete": lambda d: {"pk": needed(d.cost, "cost line").pk},
+    "finance:benefit_add": lambda d: {"pk": needed(d.case, "business case").pk},
+    "finance:benefit_edit": lambda d: {"pk": needed(d.benefit, "benefit line").pk},
+    "finance:benefit_delete": lambda d: {"pk": needed(d.benefit, "benefit line").pk},
+    "finance:mitigations": lambda d: {"pk": needed(d.case, "business case").pk},
+    "finance:actual_add": lambda d: {"pk": needed(d.money, "active initiative with money").pk},
+    "finance:actual_edit": lambda d: {"pk": needed(d.actual, "record of spend").pk},
+    "finance:actual_delete": lambda d: {"pk": needed(d.actual, "record of spend").pk},
 }
 
 # More states of the same pages, worth checking because they show different things.
@@ -162,6 +216,8 @@ VARIANTS: list[Callable[[Demo], str]] = [
     lambda d: reverse("portfolio:decisions") + "?kind=stop",
     lambda d: "/no-such-page/",
     lambda d: reverse("metrics:observation_add", args=[d.metric.pk]) + f"?period={d.metric.latest_period:%Y-%m-%d}",
+    lambda d: reverse("finance:initiative", args=[d.stopped.pk]),
+    lambda d: reverse("finance:actual_add", args=[needed(d.money, "initiative with money").pk]) + "?kind=benefit",
 ]
 
 # Forms submitted empty, to see their error summary and inline errors.
@@ -180,6 +236,11 @@ ERROR_STATES = [
     "metrics:upload",
     "prioritisation:create",
     "prioritisation:scenario_create",
+    "finance:funding_add",
+    "finance:case_add",
+    "finance:cost_add",
+    "finance:benefit_add",
+    "finance:actual_add",
 ]
 
 

@@ -1,0 +1,74 @@
+"""The installation admin for money: for support staff. Trusts change their money through the
+finance pages, which keep the organisation boundary.
+
+The optimism-bias reference data (project types and their risk areas) is edited here, so that a
+new edition of the HM Treasury guidance is a data change, not a code change.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from headway.finance.models import (
+    Actual,
+    BenefitLine,
+    BiasFactor,
+    BusinessCase,
+    CostLine,
+    FundingLine,
+    Mitigation,
+    ProjectType,
+)
+
+
+class BiasFactorInline(admin.TabularInline):
+    model = BiasFactor
+    extra = 0
+
+
+@admin.register(ProjectType)
+class ProjectTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "cost_upper", "cost_lower", "duration_upper", "duration_lower", "is_default", "order"]
+    inlines = [BiasFactorInline]
+
+
+@admin.register(FundingLine)
+class FundingLineAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "financial_year", "kind", "source", "state", "purpose", "amount"]
+    list_filter = ["state", "kind", "purpose"]
+    list_select_related = ["initiative"]
+    raw_id_fields = ["initiative", "created_by"]
+
+
+class CostLineInline(admin.TabularInline):
+    model = CostLine
+    extra = 0
+
+
+class BenefitLineInline(admin.TabularInline):
+    model = BenefitLine
+    extra = 0
+    raw_id_fields = ["owner", "metric"]
+
+
+class MitigationInline(admin.TabularInline):
+    model = Mitigation
+    extra = 0
+
+
+@admin.register(BusinessCase)
+class BusinessCaseAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "stage", "project_type", "first_year", "discount_rate", "approved_on"]
+    list_filter = ["stage"]
+    list_select_related = ["initiative", "project_type"]
+    raw_id_fields = ["initiative", "created_by"]
+    inlines = [CostLineInline, BenefitLineInline, MitigationInline]
+
+
+@admin.register(Actual)
+class ActualAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "financial_year", "kind", "money_kind", "amount"]
+    list_filter = ["kind"]
+    list_select_related = ["initiative"]
+    raw_id_fields = ["initiative", "benefit", "recorded_by"]

@@ -1,0 +1,1220 @@
+"""What the money pages show, gathered in a fixed number of queries.
+
+`load` reads every money record for a set of initiatives in about a dozen queries, however many
+initiatives there are, and the rest of this module works on those lists in Python: the figures
+of each business case (through the pure `forecast` module), the checks a board should see
+(funding that stops at go-live, benefits argued only in cash, a late first release), the
+organisation's own track record (the reference class) and the portfolio's Monte Carlo ranges.
+
+Amounts are whole pounds. Financial years are NHS years written 2026/27; year 0 of an appraisal
+is the business case's first year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Min, OuterRef, QuerySet, Subquery
+from django.utils.safestring import SafeString, mark_safe
+
+from headway.accounts.models import Organisation
+from headway.finance import charts, forecast
+from headway.finance.models import (
+    Actual,
+    BenefitLine,
+    BiasFactor,
+    BusinessCase,
+    CostLine,
+    FundingLine,
+    Mitigation,
+    MoneyKind,
+    ProjectType,
+)
+from headway.lib.financial_years import financial_year_start
+from headway.metrics.models import Direction, Metric, Observation
+from headway.portfolio.models import Checkpoint, Initiative, Status
+
+STAGE_ORDER = {BusinessCase.Stage.SOC: 1, BusinessCase.Stage.OBC: 2, BusinessCase.Stage.FBC: 3}
+STAGE_SHORT = {
+    BusinessCase.Stage.SOC: "Strategic outline",
+    BusinessCase.Stage.OBC: "Outline",
+    BusinessCase.Stage.FBC: "Full",
+}
+OPEN_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED)
+FORECAST_STATUSES = (Status.PROPOSED, Status.ACTIVE)
+SECURED_STATES = (FundingLine.State.APPROVED, FundingLine.State.COMMITTED, FundingLine.State.SPENT)
+DAYS_IN_A_MONTH = 365.25 / 12
+MONTE_CARLO_TRIALS = 10_000
+MONTE_CARLO_SEED = 2026  # fixed, so the page shows the same ranges each time it is opened
+
+
+# Words and numbers ---------------------------------------------------------------------------
+
+
+def pounds(value: float | int | Decimal | None) -> str:
+    """£1,234,567 (whole pounds)."""
+    if value is None:
+        return ""
+    amount = round(float(value))
+    return f"-£{-amount:,}" if amount < 0 else f"£{amount:,}"
+
+
+def short_pounds(value: float | int | Decimal | None) -> str:
+    """£1.2m for a million or more; £450,000 below that. For summaries and headlines."""
+    if value is None:
+        return ""
+    amount = float(value)
+    if abs(amount) >= 999_500:
+        text = f"£{abs(amount) / 1_000_000:,.1f}m"
+        return f"-{text}" if amount < 0 else text
+    return pounds(amount)
+
+
+def percent(fraction: float | None, places: int = 1) -> str:
+    if fraction is None:
+        return ""
+    text = f"{fraction * 100:,.{places}f}".rstrip("0").rstrip(".") if places else f"{fraction * 100:,.0f}"
+    return f"{text}%"
+
+
+def months_text(months: float | None) -> str:
+    if months is None:
+        return ""
+    rounded = round(months, 1)
+    text = f"{rounded:g}"
+    return f"{text} month" if rounded == 1 else f"{text} months"
+
+
+def fy_start(label: str) -> int:
+    return int(label[:4])
+
+
+def fy_label(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def fy_first_day(label: str) -> dt.date:
+    return dt.date(fy_start(label), 4, 1)
+
+
+def fy_of(day: dt.date) -> int:
+    return financial_year_start(day)
+
+
+def months_between(start: dt.date, end: dt.date) -> float:
+    return (end - start).days / DAYS_IN_A_MONTH
+
+
+def _fraction(value: Decimal | None) -> float | None:
+    return None if value is None else float(value) / 100
+
+
+def stage_rank(case: BusinessCase) -> int:
+    return STAGE_ORDER.get(BusinessCase.Stage(case.stage), 0)
+
+
+# Loading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class MoneyData:
+    """Every money record for a set of initiatives, grouped by initiative and by case."""
+
+    initiatives: list[Initiative]
+    cases: dict[int, list[BusinessCase]]  # by initiative, latest stage first
+    costs: dict[int, list[CostLine]]  # by case
+    benefits: dict[int, list[BenefitLine]]  # by case
+    mitigations: dict[int, list[Mitigation]]  # by case
+    factors: dict[int, list[BiasFactor]]  # by project type
+    funding: dict[int, list[FundingLine]]  # by initiative
+    actuals: dict[int, list[Actual]]  # by initiative
+    first_release: dict[int, dt.date]  # by initiative
+    improved: dict[int, list[tuple[dt.date, int]]]  # by initiative: (period, metric id) better than baseline
+
+
+#: A benefit counts as measured once this many observations in a row beat the baseline, so that
+#: one good week of ordinary noise is not taken for a benefit.
+SUSTAINED_RUN = 3
+
+
+def sustained_improvements(rows: Iterable[tuple[int, dt.date, float, float | None, str]]) -> list[tuple[int, dt.date]]:
+    """(metric id, period) of the start of every run of at least SUSTAINED_RUN observations in a
+    row better than the metric's baseline. Rows are (metric id, period, value, baseline,
+    improvement direction), ordered by metric then period; metrics with no baseline or no
+    direction never count."""
+    found: list[tuple[int, dt.date]] = []
+    current: int | None = None
+    run: list[dt.date] = []
+    for metric_id, period, value, baseline, direction in rows:
+        if metric_id != current:
+            current, run = metric_id, []
+        better = baseline is not None and (
+            (direction == Direction.INCREASE and value > baseline)
+            or (direction == Direction.DECREASE and value < baseline)
+        )
+        run = [*run, period] if better else []
+        if len(run) == SUSTAINED_RUN:
+            found.append((metric_id, run[0]))
+    return found
+
+
+def _group(items: Iterable[Any], key: str) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for item in items:
+        grouped[getattr(item, key)].append(item)
+    return grouped
+
+
+def load(initiatives: QuerySet[Initiative]) -> MoneyData:
+    """Read the money for these initiatives (already scoped to one organisation) in a fixed
+    number of queries."""
+    chosen = list(initiatives.select_related("organisation", "sro", "delivery_lead").order_by("reference"))
+    ids = [i.pk for i in chosen]
+    cases = list(BusinessCase.objects.filter(initiative_id__in=ids).select_related("project_type"))
+    by_initiative = _group(cases, "initiative_id")
+    for group in by_initiative.values():
+        group.sort(key=stage_rank, reverse=True)
+    case_ids = [c.pk for c in cases]
+    benefits = list(
+        BenefitLine.objects.filter(business_case_id__in=case_ids)
+        .select_related("owner", "metric")
+        .order_by("financial_year", "kind", "pk")
+    )
+    metric_initiatives: dict[int, set[int]] = defaultdict(set)
+    case_initiative = {c.pk: c.initiative_id for c in cases}
+    for benefit in benefits:
+        if benefit.metric_id is not None:
+            metric_initiatives[benefit.metric_id].add(case_initiative[benefit.business_case_id])
+    improved: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    if metric_initiatives:
+        series = Observation.objects.filter(metric_id__in=list(metric_initiatives)).order_by("metric_id", "period")
+        rows = series.values_list(
+            "metric_id", "period", "value", "metric__baseline_value", "metric__improvement_direction"
+        )
+        for metric_id, period in sustained_improvements(rows):
+            for initiative_id in metric_initiatives[metric_id]:
+                improved[initiative_id].append((period, metric_id))
+        for periods in improved.values():
+            periods.sort()
+    releases = (
+        Checkpoint.objects.filter(initiative_id__in=ids, reached_real_users=True)
+        .values("initiative_id")
+        .annotate(first=Min("week_start"))
+    )
+    return MoneyData(
+        initiatives=chosen,
+        cases=by_initiative,
+        costs=_group(
+            CostLine.objects.filter(business_case_id__in=case_ids).order_by("financial_year", "pk"), "business_case_id"
+        ),
+        benefits=_group(benefits, "business_case_id"),
+        mitigations=_group(Mitigation.objects.filter(business_case_id__in=case_ids), "business_case_id"),
+        factors=_group(BiasFactor.objects.all(), "project_type_id"),
+        funding=_group(
+            FundingLine.objects.filter(initiative_id__in=ids).order_by("financial_year", "kind", "pk"), "initiative_id"
+        ),
+        actuals=_group(
+            Actual.objects.filter(initiative_id__in=ids).select_related("benefit").order_by("financial_year", "pk"),
+            "initiative_id",
+        ),
+        first_release={r["initiative_id"]: r["first"] for r in releases},
+        improved=improved,
+    )
+
+
+# One business case ---------------------------------------------------------------------------
+
+
+@dataclass
+class YearRow:
+    year: str
+    capital: int = 0
+    revenue: int = 0
+    benefits: int = 0
+    discount_factor: float = 1.0
+
+    @property
+    def cost(self) -> int:
+        return self.capital + self.revenue
+
+    @property
+    def net(self) -> int:
+        return self.benefits - self.cost
+
+
+@dataclass
+class FactorRow:
+    factor: BiasFactor
+    cost_share: float | None  # fraction of the recorded cost overrun
+    duration_share: float | None
+    mitigation: float
+    evidence: str
+    scored: bool
+
+
+@dataclass
+class BiasFigures:
+    """HM Treasury optimism bias for one case: bounds, each risk area's score, and the result."""
+
+    project_type: ProjectType
+    cost_upper: float | None
+    cost_lower: float | None
+    duration_upper: float | None
+    duration_lower: float | None
+    factors: list[FactorRow]
+    cost_bias: float | None
+    duration_bias: float | None
+    total_cost: int
+    adjusted_cost: float | None
+    planned_months: int | None
+    adjusted_months: float | None
+    scored: int  # how many risk areas have a score
+
+    @property
+    def cost_reduction(self) -> float | None:
+        """How much of the upper bound the mitigation has taken away (a fraction)."""
+        if self.cost_bias is None or self.cost_upper is None:
+            return None
+        return self.cost_upper - self.cost_bias
+
+    @property
+    def duration_reduction(self) -> float | None:
+        if self.duration_bias is None or self.duration_upper is None:
+            return None
+        return self.duration_upper - self.duration_bias
+
+
+@dataclass
+class KindTotal:
+    kind: str
+    label: str
+    amount: int
+    lines: int
+    measured: int  # lines with a linked metric
+
+
+@dataclass
+class CaseFigures:
+    case: BusinessCase
+    costs: list[CostLine]
+    benefits: list[BenefitLine]
+    rows: list[YearRow]
+    total_capital: int
+    total_revenue: int
+    total_benefits: int
+    rate: float
+    appraisal: forecast.Appraisal
+    adjusted_appraisal: forecast.Appraisal | None  # costs raised by the optimism bias
+    by_kind: list[KindTotal]
+    bias: BiasFigures
+
+    @property
+    def total_cost(self) -> int:
+        return self.total_capital + self.total_revenue
+
+    @property
+    def stage_short(self) -> str:
+        return STAGE_SHORT.get(BusinessCase.Stage(self.case.stage), "")
+
+    @property
+    def cash_only(self) -> bool:
+        """Every benefit is cash-releasing: the case is argued only in cash."""
+        return bool(self.benefits) and all(b.kind == BenefitLine.Kind.CASH_RELEASING for b in self.benefits)
+
+    @property
+    def unmeasured(self) -> int:
+        return sum(1 for b in self.benefits if b.metric_id is None)
+
+    @property
+    def benefit_kinds(self) -> int:
+        return sum(1 for k in self.by_kind if k.lines)
+
+
+def bias_figures(
+    case: BusinessCase, total_cost: int, factors: Sequence[BiasFactor], mitigations: Sequence[Mitigation]
+) -> BiasFigures:
+    project_type = case.project_type
+    scores = {m.factor_id: m for m in mitigations}
+    rows = []
+    for factor in factors:
+        mitigation = scores.get(factor.pk)
+        rows.append(
+            FactorRow(
+                factor=factor,
+                cost_share=_fraction(factor.cost_contribution),
+                duration_share=_fraction(factor.duration_contribution),
+                mitigation=float(mitigation.mitigation) if mitigation else 0.0,
+                evidence=mitigation.evidence if mitigation else "",
+                scored=mitigation is not None,
+            )
+        )
+    cost_upper, cost_lower = _fraction(project_type.cost_upper), _fraction(project_type.cost_lower)
+    duration_upper, duration_lower = _fraction(project_type.duration_upper), _fraction(project_type.duration_lower)
+    cost_bias = duration_bias = None
+    if cost_upper is not None:
+        cost_bias = forecast.resultant_bias(
+            cost_upper, [(r.cost_share, r.mitigation) for r in rows if r.cost_share is not None], lower=cost_lower
+        )
+    if duration_upper is not None:
+        duration_bias = forecast.resultant_bias(
+            duration_upper,
+            [(r.duration_share, r.mitigation) for r in rows if r.duration_share is not None],
+            lower=duration_lower,
+        )
+    planned_months = case.planned_months
+    return BiasFigures(
+        project_type=project_type,
+        cost_upper=cost_upper,
+        cost_lower=cost_lower,
+        duration_upper=duration_upper,
+        duration_lower=duration_lower,
+        factors=rows,
+        cost_bias=cost_bias,
+        duration_bias=duration_bias,
+        total_cost=total_cost,
+        adjusted_cost=forecast.adjust(total_cost, cost_bias) if cost_bias is not None else None,
+        planned_months=planned_months,
+        adjusted_months=(
+            forecast.adjust(planned_months, duration_bias)
+            if duration_bias is not None and planned_months is not None
+            else None
+        ),
+        scored=sum(1 for r in rows if r.scored),
+    )
+
+
+def case_figures(
+    case: BusinessCase,
+    costs: Sequence[CostLine],
+    benefits: Sequence[BenefitLine],
+    factors: Sequence[BiasFactor],
+    mitigations: Sequence[Mitigation],
+) -> CaseFigures:
+    """A business case's figures year by year, its appraisal at its own discount rate (year 0 is
+    its first year), and its optimism bias."""
+    first = fy_start(case.first_year)
+    years = [line.financial_year for line in costs] + [line.financial_year for line in benefits]
+    last = max([first, *(fy_start(year) for year in years)])
+    rate = float(case.discount_rate) / 100
+    rows = [YearRow(year=fy_label(y), discount_factor=1 / (1 + rate) ** (y - first)) for y in range(first, last + 1)]
+    for cost in costs:
+        offset = fy_start(cost.financial_year) - first
+        if offset < 0:
+            continue  # cannot be saved (actions refuse it); ignored rather than mis-discounted
+        if cost.kind == MoneyKind.CAPITAL:
+            rows[offset].capital += cost.amount
+        else:
+            rows[offset].revenue += cost.amount
+    for benefit in benefits:
+        offset = fy_start(benefit.financial_year) - first
+        if offset >= 0:
+            rows[offset].benefits += benefit.amount
+    cost_flows = [float(r.cost) for r in rows]
+    benefit_flows = [float(r.benefits) for r in rows]
+    total_capital = sum(r.capital for r in rows)
+    total_revenue = sum(r.revenue for r in rows)
+    bias = bias_figures(case, total_capital + total_revenue, factors, mitigations)
+    adjusted = None
+    if bias.cost_bias is not None:
+        adjusted = forecast.appraise([forecast.adjust(c, bias.cost_bias) for c in cost_flows], benefit_flows, rate=rate)
+    by_kind = []
+    for kind, label in BenefitLine.Kind.choices:
+        of_kind = [b for b in benefits if b.kind == kind]
+        by_kind.append(
+            KindTotal(
+                kind=kind,
+                label=str(label),
+                amount=sum(b.amount for b in of_kind),
+                lines=len(of_kind),
+                measured=sum(1 for b in of_kind if b.metric_id is not None),
+            )
+        )
+    return CaseFigures(
+        case=case,
+        costs=list(costs),
+        benefits=list(benefits),
+        rows=rows,
+        total_capital=total_capital,
+        total_revenue=total_revenue,
+        total_benefits=sum(r.benefits for r in rows),
+        rate=rate,
+        appraisal=forecast.appraise(cost_flows, benefit_flows, rate=rate),
+        adjusted_appraisal=adjusted,
+        by_kind=by_kind,
+        bias=bias,
+    )
+
+
+def figures_for(data: MoneyData, case: BusinessCase) -> CaseFigures:
+    return case_figures(
+        case,
+        data.costs.get(case.pk, []),
+        data.benefits.get(case.pk, []),
+        data.factors.get(case.project_type_id, []),
+        data.mitigations.get(case.pk, []),
+    )
+
+
+# Checks a board should see -------------------------------------------------------------------
+
+
+@dataclass
+class Flag:
+    code: str
+    label: str
+    explanation: str
+    colour: str = "orange"
+
+
+@dataclass
+class FundingCheck:
+    """Is there money to run and improve the service after it goes live?"""
+
+    go_live: dt.date | None
+    live: bool  # the date is the real go-live, not the plan
+    go_live_year: str
+    after: int  # funding for the years after the go-live year
+    after_years: list[str]
+    flagged: bool
+    text: str
+
+
+def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> FundingCheck:
+    """Flagged when no funding line is for a financial year after the year of go-live (the real
+    date once it has gone live, the planned one before): nothing pays to run and improve it."""
+    go_live = initiative.went_live_on or initiative.planned_go_live
+    live = initiative.went_live_on is not None
+    if go_live is None:
+        return FundingCheck(
+            None,
+            False,
+            "",
+            0,
+            [],
+            False,
+            "There is no planned go-live date yet, so we cannot tell whether the funding carries on after it.",
+        )
+    year = fy_of(go_live)
+    later = [line for line in lines if fy_start(line.financial_year) > year]
+    after = sum(line.amount for line in later)
+    years = sorted({line.financial_year for line in later})
+    went = "went live" if live else "is planned to go live"
+    if later:
+        text = (
+            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}). There is {pounds(after)} of funding for the "
+            f"years after that ({', '.join(years)}), to run and improve the live service."
+        )
+    else:
+        text = (
+            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}), and no funding is recorded for any year "
+            f"after {fy_label(year)}. Nothing pays to run and improve the live service, and digital services "
+            "that are not kept improving decline. Add run-and-improve funding for the years after go-live."
+        )
+    return FundingCheck(go_live, live, fy_label(year), after, years, not later, text)
+
+
+def first_benefit(
+    initiative: Initiative, actuals: Sequence[Actual], improved: Sequence[tuple[dt.date, int]]
+) -> tuple[dt.date | None, str]:
+    """When the first benefit was measured, and how we know.
+
+    The earlier of two kinds of evidence:
+    - the first day (1 April) of the earliest financial year with a realised benefit recorded
+      as an actual (we record benefits by year, so the start of that year is the earliest it
+      could have been);
+    - the first observation, on or after the start date, of a metric linked to one of the
+      initiative's benefits that begins SUSTAINED_RUN observations in a row better than the
+      metric's baseline (higher where higher is better, lower where lower is better; metrics with
+      no baseline or no direction do not count).
+    """
+    candidates: list[tuple[dt.date, str]] = []
+    realised = [a for a in actuals if a.kind == Actual.Kind.BENEFIT and a.amount > 0]
+    if realised:
+        year = min(a.financial_year for a in realised)
+        candidates.append((fy_first_day(year), f"a realised benefit recorded for {year}"))
+    start = initiative.start_date
+    for period, _ in improved:
+        if start is None or period >= start:
+            candidates.append((period, f"a linked metric better than its baseline {SUSTAINED_RUN} times in a row"))
+            break
+    if not candidates:
+        return None, ""
+    return min(candidates)
+
+
+SHAPE_LABELS = {"no_early_release": "No early release", "value_only_at_end": "Value only at the end"}
+
+
+def shape_flags(shape: forecast.DeliveryShape | None) -> list[Flag]:
+    """The delivery-shape flags, each with the forecast module's own sentence as its explanation
+    (one sentence per flag set, in the order of the booleans)."""
+    if shape is None:
+        return []
+    codes = [code for code in ("no_early_release", "value_only_at_end") if getattr(shape, code)]
+    return [Flag(code, SHAPE_LABELS[code], sentence) for code, sentence in zip(codes, shape.flags, strict=False)]
+
+
+# One initiative ------------------------------------------------------------------------------
+
+
+@dataclass
+class InitiativeMoney:
+    initiative: Initiative
+    funding: list[FundingLine]
+    funding_check: FundingCheck
+    cases: list[BusinessCase]
+    latest: CaseFigures | None
+    actuals: list[Actual]
+    first_release: dt.date | None
+    first_benefit: dt.date | None
+    first_benefit_source: str
+    shape: forecast.DeliveryShape | None
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def funding_total(self) -> int:
+        return sum(line.amount for line in self.funding)
+
+    @property
+    def funding_secured(self) -> int:
+        return sum(line.amount for line in self.funding if line.state in SECURED_STATES)
+
+    @property
+    def funding_requested(self) -> int:
+        return sum(line.amount for line in self.funding if line.state == FundingLine.State.REQUESTED)
+
+    @property
+    def spent(self) -> int:
+        return sum(a.amount for a in self.actuals if a.kind == Actual.Kind.SPEND)
+
+    @property
+    def realised(self) -> int:
+        return sum(a.amount for a in self.actuals if a.kind == Actual.Kind.BENEFIT)
+
+    @property
+    def is_open(self) -> bool:
+        return self.initiative.status in OPEN_STATUSES
+
+
+def initiative_money(data: MoneyData, initiative: Initiative, today: dt.date) -> InitiativeMoney:
+    cases = data.cases.get(initiative.pk, [])
+    latest = figures_for(data, cases[0]) if cases else None
+    funding = data.funding.get(initiative.pk, [])
+    actuals = data.actuals.get(initiative.pk, [])
+    benefit_day, source = first_benefit(initiative, actuals, data.improved.get(initiative.pk, []))
+    release = data.first_release.get(initiative.pk)
+    weeks = initiative.organisation.first_release_weeks
+    shape = None
+    if initiative.start_date is not None:
+        shape = forecast.delivery_shape(
+            initiative.start_date,
+            release,
+            initiative.planned_go_live,
+            benefit_day,
+            today,
+            release_weeks=weeks,
+        )
+    money = InitiativeMoney(
+        initiative=initiative,
+        funding=funding,
+        funding_check=funding_check(initiative, funding),
+        cases=cases,
+        latest=latest,
+        actuals=actuals,
+        first_release=release,
+        first_benefit=benefit_day,
+        first_benefit_source=source,
+        shape=shape,
+    )
+    if money.is_open:
+        if money.funding_check.flagged:
+            money.flags.append(Flag("funding_ends", "Funding ends at go-live", money.funding_check.text, colour="red"))
+        if latest is not None and latest.cash_only:
+            money.flags.append(
+                Flag(
+                    "cash_only",
+                    "Benefits argued only in cash",
+                    f"Every benefit in the {latest.case.get_stage_display().lower()} is cash-releasing. Digital "
+                    "work also pays back in staff time, safety and patients' experience; a case argued only in "
+                    "cash misses these and stands or falls on savings that are often hard to take out.",
+                )
+            )
+        money.flags += shape_flags(shape)
+        if not cases and initiative.status == Status.ACTIVE:
+            money.flags.append(
+                Flag("no_case", "No business case", "It is under way with no business case recorded.", "yellow")
+            )
+    return money
+
+
+# The organisation's track record -------------------------------------------------------------
+
+
+@dataclass
+class ClassMember:
+    """A finished initiative in the reference class: what was planned and what happened."""
+
+    initiative: Initiative
+    planned_cost: int
+    actual_cost: int
+    planned_months: int
+    actual_months: float
+    planned_benefit_months: int | None
+    actual_benefit_months: float | None
+
+    @property
+    def cost_ratio(self) -> float:
+        return self.actual_cost / self.planned_cost
+
+    @property
+    def duration_ratio(self) -> float:
+        return self.actual_months / self.planned_months
+
+    @property
+    def benefit_ratio(self) -> float | None:
+        if not self.planned_benefit_months or self.actual_benefit_months is None:
+            return None
+        return self.actual_benefit_months / self.planned_benefit_months
+
+
+def reference_class(data: MoneyData) -> list[ClassMember]:
+    """The organisation's finished initiatives that can be compared: completed, with a start date
+    and the date they went live, a business case (the latest stage) with costs and planned
+    months, and actual spend recorded."""
+    members = []
+    for initiative in data.initiatives:
+        if initiative.status != Status.COMPLETED or not initiative.start_date or not initiative.went_live_on:
+            continue
+        cases = data.cases.get(initiative.pk, [])
+        if not cases or not cases[0].planned_months:
+            continue
+        case = cases[0]
+        planned_months = case.planned_months
+        assert planned_months is not None
+        planned = sum(c.amount for c in data.costs.get(case.pk, []))
+        actuals = data.actuals.get(initiative.pk, [])
+        spent = sum(a.amount for a in actuals if a.kind == Actual.Kind.SPEND)
+        if planned <= 0 or spent <= 0:
+            continue
+        benefit_day, _ = first_benefit(initiative, actuals, data.improved.get(initiative.pk, []))
+        members.append(
+            ClassMember(
+                initiative=initiative,
+                planned_cost=planned,
+                actual_cost=spent,
+                planned_months=planned_months,
+                actual_months=max(months_between(initiative.start_date, initiative.went_live_on), 0.0),
+                planned_benefit_months=case.planned_first_benefit_months,
+                actual_benefit_months=(
+                    max(months_between(initiative.start_date, benefit_day), 0.0) if benefit_day else None
+                ),
+            )
+        )
+    return members
+
+
+@dataclass
+class ClassForecasts:
+    cost: forecast.ClassForecast
+    duration: forecast.ClassForecast | None
+    benefit: forecast.ClassForecast | None
+
+
+def class_forecasts(figures: CaseFigures, members: Sequence[ClassMember]) -> ClassForecasts:
+    """P50 and P80 for the case's cost, duration and months to first benefit, from the reference
+    class; below the minimum class size, the case's own optimism bias is used instead."""
+    bias = figures.bias
+    cost_fallback = bias.cost_bias or 0.0
+    duration_fallback = bias.duration_bias or 0.0
+    cost = forecast.reference_class_forecast(
+        float(figures.total_cost), [m.cost_ratio for m in members], fallback_bias=cost_fallback
+    )
+    duration = None
+    if figures.case.planned_months:
+        duration = forecast.reference_class_forecast(
+            float(figures.case.planned_months), [m.duration_ratio for m in members], fallback_bias=duration_fallback
+        )
+    benefit = None
+    if figures.case.planned_first_benefit_months:
+        ratios = [r for m in members if (r := m.benefit_ratio) is not None]
+        benefit = forecast.reference_class_forecast(
+            float(figures.case.planned_first_benefit_months), ratios, fallback_bias=duration_fallback
+        )
+    return ClassForecasts(cost=cost, duration=duration, benefit=benefit)
+
+
+def median(values: Sequence[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# Actual against forecast ---------------------------------------------------------------------
+
+
+@dataclass
+class ActualRow:
+    year: str
+    forecast_cost: int = 0
+    actual_spend: int = 0
+    actual_capital: int = 0
+    actual_revenue: int = 0
+    forecast_benefits: int = 0
+    realised: int = 0
+    funding: int = 0
+
+    @property
+    def spend_difference(self) -> int:
+        return self.actual_spend - self.forecast_cost
+
+    @property
+    def benefit_difference(self) -> int:
+        return self.realised - self.forecast_benefits
+
+
+def actual_rows(moneys: Iterable[InitiativeMoney], *, include_forecast: Iterable[int] | None = None) -> list[ActualRow]:
+    """Year by year: forecast cost and benefits (each initiative's latest business case),
+    funding, actual spend and realised benefits. `include_forecast` limits whose forecasts count."""
+    rows: dict[str, ActualRow] = {}
+    allowed = set(include_forecast) if include_forecast is not None else None
+
+    def row(year: str) -> ActualRow:
+        return rows.setdefault(year, ActualRow(year=year))
+
+    for money in moneys:
+        if money.latest is not None and (allowed is None or money.initiative.pk in allowed):
+            for year_row in money.latest.rows:
+                if year_row.cost or year_row.benefits:
+                    row(year_row.year).forecast_cost += year_row.cost
+                    row(year_row.year).forecast_benefits += year_row.benefits
+        for line in money.funding:
+            row(line.financial_year).funding += line.amount
+        for actual in money.actuals:
+            target = row(actual.financial_year)
+            if actual.kind == Actual.Kind.SPEND:
+                target.actual_spend += actual.amount
+                if actual.money_kind == MoneyKind.CAPITAL:
+                    target.actual_capital += actual.amount
+                else:
+                    target.actual_revenue += actual.amount
+            else:
+                target.realised += actual.amount
+    return [rows[year] for year in sorted(rows)]
+
+
+@dataclass
+class Evidence:
+    """A benefit's linked metric: its latest value against its baseline and target."""
+
+    metric: Metric
+    benefits: list[BenefitLine]
+    latest_value: float | None
+    latest_period: dt.date | None
+    better_than_baseline: bool | None
+
+
+def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation) -> list[Evidence]:
+    """One query: each linked metric with its newest observation."""
+    by_metric: dict[int, list[BenefitLine]] = defaultdict(list)
+    for benefit in benefits:
+        if benefit.metric_id is not None:
+            by_metric[benefit.metric_id].append(benefit)
+    if not by_metric:
+        return []
+    newest = Observation.objects.filter(metric=OuterRef("pk")).order_by("-period")
+    metrics = (
+        Metric.objects.for_organisation(organisation)
+        .filter(pk__in=list(by_metric))
+        .annotate(
+            newest_value=Subquery(newest.values("value")[:1]), newest_period=Subquery(newest.values("period")[:1])
+        )
+        .order_by("name")
+    )
+    found = []
+    for metric in metrics:
+        value = metric.newest_value  # type: ignore[attr-defined]
+        better = None
+        if value is not None and metric.baseline_value is not None:
+            if metric.improvement_direction == Direction.INCREASE:
+                better = value > metric.baseline_value
+            elif metric.improvement_direction == Direction.DECREASE:
+                better = value < metric.baseline_value
+        found.append(
+            Evidence(
+                metric=metric,
+                benefits=by_metric[metric.pk],
+                latest_value=value,
+                latest_period=metric.newest_period,  # type: ignore[attr-defined]
+                better_than_baseline=better,
+            )
+        )
+    return found
+
+
+# The portfolio -------------------------------------------------------------------------------
+
+
+FLAG_SUMMARIES = {
+    "funding_ends": "No funding is recorded for any financial year after the year it goes live, so nothing pays "
+    "to run and improve the live service.",
+    "cash_only": "Every benefit in the latest business case is cash-releasing; staff time, safety and patients' "
+    "experience are left out.",
+    "no_early_release": "Nothing reached real users within {weeks} weeks of the start.",
+    "value_only_at_end": "Go-live is planned more than a year after the start, with nothing released to real users "
+    "before it.",
+    "no_case": "Under way with no business case recorded.",
+}
+
+
+@dataclass
+class FlagGroup:
+    code: str
+    label: str
+    summary: str
+    moneys: list[InitiativeMoney]
+
+
+def overrun_text(ratio: float | None) -> str:
+    """1.09 -> "9% more than", 0.88 -> "12% less than", 1.0 -> "exactly"."""
+    if ratio is None:
+        return ""
+    change = round((ratio - 1) * 100)
+    if change == 0:
+        return "the same as"
+    return f"{abs(change)}% {'more' if change > 0 else 'less'} than"
+
+
+@dataclass
+class Overview:
+    moneys: list[InitiativeMoney]
+    years: list[ActualRow]
+    members: list[ClassMember]
+    funding_total: int
+    funding_secured: int
+    planned_cost: int  # latest cases of open initiatives
+    adjusted_cost: float  # the same after optimism bias
+    spent: int
+    realised: int
+    npv: float
+    flags: list[FlagGroup]
+    minimum_class: int = forecast.MIN_REFERENCE_CLASS
+
+    @property
+    def current(self) -> list[InitiativeMoney]:
+        return [m for m in self.moneys if m.is_open]
+
+    @property
+    def finished(self) -> list[InitiativeMoney]:
+        return [m for m in self.moneys if not m.is_open]
+
+    @property
+    def median_cost_ratio(self) -> float | None:
+        return median([m.cost_ratio for m in self.members])
+
+    @property
+    def median_duration_ratio(self) -> float | None:
+        return median([m.duration_ratio for m in self.members])
+
+    @property
+    def track_record(self) -> str:
+        if not self.members:
+            return ""
+        return (
+            f"The middle one of them cost {overrun_text(self.median_cost_ratio)} planned and took "
+            f"{overrun_text(self.median_duration_ratio)} the planned time."
+        )
+
+
+def overview(organisation: Organisation, today: dt.date) -> Overview:
+    """The portfolio's money: every initiative's row, totals by year, the flags and the track record."""
+    data = load(Initiative.objects.for_organisation(organisation))
+    moneys = [initiative_money(data, i, today) for i in data.initiatives]
+    open_moneys = [m for m in moneys if m.is_open]
+    groups = []
+    for code, summary in FLAG_SUMMARIES.items():
+        flagged = [m for m in open_moneys if any(f.code == code for f in m.flags)]
+        if flagged:
+            label = next(f.label for f in flagged[0].flags if f.code == code)
+            groups.append(FlagGroup(code, label, summary.format(weeks=organisation.first_release_weeks), flagged))
+    not_stopped = [m.initiative.pk for m in moneys if m.initiative.status != Status.STOPPED]
+    return Overview(
+        moneys=moneys,
+        years=actual_rows(moneys, include_forecast=not_stopped),
+        members=reference_class(data),
+        funding_total=sum(m.funding_total for m in open_moneys),
+        funding_secured=sum(m.funding_secured for m in open_moneys),
+        planned_cost=sum(m.latest.total_cost for m in open_moneys if m.latest),
+        adjusted_cost=sum(
+            (m.latest.bias.adjusted_cost if m.latest.bias.adjusted_cost is not None else m.latest.total_cost)
+            for m in open_moneys
+            if m.latest
+        ),
+        spent=sum(m.spent for m in moneys),
+        realised=sum(m.realised for m in moneys),
+        npv=sum(m.latest.appraisal.npv for m in open_moneys if m.latest),
+        flags=groups,
+    )
+
+
+# Monte Carlo ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BandRow:
+    label: str
+    planned: float
+    p10: float
+    p50: float
+    p80: float
+    p90: float
+
+
+@dataclass
+class CompletionRow:
+    money: InitiativeMoney
+    planned_months: float
+    p50: float
+    p80: float
+    planned_date: dt.date
+    p50_date: dt.date
+    p80_date: dt.date
+
+
+@dataclass
+class PortfolioForecastPage:
+    result: forecast.PortfolioForecast | None
+    included: list[InitiativeMoney]
+    left_out: list[tuple[InitiativeMoney, str]]
+    year_labels: list[str]
+    cost_rows: list[BandRow]
+    benefit_rows: list[BandRow]
+    completion: list[CompletionRow]
+    cost_chart: SafeString | None
+    benefit_chart: SafeString | None
+    histogram: SafeString | None
+    planned_total: float
+    p50_total: float
+    p80_total: float
+    p90_total: float
+    exceed_planned: float  # chance the cost is more than planned
+    summary: str
+    benefit_summary: str = ""
+
+
+def _band_rows(labels: Sequence[str], planned: Sequence[float], bands: dict[int, list[float]]) -> list[BandRow]:
+    return [
+        BandRow(labels[i], planned[i], bands[10][i], bands[50][i], bands[80][i], bands[90][i])
+        for i in range(len(labels))
+    ]
+
+
+def _add_months(day: dt.date, months: float) -> dt.date:
+    return day + dt.timedelta(days=round(months * DAYS_IN_A_MONTH))
+
+
+def planned_items(
+    moneys: Sequence[InitiativeMoney], today: dt.date
+) -> tuple[list[forecast.PlannedItem], list[InitiativeMoney], list[tuple[InitiativeMoney, str]], int]:
+    """The PlannedItems for the simulation: each active or proposed initiative's latest business
+    case, costs and benefits from this financial year on (year 0 is this year, less what has
+    already been spent or realised in it), with the months still to go to its planned go-live."""
+    current = fy_of(today)
+    items: list[forecast.PlannedItem] = []
+    included: list[InitiativeMoney] = []
+    left_out: list[tuple[InitiativeMoney, str]] = []
+    rows: list[tuple[InitiativeMoney, list[float], list[float], float, float]] = []
+    horizon = 1
+    for money in moneys:
+        initiative = money.initiative
+        if initiative.status not in FORECAST_STATUSES:
+            continue
+        if money.latest is None:
+            left_out.append((money, "it has no business case"))
+            continue
+        costs: dict[int, float] = defaultdict(float)
+        benefits: dict[int, float] = defaultdict(float)
+        for year_row in money.latest.rows:
+            offset = fy_start(year_row.year) - current
+            if offset >= 0:
+                costs[offset] += year_row.cost
+                benefits[offset] += year_row.benefits
+        # This year's plan less what has already been spent or realised this year: the rest of the work.
+        this_year = fy_label(current)
+        for kind, flows in ((Actual.Kind.SPEND, costs), (Actual.Kind.BENEFIT, benefits)):
+            done = sum(a.amount for a in money.actuals if a.kind == kind and a.financial_year == this_year)
+            if done and flows.get(0):
+                flows[0] = max(flows[0] - done, 0.0)
+        if not any(costs.values()) and not any(benefits.values()):
+            left_out.append((money, "its business case has no costs or benefits still to come"))
+            continue
+        start_month = 0.0
+        if initiative.start_date and initiative.start_date > today:
+            start_month = months_between(today, initiative.start_date)
+        # Months from today to the planned go-live (the forecast counts from today).
+        if initiative.went_live_on is not None:
+            finish = 0.0
+        elif initiative.planned_go_live is not None:
+            finish = months_between(today, initiative.planned_go_live)
+        elif money.latest.case.planned_months:
+            begun = initiative.start_date or today
+            finish = months_between(today, _add_months(begun, money.latest.case.planned_months))
+        else:
+            finish = start_month + 12.0
+        # Overdue (or live) work still has something to finish: at least a month from its start.
+        remaining = max(finish, start_month + 1.0)
+        horizon = max(horizon, max([*costs, *benefits]) + 1)
+        rows.append(
+            (money, [costs[i] for i in range(horizon)], [benefits[i] for i in range(horizon)], remaining, start_month)
+        )
+        included.append(money)
+    for money, costs_list, benefits_list, remaining, start_month in rows:
+        pad = horizon - len(costs_list)
+        items.append(
+            forecast.PlannedItem(
+                key=money.initiative.reference,
+                cost_by_year=costs_list + [0.0] * pad,
+                benefits_by_year=benefits_list + [0.0] * pad,
+                planned_months=remaining,
+                start_month=start_month,
+            )
+        )
+    return items, included, left_out, horizon
+
+
+def _years_worth_showing(result: forecast.PortfolioForecast) -> int:
+    """How many of the forecast's years to show: up to the last with anything in it (under £1 is
+    nothing), so that empty years at the end do not fill the tables."""
+    series = [
+        result.planned_cost_by_year,
+        result.planned_benefits_by_year,
+        *(result.cost_by_year[q] for q in result.cost_by_year),
+        *(result.benefits_by_year[q] for q in result.benefits_by_year),
+    ]
+    last = max((i for values in series for i, v in enumerate(values) if v >= 1), default=0)
+    return last + 1
+
+
+def year_labels(first: int, years: int) -> list[str]:
+    """Labels for a forecast's years; the last holds that year and everything after it."""
+    labels = [fy_label(first + i) for i in range(years)]
+    if labels:
+        labels[-1] += " and later"
+    return labels
+
+
+def portfolio_forecast(
+    organisation: Organisation, today: dt.date, *, trials: int = MONTE_CARLO_TRIALS, seed: int = MONTE_CARLO_SEED
+) -> PortfolioForecastPage:
+    """The portfolio's Monte Carlo forecast from today: cost and benefits by financial year and
+    each initiative's go-live, as ranges, with charts and the tables behind them."""
+    data = load(Initiative.objects.for_organisation(organisation).filter(status__in=FORECAST_STATUSES))
+    moneys = [initiative_money(data, i, today) for i in data.initiatives]
+    items, included, left_out, _ = planned_items(moneys, today)
+    current = fy_of(today)
+    if not items:
+        return PortfolioForecastPage(
+            None,
+            included,
+            left_out,
+            [],
+            [],
+            [],
+            [],
+            None,
+            None,
+            None,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            "There is nothing to forecast yet: no active or proposed initiative has a business case with costs "
+            "or benefits from this financial year on.",
+        )
+    into_year = min(months_between(dt.date(current, 4, 1), today), 11.99)
+    result = forecast.simulate_portfolio(items, trials=trials, seed=seed, months_into_year=into_year)
+    labels = year_labels(current, result.years)
+    keep = _years_worth_showing(result)
+    if keep < result.years:
+        labels = [fy_label(current + i) for i in range(keep)]
+    planned_total = float(result.planned_total_cost)
+    exceed = 1.0 - float(result.chance_within_budget)
+    p50, p80, p90 = (float(result.total_cost[p]) for p in (50, 80, 90))
+    by_reference = {m.initiative.reference: m for m in included}
+    completion = []
+    for key, planned_months in result.planned_completion_months.items():
+        money = by_reference.get(key)
+        if money is None or money.initiative.went_live_on is not None:
+            continue
+        bands = result.completion_months[key]
+        completion.append(
+            CompletionRow(
+                money=money,
+                planned_months=planned_months,
+                p50=bands[50],
+                p80=bands[80],
+                planned_date=money.initiative.planned_go_live or _add_months(today, planned_months),
+                p50_date=_add_months(today, bands[50]),
+                p80_date=_add_months(today, bands[80]),
+            )
+        )
+    summary = (
+        f"We have planned {short_pounds(planned_total)} for the rest of this work, from {labels[0]} on. "
+        f"There is an even chance it costs more than {short_pounds(p50)}, a one-in-five chance it costs more "
+        f"than {short_pounds(p80)}, and a one-in-ten chance it costs more than {short_pounds(p90)}."
+    )
+    short_labels = [label.replace(" and later", "+") for label in labels]
+    planned_benefits = float(result.planned_total_benefits)
+    benefit_summary = ""
+    if planned_benefits > 0:
+        benefit_summary = (
+            f"Of the {short_pounds(planned_benefits)} of benefits planned over the same years, there is an even "
+            f"chance of less than {short_pounds(result.total_benefits[50])} and a one-in-ten chance of less than "
+            f"{short_pounds(result.total_benefits[10])}, because late or troubled work delivers less."
+        )
+    return PortfolioForecastPage(
+        result=result,
+        included=included,
+        left_out=left_out,
+        year_labels=labels,
+        cost_rows=_band_rows(labels, result.planned_cost_by_year, result.cost_by_year),
+        benefit_rows=_band_rows(labels, result.planned_benefits_by_year, result.benefits_by_year),
+        benefit_summary=benefit_summary,
+        completion=completion,
+        cost_chart=mark_safe(  # the chart module escapes every piece of text
+            charts.fan_chart(
+                short_labels,
+                result.planned_cost_by_year[:keep],
+                {q: v[:keep] for q, v in result.cost_by_year.items()},
+                "Cost by financial year: the plan and the range of likely outcomes",
+            )
+        ),
+        benefit_chart=mark_safe(
+            charts.fan_chart(
+                short_labels,
+                result.planned_benefits_by_year[:keep],
+                {q: v[:keep] for q, v in result.benefits_by_year.items()},
+                "Benefits by financial year: the plan and the range of likely outcomes",
+            )
+        ),
+        histogram=mark_safe(
+            charts.histogram(
+                result.total_cost_samples,
+                {"Planned": planned_total, "P50": p50, "P80": p80},
+                f"Total cost in {result.trials:,} simulated futures",
+            )
+        ),
+        planned_total=planned_total,
+        p50_total=p50,
+        p80_total=p80,
+        p90_total=p90,
+        exceed_planned=exceed,
+        summary=summary,
+    )

@@ -1,0 +1,583 @@
+"""Money pages: the portfolio's money, its Monte Carlo forecast, each initiative's money and
+business cases, and the forms that change them.
+
+Function views only. Objects are fetched through `finance.access`, which keeps the organisation
+boundary; every write goes through `finance.actions`; what the pages show is gathered by
+`finance.queries` in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from headway.accounts.access import current_organisation, member_required
+from headway.accounts.models import Organisation, User
+from headway.accounts.roles import Action
+from headway.finance import actions, queries
+from headway.finance.access import (
+    can_change_money,
+    get_actual,
+    get_benefit_line,
+    get_business_case,
+    get_cost_line,
+    get_funding_line,
+    get_initiative,
+    require_change,
+)
+from headway.finance.forms import (
+    ActualForm,
+    BenefitLineForm,
+    BenefitLinesForm,
+    BusinessCaseForm,
+    CostLineForm,
+    CostLinesForm,
+    FundingLineForm,
+    MitigationForm,
+)
+from headway.finance.models import BusinessCase
+from headway.lib.financial_years import financial_year_label
+from headway.portfolio.models import Initiative, Status
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _attach(form: BaseForm, error: ValidationError) -> None:
+    """Put an action's ValidationError on the form so the person's input is kept."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields else None
+            for e in errors:
+                form.add_error(target, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _this_year() -> str:
+    return financial_year_label(timezone.localdate())
+
+
+def _members(organisation: Organisation) -> list[queries.ClassMember]:
+    """The reference class: the organisation's finished initiatives that can be compared."""
+    finished = Initiative.objects.for_organisation(organisation).filter(
+        status=Status.COMPLETED, start_date__isnull=False, went_live_on__isnull=False
+    )
+    return queries.reference_class(queries.load(finished))
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    title: str,
+    caption: str,
+    back: str,
+    submit: str,
+    intro: str = "",
+    template: str = "finance/form.html",
+    **extra: Any,
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "caption": caption, "back": back, "submit": submit, "intro": intro, **extra},
+    )
+
+
+def _money_url(initiative: Initiative | int, anchor: str = "") -> str:
+    pk = initiative if isinstance(initiative, int) else initiative.pk
+    return reverse("finance:initiative", args=[pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _case_url(case: BusinessCase, anchor: str = "") -> str:
+    return reverse("finance:case", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# The portfolio -------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def overview(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    organisation = current_organisation(request)
+    data = queries.overview(organisation, today)
+    return render(
+        request,
+        "finance/overview.html",
+        {"o": data, "today": today, "this_year": _this_year(), "weeks": organisation.first_release_weeks},
+    )
+
+
+@member_required(Action.VIEW)
+def forecast(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    page = queries.portfolio_forecast(current_organisation(request), today)
+    return render(request, "finance/forecast.html", {"f": page, "today": today})
+
+
+# One initiative ------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    organisation = current_organisation(request)
+    initiative = get_initiative(request, pk)
+    data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=initiative.pk))
+    money = queries.initiative_money(data, data.initiatives[0], today)
+    forecasts = queries.class_forecasts(money.latest, _members(organisation)) if money.latest else None
+    return render(
+        request,
+        "finance/initiative.html",
+        {
+            "initiative": money.initiative,
+            "m": money,
+            "forecasts": forecasts,
+            "years": queries.actual_rows([money]),
+            "evidence": queries.metric_evidence(money.latest.benefits, organisation) if money.latest else [],
+            "can_change": can_change_money(request, initiative),
+            "weeks": organisation.first_release_weeks,
+            "today": today,
+            "this_year": _this_year(),
+        },
+    )
+
+
+# Funding lines -------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative(request, pk)
+    require_change(request, initiative)
+    form = FundingLineForm(_posted(request), initial={"financial_year": _this_year()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_funding_line(initiative=initiative, by=_user(request), fields=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The funding line has been added.")
+            return redirect(_money_url(initiative, "funding"))
+    return _form_page(
+        request,
+        form,
+        title="Add a funding line",
+        caption=str(initiative),
+        back=_money_url(initiative),
+        submit="Add the funding line",
+        intro="One line for each financial year, kind of money and source. Include the money to run and improve "
+        "the service after it goes live.",
+    )
+
+
+@member_required(Action.VIEW)
+def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_funding_line(request, pk)
+    require_change(request, line.initiative)
+    form = FundingLineForm(_posted(request), instance=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_funding_line(
+                initiative=line.initiative, by=_user(request), fields=form.cleaned_data, line=line
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The funding line has been changed.")
+            return redirect(_money_url(line.initiative_id, "funding"))
+    return _form_page(
+        request,
+        form,
+        title="Change a funding line",
+        caption=str(line.initiative),
+        back=_money_url(line.initiative),
+        submit="Save the changes",
+    )
+
+
+@member_required(Action.VIEW)
+def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_funding_line(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_change(request, line.initiative)
+    actions.delete_funding_line(line=line, by=_user(request))
+    messages.success(request, f"The funding line for {line.financial_year} has been removed.")
+    return redirect(_money_url(line.initiative_id, "funding"))
+
+
+# Business cases ------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def case_add(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative(request, pk)
+    require_change(request, initiative)
+    taken = set(initiative.business_cases.values_list("stage", flat=True))
+    next_stage = next((s for s in BusinessCase.Stage.values if s not in taken), BusinessCase.Stage.SOC)
+    form = BusinessCaseForm(
+        _posted(request),
+        initiative=initiative,
+        initial={
+            "stage": next_stage,
+            "first_year": _this_year(),
+            "project_type": actions.default_project_type().pk,
+            "discount_rate": "3.5",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.save_business_case(
+                initiative=initiative,
+                by=_user(request),
+                fields=form.model_fields(),
+                copy_from=form.cleaned_data.get("copy_from"),
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request, f"The {case.get_stage_display().lower()} has been added. Add its costs and benefits next."
+            )
+            return redirect(_case_url(case))
+    return _form_page(
+        request,
+        form,
+        title="Add a business case",
+        caption=str(initiative),
+        back=_money_url(initiative),
+        submit="Add the business case",
+        intro="One case for each stage. The latest stage is the one the money pages and the forecasts use.",
+    )
+
+
+@member_required(Action.VIEW)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = current_organisation(request)
+    found = get_business_case(request, pk)
+    data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=found.initiative_id))
+    case = next(c for c in data.cases[found.initiative_id] if c.pk == found.pk)
+    figures = queries.figures_for(data, case)
+    latest = data.cases[found.initiative_id][0]
+    return render(
+        request,
+        "finance/case.html",
+        {
+            "case": case,
+            "initiative": data.initiatives[0],
+            "c": figures,
+            "is_latest": latest.pk == case.pk,
+            "latest": latest,
+            "others": [c for c in data.cases[found.initiative_id] if c.pk != case.pk],
+            "forecasts": queries.class_forecasts(figures, _members(organisation)),
+            "evidence": queries.metric_evidence(figures.benefits, organisation),
+            "can_change": can_change_money(request, case.initiative),
+        },
+    )
+
+
+@member_required(Action.VIEW)
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_business_case(request, pk)
+    require_change(request, case.initiative)
+    title = f"Change the {case.get_stage_display().lower()}"
+    form = BusinessCaseForm(_posted(request), instance=case, initiative=case.initiative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_business_case(
+                initiative=case.initiative, by=_user(request), fields=form.model_fields(), case=case
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The business case has been changed.")
+            return redirect(_case_url(case))
+    return _form_page(
+        request,
+        form,
+        title=title,
+        caption=str(case.initiative),
+        back=_case_url(case),
+        submit="Save the changes",
+        intro="Changing the type of project clears the optimism-bias scores that belonged to the old type.",
+    )
+
+
+@member_required(Action.VIEW)
+def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_business_case(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_change(request, case.initiative)
+    stage = case.get_stage_display().lower()
+    initiative_id = case.initiative_id
+    actions.delete_business_case(case=case, by=_user(request))
+    messages.success(request, f"The {stage} and its costs, benefits and scores have been removed.")
+    return redirect(_money_url(initiative_id, "business-cases"))
+
+
+# Costs ---------------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_business_case(request, pk)
+    require_change(request, case.initiative)
+    form = CostLinesForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lines = actions.add_cost_lines(
+                case=case,
+                by=_user(request),
+                kind=data["kind"],
+                category=data["category"],
+                amounts=data["amounts"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"{len(lines)} cost line{'s' if len(lines) != 1 else ''} added.")
+            return redirect(_case_url(case, "costs"))
+    return _form_page(
+        request,
+        form,
+        title="Add costs",
+        caption=f"{case.initiative.reference} {case.get_stage_display()}",
+        back=_case_url(case),
+        submit="Add the costs",
+        intro=f"Costs of one kind, for as many years as you need, from {case.first_year} (the case's first year) "
+        "on. Include the cost of running and improving the service after go-live.",
+    )
+
+
+@member_required(Action.VIEW)
+def cost_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_cost_line(request, pk)
+    case = line.business_case
+    require_change(request, case.initiative)
+    form = CostLineForm(_posted(request), instance=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_cost_line(line=line, by=_user(request), fields=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The cost has been changed.")
+            return redirect(_case_url(case, "costs"))
+    return _form_page(
+        request,
+        form,
+        title="Change a cost",
+        caption=f"{case.initiative.reference} {case.get_stage_display()}",
+        back=_case_url(case),
+        submit="Save the changes",
+    )
+
+
+@member_required(Action.VIEW)
+def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_cost_line(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = line.business_case
+    require_change(request, case.initiative)
+    actions.delete_cost_line(line=line, by=_user(request))
+    messages.success(
+        request, f"The {line.get_category_display().lower()} cost for {line.financial_year} has been removed."
+    )
+    return redirect(_case_url(case, "costs"))
+
+
+# Benefits ------------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def benefit_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_business_case(request, pk)
+    require_change(request, case.initiative)
+    organisation = current_organisation(request)
+    form = BenefitLinesForm(_posted(request), organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lines = actions.add_benefit_lines(
+                case=case,
+                by=_user(request),
+                kind=data["kind"],
+                description=data["description"],
+                owner=data["owner"],
+                metric=data["metric"],
+                amounts=data["amounts"],
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, f"{len(lines)} benefit line{'s' if len(lines) != 1 else ''} added.")
+            return redirect(_case_url(case, "benefits"))
+    return _form_page(
+        request,
+        form,
+        title="Add a benefit",
+        caption=f"{case.initiative.reference} {case.get_stage_display()}",
+        back=_case_url(case),
+        submit="Add the benefit",
+        intro="Every kind of benefit counts, not only cash. Give each an owner, and where it can be measured, "
+        "the metric that will show whether it is real.",
+    )
+
+
+@member_required(Action.VIEW)
+def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_benefit_line(request, pk)
+    case = line.business_case
+    require_change(request, case.initiative)
+    form = BenefitLineForm(_posted(request), instance=line, organisation=current_organisation(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_benefit_line(line=line, by=_user(request), fields=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The benefit has been changed.")
+            return redirect(_case_url(case, "benefits"))
+    return _form_page(
+        request,
+        form,
+        title="Change a benefit",
+        caption=f"{case.initiative.reference} {case.get_stage_display()}",
+        back=_case_url(case),
+        submit="Save the changes",
+    )
+
+
+@member_required(Action.VIEW)
+def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_benefit_line(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = line.business_case
+    require_change(request, case.initiative)
+    actions.delete_benefit_line(line=line, by=_user(request))
+    messages.success(request, f"The benefit for {line.financial_year} has been removed.")
+    return redirect(_case_url(case, "benefits"))
+
+
+# Optimism bias -------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def mitigations(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_business_case(request, pk)
+    require_change(request, case.initiative)
+    factors = list(case.project_type.factors.all())
+    current = {m.factor_id: (m.mitigation, m.evidence) for m in case.mitigations.all()}
+    form = MitigationForm(_posted(request), factors=factors, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_mitigations(case=case, by=_user(request), scores=form.scores())
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The optimism-bias scores have been saved.")
+            return redirect(_case_url(case, "optimism-bias"))
+    return _form_page(
+        request,
+        form,
+        title="How well are the risks managed?",
+        caption=f"{case.initiative.reference} {case.get_stage_display()}",
+        back=_case_url(case),
+        submit="Save the scores",
+        template="finance/mitigations.html",
+        case=case,
+        factors=factors,
+    )
+
+
+# Actuals -------------------------------------------------------------------------------------
+
+
+@member_required(Action.VIEW)
+def actual_add(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative(request, pk)
+    require_change(request, initiative)
+    kind = request.GET.get("kind")
+    form = ActualForm(
+        _posted(request),
+        initiative=initiative,
+        initial={"financial_year": _this_year(), "kind": kind if kind in ("spend", "benefit") else "spend"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actual = actions.save_actual(initiative=initiative, by=_user(request), fields=form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request, f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been recorded."
+            )
+            return redirect(_money_url(initiative, "actuals"))
+    return _form_page(
+        request,
+        form,
+        title="Record spend or a realised benefit",
+        caption=str(initiative),
+        back=_money_url(initiative),
+        submit="Record it",
+        intro="What was really spent, or what benefit was really realised, in a financial year. Take spend from "
+        "the finance ledger, not from the plan.",
+    )
+
+
+@member_required(Action.VIEW)
+def actual_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = get_actual(request, pk)
+    require_change(request, actual.initiative)
+    form = ActualForm(_posted(request), instance=actual, initiative=actual.initiative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_actual(
+                initiative=actual.initiative, by=_user(request), fields=form.cleaned_data, actual=actual
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, "The record has been changed.")
+            return redirect(_money_url(actual.initiative_id, "actuals"))
+    return _form_page(
+        request,
+        form,
+        title="Change a record of spend or benefit",
+        caption=str(actual.initiative),
+        back=_money_url(actual.initiative),
+        submit="Save the changes",
+    )
+
+
+@member_required(Action.VIEW)
+def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actual = get_actual(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require_change(request, actual.initiative)
+    actions.delete_actual(actual=actual, by=_user(request))
+    messages.success(request, f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been removed.")
+    return redirect(_money_url(actual.initiative_id, "actuals"))

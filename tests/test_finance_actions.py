@@ -1,0 +1,229 @@
+"""Writes for money: what each action saves, what it refuses, and that a refusal saves nothing."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+
+from headway.accounts.roles import Role
+from headway.finance import actions
+from headway.finance.models import (
+    Actual,
+    BenefitLine,
+    BiasFactor,
+    BusinessCase,
+    CostLine,
+    FundingLine,
+    Mitigation,
+    ProjectType,
+)
+from tests.factories import (
+    make_business_case,
+    make_funding_line,
+    make_initiative,
+    make_metric,
+    make_organisation,
+    make_person,
+    record_actual,
+)
+
+
+class FinanceActionsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Riverside Trust")
+        cls.elsewhere = make_organisation("Hillside Trust")
+        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.owner = make_person(cls.trust, Role.EXECUTIVE, "Esi Exec")
+        cls.stranger = make_person(cls.elsewhere, Role.EXECUTIVE, "Sam Stranger")
+        cls.initiative = make_initiative(cls.trust, by=cls.office, status="active", reference="DIG-001")
+        cls.other = make_initiative(cls.trust, by=cls.office, reference="DIG-002")
+        cls.metric = make_metric(cls.trust, "Minutes of paperwork a shift")
+        cls.foreign_metric = make_metric(cls.elsewhere, "Their metric")
+        cls.it = ProjectType.objects.get(is_default=True)
+        cls.building = ProjectType.objects.get(key="non-standard-buildings")
+
+    def case(self, **fields):
+        return make_business_case(self.initiative, self.office, **fields)
+
+    # Funding ---------------------------------------------------------------------------------
+
+    def test_a_funding_line_is_saved_with_who_added_it(self):
+        line = make_funding_line(self.initiative, self.office, amount=250_000, purpose="run")
+        self.assertEqual(line.created_by, self.office)
+        self.assertEqual(line.history.first().history_user, self.office)
+
+    def test_a_funding_line_for_a_year_that_is_not_one_is_refused(self):
+        with self.assertRaises(ValidationError) as caught:
+            make_funding_line(self.initiative, self.office, financial_year="2026/28")
+        self.assertIn("financial_year", caught.exception.error_dict)
+        self.assertFalse(FundingLine.objects.exists())
+
+    def test_removing_a_funding_line_leaves_a_history_record(self):
+        line = make_funding_line(self.initiative, self.office)
+        actions.delete_funding_line(line=line, by=self.office)
+        self.assertFalse(FundingLine.objects.exists())
+        self.assertEqual(FundingLine.history.filter(history_type="-").get().history_user, self.office)
+
+    # Business cases --------------------------------------------------------------------------
+
+    def test_a_new_business_case_starts_with_the_default_project_type_and_the_green_book_rate(self):
+        case = self.case()
+        self.assertEqual(case.project_type, self.it)
+        self.assertEqual(case.discount_rate, Decimal("3.5"))
+
+    def test_a_second_case_at_the_same_stage_is_refused(self):
+        self.case(stage="obc")
+        with self.assertRaises(ValidationError) as caught:
+            self.case(stage="obc")
+        self.assertIn("stage", caught.exception.error_dict)
+        self.assertEqual(BusinessCase.objects.count(), 1)
+
+    def test_a_full_case_can_start_as_a_copy_of_the_outline_case(self):
+        outline = self.case(
+            stage="obc", costs={"2026/27": 100, "2027/28": 50}, benefits={"2027/28": 80}, owner=self.owner
+        )
+        factor = self.it.factors.first()
+        actions.set_mitigations(case=outline, by=self.office, scores={factor.pk: (Decimal("0.5"), "Plan")})
+        full = actions.save_business_case(
+            initiative=self.initiative,
+            by=self.office,
+            fields={"stage": "fbc", "first_year": "2027/28"},
+            copy_from=outline,
+        )
+        # Years before the new case's first year are not copied.
+        self.assertEqual(list(full.costs.values_list("financial_year", "amount")), [("2027/28", 50)])
+        self.assertEqual(full.benefits.get().owner, self.owner)
+        self.assertEqual(full.mitigations.get().evidence, "Plan")
+
+    def test_the_first_year_cannot_move_past_costs_already_entered(self):
+        case = self.case(first_year="2026/27", costs={"2026/27": 100})
+        with self.assertRaises(ValidationError) as caught:
+            actions.save_business_case(
+                initiative=self.initiative, by=self.office, fields={"first_year": "2027/28"}, case=case
+            )
+        self.assertIn("first_year", caught.exception.error_dict)
+        case.refresh_from_db()
+        self.assertEqual(case.first_year, "2026/27")
+
+    def test_changing_the_project_type_clears_the_old_types_scores(self):
+        case = self.case()
+        factor = self.it.factors.first()
+        actions.set_mitigations(case=case, by=self.office, scores={factor.pk: (Decimal("1"), "Done")})
+        actions.save_business_case(
+            initiative=self.initiative, by=self.office, fields={"project_type": self.building}, case=case
+        )
+        self.assertFalse(case.mitigations.exists())
+
+    # Costs and benefits ----------------------------------------------------------------------
+
+    def test_costs_are_added_one_line_a_year(self):
+        case = self.case()
+        lines = actions.add_cost_lines(
+            case=case,
+            by=self.office,
+            kind="capital",
+            category="supplier",
+            amounts={"2027/28": 20_000, "2026/27": 10_000},
+            note="Licences",
+        )
+        self.assertEqual(
+            [(line.financial_year, line.amount) for line in lines], [("2026/27", 10_000), ("2027/28", 20_000)]
+        )
+        self.assertEqual(lines[0].history.first().history_user, self.office)
+
+    def test_a_cost_before_the_first_year_is_refused_and_nothing_is_saved(self):
+        case = self.case(first_year="2026/27")
+        with self.assertRaises(ValidationError) as caught:
+            actions.add_cost_lines(
+                case=case,
+                by=self.office,
+                kind="revenue",
+                category="staff",
+                amounts={"2026/27": 10, "2025/26": 10},
+            )
+        self.assertIn("before the business case's first year", str(caught.exception))
+        self.assertFalse(CostLine.objects.exists())
+
+    def test_a_negative_cost_is_refused(self):
+        case = self.case()
+        with self.assertRaises(ValidationError):
+            actions.add_cost_lines(case=case, by=self.office, kind="revenue", category="staff", amounts={"2026/27": -5})
+        self.assertFalse(CostLine.objects.exists())
+
+    def test_a_benefit_owned_by_someone_outside_the_organisation_is_refused(self):
+        case = self.case()
+        with self.assertRaises(ValidationError) as caught:
+            actions.add_benefit_lines(
+                case=case,
+                by=self.office,
+                kind="staff_time",
+                description="Time",
+                owner=self.stranger,
+                amounts={"2026/27": 0},
+            )
+        self.assertEqual(caught.exception.error_dict["owner"][0].message, "Choose a member of your organisation.")
+        self.assertFalse(BenefitLine.objects.exists())
+
+    def test_a_benefit_measured_by_another_organisations_metric_is_refused(self):
+        case = self.case()
+        with self.assertRaises(ValidationError) as caught:
+            actions.add_benefit_lines(
+                case=case,
+                by=self.office,
+                kind="quality",
+                description="Fewer falls",
+                owner=self.owner,
+                metric=self.foreign_metric,
+                amounts={"2026/27": 0},
+            )
+        self.assertIn("metric", caught.exception.error_dict)
+        line = actions.add_benefit_lines(
+            case=case,
+            by=self.office,
+            kind="quality",
+            description="Fewer falls",
+            owner=self.owner,
+            metric=self.metric,
+            amounts={"2026/27": 0},
+        )[0]
+        with self.assertRaises(ValidationError):
+            actions.save_benefit_line(line=line, by=self.office, fields={"metric": self.foreign_metric})
+        line.refresh_from_db()
+        self.assertEqual(line.metric, self.metric)
+
+    # Optimism bias ---------------------------------------------------------------------------
+
+    def test_mitigation_scores_are_saved_and_changed(self):
+        case = self.case()
+        factor = self.it.factors.get(name="Inadequacy of the business case")
+        actions.set_mitigations(case=case, by=self.office, scores={factor.pk: (Decimal("0.5"), "Reviewed")})
+        actions.set_mitigations(case=case, by=self.office, scores={factor.pk: (Decimal("0.75"), "Assured")})
+        mitigation = Mitigation.objects.get()
+        self.assertEqual((mitigation.mitigation, mitigation.evidence), (Decimal("0.75"), "Assured"))
+
+    def test_a_score_above_one_or_for_another_types_risk_area_is_refused(self):
+        case = self.case()
+        factor = self.it.factors.first()
+        foreign = BiasFactor.objects.filter(project_type=self.building).first()
+        for scores in ({factor.pk: (Decimal("1.5"), "")}, {foreign.pk: (Decimal("0.5"), "")}):
+            with self.subTest(scores=scores), self.assertRaises(ValidationError):
+                actions.set_mitigations(case=case, by=self.office, scores=scores)
+        self.assertFalse(Mitigation.objects.exists())
+
+    # Actuals ---------------------------------------------------------------------------------
+
+    def test_spend_must_say_whether_it_was_capital_or_revenue(self):
+        with self.assertRaises(ValidationError) as caught:
+            record_actual(self.initiative, self.office, money_kind="")
+        self.assertIn("money_kind", caught.exception.error_dict)
+        self.assertFalse(Actual.objects.exists())
+
+    def test_a_realised_benefit_can_only_be_against_the_initiatives_own_benefits(self):
+        theirs = make_business_case(self.other, self.office, benefits={"2026/27": 10}, owner=self.owner)
+        with self.assertRaises(ValidationError) as caught:
+            record_actual(self.initiative, self.office, kind="benefit", benefit=theirs.benefits.get())
+        self.assertIn("benefit", caught.exception.error_dict)
+        ours = self.case(benefits={"2026/27": 10}, owner=self.owner)
+        actual = record_actual(self.initiative, self.office, kind="benefit", money_kind="", benefit=ours.benefits.get())
+        self.assertEqual(actual.recorded_by, self.office)
