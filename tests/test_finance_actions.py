@@ -59,6 +59,16 @@ class FinanceActionsTest(TestCase):
         self.assertIn("financial_year", caught.exception.error_dict)
         self.assertFalse(FundingLine.objects.exists())
 
+    def test_a_financial_year_outside_2000_01_to_2099_00_is_refused_with_the_range_it_must_be_in(self):
+        for year in ("0000/01", "1999/00", "2100/01", "3026/27"):
+            with self.subTest(year=year), self.assertRaises(ValidationError) as caught:
+                make_funding_line(self.initiative, self.office, financial_year=year)
+            self.assertIn("give a financial year from 2000/01 to 2099/00", str(caught.exception))
+        self.assertFalse(FundingLine.objects.exists())
+        for year in ("2000/01", "2099/00"):
+            make_funding_line(self.initiative, self.office, financial_year=year)
+        self.assertEqual(FundingLine.objects.count(), 2)
+
     def test_removing_a_funding_line_leaves_a_history_record(self):
         line = make_funding_line(self.initiative, self.office)
         actions.delete_funding_line(line=line, by=self.office)
@@ -78,6 +88,23 @@ class FinanceActionsTest(TestCase):
             self.case(stage="obc")
         self.assertIn("stage", caught.exception.error_dict)
         self.assertEqual(BusinessCase.objects.count(), 1)
+
+    def test_a_copy_says_how_many_lines_were_left_out_before_the_new_first_year(self):
+        outline = self.case(
+            stage="obc",
+            costs={"2026/27": 100, "2027/28": 50, "2028/29": 20},
+            benefits={"2026/27": 5, "2027/28": 80},
+            owner=self.owner,
+        )
+        saved = actions.save_business_case_reporting(
+            initiative=self.initiative,
+            by=self.office,
+            fields={"stage": "fbc", "first_year": "2027/28"},
+            copy_from=outline,
+        )
+        self.assertEqual((saved.copied_costs, saved.copied_benefits), (2, 1))
+        self.assertEqual((saved.lines_before_first_year, saved.lines_after_last_year, saved.lines_left_out), (2, 0, 2))
+        self.assertEqual(saved.case.costs.count(), 2)
 
     def test_a_full_case_can_start_as_a_copy_of_the_outline_case(self):
         outline = self.case(
@@ -106,14 +133,45 @@ class FinanceActionsTest(TestCase):
         case.refresh_from_db()
         self.assertEqual(case.first_year, "2026/27")
 
-    def test_changing_the_project_type_clears_the_old_types_scores(self):
+    def test_changing_the_project_type_keeps_the_scores_that_still_apply_and_reports_those_removed(self):
         case = self.case()
-        factor = self.it.factors.first()
-        actions.set_mitigations(case=case, by=self.office, scores={factor.pk: (Decimal("1"), "Done")})
-        actions.save_business_case(
+        shared = self.it.factors.get(name="Inadequacy of the business case")  # the buildings type has it too
+        only_it = self.it.factors.get(name="Environmental impact")
+        actions.set_mitigations(
+            case=case,
+            by=self.office,
+            scores={shared.pk: (Decimal("0.8"), "Gateway review passed"), only_it.pk: (Decimal("0.5"), "Assessed")},
+        )
+        saved = actions.save_business_case_reporting(
             initiative=self.initiative, by=self.office, fields={"project_type": self.building}, case=case
         )
-        self.assertFalse(case.mitigations.exists())
+        kept = case.mitigations.get()
+        self.assertEqual(kept.factor, self.building.factors.get(name="Inadequacy of the business case"))
+        self.assertEqual((kept.mitigation, kept.evidence), (Decimal("0.8"), "Gateway review passed"))
+        self.assertEqual(saved.kept_scores, ["Inadequacy of the business case"])
+        self.assertEqual(saved.removed_scores, ["Environmental impact (scored 0.5; evidence: “Assessed”)"])
+        removed = Mitigation.history.filter(history_type="-").get()
+        self.assertEqual((removed.history_user, removed.evidence), (self.office, "Assessed"))
+
+    def test_a_case_covers_at_most_sixty_financial_years(self):
+        case = self.case(first_year="2026/27")
+        actions.add_cost_lines(case=case, by=self.office, kind="revenue", category="run", amounts={"2085/86": 10})
+        with self.assertRaises(ValidationError) as caught:
+            actions.add_cost_lines(case=case, by=self.office, kind="revenue", category="run", amounts={"2086/87": 10})
+        self.assertIn("covers at most 60 financial years", str(caught.exception))
+        self.assertIn("can run to 2085/86 at the latest", str(caught.exception))
+        with self.assertRaises(ValidationError) as caught:
+            actions.add_benefit_lines(
+                case=case, by=self.office, kind="cash", description="Savings", owner=self.owner, amounts={"2090/91": 1}
+            )
+        self.assertIn("amounts", caught.exception.error_dict)
+        # Nor can the first year move so early that the lines already there fall outside the 60 years.
+        with self.assertRaises(ValidationError) as caught:
+            actions.save_business_case(
+                initiative=self.initiative, by=self.office, fields={"first_year": "2025/26"}, case=case
+            )
+        self.assertIn("no earlier than 2026/27", caught.exception.error_dict["first_year"][0].message)
+        self.assertEqual(CostLine.objects.count(), 1)
 
     # Costs and benefits ----------------------------------------------------------------------
 

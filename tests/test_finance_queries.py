@@ -84,12 +84,53 @@ class CaseFiguresTest(TestCase):
         expected = forecast.appraise([100_000, 100_000, 0], [0, 50_000, 200_000], rate=0.015)
         self.assertAlmostEqual(self.figures().appraisal.npv, expected.npv)
 
+    def add_capital(self, amounts):
+        actions.add_cost_lines(case=self.case, by=self.office, kind="capital", category="hardware", amounts=amounts)
+
     def test_with_no_risk_managed_the_upper_bounds_apply_in_full(self):
+        self.add_capital({"2026/27": 100_000})
         bias = self.figures().bias
         self.assertAlmostEqual(bias.cost_bias, 2.0)
-        self.assertAlmostEqual(bias.adjusted_cost, 600_000)
+        self.assertAlmostEqual(bias.adjusted_cost, 300_000 + 200_000)  # capital × 3, revenue as it is
         self.assertAlmostEqual(bias.duration_bias, 0.54)
         self.assertAlmostEqual(bias.adjusted_months, 18 * 1.54)
+
+    def test_the_cost_uplift_raises_capital_costs_only_and_says_so(self):
+        self.add_capital({"2026/27": 50_000})
+        figures = self.figures()
+        self.assertEqual(figures.total_cost, 250_000)
+        self.assertEqual((figures.bias.cost_kind, figures.bias.biased_cost), ("capital", 50_000))
+        self.assertAlmostEqual(figures.bias.adjusted_cost, 250_000 + 2.0 * 50_000)
+        expected = forecast.appraise([100_000 + 150_000, 100_000, 0], [0, 50_000, 200_000], rate=0.035)
+        self.assertAlmostEqual(figures.adjusted_appraisal.npv, expected.npv)
+        self.assertIn("applied to the £50,000 of capital costs only, adding £100,000", figures.bias.applied_to)
+        self.assertIn("the other £200,000 (revenue) is not raised", figures.bias.applied_to)
+
+    def test_a_case_with_only_revenue_costs_is_not_raised_and_the_page_says_why(self):
+        bias = self.figures().bias
+        self.assertAlmostEqual(bias.adjusted_cost, 200_000)
+        self.assertIn("applies to capital costs only", bias.applied_to)
+        self.assertIn("this case has none, so nothing is raised", bias.applied_to)
+
+    def test_for_outsourcing_the_cost_uplift_raises_operating_costs_only(self):
+        outsourcing = ProjectType.objects.get(key="outsourcing")  # 41% on operating expenditure
+        actions.save_business_case(
+            initiative=self.initiative, by=self.office, fields={"project_type": outsourcing}, case=self.case
+        )
+        self.add_capital({"2026/27": 50_000})
+        bias = self.figures().bias
+        self.assertEqual((bias.cost_kind, bias.biased_cost), ("revenue", 200_000))
+        self.assertAlmostEqual(bias.adjusted_cost, 50_000 + 200_000 * 1.41)
+        self.assertIn("revenue (operating) costs only", bias.applied_to)
+
+    def test_reference_data_the_bias_maths_refuses_gives_a_message_instead_of_an_error(self):
+        ProjectType.objects.filter(pk=self.it.pk).update(cost_lower=Decimal("250"))  # above the 200% upper bound
+        bias = self.figures().bias
+        self.assertIsNone(bias.cost_bias)
+        self.assertIsNone(bias.adjusted_cost)
+        self.assertAlmostEqual(bias.duration_bias, 0.54)  # the time bounds are still usable
+        self.assertIn("cannot be used (for cost: The lower bound (250%) is above the upper bound (200%))", bias.problem)
+        self.assertIsNone(self.figures().adjusted_appraisal)
 
     def test_managing_a_risk_area_brings_the_uplift_down_by_its_share(self):
         factor = self.it.factors.get(name="Inadequacy of the business case")  # 58% of cost, 48% of time
@@ -114,6 +155,18 @@ class CaseFiguresTest(TestCase):
         self.assertTrue(money.latest.cash_only)
         self.assertIn("cash_only", [f.code for f in money.flags])
 
+    def test_a_case_with_no_benefits_is_flagged_as_such_and_not_as_argued_in_cash(self):
+        no_benefits = make_initiative(self.trust, by=self.office, status="active")
+        make_business_case(no_benefits, self.office, costs={"2026/27": 10})
+        money = money_of(no_benefits)
+        codes = [f.code for f in money.flags]
+        self.assertIn("no_benefits", codes)
+        self.assertNotIn("cash_only", codes)
+        flag = next(f for f in money.flags if f.code == "no_benefits")
+        self.assertEqual(flag.label, "No benefits recorded")
+        self.assertIn("records no benefits at all", flag.explanation)
+        self.assertNotIn("no_benefits", [f.code for f in money_of(self.initiative).flags])
+
     def test_the_latest_stage_is_the_one_used(self):
         make_business_case(self.initiative, self.office, stage="soc", costs={"2026/27": 1})
         self.assertEqual(money_of(self.initiative).latest.case.stage, "obc")
@@ -134,20 +187,58 @@ class FundingAndShapeTest(TestCase):
         make_funding_line(cls.initiative, cls.office, financial_year="2026/27")
         make_funding_line(cls.initiative, cls.office, financial_year="2027/28")
 
-    def test_funding_that_ends_in_the_year_of_go_live_is_flagged_and_explained(self):
+    def go_live_on(self, day):
+        self.initiative.planned_go_live = day
+        self.initiative.save()
+
+    def test_money_to_build_it_in_the_go_live_year_does_not_count_as_funding_after_go_live(self):
+        # It goes live in June 2027; the 2027/28 money is to build it, so nothing pays for running it.
         money = money_of(self.initiative)
         self.assertTrue(money.funding_check.flagged)
-        self.assertIn("no funding is recorded for any year after 2027/28", money.funding_check.text)
+        self.assertIn("money to build it in the go-live year does not count", money.funding_check.text)
         self.assertIn("funding_ends", [f.code for f in money.flags])
 
+    def test_running_money_in_the_go_live_year_covers_the_months_after_go_live(self):
+        make_funding_line(self.initiative, self.office, financial_year="2027/28", purpose="run", kind="revenue")
+        check = money_of(self.initiative).funding_check
+        self.assertFalse(check.flagged)
+        self.assertIn("£100,000 of approved, committed or spent funding for after go-live (2027/28)", check.text)
+
+    def test_any_secured_money_for_a_year_after_the_go_live_year_counts(self):
+        make_funding_line(self.initiative, self.office, financial_year="2028/29", purpose="build")
+        check = money_of(self.initiative).funding_check
+        self.assertFalse(check.flagged)
+        self.assertIn("none of it is marked for running and improving the live service", check.text)
+
+    def test_funding_that_ends_before_go_live_is_flagged_and_explained(self):
+        self.go_live_on(dt.date(2028, 4, 10))
+        money = money_of(self.initiative)
+        self.assertTrue(money.funding_check.flagged)
+        self.assertIn(
+            "no approved, committed or spent funding is recorded for after it",
+            money.funding_check.text,
+        )
+        self.assertIn("funding_ends", [f.code for f in money.flags])
+
+    def test_funding_only_requested_does_not_count_and_is_shown_separately(self):
+        self.go_live_on(dt.date(2028, 4, 10))
+        make_funding_line(self.initiative, self.office, financial_year="2029/30", state="requested", amount=80_000)
+        check = money_of(self.initiative).funding_check
+        self.assertTrue(check.flagged)
+        self.assertEqual((check.requested_after, check.requested_years), (80_000, ["2029/30"]))
+        self.assertIn("£80,000 requested but not yet approved for those years (2029/30)", check.text)
+
     def test_run_and_improve_funding_after_go_live_clears_the_flag(self):
+        self.go_live_on(dt.date(2028, 4, 10))
         make_funding_line(self.initiative, self.office, financial_year="2028/29", purpose="run", kind="revenue")
         money = money_of(self.initiative)
         self.assertFalse(money.funding_check.flagged)
-        self.assertIn("£100,000 of funding for the years after that (2028/29)", money.funding_check.text)
+        self.assertIn("£100,000 of approved, committed or spent funding", money.funding_check.text)
+        self.assertIn("for after go-live (2028/29), to run and improve the live service.", money.funding_check.text)
 
     def test_once_live_the_real_go_live_date_is_used(self):
-        self.initiative.went_live_on = dt.date(2026, 5, 1)  # 2026/27, so 2027/28 funding is after it
+        self.go_live_on(dt.date(2028, 4, 10))
+        self.initiative.went_live_on = dt.date(2026, 5, 1)  # 2026/27, so its funding runs on past it
         self.initiative.save()
         self.assertFalse(money_of(self.initiative).funding_check.flagged)
 
@@ -187,6 +278,26 @@ class FundingAndShapeTest(TestCase):
         record_actual(self.initiative, self.office, financial_year="2026/27", kind="benefit", money_kind="")
         self.assertEqual(money_of(self.initiative).first_benefit, dt.date(2026, 4, 1))
 
+    def test_a_realised_benefit_is_dated_no_earlier_than_the_start(self):
+        # 2025/26 began on 1 April 2025, before work started on 5 January 2026.
+        record_actual(self.initiative, self.office, financial_year="2025/26", kind="benefit", money_kind="")
+        money = money_of(self.initiative)
+        self.assertEqual(money.first_benefit, dt.date(2026, 1, 5))
+        self.assertEqual(money.shape.weeks_to_first_benefit, 0)
+
+    def test_a_plan_with_an_early_first_release_is_not_a_big_bang_before_work_starts(self):
+        later = make_initiative(
+            self.trust,
+            by=self.office,
+            status="active",
+            start_date=dt.date(2026, 9, 7),
+            planned_go_live=dt.date(2028, 3, 1),
+        )
+        self.assertIn("value_only_at_end", [f.code for f in money_of(later).flags])
+        later.planned_first_release = dt.date(2026, 11, 30)
+        later.save()
+        self.assertNotIn("value_only_at_end", [f.code for f in money_of(later).flags])
+
 
 class ReferenceClassTest(TestCase):
     @classmethod
@@ -194,20 +305,39 @@ class ReferenceClassTest(TestCase):
         cls.trust = make_organisation()
         cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
         cls.finished = []
-        # Five finished initiatives that each cost 1.5× and took 2× their plan (12 months planned).
-        for n in range(5):
+        # Five finished initiatives, each planned at £100,000 to go live in 12 months from 1 January 2024,
+        # with their own outcomes: cost ratios 1.1, 3.0, 1.5, 1.2, 2.0 and about 2, 1, 3, 1.25 and 1.5
+        # times the planned months. Sorted, the cost ratios' 50th percentile is 1.5 and their 80th
+        # 2.0 + 0.2 × (3.0 − 2.0) = 2.2.
+        outcomes = [
+            (110_000, dt.date(2026, 1, 1)),  # 24 months
+            (300_000, dt.date(2025, 1, 1)),  # 12 months
+            (150_000, dt.date(2027, 1, 1)),  # 36 months
+            (120_000, dt.date(2025, 4, 1)),  # 15 months
+            (200_000, dt.date(2025, 7, 1)),  # 18 months
+        ]
+        for n, (spent, went_live) in enumerate(outcomes):
             initiative = make_initiative(
                 cls.trust,
                 by=cls.office,
                 status="completed",
                 start_date=dt.date(2024, 1, 1),
-                went_live_on=dt.date(2026, 1, 1),
+                went_live_on=went_live,
                 reference=f"OLD-{n}",
             )
-            make_business_case(
-                initiative, cls.office, first_year="2023/24", planned_months=12, costs={"2023/24": 100_000}
+            case = make_business_case(
+                initiative,
+                cls.office,
+                first_year="2023/24",
+                planned_months=12,
+                costs={"2023/24": 60_000, "2024/25": 40_000, "2027/28": 80_000},  # 2027/28: after every go-live
             )
-            record_actual(initiative, cls.office, financial_year="2024/25", amount=150_000)
+            # Running costs are not part of the cost to go-live, whenever they fall.
+            actions.add_cost_lines(
+                case=case, by=cls.office, kind="revenue", category="run", amounts={"2024/25": 50_000}
+            )
+            record_actual(initiative, cls.office, financial_year="2024/25", amount=spent)
+            record_actual(initiative, cls.office, financial_year="2027/28", amount=70_000)  # after go-live
             cls.finished.append(initiative)
         # Not comparable: completed but no actual spend.
         cls.unspent = make_initiative(
@@ -218,33 +348,112 @@ class ReferenceClassTest(TestCase):
             went_live_on=dt.date(2025, 1, 1),
         )
         make_business_case(cls.unspent, cls.office, first_year="2023/24", planned_months=12, costs={"2023/24": 1})
-        cls.current = make_initiative(cls.trust, by=cls.office, status="active")
-        cls.case = make_business_case(cls.current, cls.office, planned_months=10, costs={"2026/27": 200_000})
+        # Planned to go live in June 2027 (2027/28): £150,000 + £50,000 + £20,000 of capital to go-live.
+        cls.current = make_initiative(cls.trust, by=cls.office, status="active", planned_go_live=dt.date(2027, 6, 1))
+        cls.case = make_business_case(
+            cls.current,
+            cls.office,
+            planned_months=10,
+            costs={"2026/27": 150_000, "2027/28": 50_000, "2029/30": 25_000},  # 2029/30: after go-live
+        )
+        actions.add_cost_lines(
+            case=cls.case, by=cls.office, kind="capital", category="hardware", amounts={"2026/27": 20_000}
+        )
+        actions.add_cost_lines(
+            case=cls.case, by=cls.office, kind="revenue", category="run", amounts={"2027/28": 30_000, "2028/29": 40_000}
+        )
 
     def members(self):
         return queries.reference_class(queries.load(Initiative.objects.for_organisation(self.trust)))
 
+    def forecasts(self, members=None):
+        money = money_of(self.current)
+        return queries.class_forecasts(money.latest, self.members() if members is None else members, self.current)
+
     def test_only_comparable_finished_initiatives_are_in_the_class(self):
         members = self.members()
         self.assertEqual(sorted(m.initiative.reference for m in members), [f"OLD-{n}" for n in range(5)])
-        self.assertAlmostEqual(members[0].cost_ratio, 1.5)
-        self.assertAlmostEqual(members[0].duration_ratio, 24 / 12, places=1)
 
-    def test_with_enough_finished_initiatives_the_forecast_comes_from_them(self):
-        figures = money_of(self.current).latest
-        result = queries.class_forecasts(figures, self.members())
+    def test_planned_and_actual_cost_are_both_counted_to_the_year_it_went_live_without_running_costs(self):
+        members = {m.initiative.reference: m for m in self.members()}
+        # Planned: £60,000 + £40,000, leaving out the running costs and the costs after go-live.
+        self.assertEqual({m.planned_cost for m in members.values()}, {100_000})
+        # Actual: spend to the go-live year, leaving out the £70,000 spent after it.
+        self.assertEqual(members["OLD-0"].actual_cost, 110_000)
+        self.assertAlmostEqual(members["OLD-0"].cost_ratio, 1.1)
+        self.assertAlmostEqual(members["OLD-1"].cost_ratio, 3.0)
+        self.assertEqual(members["OLD-0"].go_live_year, "2025/26")
+        self.assertAlmostEqual(members["OLD-2"].duration_ratio, 3.0, places=2)
+
+    def test_with_enough_finished_initiatives_the_forecast_comes_from_their_50th_and_80th_percentiles(self):
+        result = self.forecasts()
         self.assertFalse(result.cost.fallback)
-        self.assertAlmostEqual(result.cost.p80, 300_000)
         self.assertEqual(result.cost.n, 5)
-        self.assertAlmostEqual(result.duration.p50, 10 * self.members()[0].duration_ratio, places=3)
+        # Cost to go-live: £220,000 (the running costs and the 2029/30 costs are left out).
+        self.assertEqual(result.cost.planned, 220_000)
+        self.assertAlmostEqual(result.cost.p50, 220_000 * 1.5)
+        self.assertAlmostEqual(result.cost.p80, 220_000 * 2.2)
+        self.assertIn("up to and including 2027/28", result.cost_basis)
+        # Durations: about 1.0, 1.25, 1.5, 2.0 and 3.0 times the plan.
+        self.assertAlmostEqual(result.duration.p50, 10 * 1.5, places=1)
+        self.assertAlmostEqual(result.duration.p80, 10 * 2.2, places=1)
+        self.assertEqual(result.left_out, [])
 
-    def test_below_the_minimum_it_falls_back_to_the_cases_optimism_bias_and_says_so(self):
+    def test_below_the_minimum_it_falls_back_to_the_cases_optimism_bias_on_capital_and_says_so(self):
         figures = money_of(self.current).latest
-        result = queries.class_forecasts(figures, self.members()[:4])
+        result = self.forecasts(self.members()[:4])
         self.assertTrue(result.cost.fallback)
-        self.assertAlmostEqual(result.cost.p80, 200_000 * (1 + figures.bias.cost_bias))
+        # The 200% uplift is on the £20,000 of capital, not on the £200,000 of revenue beside it.
+        self.assertAlmostEqual(result.cost.p80, 220_000 + 20_000 * figures.bias.cost_bias)
         self.assertIn("Green Book", result.cost.explanation)
+        self.assertIn("applies to capital costs only: £20,000 of the £220,000", result.cost_note)
         self.assertIsNone(result.benefit)  # no planned months to the first benefit
+
+    def test_ratios_of_zero_are_left_out_of_the_class_and_the_page_says_which_and_why(self):
+        same_day = make_initiative(
+            self.trust,
+            by=self.office,
+            status="completed",
+            start_date=dt.date(2024, 1, 1),
+            went_live_on=dt.date(2024, 1, 1),
+            reference="SAME-DAY",
+        )
+        make_business_case(
+            same_day,
+            self.office,
+            first_year="2023/24",
+            planned_months=12,
+            planned_first_benefit_months=6,
+            costs={"2023/24": 100_000},
+        )
+        record_actual(same_day, self.office, financial_year="2023/24", amount=100_000)
+        # A benefit recorded for 2023/24, which began before the start: dated on the start day.
+        record_actual(same_day, self.office, financial_year="2023/24", kind="benefit", money_kind="")
+        late_spend = make_initiative(
+            self.trust,
+            by=self.office,
+            status="completed",
+            start_date=dt.date(2024, 1, 1),
+            went_live_on=dt.date(2025, 1, 1),
+            reference="LATE-SPEND",
+        )
+        make_business_case(late_spend, self.office, first_year="2023/24", planned_months=12, costs={"2023/24": 1})
+        record_actual(late_spend, self.office, financial_year="2026/27", amount=5_000)  # all after go-live
+        actions.save_business_case(
+            initiative=self.current, by=self.office, fields={"planned_first_benefit_months": 4}, case=self.case
+        )
+        result = self.forecasts()
+        self.assertEqual((result.cost.n, result.duration.n, result.benefit.n), (6, 6, 0))
+        self.assertEqual(len(result.left_out), 3)
+        cost, duration, benefit = result.left_out
+        self.assertIn("For cost, 1 finished initiative was left out (LATE-SPEND)", cost)
+        self.assertIn("no spend is recorded up to the year it went live", cost)
+        self.assertIn("For time to go-live, 1 finished initiative was left out (SAME-DAY)", duration)
+        self.assertIn("went live on (or before) the day it started", duration)
+        self.assertIn("For time to the first benefit, 1 finished initiative was left out (SAME-DAY)", benefit)
+        overview = queries.overview(self.trust, TODAY)
+        self.assertEqual(len(overview.left_out), 2)
+        self.assertGreater(overview.median_duration_ratio, 1)
 
 
 class OverviewTest(TestCase):
@@ -262,7 +471,7 @@ class OverviewTest(TestCase):
                 by=self.office,
                 status="active",
                 start_date=dt.date(2026, 1, 5),
-                planned_go_live=dt.date(2027, 3, 1),
+                planned_go_live=dt.date(2027, 6, 1),  # after the 2026/27 funding ends
             )
             case = make_business_case(
                 initiative,
@@ -303,7 +512,7 @@ class OverviewTest(TestCase):
         self.assertEqual((this_year.forecast_cost, this_year.actual_spend, this_year.funding), (3000, 1200, 300_000))
         funding_ends = next(g for g in overview.flags if g.code == "funding_ends")
         self.assertEqual(len(funding_ends.moneys), 3)
-        self.assertIn("nothing pays to run and improve the live service", funding_ends.summary)
+        self.assertIn("nothing secured pays to run and improve the live service", funding_ends.summary)
 
 
 class PortfolioForecastTest(TestCase):
@@ -340,6 +549,8 @@ class PortfolioForecastTest(TestCase):
         self.assertEqual(list(item.cost_by_year), [300_000, 200_000, 0])  # 2025/26 is past
         self.assertEqual(list(item.benefits_by_year), [0, 0, 400_000])
         self.assertAlmostEqual(item.planned_months, 12, delta=0.1)
+        # Under way since 1 October 2025: its start is about 8.4 months before today.
+        self.assertAlmostEqual(item.start_month, -257 / queries.DAYS_IN_A_MONTH)
         self.assertEqual(
             [(m.initiative.reference, why) for m, why in left_out], [("DIG-002", "it has no business case")]
         )
@@ -365,6 +576,46 @@ class PortfolioForecastTest(TestCase):
         self.assertEqual(page.completion[0].planned_date, dt.date(2027, 6, 15))
         again = queries.portfolio_forecast(self.trust, TODAY, trials=2000)
         self.assertEqual(page.p80_total, again.p80_total)
+
+    def test_a_slip_stretches_the_whole_planned_time_from_the_start_not_only_the_months_left(self):
+        page = queries.portfolio_forecast(self.trust, TODAY, trials=200)
+        row = page.completion[0]
+        start = -257 / queries.DAYS_IN_A_MONTH  # 1 October 2025
+        whole = (dt.date(2027, 6, 15) - dt.date(2025, 10, 1)).days / queries.DAYS_IN_A_MONTH
+        model = forecast.OverrunModel()
+        for q, months in ((10, row.p10), (50, row.p50), (80, row.p80), (90, row.p90)):
+            with self.subTest(q=q):
+                # (It has run 8 of 20 months, so it is known to take at least 0.41 of its plan; that
+                # changes the percentiles by far less than a day.)
+                self.assertAlmostEqual(months, start + whole * model.schedule_quantile(q / 100), places=3)
+        self.assertLess(row.p10_date, row.p50_date)
+        self.assertLess(row.p50_date, row.p80_date)
+        self.assertLess(row.p80_date, row.p90_date)
+        self.assertFalse(row.overdue)
+
+    def test_work_past_its_planned_go_live_is_flagged_and_never_forecast_to_finish_before_today(self):
+        overdue = make_initiative(
+            self.trust,
+            by=self.office,
+            status="active",
+            reference="DIG-004",
+            start_date=dt.date(2025, 1, 6),
+            planned_go_live=dt.date(2026, 3, 2),
+        )
+        make_business_case(overdue, self.office, first_year="2026/27", costs={"2026/27": 50_000})
+        page = queries.portfolio_forecast(self.trust, TODAY, trials=200)
+        row = next(r for r in page.completion if r.money.initiative.reference == "DIG-004")
+        self.assertTrue(row.overdue)
+        self.assertGreater(row.p10_date, TODAY)
+        # 14 months planned, 17 months gone: it has already taken at least 17/14 of its plan.
+        start = (dt.date(2025, 1, 6) - TODAY).days / queries.DAYS_IN_A_MONTH
+        whole = (dt.date(2026, 3, 2) - dt.date(2025, 1, 6)).days / queries.DAYS_IN_A_MONTH
+        model = forecast.OverrunModel()
+        floor = -start / whole
+        done = model.schedule_cdf(floor)
+        expected = start + whole * model.schedule_quantile(done + (1 - done) * 0.5)
+        self.assertAlmostEqual(row.p50, expected, places=6)
+        self.assertGreater(row.p50, 1.0)
 
     def test_with_nothing_to_forecast_the_page_says_so(self):
         page = queries.portfolio_forecast(make_organisation(), TODAY)

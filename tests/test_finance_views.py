@@ -12,7 +12,7 @@ from django.urls import reverse
 from headway.accounts.models import Organisation
 from headway.accounts.roles import Role
 from headway.finance import actions
-from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, Mitigation
+from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, Mitigation, ProjectType
 from headway.portfolio.models import Initiative
 from tests.factories import (
     make_business_case,
@@ -115,19 +115,28 @@ class ReadingTest(FinancePagesTestCase):
         self.client.force_login(self.board)
         response = self.client.get(url("initiative", self.ours.pk))
         self.assertContains(response, "£500,000")  # funding and planned cost
-        self.assertContains(response, "£1,500,000 after optimism bias")  # +200%, nothing mitigated
+        # +200% on capital only, and the case's costs are all revenue.
+        self.assertContains(response, "£500,000 after optimism bias")
+        self.assertContains(response, "The 200% cost uplift applies to capital costs only")
         self.assertContains(response, "Net present value (NPV)")
         self.assertContains(response, "Benefit–cost ratio")
         self.assertContains(response, "Funding ends at go-live")
-        self.assertContains(response, "no funding is recorded for any year after 2027/28")
+        self.assertContains(response, "no approved, committed or spent funding is recorded for after it")
         self.assertContains(response, reverse("metrics:detail", args=[self.metric.pk]))
         self.assertContains(response, "Minutes of paperwork a shift")
         self.assertContains(response, "The Green Book uplift")  # no reference class yet
 
     def test_the_business_case_page_shows_the_plan_beside_the_plan_after_optimism_bias(self):
+        actions.add_cost_lines(
+            case=self.case, by=self.office, kind="capital", category="hardware", amounts={"2026/27": 100_000}
+        )
         self.client.force_login(self.viewer)
         response = self.client.get(url("case", self.case.pk))
         self.assertContains(response, "The plan beside the plan after optimism bias")
+        self.assertContains(response, "200% of £100,000")
+        self.assertContains(response, "£800,000")  # £600,000 + £100,000 × 3
+        self.assertContains(response, "With capital costs raised by the optimism bias")
+        self.assertContains(response, "the other £500,000 (revenue) is not raised")
         self.assertContains(response, "Upper 200%, lower 10%")
         self.assertContains(response, "Inadequacy of the business case")
         self.assertContains(response, "27.7 months")  # 18 months + 54%
@@ -147,6 +156,55 @@ class ReadingTest(FinancePagesTestCase):
         self.assertContains(response, "a one-in-five chance it costs more than")
         self.assertContains(response, "<svg", html=False)
         self.assertContains(response, "P80")
+
+    def test_the_forecast_page_gives_go_live_as_p10_p50_p80_and_p90_and_flags_a_passed_go_live(self):
+        Initiative.objects.filter(pk=self.ours.pk).update(planned_go_live=dt.date(2026, 3, 2))
+        self.client.force_login(self.viewer)
+        response = self.client.get(url("forecast"))
+        for header in (
+            "Nine-in-ten chance of later than (P10)",
+            "Even chance of later than (P50)",
+            "One-in-five chance of later than (P80)",
+            "One-in-ten chance of later than (P90)",
+        ):
+            self.assertContains(response, header)
+        self.assertContains(response, "Planned go-live has passed")
+
+    def test_money_pages_show_a_message_not_an_error_when_the_reference_data_cannot_be_used(self):
+        project_type = self.case.project_type
+        project_type.factors.filter(name="Inadequacy of the business case").update(cost_contribution=Decimal("90"))
+        self.client.force_login(self.viewer)
+        for address in (url("overview"), url("initiative", self.ours.pk), url("case", self.case.pk)):
+            with self.subTest(address=address):
+                response = self.client.get(address)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "cannot be used (for cost: The contributions add up to 132%")
+                self.assertContains(response, "An administrator needs to correct the project type")
+
+    def test_finished_initiatives_with_a_ratio_of_zero_are_left_out_and_the_page_says_why(self):
+        same_day = make_initiative(
+            self.trust,
+            by=self.office,
+            status="completed",
+            reference="OLD-001",
+            start_date=dt.date(2024, 1, 1),
+            went_live_on=dt.date(2024, 1, 1),
+        )
+        make_business_case(same_day, self.office, first_year="2023/24", planned_months=12, costs={"2023/24": 1000})
+        record_actual(same_day, self.office, financial_year="2023/24", amount=1000)
+        self.client.force_login(self.viewer)
+        for address in (url("initiative", self.ours.pk), url("case", self.case.pk), url("overview")):
+            with self.subTest(address=address):
+                response = self.client.get(address)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "For time to go-live, 1 finished initiative was left out (OLD-001)")
+
+    def test_a_case_with_no_benefits_is_flagged_on_its_pages(self):
+        self.case.benefits.all().delete()
+        self.client.force_login(self.viewer)
+        for address in (url("initiative", self.ours.pk), url("case", self.case.pk)):
+            with self.subTest(address=address):
+                self.assertContains(self.client.get(address), "No benefits recorded")
 
     def test_the_initiative_page_has_a_money_section_and_the_menu_a_money_item(self):
         self.client.force_login(self.viewer)
@@ -190,6 +248,30 @@ class ReadingTest(FinancePagesTestCase):
                 self.assertEqual(self.client.post(address, {"amount": "1"}).status_code, 404)
         response = self.client.get(url("overview"))
         self.assertNotContains(response, "Electronic observations")
+
+    def test_another_organisations_money_cannot_be_added_to_or_removed(self):
+        self.client.force_login(self.stranger)
+        before = self.counts()
+        for address in (
+            url("funding_add", self.ours.pk),
+            url("case_add", self.ours.pk),
+            url("cost_add", self.case.pk),
+            url("benefit_add", self.case.pk),
+            url("actual_add", self.ours.pk),
+        ):
+            with self.subTest(address=address):
+                self.assertEqual(self.client.get(address).status_code, 404)
+                self.assertEqual(self.client.post(address, {"amount": "1"}).status_code, 404)
+        for address in (
+            url("funding_delete", self.funding.pk),
+            url("case_delete", self.case.pk),
+            url("cost_delete", self.cost.pk),
+            url("benefit_delete", self.benefit.pk),
+            url("actual_delete", self.actual.pk),
+        ):
+            with self.subTest(address=address):
+                self.assertEqual(self.client.post(address).status_code, 404)
+        self.assertEqual(self.counts(), before)
 
 
 class PermissionTest(FinancePagesTestCase):
@@ -282,11 +364,18 @@ class FundingFormTest(FinancePagesTestCase):
 
     def test_a_funding_line_is_added(self):
         self.client.force_login(self.lead)
-        response = self.client.post(url("funding_add", self.ours.pk), self.valid())
+        response = self.client.post(url("funding_add", self.ours.pk), self.valid(state="approved"))
         self.assertRedirects(response, url("initiative", self.ours.pk) + "#funding")
         line = FundingLine.objects.get(financial_year="2028/29")
         self.assertEqual((line.amount, line.purpose, line.created_by), (250_000, "run", self.lead))
         self.assertNotContains(self.client.get(url("initiative", self.ours.pk)), "Funding ends at go-live")
+
+    def test_funding_only_requested_after_go_live_leaves_the_flag_and_is_shown_apart(self):
+        self.client.force_login(self.lead)
+        self.client.post(url("funding_add", self.ours.pk), self.valid(state="requested"))
+        response = self.client.get(url("initiative", self.ours.pk))
+        self.assertContains(response, "Funding ends at go-live")
+        self.assertContains(response, "£250,000 requested but not yet approved for those years (2028/29)")
 
     def test_bad_money_and_a_year_that_is_not_one_are_explained_and_nothing_is_saved(self):
         self.client.force_login(self.office)
@@ -303,6 +392,10 @@ class FundingFormTest(FinancePagesTestCase):
                 self.assertContains(response, f'value="{amount}"', html=False)
         response = self.client.post(url("funding_add", self.ours.pk), self.valid(financial_year="2026/28"))
         self.assert_form_errors(response, "2026/28 is not a financial year: after 2026 comes 27.")
+        for year in ("0000/01", "3026/27"):
+            with self.subTest(year=year):
+                response = self.client.post(url("funding_add", self.ours.pk), self.valid(financial_year=year))
+                self.assert_form_errors(response, "give a financial year from 2000/01 to 2099/00")
         self.assertEqual(self.counts(), before)
 
     def test_a_funding_line_is_changed_and_bad_input_changes_nothing(self):
@@ -359,6 +452,40 @@ class BusinessCaseFormTest(FinancePagesTestCase):
         self.assert_form_errors(response, "DIG-001 already has a outline business case")
         self.assertEqual(self.counts(), before)
 
+    def test_a_copy_says_what_it_copied_and_how_many_lines_it_left_out(self):
+        self.client.force_login(self.office)
+        response = self.client.post(
+            url("case_add", self.ours.pk), self.valid(copy_from=str(self.case.pk), first_year="2027/28"), follow=True
+        )
+        self.assertContains(
+            response,
+            "The full business case has been added, with 1 cost line and 1 benefit line copied from the outline "
+            "business case. 1 line for years before 2027/28, the new case&#x27;s first year, was left out.",
+        )
+
+    def test_changing_the_project_type_says_exactly_which_scores_were_removed_and_kept(self):
+        factors = {f.name: f for f in self.case.project_type.factors.all()}
+        actions.set_mitigations(
+            case=self.case,
+            by=self.office,
+            scores={
+                factors["Inadequacy of the business case"].pk: (Decimal("1"), "Gateway review"),
+                factors["Complexity of contract structure"].pk: (Decimal("0.25"), "One supplier"),
+            },
+        )
+        outsourcing = ProjectType.objects.get(key="outsourcing")
+        self.client.force_login(self.office)
+        response = self.client.post(
+            url("case_edit", self.case.pk), self.valid(stage="obc", project_type=str(outsourcing.pk)), follow=True
+        )
+        self.assertContains(
+            response,
+            "removed 1 optimism-bias score for risk areas it does not have: Complexity of contract structure "
+            "(scored 0.25; evidence: “One supplier”)",
+        )
+        self.assertContains(response, "The score for Inadequacy of the business case was kept")
+        self.assertEqual(self.case.mitigations.get().evidence, "Gateway review")
+
     def test_a_case_is_changed_and_bad_input_changes_nothing(self):
         self.client.force_login(self.office)
         response = self.client.post(url("case_edit", self.case.pk), self.valid(stage="obc", first_year="2027/28"))
@@ -402,6 +529,12 @@ class CostFormTest(FinancePagesTestCase):
             url("cost_add", self.case.pk), {"category": "staff", "kind": "revenue", "amounts": "2025/26 | 10"}
         )
         self.assert_form_errors(response, "before the business case&#x27;s first year")
+        response = self.client.post(
+            url("cost_add", self.case.pk), {"category": "run", "kind": "revenue", "amounts": "2090/91 | 10"}
+        )
+        self.assert_form_errors(
+            response, "a business case covers at most 60 financial years", "can run to 2085/86 at the latest"
+        )
         self.assertEqual(self.counts(), before)
 
     def test_a_cost_is_changed_and_bad_input_changes_nothing(self):
@@ -578,8 +711,12 @@ class SettingsAndInitiativeFormTest(FinancePagesTestCase):
             "planned_go_live": "2027-06-01",
             "went_live_on": "2025-12-01",
         }
-        response = self.client.post(reverse("portfolio:edit", args=[self.ours.pk]), data)
-        self.assert_form_errors(response, "It cannot have gone live before its start date.")
+        for went_live_on in ("2025-12-01", "2026-01-05"):  # before the start, and on the day it started
+            data["went_live_on"] = went_live_on
+            with self.subTest(went_live_on=went_live_on):
+                response = self.client.post(reverse("portfolio:edit", args=[self.ours.pk]), data)
+                self.assert_form_errors(response, "It must have gone live after its start date, not on or before it.")
+        self.assertIsNone(Initiative.objects.get(pk=self.ours.pk).went_live_on)
         data["went_live_on"] = "2026-03-02"
         self.assertRedirects(
             self.client.post(reverse("portfolio:edit", args=[self.ours.pk]), data),

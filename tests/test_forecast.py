@@ -304,6 +304,22 @@ def test_a_big_bang_plan_is_flagged_before_work_starts_but_slow_release_is_not()
     assert shape.value_only_at_end and not shape.no_early_release and len(shape.flags) == 1
 
 
+def test_a_plan_with_a_first_release_before_go_live_is_not_a_big_bang_before_work_starts():
+    start, go_live = TODAY + dt.timedelta(weeks=4), dt.date(2028, 6, 1)
+    planned = delivery_shape(start, None, go_live, None, TODAY, planned_first_release=start + dt.timedelta(weeks=10))
+    assert not planned.value_only_at_end and planned.flags == ()
+    # A planned first release on go-live day breaks nothing up.
+    assert delivery_shape(start, None, go_live, None, TODAY, planned_first_release=go_live).value_only_at_end
+
+
+def test_once_work_has_started_a_planned_first_release_counts_only_until_its_date_passes():
+    start, go_live = dt.date(2026, 1, 5), dt.date(2027, 7, 1)
+    plan = {"planned_first_release": dt.date(2026, 4, 1)}
+    assert not delivery_shape(start, None, go_live, None, dt.date(2026, 2, 1), **plan).value_only_at_end
+    overdue = delivery_shape(start, None, go_live, None, dt.date(2026, 6, 1), **plan)
+    assert overdue.value_only_at_end and overdue.no_early_release
+
+
 # --------------------------------------------------------------------------- Monte Carlo: calibration
 
 
@@ -433,6 +449,56 @@ def test_a_forecast_part_way_through_the_year_gives_year_zero_only_its_remaining
     assert forecast.cost_by_year[50] == pytest.approx([30.0, 30.0], abs=0.5)
 
 
+# A model in which every item is exactly 50% late and on budget.
+HALF_AS_LONG_AGAIN = OverrunModel(
+    black_swan_share=0,
+    cost_mean_overrun=0,
+    cost_spread=0,
+    schedule_mean_overrun=0.5,
+    schedule_spread=0,
+    benefit_mean_shortfall=0,
+    benefit_spread=0,
+    extra_years=1,
+)
+
+
+def test_work_already_under_way_is_stretched_over_its_whole_duration_from_its_start():
+    # A 12-month plan that started 6 months ago: 50% late, it finishes 18 months after its start, 12
+    # months from now, not 6 × 1.5 = 9 months from now.
+    item = PlannedItem("PACS", [120.0], [], planned_months=6, start_month=-6)
+    forecast = simulate_portfolio([item], trials=5, model=HALF_AS_LONG_AGAIN)
+    assert forecast.completion_months["PACS"][50] == pytest.approx(12.0)
+    # By now it has done 6 months' worth at the slower pace, 4 months of the plan, so the plan's year 0
+    # (months 0 to 12, of which the months from 4 on are still to do) runs to month 12 × 1.5 − 6 = 12:
+    # half of it, 60, falls in each of the two years.
+    assert forecast.cost_by_year[50] == pytest.approx([60.0, 60.0], abs=0.5)
+
+
+def test_work_past_its_planned_go_live_never_finishes_before_the_forecasts_start():
+    # An 18-month plan that started 24 months ago is 6 months overdue. It has already taken at least
+    # 24/18 of its plan, so its finish is a percentile of the schedule ratio given at least that.
+    model = OverrunModel()
+    item = PlannedItem("EPR", [100.0], [], planned_months=-6, start_month=-24)
+    months = simulate_portfolio([item], trials=10, model=model).completion_months["EPR"]
+    assert all(m > 0 for m in months.values())
+    assert list(months.values()) == sorted(months.values())
+    floor = 24 / 18
+    _, schedule, _ = overrun_ratios(np.random.default_rng(12).standard_normal(2_000_000), model)
+    still_going = schedule[schedule >= floor]
+    for q, finish in months.items():
+        assert finish == pytest.approx(-24 + 18 * np.percentile(still_going, q), abs=0.3)
+
+
+def test_an_item_with_no_time_between_start_and_finish_finishes_on_its_date_or_today():
+    items = [
+        PlannedItem("live", [10.0], [], planned_months=0, start_month=0),
+        PlannedItem("stale", [10.0], [], planned_months=-3, start_month=-3),
+    ]
+    forecast = simulate_portfolio(items, trials=5)
+    assert set(forecast.completion_months["live"].values()) == {0.0}
+    assert set(forecast.completion_months["stale"].values()) == {0.0}
+
+
 def test_money_that_slips_past_the_horizon_is_kept_in_the_last_year():
     forecast = simulate_portfolio(portfolio(100), trials=1, seed=9, model=OverrunModel(extra_years=0))
     # One trial: every percentile is that trial, and its years add up to its total.
@@ -495,7 +561,6 @@ def item(**changes) -> PlannedItem:
         ([item(cost_by_year=[100.0, -5.0])], r"'EPR' cost_by_year\[1\] is negative"),
         ([item(benefits_by_year=[math.nan])], r"'EPR' benefits_by_year\[0\] must be a finite number"),
         ([item(planned_months=math.inf)], "planned_months must be a finite number"),
-        ([item(start_month=-1.0)], "start_month is -1"),
         ([item(start_month=24.0)], "cannot come before the start"),
         ([item(), item()], "Two items have the key 'EPR'"),
         ([item(key="")], "needs a key"),

@@ -9,6 +9,7 @@ loader, a future import) can link one trust's business case to another trust's m
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +71,20 @@ def _check_metric(organisation: Organisation, metric: Metric | None) -> None:
         raise ValidationError({"metric": "Choose one of your organisation's metrics."})
 
 
+#: The most financial years a business case may cover, counting its first year: far longer than any
+#: digital appraisal, and a bound on how many years the portfolio forecast has to simulate.
+MAX_CASE_YEARS = 60
+
+
+def fy_label(start: int) -> str:
+    """ "2026/27" for 2026."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _last_year(first_year: str) -> str:
+    return fy_label(fy_start(first_year) + MAX_CASE_YEARS - 1)
+
+
 def _check_year_in_case(case: BusinessCase, year: str, field: str = "financial_year") -> None:
     check_financial_year(year)
     if fy_start(year) < fy_start(case.first_year):
@@ -77,6 +92,13 @@ def _check_year_in_case(case: BusinessCase, year: str, field: str = "financial_y
             {
                 field: f"{year} is before the business case's first year, {case.first_year}. "
                 "Change the case's first year, or choose a later year."
+            }
+        )
+    if fy_start(year) - fy_start(case.first_year) >= MAX_CASE_YEARS:
+        raise ValidationError(
+            {
+                field: f"{year} is too far ahead: a business case covers at most {MAX_CASE_YEARS} financial years, "
+                f"so this one, starting in {case.first_year}, can run to {_last_year(case.first_year)} at the latest."
             }
         )
 
@@ -107,6 +129,28 @@ def delete_funding_line(*, line: FundingLine, by: User | None) -> None:
 # Business cases ------------------------------------------------------------------------------
 
 
+@dataclass
+class CaseSaved:
+    """What saving a business case did beyond the fields, for the person to be told."""
+
+    case: BusinessCase
+    # Optimism-bias scores removed because their risk area does not apply to the new project type,
+    # each described with its score and evidence.
+    removed_scores: list[str] = field(default_factory=list)
+    # Risk areas whose scores were kept (the new type has a risk area of the same name).
+    kept_scores: list[str] = field(default_factory=list)
+    # Copying from an earlier stage: what was copied and what was left out.
+    copied_costs: int = 0
+    copied_benefits: int = 0
+    lines_before_first_year: int = 0
+    lines_after_last_year: int = 0
+    scores_not_copied: list[str] = field(default_factory=list)
+
+    @property
+    def lines_left_out(self) -> int:
+        return self.lines_before_first_year + self.lines_after_last_year
+
+
 @transaction.atomic
 def save_business_case(
     *,
@@ -117,12 +161,36 @@ def save_business_case(
     copy_from: BusinessCase | None = None,
 ) -> BusinessCase:
     """Create or change a business case. A new case may start as a copy of an earlier stage's
-    costs, benefits and optimism-bias scores, which is how a full case grows from an outline one."""
+    costs, benefits and optimism-bias scores, which is how a full case grows from an outline one.
+    `save_business_case_reporting` does the same and says what else changed."""
+    return save_business_case_reporting(
+        initiative=initiative, by=by, fields=fields, case=case, copy_from=copy_from
+    ).case
+
+
+@transaction.atomic
+def save_business_case_reporting(
+    *,
+    initiative: Initiative,
+    by: User | None,
+    fields: Mapping[str, Any],
+    case: BusinessCase | None = None,
+    copy_from: BusinessCase | None = None,
+) -> CaseSaved:
+    """`save_business_case`, saying what else it did: the optimism-bias scores it removed or kept
+    when the project type changed, and what a copy from an earlier stage left out.
+
+    Changing the project type keeps each score whose risk area the new type also has (by name, such
+    as "Inadequacy of the business case"), moving it to the new type's risk area, and removes the
+    rest (the history keeps them)."""
     creating = case is None
     case = case or BusinessCase(initiative=initiative, created_by=by)
     if case.initiative_id != initiative.pk:
         raise ValidationError("This business case belongs to another initiative.")
-    old_type_id = case.project_type_id if not creating else None
+    # The stored type, not the instance's: a model form has already put the new type on the instance.
+    old_type_id = (
+        None if creating else BusinessCase.objects.filter(pk=case.pk).values_list("project_type_id", flat=True).get()
+    )
     _apply(case, fields)
     if case.project_type_id is None:
         case.project_type = default_project_type()
@@ -146,22 +214,72 @@ def save_business_case(
                     "Choose a first year no later than that."
                 }
             )
+        too_late = [year for year in years if fy_start(year) - first_year >= MAX_CASE_YEARS]
+        if too_late:
+            raise ValidationError(
+                {
+                    "first_year": f"The case has costs or benefits in {max(too_late)}, and a business case covers "
+                    f"at most {MAX_CASE_YEARS} financial years, so its first year can be no earlier than "
+                    f"{fy_label(fy_start(max(too_late)) - MAX_CASE_YEARS + 1)}."
+                }
+            )
     _stamp(case, by, "Added" if creating else "Changed")
     case.save()
+    saved = CaseSaved(case=case)
     if old_type_id is not None and old_type_id != case.project_type_id:
-        # Scores for another project type's risk areas no longer apply.
-        case.mitigations.exclude(factor__project_type=case.project_type).delete()
+        _carry_scores_to_new_type(case, by, saved)
     if creating and copy_from is not None:
-        _copy_lines(copy_from, case, by)
-    return case
+        _copy_lines(copy_from, case, by, saved)
+    return saved
 
 
-def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None) -> None:
+def _describe_score(mitigation: Mitigation) -> str:
+    """ "Environmental impact (scored 0.5; evidence: “Assessed”)", for telling someone what was removed."""
+    evidence = " ".join(mitigation.evidence.split())
+    if len(evidence) > 120:
+        evidence = evidence[:119].rstrip() + "…"
+    said = f"evidence: “{evidence}”" if evidence else "no evidence given"
+    return f"{mitigation.factor.name} (scored {Decimal(mitigation.mitigation).normalize():f}; {said})"
+
+
+def _carry_scores_to_new_type(case: BusinessCase, by: User | None, saved: CaseSaved) -> None:
+    """After a change of project type: keep each score whose risk area the new type has by the same
+    name (moved to that risk area), and remove the others."""
+    new_factors = {f.name: f for f in BiasFactor.objects.filter(project_type=case.project_type)}
+    taken = set(case.mitigations.filter(factor__project_type=case.project_type).values_list("factor_id", flat=True))
+    old = case.mitigations.exclude(factor__project_type=case.project_type).select_related("factor")
+    for mitigation in old.order_by("factor__order", "pk"):
+        match = new_factors.get(mitigation.factor.name)
+        if match is not None and match.pk not in taken:
+            mitigation.factor = match
+            _stamp(mitigation, by, f"Kept: “{match.name}” is a risk area of the new project type too")
+            mitigation.save()
+            taken.add(match.pk)
+            saved.kept_scores.append(match.name)
+        else:
+            saved.removed_scores.append(_describe_score(mitigation))
+            _stamp(mitigation, by, f"Removed: “{case.project_type.name}” has no such risk area")
+            mitigation.delete()
+
+
+def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None, saved: CaseSaved) -> None:
     if source.initiative_id != target.initiative_id:
         raise ValidationError("A business case can only start from another case for the same initiative.")
     first_year = fy_start(target.first_year)
+    reason = f"Copied from the {source.get_stage_display().lower()}"
+
+    def fits(year: str) -> bool:
+        offset = fy_start(year) - first_year
+        if offset < 0:
+            saved.lines_before_first_year += 1
+            return False
+        if offset >= MAX_CASE_YEARS:
+            saved.lines_after_last_year += 1
+            return False
+        return True
+
     for cost in source.costs.all():
-        if fy_start(cost.financial_year) >= first_year:
+        if fits(cost.financial_year):
             copy = CostLine(
                 business_case=target,
                 financial_year=cost.financial_year,
@@ -170,10 +288,11 @@ def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None) -> 
                 amount=cost.amount,
                 note=cost.note,
             )
-            _stamp(copy, by, f"Copied from the {source.get_stage_display().lower()}")
+            _stamp(copy, by, reason)
             copy.save()
+            saved.copied_costs += 1
     for benefit in source.benefits.all():
-        if fy_start(benefit.financial_year) >= first_year:
+        if fits(benefit.financial_year):
             copy_benefit = BenefitLine(
                 business_case=target,
                 financial_year=benefit.financial_year,
@@ -183,18 +302,24 @@ def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None) -> 
                 owner=benefit.owner,
                 metric=benefit.metric,
             )
-            _stamp(copy_benefit, by, f"Copied from the {source.get_stage_display().lower()}")
+            _stamp(copy_benefit, by, reason)
             copy_benefit.save()
-    if source.project_type_id == target.project_type_id:
-        for mitigation in source.mitigations.all():
-            copy_mitigation = Mitigation(
-                business_case=target,
-                factor_id=mitigation.factor_id,
-                mitigation=mitigation.mitigation,
-                evidence=mitigation.evidence,
-            )
-            _stamp(copy_mitigation, by, f"Copied from the {source.get_stage_display().lower()}")
-            copy_mitigation.save()
+            saved.copied_benefits += 1
+    # Scores carry over for the risk areas the new case's project type has (by name).
+    factors = {f.name: f for f in BiasFactor.objects.filter(project_type=target.project_type)}
+    for mitigation in source.mitigations.select_related("factor").order_by("factor__order", "pk"):
+        match = factors.get(mitigation.factor.name)
+        if match is None:
+            saved.scores_not_copied.append(_describe_score(mitigation))
+            continue
+        copy_mitigation = Mitigation(
+            business_case=target,
+            factor=match,
+            mitigation=mitigation.mitigation,
+            evidence=mitigation.evidence,
+        )
+        _stamp(copy_mitigation, by, reason)
+        copy_mitigation.save()
 
 
 @transaction.atomic

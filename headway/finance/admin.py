@@ -7,7 +7,10 @@ new edition of the HM Treasury guidance is a data change, not a code change.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from headway.finance.models import (
@@ -19,11 +22,29 @@ from headway.finance.models import (
     FundingLine,
     Mitigation,
     ProjectType,
+    check_contributions,
 )
+
+
+class BiasFactorFormSet(BaseInlineFormSet):
+    """A project type's risk areas, checked together: their shares of the bias may not add up to
+    more than 100% (with the tolerance `forecast.resultant_bias` allows), so that the reference
+    data cannot be saved in a state the money pages cannot use."""
+
+    def clean(self) -> None:
+        super().clean()
+        contributions: list[tuple[Decimal | None, Decimal | None]] = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            contributions.append((data.get("cost_contribution"), data.get("duration_contribution")))
+        check_contributions(contributions)
 
 
 class BiasFactorInline(admin.TabularInline):
     model = BiasFactor
+    formset = BiasFactorFormSet
     extra = 0
 
 

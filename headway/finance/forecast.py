@@ -301,6 +301,7 @@ def delivery_shape(
     today: dt.date,
     *,
     release_weeks: int = 12,
+    planned_first_release: dt.date | None = None,
 ) -> DeliveryShape:
     """How early an initiative puts something in front of real users, and whether its value comes
     only at the end ("big bang").
@@ -310,7 +311,10 @@ def delivery_shape(
       later than that).
     - `value_only_at_end`: go-live is planned more than 12 months after the start and nothing is
       released before it (no release at all, or the first one on or after go-live). This is a
-      property of the plan, so it is flagged before work starts too.
+      property of the plan, so it is flagged before work starts too. A `planned_first_release`
+      before go-live breaks up the big bang while it is still to come: before work starts, or
+      while its date has not yet passed. Once that date has passed with nothing released, only a
+      real release counts.
 
     Dates after `today` have not happened yet, so a first release or benefit dated in the future
     counts as none. Nothing is flagged without a start date.
@@ -342,7 +346,12 @@ def delivery_shape(
         )
     value_only_at_end = False
     big_bang = planned_go_live is not None and planned_go_live > _add_months(start, 12)
-    if big_bang and planned_go_live is not None and (released is None or released >= planned_go_live):
+    # A first release before go-live breaks up the big bang: a real one, or the plan's while it is
+    # still to come (before work starts, or while its date is still ahead).
+    first = released
+    if planned_first_release is not None and (not started or planned_first_release >= today):
+        first = planned_first_release if first is None else min(first, planned_first_release)
+    if big_bang and planned_go_live is not None and (first is None or first >= planned_go_live):
         value_only_at_end = True
         months = (planned_go_live.year - start.year) * 12 + planned_go_live.month - start.month
         flags.append(
@@ -368,8 +377,11 @@ class PlannedItem:
     key: str
     cost_by_year: Sequence[float]
     benefits_by_year: Sequence[float]
-    planned_months: float  # months from the forecast's start until the planned finish (go-live)
-    start_month: float = 0.0  # months from the forecast's start until work starts (0: under way)
+    # Months from the forecast's start until the planned finish (go-live); below 0 once it has passed.
+    planned_months: float
+    # Months from the forecast's start until work starts; below 0 for work already under way (how
+    # many months ago it started), so that a slip stretches the whole planned duration.
+    start_month: float = 0.0
     group: str = ""  # a shared supplier or team: items in one group share an extra shock
 
 
@@ -517,19 +529,25 @@ class OverrunModel:
         threshold, plus the swans' Pareto."""
         if ratio <= 0:
             return 0.0
+        return float(self._schedule_cdf_of_log(np.array([math.log(ratio)]))[0])
+
+    def _schedule_cdf_of_log(self, log_ratio: FloatArray) -> FloatArray:
+        """`schedule_cdf` of exp(log_ratio), for an array at once."""
         p = self.black_swan_share
         z = self.swan_threshold
         location, spread = self.schedule_location, self.schedule_spread
         if spread > 0:
-            score = (math.log(ratio) - location) / spread
-            body = math.exp(min(float(log_ndtr(score)), float(log_ndtr(z))) - float(log_ndtr(z)))
+            score = (log_ratio - location) / spread
+            cut = float(log_ndtr(z))
+            body = np.exp(np.minimum(log_ndtr(score), cut) - cut)
         else:
-            body = 1.0 if math.log(ratio) >= location else 0.0
-        swan = 0.0
-        minimum = self.swan_minimum(self.schedule_swan_mean_overrun)
-        if p > 0 and ratio >= minimum:
-            swan = 1 - (minimum / ratio) ** self.tail_index
-        return (1 - p) * body + p * swan
+            body = np.where(log_ratio >= location, 1.0, 0.0)
+        swan = np.zeros_like(log_ratio)
+        if p > 0:
+            log_minimum = math.log(self.swan_minimum(self.schedule_swan_mean_overrun))
+            above = log_ratio >= log_minimum
+            swan[above] = 1 - np.exp(self.tail_index * (log_minimum - log_ratio[above]))
+        return np.asarray((1 - p) * body + p * swan, dtype=np.float64)
 
     def schedule_quantile(self, q: float) -> float:
         """The q-quantile (0 < q < 1) of one item's schedule ratio, from the exact distribution.
@@ -539,14 +557,18 @@ class OverrunModel:
         """
         if not 0 < q < 1:
             raise ValueError(f"q is {q!r}; a quantile level must be between 0 and 1.")
-        low, high = -50.0, 50.0
+        return float(self._schedule_quantiles(np.array([q], dtype=np.float64))[0])
+
+    def _schedule_quantiles(self, levels: FloatArray) -> FloatArray:
+        """`schedule_quantile` for an array of levels at once (the same bisection, side by side)."""
+        low = np.full(levels.shape, -50.0)
+        high = np.full(levels.shape, 50.0)
         for _ in range(200):
             middle = (low + high) / 2
-            if self.schedule_cdf(math.exp(middle)) >= q:
-                high = middle
-            else:
-                low = middle
-        return math.exp(high)
+            reached = self._schedule_cdf_of_log(middle) >= levels
+            high = np.where(reached, middle, high)
+            low = np.where(reached, low, middle)
+        return np.exp(high)
 
 
 def overrun_ratios(scores: npt.ArrayLike, model: OverrunModel) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -595,7 +617,9 @@ class PortfolioForecast:
     planned_total_cost: float
     total_cost: dict[int, float]
     total_cost_samples: FloatArray  # one portfolio total per trial, for the histogram
-    completion_months: dict[str, dict[int, float]]  # item key -> percentile -> months to finish
+    # item key -> percentile -> months from the forecast's start to the finish (for work under way, given
+    # that it has not finished by the forecast's start; never below 0)
+    completion_months: dict[str, dict[int, float]]
     planned_completion_months: dict[str, float]
     planned_total_benefits: float = 0.0
     total_benefits: dict[int, float] = field(default_factory=dict)
@@ -685,8 +709,6 @@ def _validate_items(items: Sequence[PlannedItem]) -> None:
             start = _finite(f"{label} start_month", item.start_month)
         except ValueError as error:
             raise ValueError(str(error)) from None
-        if start < 0:
-            raise ValueError(f"{label}: start_month is {start:g}; it cannot be before the forecast's start (0).")
         if planned < start:
             raise ValueError(
                 f"{label}: planned_months ({planned:g}) is before start_month ({start:g}); both count months "
@@ -713,8 +735,10 @@ def simulate_portfolio(
 
     Per trial, each item's cost is its planned profile × its cost ratio, re-timed by its schedule
     ratio (delivery stretched from its start, everything after its planned finish moved by the
-    slip); benefits likewise with the benefit ratio. Items' finishing months are given as exact
-    percentiles of the model (an item's own outcome does not depend on the others).
+    slip); benefits likewise with the benefit ratio. An item whose start_month is below 0 is already
+    under way: its whole planned duration, from its start, is stretched. Items' finishing months are
+    given as exact percentiles of the model (an item's own outcome does not depend on the others);
+    for work under way, given that it has not finished by the forecast's start, and never before it.
     """
     if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or trials < 1:
         raise ValueError(f"trials must be a whole number of at least 1, not {trials!r}.")
@@ -820,11 +844,7 @@ def simulate_portfolio(
     def overall(samples: FloatArray) -> dict[int, float]:
         return {q: float(v) for q, v in zip(levels, np.percentile(samples, levels), strict=True)}
 
-    completion: dict[str, dict[int, float]] = {}
-    quantiles = {q: model.schedule_quantile(q / 100) for q in levels}
-    for item in items:
-        duration = float(item.planned_months) - float(item.start_month)
-        completion[item.key] = {q: float(item.planned_months) + duration * (r - 1) for q, r in quantiles.items()}
+    completion = _completion_months(items, model, levels)
 
     planned_total = float(total_planned_cost.sum())
     return PortfolioForecast(
@@ -847,6 +867,39 @@ def simulate_portfolio(
         mean_total_cost=float(cost_totals.mean()),
         chance_within_budget=float(np.mean(cost_totals <= planned_total * (1 + 1e-12))),
     )
+
+
+def _completion_months(
+    items: Sequence[PlannedItem], model: OverrunModel, levels: Sequence[int]
+) -> dict[str, dict[int, float]]:
+    """Each item's finish at each percentile, in months from the forecast's start: start + planned
+    duration × schedule ratio, so a slip stretches the whole duration from the start.
+
+    Work already under way (start_month below 0) that has not finished by the forecast's start took
+    at least (months since the start ÷ planned duration) × its plan, so its percentiles are those of
+    the schedule ratio given that it is at least that: the q-quantile is the quantile at
+    F(floor) + q × (1 − F(floor)). No finish is before the forecast's start (0).
+    """
+    starts = np.array([float(item.start_month) for item in items])
+    finishes = np.array([float(item.planned_months) for item in items])
+    durations = finishes - starts
+    timed = durations > 0
+    floors = np.where(timed & (starts < 0), -starts / np.where(timed, durations, 1.0), 0.0)
+    done = np.zeros(len(items))
+    late = floors > 0
+    if late.any():
+        done[late] = model._schedule_cdf_of_log(np.log(floors[late]))
+    fractions = np.array([q / 100 for q in levels])
+    wanted = done[:, None] + (1 - done[:, None]) * fractions[None, :]
+    # Levels that round to 1 (work far past any plausible ratio) take the floor itself.
+    inside = wanted < 1
+    ratios = np.broadcast_to(floors[:, None], wanted.shape).copy()
+    if inside.any():
+        ratios[inside] = model._schedule_quantiles(wanted[inside])
+    ratios = np.maximum(ratios, floors[:, None])
+    months = np.where(timed[:, None], starts[:, None] + durations[:, None] * ratios, finishes[:, None])
+    months = np.maximum(months, 0.0)
+    return {item.key: {q: float(months[i, j]) for j, q in enumerate(levels)} for i, item in enumerate(items)}
 
 
 def _padded(values: FloatArray, years: int) -> list[float]:

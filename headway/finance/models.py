@@ -17,6 +17,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
+from headway.finance.forecast import CONTRIBUTION_TOLERANCE
 from headway.portfolio.models import Initiative
 
 financial_year_validator = RegexValidator(
@@ -25,11 +26,24 @@ financial_year_validator = RegexValidator(
 )
 
 
+#: The financial years Headway accepts: those starting from 2000 to 2099 (2000/01 to 2099/00). Outside
+#: them a year is almost certainly a typing slip, and far-off years break the date arithmetic (there
+#: is no year 0) or make a forecast run for centuries.
+FIRST_FINANCIAL_YEAR = 2000
+LAST_FINANCIAL_YEAR = 2099
+
+
 def check_financial_year(value: str) -> None:
     financial_year_validator(value)
     start, end = int(value[:4]), int(value[5:])
     if (start + 1) % 100 != end:
         raise ValidationError(f"{value} is not a financial year: after {start} comes {(start + 1) % 100:02d}.")
+    if not FIRST_FINANCIAL_YEAR <= start <= LAST_FINANCIAL_YEAR:
+        raise ValidationError(
+            f"{value} is outside the years Headway accepts: give a financial year from "
+            f"{FIRST_FINANCIAL_YEAR}/{(FIRST_FINANCIAL_YEAR + 1) % 100:02d} to "
+            f"{LAST_FINANCIAL_YEAR}/{(LAST_FINANCIAL_YEAR + 1) % 100:02d}."
+        )
 
 
 class MoneyKind(models.TextChoices):
@@ -38,6 +52,10 @@ class MoneyKind(models.TextChoices):
 
 
 # --------------------------------------------------------------------------- reference data
+
+#: Project types whose cost bounds are for operating expenditure, not capital cost: HM Treasury gives
+#: outsourcing's bounds for operating expenditure only (held in the cost columns, with a note).
+OPERATING_COST_TYPES = frozenset({"outsourcing"})
 
 
 class ProjectType(models.Model):
@@ -67,6 +85,33 @@ class ProjectType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def cost_bias_kind(self) -> str:
+        """The kind of cost the cost bounds are for: capital, except for the types whose bounds
+        HM Treasury gives for operating expenditure (outsourcing), where it is revenue."""
+        return MoneyKind.REVENUE if self.key in OPERATING_COST_TYPES else MoneyKind.CAPITAL
+
+    def clean(self) -> None:
+        """The checks `forecast.resultant_bias` makes, so that the admin cannot save bounds the
+        money pages cannot use: no negative bound, and no lower bound above its upper bound."""
+        errors: dict[str, list[str]] = {}
+        for what, upper_field, lower_field in (
+            ("cost", "cost_upper", "cost_lower"),
+            ("works duration", "duration_upper", "duration_lower"),
+        ):
+            upper, lower = getattr(self, upper_field), getattr(self, lower_field)
+            for name, value in ((upper_field, upper), (lower_field, lower)):
+                if value is not None and value < 0:
+                    errors.setdefault(name, []).append(f"A bound cannot be negative ({value.normalize():f}%).")
+            if upper is not None and lower is not None and lower > upper:
+                errors.setdefault(lower_field, []).append(
+                    f"The lower bound for {what} ({lower.normalize():f}%) is above the upper bound "
+                    f"({upper.normalize():f}%). The lower bound is what good risk management brings the "
+                    "uplift down to, so it cannot be more than the upper bound."
+                )
+        if errors:
+            raise ValidationError(errors)
+
 
 class BiasFactor(models.Model):
     """A project risk area and its share of the recorded optimism bias for one project type.
@@ -89,6 +134,38 @@ class BiasFactor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_type}: {self.name}"
+
+    def clean(self) -> None:
+        """Each contribution is a share of the bias: from 0 to 100%. (That a type's contributions add
+        up to no more than 100%, allowing for rounding, is checked across them all: see
+        `check_contributions`.)"""
+        errors: dict[str, str] = {}
+        for name in ("cost_contribution", "duration_contribution"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                errors[name] = (
+                    f"{value.normalize():f}% is not a share of the bias: give a percentage from 0 to 100, "
+                    "or leave it empty where the study recorded nothing."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def check_contributions(contributions: list[tuple[Decimal | None, Decimal | None]]) -> None:
+    """A project type's risk areas, as (cost, duration) contributions in percent, must add up to no
+    more than 100% in each column, allowing `forecast.CONTRIBUTION_TOLERANCE` for the rounding in
+    the published tables (the same rule as `forecast.resultant_bias`)."""
+    limit = Decimal(100) * (1 + Decimal(str(CONTRIBUTION_TOLERANCE)))
+    errors = []
+    for index, what in ((0, "cost overrun"), (1, "delay")):
+        total = sum((pair[index] or Decimal(0) for pair in contributions), Decimal(0))
+        if total > limit:
+            errors.append(
+                f"The risk areas together account for {total.normalize():f}% of the {what}; they cannot add up to "
+                f"more than 100% (allowing {(limit - 100).normalize():f}% for rounding in the published tables)."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 # --------------------------------------------------------------------------- funding

@@ -3,8 +3,9 @@
 `load` reads every money record for a set of initiatives in about a dozen queries, however many
 initiatives there are, and the rest of this module works on those lists in Python: the figures
 of each business case (through the pure `forecast` module), the checks a board should see
-(funding that stops at go-live, benefits argued only in cash, a late first release), the
-organisation's own track record (the reference class) and the portfolio's Monte Carlo ranges.
+(funding that stops at go-live, benefits argued only in cash or not recorded at all, a late first
+release), the organisation's own track record (the reference class) and the portfolio's Monte
+Carlo ranges.
 
 Amounts are whole pounds. Financial years are NHS years written 2026/27; year 0 of an appraisal
 is the business case's first year.
@@ -13,6 +14,7 @@ is the business case's first year.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -270,10 +272,50 @@ class BiasFigures:
     cost_bias: float | None
     duration_bias: float | None
     total_cost: int
-    adjusted_cost: float | None
+    adjusted_cost: float | None  # the total cost with the cost bias added to the costs it applies to
     planned_months: int | None
     adjusted_months: float | None
     scored: int  # how many risk areas have a score
+    # The kind of cost the cost bias applies to (capital; revenue for outsourcing) and how much of
+    # the total cost is of that kind. HM Treasury's bounds are for capital cost (operating
+    # expenditure for outsourcing), so running costs are not raised.
+    cost_kind: str = MoneyKind.CAPITAL
+    biased_cost: int = 0
+    # Why no uplift could be worked out, when the reference data cannot be used (say, a lower bound
+    # above the upper bound after an edit in the admin); empty when all is well.
+    problem: str = ""
+
+    @property
+    def cost_kind_label(self) -> str:
+        """ "capital costs" or "revenue (operating) costs"."""
+        return "revenue (operating) costs" if self.cost_kind == MoneyKind.REVENUE else "capital costs"
+
+    @property
+    def uplift(self) -> float | None:
+        """The cost bias in pounds: the costs it applies to × the bias."""
+        return None if self.cost_bias is None else self.biased_cost * self.cost_bias
+
+    @property
+    def applied_to(self) -> str:
+        """What the cost uplift was applied to, in words, for the page."""
+        if self.cost_bias is None:
+            return ""
+        other = "revenue" if self.cost_kind == MoneyKind.CAPITAL else "capital"
+        guidance = (
+            "HM Treasury's bounds for this type of project are for operating expenditure"
+            if self.cost_kind == MoneyKind.REVENUE
+            else "HM Treasury's bounds are for capital cost"
+        )
+        if not self.biased_cost:
+            return (
+                f"The {percent(self.cost_bias)} cost uplift applies to {self.cost_kind_label} only ({guidance}), "
+                f"and this case has none, so nothing is raised."
+            )
+        return (
+            f"The {percent(self.cost_bias)} cost uplift is applied to the {pounds(self.biased_cost)} of "
+            f"{self.cost_kind_label} only, adding {pounds(self.uplift)}; the other "
+            f"{pounds(self.total_cost - self.biased_cost)} ({other}) is not raised, because {guidance}."
+        )
 
     @property
     def cost_reduction(self) -> float | None:
@@ -323,8 +365,14 @@ class CaseFigures:
 
     @property
     def cash_only(self) -> bool:
-        """Every benefit is cash-releasing: the case is argued only in cash."""
+        """Every benefit is cash-releasing: the case is argued only in cash. (A case with no benefits
+        at all is not argued in cash; `no_benefits` says so instead.)"""
         return bool(self.benefits) and all(b.kind == BenefitLine.Kind.CASH_RELEASING for b in self.benefits)
+
+    @property
+    def no_benefits(self) -> bool:
+        """The case records no benefits at all."""
+        return not self.benefits
 
     @property
     def unmeasured(self) -> int:
@@ -336,8 +384,19 @@ class CaseFigures:
 
 
 def bias_figures(
-    case: BusinessCase, total_cost: int, factors: Sequence[BiasFactor], mitigations: Sequence[Mitigation]
+    case: BusinessCase,
+    total_cost: int,
+    factors: Sequence[BiasFactor],
+    mitigations: Sequence[Mitigation],
+    *,
+    biased_cost: int | None = None,
 ) -> BiasFigures:
+    """The case's optimism bias. `biased_cost` is the part of `total_cost` the cost bias applies to
+    (its capital costs; its revenue costs for outsourcing); without it, the whole total.
+
+    Reference data that the bias maths refuses (edited into a state such as a lower bound above
+    its upper bound, or contributions adding up to more than 105%) gives no uplift and a `problem`
+    saying why, instead of an error that would stop the page."""
     project_type = case.project_type
     scores = {m.factor_id: m for m in mitigations}
     rows = []
@@ -356,16 +415,31 @@ def bias_figures(
     cost_upper, cost_lower = _fraction(project_type.cost_upper), _fraction(project_type.cost_lower)
     duration_upper, duration_lower = _fraction(project_type.duration_upper), _fraction(project_type.duration_lower)
     cost_bias = duration_bias = None
+    problems = []
     if cost_upper is not None:
-        cost_bias = forecast.resultant_bias(
-            cost_upper, [(r.cost_share, r.mitigation) for r in rows if r.cost_share is not None], lower=cost_lower
-        )
+        try:
+            cost_bias = forecast.resultant_bias(
+                cost_upper, [(r.cost_share, r.mitigation) for r in rows if r.cost_share is not None], lower=cost_lower
+            )
+        except ValueError as error:
+            problems.append(f"for cost: {str(error).rstrip('.')}")
     if duration_upper is not None:
-        duration_bias = forecast.resultant_bias(
-            duration_upper,
-            [(r.duration_share, r.mitigation) for r in rows if r.duration_share is not None],
-            lower=duration_lower,
+        try:
+            duration_bias = forecast.resultant_bias(
+                duration_upper,
+                [(r.duration_share, r.mitigation) for r in rows if r.duration_share is not None],
+                lower=duration_lower,
+            )
+        except ValueError as error:
+            problems.append(f"for time: {str(error).rstrip('.')}")
+    problem = ""
+    if problems:
+        problem = (
+            f"The optimism-bias reference data for “{project_type.name}” cannot be used ({'; '.join(problems)}), "
+            "so no uplift is shown where it is affected. An administrator needs to correct the project type "
+            "and its risk areas."
         )
+    biased = total_cost if biased_cost is None else biased_cost
     planned_months = case.planned_months
     return BiasFigures(
         project_type=project_type,
@@ -377,7 +451,7 @@ def bias_figures(
         cost_bias=cost_bias,
         duration_bias=duration_bias,
         total_cost=total_cost,
-        adjusted_cost=forecast.adjust(total_cost, cost_bias) if cost_bias is not None else None,
+        adjusted_cost=(total_cost - biased) + forecast.adjust(biased, cost_bias) if cost_bias is not None else None,
         planned_months=planned_months,
         adjusted_months=(
             forecast.adjust(planned_months, duration_bias)
@@ -385,6 +459,9 @@ def bias_figures(
             else None
         ),
         scored=sum(1 for r in rows if r.scored),
+        cost_kind=project_type.cost_bias_kind,
+        biased_cost=biased,
+        problem=problem,
     )
 
 
@@ -418,10 +495,25 @@ def case_figures(
     benefit_flows = [float(r.benefits) for r in rows]
     total_capital = sum(r.capital for r in rows)
     total_revenue = sum(r.revenue for r in rows)
-    bias = bias_figures(case, total_capital + total_revenue, factors, mitigations)
+    # HM Treasury's cost bounds are for capital cost (operating expenditure for outsourcing): the
+    # uplift raises those costs only, not the revenue (or capital) costs beside them.
+    on_revenue = case.project_type.cost_bias_kind == MoneyKind.REVENUE
+    bias = bias_figures(
+        case,
+        total_capital + total_revenue,
+        factors,
+        mitigations,
+        biased_cost=total_revenue if on_revenue else total_capital,
+    )
     adjusted = None
     if bias.cost_bias is not None:
-        adjusted = forecast.appraise([forecast.adjust(c, bias.cost_bias) for c in cost_flows], benefit_flows, rate=rate)
+        raised = [
+            float(r.capital) + forecast.adjust(r.revenue, bias.cost_bias)
+            if on_revenue
+            else forecast.adjust(r.capital, bias.cost_bias) + float(r.revenue)
+            for r in rows
+        ]
+        adjusted = forecast.appraise(raised, benefit_flows, rate=rate)
     by_kind = []
     for kind, label in BenefitLine.Kind.choices:
         of_kind = [b for b in benefits if b.kind == kind]
@@ -478,15 +570,26 @@ class FundingCheck:
     go_live: dt.date | None
     live: bool  # the date is the real go-live, not the plan
     go_live_year: str
-    after: int  # funding for the years after the go-live year
+    after: int  # approved, committed or spent funding in financial years that end after go-live
     after_years: list[str]
     flagged: bool
     text: str
+    requested_after: int = 0  # requested (not yet approved) funding in years that end after go-live
+    requested_years: list[str] = field(default_factory=list)
+
+
+def fy_last_day(label: str) -> dt.date:
+    """31 March at the end of a financial year."""
+    return dt.date(fy_start(label) + 1, 3, 31)
 
 
 def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> FundingCheck:
-    """Flagged when no funding line is for a financial year after the year of go-live (the real
-    date once it has gone live, the planned one before): nothing pays to run and improve it."""
+    """Flagged when nothing secured (approved, committed or spent) pays for the service after
+    go-live (the real date once it has gone live, the planned one before). What counts: a line
+    marked for running and improving the live service in a financial year that ends after go-live,
+    or any line for a financial year after the go-live year. Money to build it in the go-live year
+    does not count, because it is spent getting to go-live. Money only requested for those years is
+    reported separately: it is not yet secured."""
     go_live = initiative.went_live_on or initiative.planned_go_live
     live = initiative.went_live_on is not None
     if go_live is None:
@@ -500,22 +603,44 @@ def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> Fundi
             "There is no planned go-live date yet, so we cannot tell whether the funding carries on after it.",
         )
     year = fy_of(go_live)
-    later = [line for line in lines if fy_start(line.financial_year) > year]
+    running_on = [
+        line
+        for line in lines
+        if fy_last_day(line.financial_year) > go_live
+        and (line.purpose == FundingLine.Purpose.RUN or fy_of(fy_first_day(line.financial_year)) > year)
+    ]
+    later = [line for line in running_on if line.state in SECURED_STATES]
+    requested = [line for line in running_on if line.state == FundingLine.State.REQUESTED]
     after = sum(line.amount for line in later)
     years = sorted({line.financial_year for line in later})
+    requested_after = sum(line.amount for line in requested)
+    requested_years = sorted({line.financial_year for line in requested})
     went = "went live" if live else "is planned to go live"
     if later:
         text = (
-            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}). There is {pounds(after)} of funding for the "
-            f"years after that ({', '.join(years)}), to run and improve the live service."
+            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}). There is {pounds(after)} of approved, committed "
+            f"or spent funding for after go-live ({', '.join(years)})"
         )
+        if any(line.purpose == FundingLine.Purpose.RUN for line in later):
+            text += ", to run and improve the live service."
+        else:
+            text += (
+                ", though none of it is marked for running and improving the live service: check that it "
+                "pays for more than the build."
+            )
     else:
         text = (
-            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}), and no funding is recorded for any year "
-            f"after {fy_label(year)}. Nothing pays to run and improve the live service, and digital services "
-            "that are not kept improving decline. Add run-and-improve funding for the years after go-live."
+            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}), and no approved, committed or spent funding is "
+            "recorded for after it: nothing secured pays to run and improve the live service (money to build it "
+            "in the go-live year does not count), and digital services that are not kept improving decline. "
+            "Secure run-and-improve funding for the years after go-live."
         )
-    return FundingCheck(go_live, live, fy_label(year), after, years, not later, text)
+    if requested:
+        text += (
+            f" Separately, there is {pounds(requested_after)} requested but not yet approved for those years "
+            f"({', '.join(requested_years)}); it does not count until it is approved."
+        )
+    return FundingCheck(go_live, live, fy_label(year), after, years, not later, text, requested_after, requested_years)
 
 
 def first_benefit(
@@ -526,7 +651,7 @@ def first_benefit(
     The earlier of two kinds of evidence:
     - the first day (1 April) of the earliest financial year with a realised benefit recorded
       as an actual (we record benefits by year, so the start of that year is the earliest it
-      could have been);
+      could have been), or the start date if that is later;
     - the first observation, on or after the start date, of a metric linked to one of the
       initiative's benefits that begins SUSTAINED_RUN observations in a row better than the
       metric's baseline (higher where higher is better, lower where lower is better; metrics with
@@ -534,10 +659,13 @@ def first_benefit(
     """
     candidates: list[tuple[dt.date, str]] = []
     realised = [a for a in actuals if a.kind == Actual.Kind.BENEFIT and a.amount > 0]
+    start = initiative.start_date
     if realised:
         year = min(a.financial_year for a in realised)
-        candidates.append((fy_first_day(year), f"a realised benefit recorded for {year}"))
-    start = initiative.start_date
+        # No earlier than the start: a benefit cannot come before the work (and a first benefit dated
+        # before the start would make the months to it negative).
+        day = fy_first_day(year) if start is None else max(fy_first_day(year), start)
+        candidates.append((day, f"a realised benefit recorded for {year}"))
     for period, _ in improved:
         if start is None or period >= start:
             candidates.append((period, f"a linked metric better than its baseline {SUSTAINED_RUN} times in a row"))
@@ -618,6 +746,7 @@ def initiative_money(data: MoneyData, initiative: Initiative, today: dt.date) ->
             benefit_day,
             today,
             release_weeks=weeks,
+            planned_first_release=initiative.planned_first_release,
         )
     money = InitiativeMoney(
         initiative=initiative,
@@ -644,6 +773,16 @@ def initiative_money(data: MoneyData, initiative: Initiative, today: dt.date) ->
                     "cash misses these and stands or falls on savings that are often hard to take out.",
                 )
             )
+        if latest is not None and latest.no_benefits:
+            money.flags.append(
+                Flag(
+                    "no_benefits",
+                    "No benefits recorded",
+                    f"The {latest.case.get_stage_display().lower()} records no benefits at all, so nothing says "
+                    "what the money will buy or how anyone would know it worked. Add the benefits, of every kind, "
+                    "each with an owner.",
+                )
+            )
         money.flags += shape_flags(shape)
         if not cases and initiative.status == Status.ACTIVE:
             money.flags.append(
@@ -657,15 +796,21 @@ def initiative_money(data: MoneyData, initiative: Initiative, today: dt.date) ->
 
 @dataclass
 class ClassMember:
-    """A finished initiative in the reference class: what was planned and what happened."""
+    """A finished initiative in the reference class: what was planned and what happened.
+
+    Costs are compared on one basis: the business case's cost lines up to and including the
+    financial year it went live, leaving out running costs (the "run" category), against the spend
+    recorded up to and including that year. The whole appraisal would compare years of planned
+    running costs with spend that stopped at go-live."""
 
     initiative: Initiative
-    planned_cost: int
-    actual_cost: int
+    planned_cost: int  # the case's costs to the go-live year, without running costs
+    actual_cost: int  # spend recorded to the go-live year
     planned_months: int
     actual_months: float
     planned_benefit_months: int | None
     actual_benefit_months: float | None
+    go_live_year: str = ""
 
     @property
     def cost_ratio(self) -> float:
@@ -682,10 +827,35 @@ class ClassMember:
         return self.actual_benefit_months / self.planned_benefit_months
 
 
+def cost_to_go_live(costs: Iterable[CostLine], go_live_year: int | None, *, kind: str | None = None) -> int:
+    """The cost lines up to and including the go-live financial year, without the running costs (the
+    "run" category): what it costs to get it live. With no go-live year, every year. With `kind`,
+    only lines of that kind (capital or revenue)."""
+    return sum(
+        line.amount
+        for line in costs
+        if line.category != CostLine.Category.RUN
+        and (go_live_year is None or fy_start(line.financial_year) <= go_live_year)
+        and (kind is None or line.kind == kind)
+    )
+
+
+def go_live_date(initiative: Initiative, case: BusinessCase | None = None) -> dt.date | None:
+    """When it went live, or is planned to: the real date once live, then the planned date, then the
+    start plus the case's planned months."""
+    if initiative.went_live_on is not None:
+        return initiative.went_live_on
+    if initiative.planned_go_live is not None:
+        return initiative.planned_go_live
+    if case is not None and case.planned_months and initiative.start_date is not None:
+        return _add_months(initiative.start_date, case.planned_months)
+    return None
+
+
 def reference_class(data: MoneyData) -> list[ClassMember]:
     """The organisation's finished initiatives that can be compared: completed, with a start date
-    and the date they went live, a business case (the latest stage) with costs and planned
-    months, and actual spend recorded."""
+    and the date they went live, a business case (the latest stage) with costs to go-live and
+    planned months, and actual spend recorded."""
     members = []
     for initiative in data.initiatives:
         if initiative.status != Status.COMPLETED or not initiative.start_date or not initiative.went_live_on:
@@ -696,11 +866,13 @@ def reference_class(data: MoneyData) -> list[ClassMember]:
         case = cases[0]
         planned_months = case.planned_months
         assert planned_months is not None
-        planned = sum(c.amount for c in data.costs.get(case.pk, []))
+        go_live_year = fy_of(initiative.went_live_on)
+        planned = cost_to_go_live(data.costs.get(case.pk, []), go_live_year)
         actuals = data.actuals.get(initiative.pk, [])
-        spent = sum(a.amount for a in actuals if a.kind == Actual.Kind.SPEND)
-        if planned <= 0 or spent <= 0:
+        spend = [a for a in actuals if a.kind == Actual.Kind.SPEND]
+        if planned <= 0 or not any(a.amount for a in spend):
             continue
+        spent = sum(a.amount for a in spend if fy_start(a.financial_year) <= go_live_year)
         benefit_day, _ = first_benefit(initiative, actuals, data.improved.get(initiative.pk, []))
         members.append(
             ClassMember(
@@ -713,9 +885,50 @@ def reference_class(data: MoneyData) -> list[ClassMember]:
                 actual_benefit_months=(
                     max(months_between(initiative.start_date, benefit_day), 0.0) if benefit_day else None
                 ),
+                go_live_year=fy_label(go_live_year),
             )
         )
     return members
+
+
+#: Why a finished initiative's ratio can be left out of a measure, by measure.
+LEFT_OUT_REASONS = {
+    "cost": "no spend is recorded up to the year it went live",
+    "duration": "it went live on (or before) the day it started, so it took no time to compare",
+    "benefit": "its first measured benefit is dated on the day it started, so it took no time to compare",
+}
+MEASURE_NAMES = {"cost": "cost", "duration": "time to go-live", "benefit": "time to the first benefit"}
+
+
+def usable_ratios(members: Sequence[ClassMember], measure: str) -> tuple[list[float], list[ClassMember]]:
+    """The members' ratios (actual ÷ planned) for "cost", "duration" or "benefit" that can be used,
+    and the members left out because their ratio is not above 0 or not finite (a ratio of 0 is not
+    an outcome: it would say the work cost, or took, nothing). Members with no ratio for the measure
+    (no planned months to a first benefit, say) are neither."""
+    ratios: list[float] = []
+    left_out: list[ClassMember] = []
+    for member in members:
+        ratio = {"cost": member.cost_ratio, "duration": member.duration_ratio, "benefit": member.benefit_ratio}[measure]
+        if ratio is None:
+            continue
+        if math.isfinite(ratio) and ratio > 0:
+            ratios.append(ratio)
+        else:
+            left_out.append(member)
+    return ratios, left_out
+
+
+def left_out_text(measure: str, left_out: Sequence[ClassMember]) -> str:
+    """A sentence saying which finished initiatives were left out of a measure, and why."""
+    if not left_out:
+        return ""
+    count = len(left_out)
+    names = ", ".join(m.initiative.reference for m in left_out)
+    which = "1 finished initiative was" if count == 1 else f"{count} finished initiatives were"
+    return (
+        f"For {MEASURE_NAMES[measure]}, {which} left out ({names}): actual ÷ planned is 0, because "
+        f"{LEFT_OUT_REASONS[measure]}. Check {'its' if count == 1 else 'their'} dates and spend."
+    )
 
 
 @dataclass
@@ -723,29 +936,80 @@ class ClassForecasts:
     cost: forecast.ClassForecast
     duration: forecast.ClassForecast | None
     benefit: forecast.ClassForecast | None
+    cost_basis: str = ""  # what the cost figures cover, in words
+    cost_note: str = ""  # how the Green Book uplift was applied, when it was used
+    left_out: list[str] = field(default_factory=list)  # which finished initiatives were left out, and why
 
 
-def class_forecasts(figures: CaseFigures, members: Sequence[ClassMember]) -> ClassForecasts:
-    """P50 and P80 for the case's cost, duration and months to first benefit, from the reference
-    class; below the minimum class size, the case's own optimism bias is used instead."""
+def class_forecasts(
+    figures: CaseFigures, members: Sequence[ClassMember], initiative: Initiative | None = None
+) -> ClassForecasts:
+    """P50 and P80 for the case's cost to go-live, duration and months to first benefit, from the
+    reference class; below the minimum class size, the case's own optimism bias is used instead.
+
+    Cost is on the reference class's basis: the case's costs up to and including the financial year
+    it goes live (`go_live_date`), without running costs. Ratios that are not above 0 are left
+    out, and `left_out` says which and why."""
+    initiative = initiative or figures.case.initiative
     bias = figures.bias
-    cost_fallback = bias.cost_bias or 0.0
+    go_live = go_live_date(initiative, figures.case)
+    go_live_year = fy_of(go_live) if go_live is not None else None
+    basis = cost_to_go_live(figures.costs, go_live_year)
+    if go_live_year is not None:
+        cost_basis = (
+            "Cost here is the cost to go-live: the business case's costs up to and including "
+            f"{fy_label(go_live_year)}, the year it goes live, without the running costs (the “Running and "
+            "improving the live service” category). The finished initiatives are compared on the same basis: "
+            "their planned costs to the year they went live, without running costs, against what they spent up "
+            "to and including that year."
+        )
+    else:
+        cost_basis = (
+            "Cost here is every cost in the business case except the running costs (the “Running and improving "
+            "the live service” category): with no go-live date there is no year to stop at. The finished "
+            "initiatives are compared on their planned costs to the year they went live, without running costs, "
+            "against what they spent up to and including that year."
+        )
+    # The Green Book uplift, for when the class is too small, applies to the capital costs only
+    # (operating costs for outsourcing): as a share of the whole basis it is smaller.
+    cost_fallback = 0.0
+    cost_note = ""
+    if bias.cost_bias is not None and basis > 0:
+        biased = cost_to_go_live(figures.costs, go_live_year, kind=bias.cost_kind)
+        cost_fallback = bias.cost_bias * biased / basis
+        cost_note = (
+            f"The Green Book uplift of {percent(bias.cost_bias)} applies to {bias.cost_kind_label} only: "
+            f"{pounds(biased)} of the {pounds(basis)}, which is {percent(cost_fallback)} on the whole figure."
+        )
+    if bias.problem:
+        cost_note = (cost_note + " " if cost_note else "") + bias.problem
     duration_fallback = bias.duration_bias or 0.0
-    cost = forecast.reference_class_forecast(
-        float(figures.total_cost), [m.cost_ratio for m in members], fallback_bias=cost_fallback
-    )
+    left: list[str] = []
+    cost_ratios, cost_left = usable_ratios(members, "cost")
+    left.append(left_out_text("cost", cost_left))
+    cost = forecast.reference_class_forecast(float(basis), cost_ratios, fallback_bias=cost_fallback)
     duration = None
     if figures.case.planned_months:
+        ratios, out = usable_ratios(members, "duration")
+        left.append(left_out_text("duration", out))
         duration = forecast.reference_class_forecast(
-            float(figures.case.planned_months), [m.duration_ratio for m in members], fallback_bias=duration_fallback
+            float(figures.case.planned_months), ratios, fallback_bias=duration_fallback
         )
     benefit = None
     if figures.case.planned_first_benefit_months:
-        ratios = [r for m in members if (r := m.benefit_ratio) is not None]
+        ratios, out = usable_ratios(members, "benefit")
+        left.append(left_out_text("benefit", out))
         benefit = forecast.reference_class_forecast(
             float(figures.case.planned_first_benefit_months), ratios, fallback_bias=duration_fallback
         )
-    return ClassForecasts(cost=cost, duration=duration, benefit=benefit)
+    return ClassForecasts(
+        cost=cost,
+        duration=duration,
+        benefit=benefit,
+        cost_basis=cost_basis,
+        cost_note=cost_note if cost.fallback else (bias.problem if bias.problem else ""),
+        left_out=[text for text in left if text],
+    )
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -862,10 +1126,11 @@ def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation)
 
 
 FLAG_SUMMARIES = {
-    "funding_ends": "No funding is recorded for any financial year after the year it goes live, so nothing pays "
-    "to run and improve the live service.",
+    "funding_ends": "No approved, committed or spent funding runs on past go-live, so nothing secured pays to run "
+    "and improve the live service.",
     "cash_only": "Every benefit in the latest business case is cash-releasing; staff time, safety and patients' "
     "experience are left out.",
+    "no_benefits": "The latest business case records no benefits at all.",
     "no_early_release": "Nothing reached real users within {weeks} weeks of the start.",
     "value_only_at_end": "Go-live is planned more than a year after the start, with nothing released to real users "
     "before it.",
@@ -916,11 +1181,22 @@ class Overview:
 
     @property
     def median_cost_ratio(self) -> float | None:
-        return median([m.cost_ratio for m in self.members])
+        return median(usable_ratios(self.members, "cost")[0])
 
     @property
     def median_duration_ratio(self) -> float | None:
-        return median([m.duration_ratio for m in self.members])
+        return median(usable_ratios(self.members, "duration")[0])
+
+    @property
+    def left_out(self) -> list[str]:
+        """Which finished initiatives were left out of the track record's cost or time, and why."""
+        texts = [left_out_text(measure, usable_ratios(self.members, measure)[1]) for measure in ("cost", "duration")]
+        return [text for text in texts if text]
+
+    @property
+    def bias_problems(self) -> list[str]:
+        """Why the optimism bias could not be worked out for some current cases (one message a type)."""
+        return sorted({m.latest.bias.problem for m in self.current if m.latest and m.latest.bias.problem})
 
     @property
     def track_record(self) -> str:
@@ -978,13 +1254,21 @@ class BandRow:
 
 @dataclass
 class CompletionRow:
+    """One initiative's go-live: planned, and the simulated P10, P50, P80 and P90 (months from today
+    and dates)."""
+
     money: InitiativeMoney
     planned_months: float
+    p10: float
     p50: float
     p80: float
+    p90: float
     planned_date: dt.date
+    p10_date: dt.date
     p50_date: dt.date
     p80_date: dt.date
+    p90_date: dt.date
+    overdue: bool = False  # the planned go-live has passed and it is not live
 
 
 @dataclass
@@ -1024,7 +1308,13 @@ def planned_items(
 ) -> tuple[list[forecast.PlannedItem], list[InitiativeMoney], list[tuple[InitiativeMoney, str]], int]:
     """The PlannedItems for the simulation: each active or proposed initiative's latest business
     case, costs and benefits from this financial year on (year 0 is this year, less what has
-    already been spent or realised in it), with the months still to go to its planned go-live."""
+    already been spent or realised in it), with its start and planned go-live in months from today.
+
+    Work already under way starts at a negative month (how long ago it started), so that a slip
+    stretches its whole planned duration from the start, not only the months still to go; an
+    overdue go-live is a negative month too. Without a start date, work is taken to have started
+    the case's planned months (12 if none) before its planned go-live, or today if that is later.
+    Work that is live already has nothing left to slip (start and finish today)."""
     current = fy_of(today)
     items: list[forecast.PlannedItem] = []
     included: list[InitiativeMoney] = []
@@ -1054,34 +1344,41 @@ def planned_items(
         if not any(costs.values()) and not any(benefits.values()):
             left_out.append((money, "its business case has no costs or benefits still to come"))
             continue
-        start_month = 0.0
-        if initiative.start_date and initiative.start_date > today:
-            start_month = months_between(today, initiative.start_date)
-        # Months from today to the planned go-live (the forecast counts from today).
+        case_months = money.latest.case.planned_months
+        finish: float | None
         if initiative.went_live_on is not None:
-            finish = 0.0
-        elif initiative.planned_go_live is not None:
-            finish = months_between(today, initiative.planned_go_live)
-        elif money.latest.case.planned_months:
-            begun = initiative.start_date or today
-            finish = months_between(today, _add_months(begun, money.latest.case.planned_months))
+            start_month = finish = 0.0
         else:
-            finish = start_month + 12.0
-        # Overdue (or live) work still has something to finish: at least a month from its start.
-        remaining = max(finish, start_month + 1.0)
+            # Months from today to the planned go-live (the forecast counts from today); below 0 if overdue.
+            if initiative.planned_go_live is not None:
+                finish = months_between(today, initiative.planned_go_live)
+            elif case_months and initiative.start_date is not None:
+                finish = months_between(today, _add_months(initiative.start_date, case_months))
+            elif case_months:
+                finish = float(case_months)
+            else:
+                finish = None
+            if initiative.start_date is not None:
+                start_month = months_between(today, initiative.start_date)
+            elif finish is not None:
+                start_month = min(0.0, finish - float(case_months or 12))
+            else:
+                start_month = 0.0
+            # A go-live recorded before the start takes no time, not negative time.
+            finish = max(start_month, 0.0) + 12.0 if finish is None else max(finish, start_month)
         horizon = max(horizon, max([*costs, *benefits]) + 1)
         rows.append(
-            (money, [costs[i] for i in range(horizon)], [benefits[i] for i in range(horizon)], remaining, start_month)
+            (money, [costs[i] for i in range(horizon)], [benefits[i] for i in range(horizon)], finish, start_month)
         )
         included.append(money)
-    for money, costs_list, benefits_list, remaining, start_month in rows:
+    for money, costs_list, benefits_list, finish, start_month in rows:
         pad = horizon - len(costs_list)
         items.append(
             forecast.PlannedItem(
                 key=money.initiative.reference,
                 cost_by_year=costs_list + [0.0] * pad,
                 benefits_by_year=benefits_list + [0.0] * pad,
-                planned_months=remaining,
+                planned_months=finish,
                 start_month=start_month,
             )
         )
@@ -1154,15 +1451,21 @@ def portfolio_forecast(
         if money is None or money.initiative.went_live_on is not None:
             continue
         bands = result.completion_months[key]
+        planned_date = money.initiative.planned_go_live or _add_months(today, planned_months)
         completion.append(
             CompletionRow(
                 money=money,
                 planned_months=planned_months,
+                p10=bands[10],
                 p50=bands[50],
                 p80=bands[80],
-                planned_date=money.initiative.planned_go_live or _add_months(today, planned_months),
+                p90=bands[90],
+                planned_date=planned_date,
+                p10_date=_add_months(today, bands[10]),
                 p50_date=_add_months(today, bands[50]),
                 p80_date=_add_months(today, bands[80]),
+                p90_date=_add_months(today, bands[90]),
+                overdue=planned_date < today,
             )
         )
     summary = (

@@ -141,7 +141,9 @@ def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=initiative.pk))
     money = queries.initiative_money(data, data.initiatives[0], today)
-    forecasts = queries.class_forecasts(money.latest, _members(organisation)) if money.latest else None
+    forecasts = (
+        queries.class_forecasts(money.latest, _members(organisation), money.initiative) if money.latest else None
+    )
     return render(
         request,
         "finance/initiative.html",
@@ -243,19 +245,20 @@ def case_add(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
+        source = form.cleaned_data.get("copy_from")
         try:
-            case = actions.save_business_case(
-                initiative=initiative,
-                by=_user(request),
-                fields=form.model_fields(),
-                copy_from=form.cleaned_data.get("copy_from"),
+            saved = actions.save_business_case_reporting(
+                initiative=initiative, by=_user(request), fields=form.model_fields(), copy_from=source
             )
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(
-                request, f"The {case.get_stage_display().lower()} has been added. Add its costs and benefits next."
-            )
+            case = saved.case
+            if source is None:
+                text = f"The {case.get_stage_display().lower()} has been added. Add its costs and benefits next."
+            else:
+                text = _copied_text(saved, source)
+            messages.success(request, text)
             return redirect(_case_url(case))
     return _form_page(
         request,
@@ -266,6 +269,56 @@ def case_add(request: HttpRequest, pk: int) -> HttpResponse:
         submit="Add the business case",
         intro="One case for each stage. The latest stage is the one the money pages and the forecasts use.",
     )
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _scores_text(saved: actions.CaseSaved) -> list[str]:
+    """Sentences saying which optimism-bias scores a change of project type removed or kept."""
+    case = saved.case
+    texts = []
+    if saved.removed_scores:
+        texts.append(
+            f"Changing the type of project to “{case.project_type.name}” removed "
+            f"{_plural(len(saved.removed_scores), 'optimism-bias score')} for risk areas it does not have: "
+            f"{'; '.join(saved.removed_scores)}. The history keeps them."
+        )
+    if saved.kept_scores:
+        one = len(saved.kept_scores) == 1
+        texts.append(
+            f"The {'score' if one else 'scores'} for {', '.join(saved.kept_scores)} {'was' if one else 'were'} "
+            f"kept, because the new type has {'that risk area' if one else 'those risk areas'} too."
+        )
+    return texts
+
+
+def _copied_text(saved: actions.CaseSaved, source: BusinessCase) -> str:
+    """The success message for a case started as a copy: what was copied and what was left out."""
+    case = saved.case
+    texts = [
+        f"The {case.get_stage_display().lower()} has been added, with "
+        f"{_plural(saved.copied_costs, 'cost line')} and {_plural(saved.copied_benefits, 'benefit line')} "
+        f"copied from the {source.get_stage_display().lower()}."
+    ]
+    if saved.lines_before_first_year:
+        texts.append(
+            f"{_plural(saved.lines_before_first_year, 'line')} for years before {case.first_year}, the new case's "
+            f"first year, {'was' if saved.lines_before_first_year == 1 else 'were'} left out."
+        )
+    if saved.lines_after_last_year:
+        texts.append(
+            f"{_plural(saved.lines_after_last_year, 'line')} more than {actions.MAX_CASE_YEARS} years after "
+            f"{case.first_year} {'was' if saved.lines_after_last_year == 1 else 'were'} left out."
+        )
+    if saved.scores_not_copied:
+        texts.append(
+            f"{_plural(len(saved.scores_not_copied), 'optimism-bias score')} for risk areas that "
+            f"“{case.project_type.name}” does not have {'was' if len(saved.scores_not_copied) == 1 else 'were'} "
+            f"not copied: {'; '.join(saved.scores_not_copied)}."
+        )
+    return " ".join(texts)
 
 
 @member_required(Action.VIEW)
@@ -286,7 +339,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_latest": latest.pk == case.pk,
             "latest": latest,
             "others": [c for c in data.cases[found.initiative_id] if c.pk != case.pk],
-            "forecasts": queries.class_forecasts(figures, _members(organisation)),
+            "forecasts": queries.class_forecasts(figures, _members(organisation), data.initiatives[0]),
             "evidence": queries.metric_evidence(figures.benefits, organisation),
             "can_change": can_change_money(request, case.initiative),
         },
@@ -301,13 +354,13 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = BusinessCaseForm(_posted(request), instance=case, initiative=case.initiative)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_business_case(
+            saved = actions.save_business_case_reporting(
                 initiative=case.initiative, by=_user(request), fields=form.model_fields(), case=case
             )
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(request, "The business case has been changed.")
+            messages.success(request, " ".join(["The business case has been changed.", *_scores_text(saved)]))
             return redirect(_case_url(case))
     return _form_page(
         request,
@@ -316,7 +369,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         caption=str(case.initiative),
         back=_case_url(case),
         submit="Save the changes",
-        intro="Changing the type of project clears the optimism-bias scores that belonged to the old type.",
+        intro="Changing the type of project keeps the optimism-bias scores for risk areas the new type also has, "
+        "and removes the others; you will be told exactly which.",
     )
 
 

@@ -147,8 +147,12 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
                 "planned_first_release", "The first release to real users cannot be after go-live."
             )
         went_live = data.get("went_live_on")
-        if went_live and start and went_live < start:
-            self.add_error("went_live_on", "It cannot have gone live before its start date.")
+        if went_live and start and went_live <= start:
+            self.add_error(
+                "went_live_on",
+                "It must have gone live after its start date, not on or before it. Check both dates: "
+                "the money pages compare how long it took with the plan.",
+            )
         if went_live and went_live > timezone.localdate():
             self.add_error("went_live_on", "This date is in the future. Leave it empty until it has gone live.")
         return data
