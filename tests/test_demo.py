@@ -14,6 +14,7 @@ from headway.accounts.roles import Role
 from headway.demo import data
 from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo
 from headway.lib.weeks import checkpoint_state
+from headway.metrics.models import Verdict
 from headway.portfolio.models import (
     Checkpoint,
     Comment,
@@ -24,6 +25,9 @@ from headway.portfolio.models import (
     Status,
     UserNeed,
 )
+from tests.test_demo_finance import money_counts
+from tests.test_demo_metrics import demo_metrics
+from tests.test_demo_rounds import round_counts
 
 # A Monday, the hardest day for "this week": its checkpoints are written on the day itself.
 TODAY = dt.date(2026, 3, 16)
@@ -192,11 +196,22 @@ class DemoTests(TestCase):
                 )
             )
 
+        def verdicts() -> dict[str, str]:
+            return dict(Verdict.objects.values_list("initiative__reference", "state"))
+
+        # One reset checks every part of the demo (a reset takes several seconds): the weekly
+        # story, the metrics and verdicts, the prioritisation rounds and the money.
         before, counts = story(), demo_counts()
+        metrics, states, money = demo_metrics(), verdicts(), money_counts()
+        rounds = round_counts(self.acute)
         summary = load_demo(today=TODAY, stdout=io.StringIO(), reset=True)
         self.assertTrue(summary.created)
         self.assertEqual(story(), before)
         self.assertEqual(demo_counts(), counts)
+        self.assertEqual(demo_metrics(), metrics)
+        self.assertEqual(verdicts(), states)
+        self.assertEqual(round_counts(summary.organisation), rounds)
+        self.assertEqual(money_counts(), money)
 
     def test_the_command_lists_the_logins_and_the_password(self) -> None:
         out = io.StringIO()

@@ -176,13 +176,6 @@ class DemoMetricsTests(TestCase):
         load_demo(today=TODAY + dt.timedelta(days=10), stdout=io.StringIO())
         self.assertEqual(demo_metrics(), before)
 
-    def test_a_reset_reloads_the_same_metrics_and_verdicts(self) -> None:
-        before = demo_metrics()
-        verdicts = {reference: v.state for reference, v in self.verdicts().items()}
-        load_demo(today=TODAY, stdout=io.StringIO(), reset=True)
-        self.assertEqual(demo_metrics(), before)
-        self.assertEqual({reference: v.state for reference, v in self.verdicts().items()}, verdicts)
-
 
 class DemoMetricShapeTests(SimpleTestCase):
     """The pure parts of `metrics_data`, without a database."""

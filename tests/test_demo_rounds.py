@@ -153,9 +153,3 @@ class DemoRoundsTests(TestCase):
         summary = load_demo(today=TODAY, stdout=io.StringIO())
         self.assertFalse(summary.created)
         self.assertEqual(round_counts(self.acute), before)
-
-    def test_a_reset_loads_the_rounds_afresh(self) -> None:
-        before = round_counts(self.acute)
-        summary = load_demo(today=TODAY, stdout=io.StringIO(), reset=True)
-        self.assertTrue(summary.created)
-        self.assertEqual(round_counts(summary.organisation), before)
