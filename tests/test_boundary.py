@@ -184,6 +184,39 @@ class OrganisationBoundaryTest(TestCase):
             with self.subTest(name=name):
                 self.assertNotEqual(self.client.get(url).status_code, 404, url)
 
+    def test_a_removal_asks_first_in_its_own_organisation_and_is_not_found_in_another(self):
+        """The delete addresses used to refuse GET (405); now GET shows the page asking whether to
+        remove, but only for the owning organisation: for another it is "not found" by any method."""
+        removals = {
+            "accounts:person_remove": "Remove First Viewer from First Trust?",
+            "portfolio:need_delete": f"Remove this user need from {self.secret.reference}?",
+            "metrics:annotation_delete": "Remove the annotation from",
+            "finance:funding_delete": "Remove the 2026/27 capital funding of £1,000?",
+            "finance:case_delete": f"Remove the outline business case for {self.secret.reference}?",
+            "finance:cost_delete": "Remove the 2026/27 staff cost of £1,000?",
+            "finance:benefit_delete": "Remove the 2026/27 benefit “Secret benefit”?",
+            "finance:actual_delete": "Remove the 2026/27 realised benefit of £10?",
+        }
+        for name, question in removals.items():
+            url = reverse(name, args=[SHARED_PK])
+            with self.subTest(name=name, organisation="own"):
+                self.client.force_login(self.first_pmo)
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, question)
+                self.assertContains(response, "Yes, remove it")
+            self.client.force_login(self.second_pmo)
+            for method in ("get", "post", "delete"):
+                with self.subTest(name=name, organisation="another", method=method):
+                    response = getattr(self.client, method)(url)
+                    self.assertEqual(response.status_code, 404)
+                    self.assertNotContains(response, "Secret", status_code=404)
+        self.assertTrue(Membership.objects.filter(pk=SHARED_PK).exists())
+        self.assertTrue(FundingLine.objects.filter(pk=SHARED_PK).exists())
+        self.assertTrue(CostLine.objects.filter(pk=SHARED_PK, business_case_id=SHARED_PK).exists())
+        self.assertTrue(BenefitLine.objects.filter(pk=SHARED_PK).exists())
+        self.assertTrue(Actual.objects.filter(pk=SHARED_PK, benefit_id=SHARED_PK).exists())
+
     def test_every_admin_address_is_not_found_for_trust_staff(self):
         self.client.force_login(self.second_pmo)
         for url in admin_urls():

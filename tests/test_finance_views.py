@@ -270,7 +270,9 @@ class ReadingTest(FinancePagesTestCase):
             url("actual_delete", self.actual.pk),
         ):
             with self.subTest(address=address):
+                self.assertEqual(self.client.get(address).status_code, 404)  # no confirmation page either
                 self.assertEqual(self.client.post(address).status_code, 404)
+                self.assertEqual(self.client.delete(address).status_code, 404)
         self.assertEqual(self.counts(), before)
 
 
@@ -309,25 +311,39 @@ class PermissionTest(FinancePagesTestCase):
                     self.assertEqual(self.client.post(address, {"amount": "1"}).status_code, 403)
             for address in self.delete_addresses():
                 with self.subTest(person=person.full_name, address=address):
+                    # Not even the page asking whether to remove it: they cannot remove it.
+                    self.assertEqual(self.client.get(address).status_code, 403)
                     self.assertEqual(self.client.post(address).status_code, 403)
+                    self.assertEqual(self.client.delete(address).status_code, 403)
         self.assertEqual(self.counts(), before)
 
     def test_a_delivery_lead_changes_the_money_of_the_initiatives_they_lead_and_no_others(self):
+        before = self.counts()
         self.client.force_login(self.other_lead)
         for address in self.change_addresses():
             with self.subTest(address=address):
                 self.assertEqual(self.client.get(address).status_code, 403)
+        for address in self.delete_addresses():
+            with self.subTest(address=address):
+                self.assertEqual(self.client.get(address).status_code, 403)
+                self.assertEqual(self.client.post(address).status_code, 403)
+        self.assertEqual(self.counts(), before)
         self.client.force_login(self.lead)
-        for address in self.change_addresses():
+        for address in self.change_addresses() + self.delete_addresses():
             with self.subTest(address=address):
                 self.assertEqual(self.client.get(address).status_code, 200)
         self.assertContains(self.client.get(url("initiative", self.ours.pk)), url("funding_add", self.ours.pk))
 
-    def test_removing_needs_a_post(self):
+    def test_removing_is_asked_with_a_get_and_done_with_a_post_and_nothing_else(self):
         self.client.force_login(self.office)
+        before = self.counts()
         for address in self.delete_addresses():
-            with self.subTest(address=address):
-                self.assertEqual(self.client.get(address).status_code, 405)
+            for method in ("put", "patch", "delete"):
+                with self.subTest(address=address, method=method):
+                    response = getattr(self.client, method)(address)
+                    self.assertEqual(response.status_code, 405)
+                    self.assertEqual(response["Allow"], "GET, HEAD, POST")
+        self.assertEqual(self.counts(), before)
 
     def test_the_portfolio_office_removes_lines_and_cases(self):
         self.client.force_login(self.office)
@@ -346,6 +362,133 @@ class PermissionTest(FinancePagesTestCase):
         )
         self.assertFalse(BusinessCase.objects.filter(initiative=self.ours).exists())
         self.assertFalse(FundingLine.objects.exists())
+
+
+class ConfirmRemovalTest(FinancePagesTestCase):
+    """Every "Remove" asks first: a page that names exactly what will go, then "Yes, remove it"."""
+
+    def confirmations(self):
+        """(address, the question it asks, its caption, where "No, go back" leads)."""
+        money, case = url("initiative", self.ours.pk), url("case", self.case.pk)
+        return [
+            (url("funding_delete", self.funding.pk), "Remove the 2026/27 capital funding of £500,000?",
+             "DIG-001 Electronic observations", money + "#funding"),
+            (url("case_delete", self.case.pk), "Remove the outline business case for DIG-001?",
+             "DIG-001 Electronic observations", case),
+            (url("cost_delete", self.cost.pk), "Remove the 2026/27 staff cost of £400,000?",
+             "DIG-001 Outline business case", case + "#costs"),
+            (url("benefit_delete", self.benefit.pk), "Remove the 2027/28 benefit “Time given back”?",
+             "DIG-001 Outline business case", case + "#benefits"),
+            (url("actual_delete", self.actual.pk), "Remove the 2026/27 revenue spend of £120,000?",
+             "DIG-001 Electronic observations", money + "#actuals"),
+        ]
+
+    def test_each_remove_opens_a_page_naming_what_will_go_and_changes_nothing(self):
+        before = self.counts()
+        for person in (self.office, self.lead):
+            self.client.force_login(person)
+            for address, question, caption, back in self.confirmations():
+                with self.subTest(person=person.full_name, address=address):
+                    response = self.client.get(address)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertTemplateUsed(response, "components/confirm_remove.html")
+                    self.assertContains(response, "<h1", count=1, html=False)
+                    self.assertContains(response, f"{question}</h1>", html=False)
+                    self.assertContains(response, f"<title>{question} – {caption} – Riverside Trust", html=False)
+                    self.assertContains(response, f'<span class="nhsuk-caption-l">{caption}<', html=False)
+                    self.assertContains(response, "Headway's history of changes keeps a record")
+                    self.assertContains(response, '<form method="post" novalidate aria-labelledby="confirm-heading">',
+                                        html=False)
+                    self.assertContains(response, ">Yes, remove it</button>", html=False)
+                    self.assertContains(response, f'<a class="nhsuk-back-link" href="{back}">', html=False)
+                    self.assertContains(response, f'<a class="nhsuk-link" href="{back}">No, go back</a>', html=False)
+                    self.assertContains(response, 'aria-current="true"', html=False)  # the Money menu item
+        self.assertEqual(self.counts(), before)
+
+    def test_the_pages_say_what_goes_with_each_and_what_stays(self):
+        self.client.force_login(self.office)
+        response = self.client.get(url("funding_delete", self.funding.pk))
+        self.assertContains(response, "Only this funding line goes; DIG-001&#x27;s other funding stays.")
+        self.assertContains(response, "Approved")  # its state, to tell it from other lines
+        response = self.client.get(url("cost_delete", self.cost.pk))
+        self.assertContains(response, "Only this line goes; the outline business case&#x27;s other costs stay.")
+        linked = record_actual(self.ours, self.office, kind="benefit", money_kind="", benefit=self.benefit, amount=7)
+        response = self.client.get(url("benefit_delete", self.benefit.pk))
+        self.assertContains(response, "the same benefit in other years")
+        self.assertContains(response, "Esi Exec")  # its owner
+        self.assertContains(response, "Minutes of paperwork a shift")  # the metric that measures it
+        self.assertContains(
+            response, "1 recorded realised benefit linked to it stays, but will no longer be linked to a benefit."
+        )
+        response = self.client.get(url("actual_delete", linked.pk))
+        self.assertContains(response, "Remove the 2026/27 realised benefit of £7?")
+        self.assertContains(response, "Benefits realised so far, and actual against forecast, will no longer count it.")
+        response = self.client.get(url("actual_delete", self.actual.pk))
+        self.assertContains(response, "Spent so far, and actual against forecast, will no longer count it.")
+
+    def test_the_business_case_page_counts_everything_that_goes_with_the_case(self):
+        factors = list(self.case.project_type.factors.all()[:3])
+        actions.set_mitigations(
+            case=self.case, by=self.office, scores={f.pk: (Decimal("0.5"), "Evidence") for f in factors}
+        )
+        record_actual(self.ours, self.office, kind="benefit", money_kind="", benefit=self.benefit, amount=7)
+        self.client.force_login(self.office)
+        before = self.counts()
+        response = self.client.get(url("case_delete", self.case.pk))
+        self.assertContains(response, "This also removes its 2 cost lines, 1 benefit line and 3 optimism-bias scores.")
+        self.assertContains(response, "1 recorded realised benefit linked to its benefit lines stays")
+        self.assertContains(response, "DIG-001 will then have no business case.")
+        self.assertEqual(self.counts(), before)
+
+    def test_removing_the_latest_case_says_which_case_the_money_pages_will_use_instead(self):
+        full = make_business_case(self.ours, self.office, stage="fbc")
+        self.client.force_login(self.office)
+        response = self.client.get(url("case_delete", full.pk))
+        self.assertContains(response, "Remove the full business case for DIG-001?")
+        self.assertContains(
+            response, "It has no costs, benefits or optimism-bias scores, so nothing else goes with it."
+        )
+        self.assertContains(response, "The money pages and forecasts will then use the outline business case.")
+        response = self.client.get(url("case_delete", self.case.pk))  # an earlier stage: the figures do not change
+        self.assertNotContains(response, "will then use")
+        self.assertNotContains(response, "will then have no business case")
+
+    def test_yes_removes_it_and_the_case_goes_with_its_lines(self):
+        self.client.force_login(self.lead)
+        response = self.client.post(url("case_delete", self.case.pk), follow=True)
+        self.assertRedirects(response, url("initiative", self.ours.pk) + "#business-cases")
+        self.assertContains(response, "The outline business case and its costs, benefits and scores have been removed.")
+        self.assertFalse(BusinessCase.objects.filter(pk=self.case.pk).exists())
+        self.assertFalse(CostLine.objects.filter(business_case_id=self.case.pk).exists())
+        self.assertFalse(BenefitLine.objects.filter(business_case_id=self.case.pk).exists())
+        self.assertEqual(BusinessCase.history.filter(id=self.case.pk).latest().history_user, self.lead)
+
+    def test_the_money_pages_link_to_the_confirmation_instead_of_removing_at_once(self):
+        self.client.force_login(self.office)
+        pages = {
+            url("initiative", self.ours.pk): (
+                url("funding_delete", self.funding.pk),
+                url("actual_delete", self.actual.pk),
+            ),
+            url("case", self.case.pk): (
+                url("cost_delete", self.cost.pk),
+                url("benefit_delete", self.benefit.pk),
+                url("case_delete", self.case.pk),
+            ),
+        }
+        for page, removals in pages.items():
+            response = self.client.get(page)
+            for address in removals:
+                with self.subTest(page=page, address=address):
+                    self.assertContains(response, f'href="{address}"', html=False)
+                    self.assertNotContains(response, f'action="{address}"', html=False)
+        response = self.client.get(url("initiative", self.ours.pk))
+        self.assertContains(
+            response,
+            f'<a href="{url("funding_delete", self.funding.pk)}">Remove<span class="nhsuk-u-visually-hidden"> the '
+            "2026/27 capital funding of £500,000</span></a>",
+            html=False,
+        )
 
 
 class FundingFormTest(FinancePagesTestCase):

@@ -407,10 +407,15 @@ class AnnotationsAndHistoryTest(MetricPagesTestCase):
         self.assert_error_page(response, "Say what changed and why.", "&#x27;when&#x27; is not a period")
         self.assertEqual(Annotation.objects.count(), 1)
 
-    def test_an_annotation_is_removed_by_post_only(self):
+    def test_an_annotation_is_removed_only_after_confirming(self):
         url = reverse("metrics:annotation_delete", args=[self.annotation.pk])
         self.client.force_login(self.dana)
-        self.assertEqual(self.client.get(url).status_code, 405)
+        asking = self.client.get(url)
+        self.assertContains(asking, "Remove the annotation from")
+        self.assertContains(asking, self.annotation.text)
+        self.assertContains(asking, "Yes, remove it")
+        self.assertTrue(Annotation.objects.exists())
+        self.assertEqual(self.client.put(url).status_code, 405)
         response = self.client.post(url, follow=True)
         self.assertContains(response, "The annotation has been removed.")
         self.assertFalse(Annotation.objects.exists())

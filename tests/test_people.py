@@ -16,6 +16,7 @@ class PeopleTest(TestCase):
         cls.other = make_organisation("Other Trust")
         cls.pmo = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Polly Office")
         cls.board = make_person(cls.trust, Role.BOARD, "Bob Board")
+        cls.viewer = make_person(cls.trust, Role.VIEWER, "Vera Viewer")
         cls.outsider = make_person(cls.other, Role.VIEWER, "Olu Outsider", email="olu@example.test")
 
     def setUp(self):
@@ -72,12 +73,59 @@ class PeopleTest(TestCase):
 
     def test_a_person_is_removed_but_not_oneself(self):
         board = self.board.memberships.get()
-        self.client.post(reverse("accounts:person_remove", args=[board.pk]))
+        response = self.client.post(reverse("accounts:person_remove", args=[board.pk]), follow=True)
+        self.assertRedirects(response, reverse("accounts:people"))
+        self.assertContains(response, "Bob Board no longer has access to People Trust.")
         self.assertFalse(Membership.objects.filter(pk=board.pk).exists())
+        self.assertTrue(User.objects.filter(pk=self.board.pk).exists())  # the account and its records stay
         own = self.pmo.memberships.get()
         response = self.client.post(reverse("accounts:person_remove", args=[own.pk]), follow=True)
         self.assertContains(response, "You cannot remove yourself")
         self.assertTrue(Membership.objects.filter(pk=own.pk).exists())
+
+    def test_remove_asks_first_naming_the_person_and_saying_what_happens(self):
+        board = self.board.memberships.get()
+        response = self.client.get(reverse("accounts:person_remove", args=[board.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "components/confirm_remove.html")
+        self.assertContains(response, "<h1", count=1, html=False)
+        self.assertContains(response, "Remove Bob Board from People Trust?</h1>", html=False)
+        self.assertContains(response, '<span class="nhsuk-caption-l">People Trust<', html=False)
+        self.assertContains(response, board.user.email)
+        self.assertContains(response, "They will lose access to People Trust")
+        self.assertContains(response, "Their past records stay")
+        self.assertNotContains(response, "history of changes")  # memberships have no history: do not claim one
+        self.assertContains(response, ">Yes, remove it</button>", html=False)
+        self.assertContains(response, f'<a class="nhsuk-link" href="{reverse("accounts:people")}">No, go back</a>',
+                            html=False)
+        self.assertTrue(Membership.objects.filter(pk=board.pk).exists())  # asking changed nothing
+
+    def test_removing_oneself_is_explained_on_the_page_with_no_button_to_try(self):
+        own = self.pmo.memberships.get()
+        response = self.client.get(reverse("accounts:person_remove", args=[own.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "You cannot remove yourself; ask someone else in the portfolio office.")
+        self.assertNotContains(response, "Yes, remove it")
+        self.assertNotContains(response, '<form method="post" novalidate', html=False)
+        self.assertTrue(Membership.objects.filter(pk=own.pk).exists())
+
+    def test_the_list_links_to_the_confirmation_instead_of_removing_at_once(self):
+        board = self.board.memberships.get()
+        address = reverse("accounts:person_remove", args=[board.pk])
+        response = self.client.get(reverse("accounts:people"))
+        self.assertContains(response, f'href="{address}">Remove<span class="nhsuk-u-visually-hidden"> Bob Board</span>',
+                            html=False)
+        self.assertNotContains(response, f'action="{address}"', html=False)
+        own = reverse("accounts:person_remove", args=[self.pmo.memberships.get().pk])
+        self.assertNotContains(response, f'href="{own}"', html=False)
+
+    def test_removing_takes_a_get_to_ask_and_a_post_to_remove_and_nothing_else(self):
+        board = self.board.memberships.get()
+        for method in ("put", "patch", "delete"):
+            with self.subTest(method=method):
+                response = getattr(self.client, method)(reverse("accounts:person_remove", args=[board.pk]))
+                self.assertEqual(response.status_code, 405)
+        self.assertTrue(Membership.objects.filter(pk=board.pk).exists())
 
     def test_only_the_portfolio_office_manages_people(self):
         self.client.force_login(self.board)
@@ -86,10 +134,23 @@ class PeopleTest(TestCase):
         self.assertEqual(self.add().status_code, 403)
         self.assertFalse(User.objects.filter(email="new.person@example.test").exists())
 
+    def test_a_viewer_or_board_member_cannot_even_open_the_page_asking_to_remove_someone(self):
+        target = self.board.memberships.get()
+        for person in (self.viewer, self.board):
+            self.client.force_login(person)
+            for method in ("get", "post", "delete"):
+                with self.subTest(person=person.full_name, method=method):
+                    response = getattr(self.client, method)(reverse("accounts:person_remove", args=[target.pk]))
+                    self.assertEqual(response.status_code, 403)
+        self.assertTrue(Membership.objects.filter(pk=target.pk).exists())
+
     def test_another_organisations_membership_is_not_found(self):
         foreign = self.outsider.memberships.get()
         self.assertEqual(self.client.get(reverse("accounts:person_edit", args=[foreign.pk])).status_code, 404)
-        self.assertEqual(self.client.post(reverse("accounts:person_remove", args=[foreign.pk])).status_code, 404)
+        for method in ("get", "post", "delete"):
+            with self.subTest(method=method):
+                response = getattr(self.client, method)(reverse("accounts:person_remove", args=[foreign.pk]))
+                self.assertEqual(response.status_code, 404)
         self.assertTrue(Membership.objects.filter(pk=foreign.pk).exists())
 
     def test_the_list_shows_only_this_organisations_people(self):

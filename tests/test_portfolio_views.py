@@ -421,6 +421,10 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
                          {"statement": "As a clerk I need fewer calls", "evidence": "validated"})
         need.refresh_from_db()
         self.assertEqual(need.evidence, "validated")
+        asking = self.client.get(reverse("portfolio:need_delete", args=[need.pk]))
+        self.assertContains(asking, f"Remove this user need from {self.ebooking.reference}?")
+        self.assertContains(asking, "As a clerk I need fewer calls")
+        self.assertTrue(UserNeed.objects.filter(pk=need.pk).exists())  # asking removes nothing
         self.client.post(reverse("portfolio:need_delete", args=[need.pk]))
         self.assertFalse(UserNeed.objects.filter(pk=need.pk).exists())
 
@@ -434,6 +438,7 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
     def test_a_board_member_cannot_remove_a_user_need(self):
         self.login(self.bola)
         self.assertEqual(self.client.post(reverse("portfolio:need_delete", args=[self.need.pk])).status_code, 403)
+        self.assertEqual(self.client.get(reverse("portfolio:need_delete", args=[self.need.pk])).status_code, 403)
         self.assertTrue(UserNeed.objects.filter(pk=self.need.pk).exists())
 
     def test_the_delivery_lead_adds_a_risk_to_their_initiative(self):

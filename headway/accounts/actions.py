@@ -51,10 +51,18 @@ def change_member(*, membership: Membership, by: User | None, role: str, directo
     return membership
 
 
+def why_not_removable(*, membership: Membership, by: User | None) -> str:
+    """Why `by` may not remove this membership, or "" if they may (the role check is the view's)."""
+    if by is not None and membership.user_id == by.pk:
+        return "You cannot remove yourself; ask someone else in the portfolio office."
+    if _would_leave_no_portfolio_office(membership, None):
+        return "Someone must stay in the portfolio office to administer the organisation."
+    return ""
+
+
 @transaction.atomic
 def remove_member(*, membership: Membership, by: User | None) -> None:
-    if by is not None and membership.user_id == by.pk:
-        raise ValidationError("You cannot remove yourself; ask someone else in the portfolio office.")
-    if _would_leave_no_portfolio_office(membership, None):
-        raise ValidationError("Someone must stay in the portfolio office to administer the organisation.")
+    reason = why_not_removable(membership=membership, by=by)
+    if reason:
+        raise ValidationError(reason)
     membership.delete()

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,8 +16,9 @@ from headway.accounts import actions
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.forms import MemberForm, SwitchOrganisationForm
 from headway.accounts.middleware import SESSION_KEY
-from headway.accounts.models import Membership
+from headway.accounts.models import Membership, User
 from headway.accounts.roles import Action
+from headway.confirm import Removal, confirm_removal
 
 
 @login_required
@@ -111,12 +112,38 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required(Action.ADMINISTER)
 def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership(request, pk)  # first, so another organisation's is 404 by any method
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        actions.remove_member(membership=membership, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{membership.user} no longer has access to {membership.organisation.name}.")
-    return redirect("accounts:people")
+    organisation = membership.organisation
+    by = request.user
+    assert isinstance(by, User)
+
+    def ask() -> Removal:
+        return Removal(
+            question=f"Remove {membership.user} from {organisation.name}?",
+            caption=organisation.name,
+            back=reverse("accounts:people"),
+            details=[
+                ("Email", membership.user.email),
+                ("Role", membership.get_role_display()),
+                ("Directorate", membership.directorate),
+            ],
+            consequences=[
+                f"They will lose access to {organisation.name}: they will no longer see or change anything in it. "
+                "Their access to any other organisation is not affected.",
+                "Their past records stay: the decisions, checkpoints, comments and other work they recorded "
+                "keep their name, and initiatives, risks and benefits they are named on are not changed. "
+                "You can add them again later.",
+            ],
+            kept_in_history=False,  # memberships have no history of changes
+            refused=actions.why_not_removable(membership=membership, by=by),
+        )
+
+    def remove() -> HttpResponse:
+        try:
+            actions.remove_member(membership=membership, by=by)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{membership.user} no longer has access to {organisation.name}.")
+        return redirect("accounts:people")
+
+    return confirm_removal(request, ask=ask, remove=remove)

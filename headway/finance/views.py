@@ -13,14 +13,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.text import Truncator
 
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import Organisation, User
 from headway.accounts.roles import Action
+from headway.confirm import Removal, confirm_removal, in_words, plural
 from headway.finance import actions, queries
 from headway.finance.access import (
     can_change_money,
@@ -42,7 +44,7 @@ from headway.finance.forms import (
     FundingLineForm,
     MitigationForm,
 )
-from headway.finance.models import BusinessCase
+from headway.finance.models import Actual, BusinessCase
 from headway.lib.financial_years import financial_year_label
 from headway.portfolio.models import Initiative, Status
 
@@ -107,6 +109,19 @@ def _money_url(initiative: Initiative | int, anchor: str = "") -> str:
 
 def _case_url(case: BusinessCase, anchor: str = "") -> str:
     return reverse("finance:case", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _note(note: str) -> list[tuple[str, str]]:
+    """A "Note" row for a confirmation page, if there is a note."""
+    return [("Note", note)] if note else []
+
+
+def _linked_actuals_text(count: int, linked_to: str) -> str:
+    """What happens to recorded realised benefits when the benefit line they are linked to goes."""
+    return (
+        f"{plural(count, 'recorded realised benefit')} linked to {linked_to} "
+        f"{'stays' if count == 1 else 'stay'}, but will no longer be linked to a benefit."
+    )
 
 
 # The portfolio -------------------------------------------------------------------------------
@@ -216,13 +231,30 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_funding_line(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_change(request, line.initiative)
-    actions.delete_funding_line(line=line, by=_user(request))
-    messages.success(request, f"The funding line for {line.financial_year} has been removed.")
-    return redirect(_money_url(line.initiative_id, "funding"))
+    line = get_funding_line(request, pk)  # first, so another organisation's is 404 by any method
+    require_change(request, line.initiative)  # for the confirmation page as well as the removal
+
+    def ask() -> Removal:
+        kind = line.get_kind_display().lower()
+        return Removal(
+            question=f"Remove the {line.financial_year} {kind} funding of {queries.pounds(line.amount)}?",
+            caption=str(line.initiative),
+            back=_money_url(line.initiative, "funding"),
+            details=[
+                ("Source", line.get_source_display()),
+                ("State", line.get_state_display()),
+                ("For", line.get_purpose_display()),
+                *_note(line.note),
+            ],
+            consequences=[f"Only this funding line goes; {line.initiative.reference}'s other funding stays."],
+        )
+
+    def remove() -> HttpResponse:
+        actions.delete_funding_line(line=line, by=_user(request))
+        messages.success(request, f"The funding line for {line.financial_year} has been removed.")
+        return redirect(_money_url(line.initiative_id, "funding"))
+
+    return confirm_removal(request, ask=ask, remove=remove)
 
 
 # Business cases ------------------------------------------------------------------------------
@@ -271,10 +303,6 @@ def case_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
 def _scores_text(saved: actions.CaseSaved) -> list[str]:
     """Sentences saying which optimism-bias scores a change of project type removed or kept."""
     case = saved.case
@@ -282,7 +310,7 @@ def _scores_text(saved: actions.CaseSaved) -> list[str]:
     if saved.removed_scores:
         texts.append(
             f"Changing the type of project to “{case.project_type.name}” removed "
-            f"{_plural(len(saved.removed_scores), 'optimism-bias score')} for risk areas it does not have: "
+            f"{plural(len(saved.removed_scores), 'optimism-bias score')} for risk areas it does not have: "
             f"{'; '.join(saved.removed_scores)}. The history keeps them."
         )
     if saved.kept_scores:
@@ -299,22 +327,22 @@ def _copied_text(saved: actions.CaseSaved, source: BusinessCase) -> str:
     case = saved.case
     texts = [
         f"The {case.get_stage_display().lower()} has been added, with "
-        f"{_plural(saved.copied_costs, 'cost line')} and {_plural(saved.copied_benefits, 'benefit line')} "
+        f"{plural(saved.copied_costs, 'cost line')} and {plural(saved.copied_benefits, 'benefit line')} "
         f"copied from the {source.get_stage_display().lower()}."
     ]
     if saved.lines_before_first_year:
         texts.append(
-            f"{_plural(saved.lines_before_first_year, 'line')} for years before {case.first_year}, the new case's "
+            f"{plural(saved.lines_before_first_year, 'line')} for years before {case.first_year}, the new case's "
             f"first year, {'was' if saved.lines_before_first_year == 1 else 'were'} left out."
         )
     if saved.lines_after_last_year:
         texts.append(
-            f"{_plural(saved.lines_after_last_year, 'line')} more than {actions.MAX_CASE_YEARS} years after "
+            f"{plural(saved.lines_after_last_year, 'line')} more than {actions.MAX_CASE_YEARS} years after "
             f"{case.first_year} {'was' if saved.lines_after_last_year == 1 else 'were'} left out."
         )
     if saved.scores_not_copied:
         texts.append(
-            f"{_plural(len(saved.scores_not_copied), 'optimism-bias score')} for risk areas that "
+            f"{plural(len(saved.scores_not_copied), 'optimism-bias score')} for risk areas that "
             f"“{case.project_type.name}” does not have {'was' if len(saved.scores_not_copied) == 1 else 'were'} "
             f"not copied: {'; '.join(saved.scores_not_copied)}."
         )
@@ -376,15 +404,52 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_business_case(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_change(request, case.initiative)
+    case = get_business_case(request, pk)  # first, so another organisation's is 404 by any method
+    initiative = case.initiative
+    require_change(request, initiative)  # for the confirmation page as well as the removal
     stage = case.get_stage_display().lower()
-    initiative_id = case.initiative_id
-    actions.delete_business_case(case=case, by=_user(request))
-    messages.success(request, f"The {stage} and its costs, benefits and scores have been removed.")
-    return redirect(_money_url(initiative_id, "business-cases"))
+
+    def ask() -> Removal:
+        parts = [
+            plural(count, what)
+            for count, what in (
+                (case.costs.count(), "cost line"),
+                (case.benefits.count(), "benefit line"),
+                (case.mitigations.count(), "optimism-bias score"),
+            )
+            if count
+        ]
+        consequences = [
+            f"This also removes its {in_words(parts)}."
+            if parts
+            else "It has no costs, benefits or optimism-bias scores, so nothing else goes with it."
+        ]
+        linked = initiative.actuals.filter(benefit__business_case=case).count()
+        if linked:
+            consequences.append(_linked_actuals_text(linked, "its benefit lines"))
+        others = sorted(
+            (c for c in initiative.business_cases.all() if c.pk != case.pk), key=queries.stage_rank, reverse=True
+        )
+        if not others:
+            consequences.append(f"{initiative.reference} will then have no business case.")
+        elif queries.stage_rank(case) > queries.stage_rank(others[0]):
+            consequences.append(
+                f"The money pages and forecasts will then use the {others[0].get_stage_display().lower()}."
+            )
+        return Removal(
+            question=f"Remove the {stage} for {initiative.reference}?",
+            caption=str(initiative),
+            back=_case_url(case),
+            details=[("Approved", dateformat.format(case.approved_on, "j F Y"))] if case.approved_on else [],
+            consequences=consequences,
+        )
+
+    def remove() -> HttpResponse:
+        actions.delete_business_case(case=case, by=_user(request))
+        messages.success(request, f"The {stage} and its costs, benefits and scores have been removed.")
+        return redirect(_money_url(initiative.pk, "business-cases"))
+
+    return confirm_removal(request, ask=ask, remove=remove)
 
 
 # Costs ---------------------------------------------------------------------------------------
@@ -449,16 +514,26 @@ def cost_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_cost_line(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    line = get_cost_line(request, pk)  # first, so another organisation's is 404 by any method
     case = line.business_case
-    require_change(request, case.initiative)
-    actions.delete_cost_line(line=line, by=_user(request))
-    messages.success(
-        request, f"The {line.get_category_display().lower()} cost for {line.financial_year} has been removed."
-    )
-    return redirect(_case_url(case, "costs"))
+    require_change(request, case.initiative)  # for the confirmation page as well as the removal
+    category = line.get_category_display().lower()
+
+    def ask() -> Removal:
+        return Removal(
+            question=f"Remove the {line.financial_year} {category} cost of {queries.pounds(line.amount)}?",
+            caption=f"{case.initiative.reference} {case.get_stage_display()}",
+            back=_case_url(case, "costs"),
+            details=[("Kind", line.get_kind_display()), *_note(line.note)],
+            consequences=[f"Only this line goes; the {case.get_stage_display().lower()}'s other costs stay."],
+        )
+
+    def remove() -> HttpResponse:
+        actions.delete_cost_line(line=line, by=_user(request))
+        messages.success(request, f"The {category} cost for {line.financial_year} has been removed.")
+        return redirect(_case_url(case, "costs"))
+
+    return confirm_removal(request, ask=ask, remove=remove)
 
 
 # Benefits ------------------------------------------------------------------------------------
@@ -525,14 +600,37 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    line = get_benefit_line(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    line = get_benefit_line(request, pk)  # first, so another organisation's is 404 by any method
     case = line.business_case
-    require_change(request, case.initiative)
-    actions.delete_benefit_line(line=line, by=_user(request))
-    messages.success(request, f"The benefit for {line.financial_year} has been removed.")
-    return redirect(_case_url(case, "benefits"))
+    require_change(request, case.initiative)  # for the confirmation page as well as the removal
+
+    def ask() -> Removal:
+        consequences = [
+            f"Only this line goes: the same benefit in other years, and the {case.get_stage_display().lower()}'s "
+            "other benefits, stay."
+        ]
+        linked = line.actuals.count()
+        if linked:
+            consequences.append(_linked_actuals_text(linked, "it"))
+        return Removal(
+            question=f"Remove the {line.financial_year} benefit “{Truncator(line.description).chars(80)}”?",
+            caption=f"{case.initiative.reference} {case.get_stage_display()}",
+            back=_case_url(case, "benefits"),
+            details=[
+                ("Kind", line.get_kind_display()),
+                ("Owner", str(line.owner)),
+                ("Measured by", line.metric.name if line.metric else "Not measured"),
+                ("Value", queries.pounds(line.amount) if line.amount else "Not valued in pounds"),
+            ],
+            consequences=consequences,
+        )
+
+    def remove() -> HttpResponse:
+        actions.delete_benefit_line(line=line, by=_user(request))
+        messages.success(request, f"The benefit for {line.financial_year} has been removed.")
+        return redirect(_case_url(case, "benefits"))
+
+    return confirm_removal(request, ask=ask, remove=remove)
 
 
 # Optimism bias -------------------------------------------------------------------------------
@@ -628,10 +726,29 @@ def actual_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    actual = get_actual(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    require_change(request, actual.initiative)
-    actions.delete_actual(actual=actual, by=_user(request))
-    messages.success(request, f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been removed.")
-    return redirect(_money_url(actual.initiative_id, "actuals"))
+    actual = get_actual(request, pk)  # first, so another organisation's is 404 by any method
+    require_change(request, actual.initiative)  # for the confirmation page as well as the removal
+
+    def ask() -> Removal:
+        spend = actual.kind == Actual.Kind.SPEND
+        what = f"{actual.get_money_kind_display().lower()} spend".lstrip() if spend else "realised benefit"
+        figure = "Spent so far" if spend else "Benefits realised so far"
+        details = [("Benefit", actual.benefit.description)] if actual.benefit else []
+        return Removal(
+            question=f"Remove the {actual.financial_year} {what} of {queries.pounds(actual.amount)}?",
+            caption=str(actual.initiative),
+            back=_money_url(actual.initiative, "actuals"),
+            details=[*details, *_note(actual.note)],
+            consequences=[
+                f"Only this record goes. {figure}, and actual against forecast, will no longer count it."
+            ],
+        )
+
+    def remove() -> HttpResponse:
+        actions.delete_actual(actual=actual, by=_user(request))
+        messages.success(
+            request, f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been removed."
+        )
+        return redirect(_money_url(actual.initiative_id, "actuals"))
+
+    return confirm_removal(request, ask=ask, remove=remove)

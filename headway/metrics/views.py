@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils import timezone
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
 from headway.accounts.roles import Action
+from headway.confirm import Removal, confirm_removal
 from headway.lib.periods import period_label
 from headway.metrics import actions, spc
 from headway.metrics.access import (
@@ -350,15 +351,30 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_annotation(request, pk)
-    # Looked up first, so another organisation's annotation is "not found" whatever the method.
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    annotation = get_annotation(request, pk)  # first, so another organisation's is "not found" by any method
     metric = annotation.metric
     require_add_data(request, metric)
-    actions.delete_annotation(annotation=annotation, by=_user(request))
-    messages.success(request, "The annotation has been removed. It stays in the history of changes.")
-    return redirect(reverse("metrics:detail", args=[metric.pk]) + "#annotations")
+    back = reverse("metrics:detail", args=[metric.pk]) + "#annotations"
+
+    def remove() -> HttpResponse:
+        actions.delete_annotation(annotation=annotation, by=_user(request))
+        messages.success(request, "The annotation has been removed. It stays in the history of changes.")
+        return redirect(back)
+
+    return confirm_removal(
+        request,
+        ask=lambda: Removal(
+            question=f"Remove the annotation from {annotation.period:%-d %B %Y}?",
+            caption=metric.name,
+            back=back,
+            details=[("What changed and why", annotation.text)],
+            consequences=[
+                "The chart will no longer mark this change or its reason."
+                + (" Its limits will no longer start a new period here." if annotation.starts_new_period else "")
+            ],
+        ),
+        remove=remove,
+    )
 
 
 # History -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils import timezone
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
 from headway.accounts.roles import Action
+from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.portfolio import actions, queries
 from headway.portfolio.access import (
@@ -400,15 +401,27 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.VIEW)
 def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    need = get_user_need(request, pk)
-    # Looked up first, so another organisation's need is "not found" whatever the method.
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    need = get_user_need(request, pk)  # first, so another organisation's need is "not found" by any method
     initiative = need.initiative
     require_edit(request, initiative)
-    actions.delete_user_need(need=need, by=_user(request))
-    messages.success(request, "The user need has been removed. It stays in the history of changes.")
-    return redirect(reverse("portfolio:detail", args=[initiative.pk]) + "#user-needs")
+    back = reverse("portfolio:detail", args=[initiative.pk]) + "#user-needs"
+
+    def remove() -> HttpResponse:
+        actions.delete_user_need(need=need, by=_user(request))
+        messages.success(request, "The user need has been removed. It stays in the history of changes.")
+        return redirect(back)
+
+    return confirm_removal(
+        request,
+        ask=lambda: Removal(
+            question=f"Remove this user need from {initiative.reference}?",
+            caption=str(initiative),
+            back=back,
+            details=[("User need", need.statement), ("How it is evidenced", need.get_evidence_display())],
+            consequences=["The initiative will no longer show this need or its evidence."],
+        ),
+        remove=remove,
+    )
 
 
 # Risks ---------------------------------------------------------------------------------------

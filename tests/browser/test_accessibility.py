@@ -36,14 +36,18 @@ PMO = "pmo@demo.headway.test"
 
 # Endpoints that only accept POST: a GET must be refused, and there is no page to check.
 POST_ONLY = {
-    "portfolio:need_delete",
     "portfolio:comment",
     "accounts:logout",
-    "accounts:person_remove",
-    "metrics:annotation_delete",
     "prioritisation:run",
     "prioritisation:close",
     "prioritisation:adopt",
+}
+# Removals that ask first (headway/confirm.py): a GET shows the page asking, which is checked like
+# any other page; a POST removes.
+CONFIRM_REMOVE = {
+    "portfolio:need_delete",
+    "metrics:annotation_delete",
+    "accounts:person_remove",
     "finance:funding_delete",
     "finance:case_delete",
     "finance:cost_delete",
@@ -145,6 +149,10 @@ def money_sample(organisation: Any) -> dict[str, Any]:
     }
 
 
+def own_membership(d: Demo) -> Membership:
+    return Membership.objects.get(user__email=PMO, organisation_id=d.initiative.organisation_id)
+
+
 def reset_link_kwargs(_: Demo) -> dict[str, str]:
     user = User.objects.get(email=PMO)
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
@@ -218,6 +226,8 @@ VARIANTS: list[Callable[[Demo], str]] = [
     lambda d: reverse("metrics:observation_add", args=[d.metric.pk]) + f"?period={d.metric.latest_period:%Y-%m-%d}",
     lambda d: reverse("finance:initiative", args=[d.stopped.pk]),
     lambda d: reverse("finance:actual_add", args=[needed(d.money, "initiative with money").pk]) + "?kind=benefit",
+    # Removing oneself: the page says why not, with no button.
+    lambda d: reverse("accounts:person_remove", args=[own_membership(d).pk]),
 ]
 
 # Forms submitted empty, to see their error summary and inline errors.
@@ -356,6 +366,51 @@ def test_every_signed_out_page_has_no_accessibility_violations(page: Page, demo:
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
     check(page, "password reset link that no longer works", found)
     assert found == {}, report(found)
+
+
+def test_every_removal_asks_first_on_a_page_that_works_from_the_keyboard(
+    page: Page, demo: Any, signed_in: Any, live_server: Any
+):
+    objects = pick(demo.organisation)
+    signed_in(PMO, DEMO_PASSWORD)
+    assert CONFIRM_REMOVE.issubset(name for name, _ in url_names()) and not CONFIRM_REMOVE & POST_ONLY
+    found: dict[str, Any] = {}
+    for name in sorted(CONFIRM_REMOVE):
+        url = url_for(name, objects)
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_have_count(1)
+        expect(heading).to_contain_text(re.compile(r"Remove .+\?$"))
+        expect(page.get_by_role("form", name=re.compile("Remove"))).to_be_visible()
+        expect(page.get_by_role("button", name="Yes, remove it")).to_be_visible()
+        expect(page.get_by_role("link", name="No, go back")).to_be_visible()
+        check(page, url, found)
+    assert found == {}, report(found)
+
+    # "No, go back" from the keyboard leaves the business case where it was.
+    case = needed(objects.case, "business case")
+    page.goto(live_server.url + reverse("finance:case", args=[case.pk]))
+    page.get_by_role("button", name=re.compile("^Remove the ")).focus()  # a link that looks like a button
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + reverse("finance:case_delete", args=[case.pk]))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"for {case.initiative.reference}?")
+    page.get_by_role("button", name="Yes, remove it").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="No, go back")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(live_server.url + reverse("finance:case", args=[case.pk]))
+    assert BusinessCase.objects.filter(pk=case.pk).exists()
+
+    # "Yes, remove it" from the keyboard removes it, and says so.
+    page.goto(live_server.url + reverse("finance:case_delete", args=[case.pk]))
+    page.get_by_role("button", name="Yes, remove it").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(
+        live_server.url + reverse("finance:initiative", args=[case.initiative_id]) + "#business-cases"
+    )
+    expect(page.get_by_text("have been removed")).to_be_visible()
+    assert not BusinessCase.objects.filter(pk=case.pk).exists()
 
 
 def test_no_page_scrolls_sideways_on_a_screen_320_pixels_wide(page: Page, demo: Any, signed_in: Any, live_server: Any):
