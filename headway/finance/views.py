@@ -8,7 +8,8 @@ boundary; every write goes through `finance.actions`; what the pages show is gat
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,6 +49,8 @@ from headway.finance.models import Actual, BusinessCase
 from headway.lib.financial_years import financial_year_label
 from headway.portfolio.models import Initiative, Status
 
+T = TypeVar("T")
+
 
 def _user(request: HttpRequest) -> User:
     user = request.user
@@ -69,6 +72,27 @@ def _attach(form: BaseForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def _saved(
+    request: HttpRequest,
+    form: BaseForm,
+    save: Callable[[], T],
+    message: str | Callable[[T], str],
+    to: str | Callable[[T], str],
+) -> HttpResponse | None:
+    """Run the action for a posted, valid form. Done: the success message and the redirect.
+    Refused (or not posted, or invalid): None, with the action's reasons put on the form, so the
+    page is shown again with everything the person typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save()
+    except ValidationError as error:
+        _attach(form, error)
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return redirect(to(result) if callable(to) else to)
 
 
 def _this_year() -> str:
@@ -184,14 +208,15 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_change(request, initiative)
     form = FundingLineForm(_posted(request), initial={"financial_year": _this_year()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_funding_line(initiative=initiative, by=_user(request), fields=form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The funding line has been added.")
-            return redirect(_money_url(initiative, "funding"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_funding_line(initiative=initiative, by=_user(request), fields=form.cleaned_data),
+        "The funding line has been added.",
+        _money_url(initiative, "funding"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -209,16 +234,17 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_funding_line(request, pk)
     require_change(request, line.initiative)
     form = FundingLineForm(_posted(request), instance=line)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_funding_line(
-                initiative=line.initiative, by=_user(request), fields=form.cleaned_data, line=line
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The funding line has been changed.")
-            return redirect(_money_url(line.initiative_id, "funding"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_funding_line(
+            initiative=line.initiative, by=_user(request), fields=form.cleaned_data, line=line
+        ),
+        "The funding line has been changed.",
+        _money_url(line.initiative_id, "funding"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -276,22 +302,27 @@ def case_add(request: HttpRequest, pk: int) -> HttpResponse:
             "discount_rate": "3.5",
         },
     )
-    if request.method == "POST" and form.is_valid():
+
+    def added(saved: Any) -> str:
         source = form.cleaned_data.get("copy_from")
-        try:
-            saved = actions.save_business_case_reporting(
-                initiative=initiative, by=_user(request), fields=form.model_fields(), copy_from=source
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            case = saved.case
-            if source is None:
-                text = f"The {case.get_stage_display().lower()} has been added. Add its costs and benefits next."
-            else:
-                text = _copied_text(saved, source)
-            messages.success(request, text)
-            return redirect(_case_url(case))
+        if source is None:
+            return f"The {saved.case.get_stage_display().lower()} has been added. Add its costs and benefits next."
+        return _copied_text(saved, source)
+
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_business_case_reporting(
+            initiative=initiative,
+            by=_user(request),
+            fields=form.model_fields(),
+            copy_from=form.cleaned_data.get("copy_from"),
+        ),
+        added,
+        lambda saved: _case_url(saved.case),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -380,16 +411,17 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_change(request, case.initiative)
     title = f"Change the {case.get_stage_display().lower()}"
     form = BusinessCaseForm(_posted(request), instance=case, initiative=case.initiative)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_business_case_reporting(
-                initiative=case.initiative, by=_user(request), fields=form.model_fields(), case=case
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, " ".join(["The business case has been changed.", *_scores_text(saved)]))
-            return redirect(_case_url(case))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_business_case_reporting(
+            initiative=case.initiative, by=_user(request), fields=form.model_fields(), case=case
+        ),
+        lambda saved: " ".join(["The business case has been changed.", *_scores_text(saved)]),
+        _case_url(case),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -460,22 +492,22 @@ def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_business_case(request, pk)
     require_change(request, case.initiative)
     form = CostLinesForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            lines = actions.add_cost_lines(
-                case=case,
-                by=_user(request),
-                kind=data["kind"],
-                category=data["category"],
-                amounts=data["amounts"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"{len(lines)} cost line{'s' if len(lines) != 1 else ''} added.")
-            return redirect(_case_url(case, "costs"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.add_cost_lines(
+            case=case,
+            by=_user(request),
+            kind=form.cleaned_data["kind"],
+            category=form.cleaned_data["category"],
+            amounts=form.cleaned_data["amounts"],
+            note=form.cleaned_data["note"],
+        ),
+        lambda lines: f"{plural(len(lines), 'cost line')} added.",
+        _case_url(case, "costs"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -494,14 +526,15 @@ def cost_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = line.business_case
     require_change(request, case.initiative)
     form = CostLineForm(_posted(request), instance=line)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_cost_line(line=line, by=_user(request), fields=form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The cost has been changed.")
-            return redirect(_case_url(case, "costs"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_cost_line(line=line, by=_user(request), fields=form.cleaned_data),
+        "The cost has been changed.",
+        _case_url(case, "costs"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -545,23 +578,23 @@ def benefit_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_change(request, case.initiative)
     organisation = current_organisation(request)
     form = BenefitLinesForm(_posted(request), organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            lines = actions.add_benefit_lines(
-                case=case,
-                by=_user(request),
-                kind=data["kind"],
-                description=data["description"],
-                owner=data["owner"],
-                metric=data["metric"],
-                amounts=data["amounts"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"{len(lines)} benefit line{'s' if len(lines) != 1 else ''} added.")
-            return redirect(_case_url(case, "benefits"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.add_benefit_lines(
+            case=case,
+            by=_user(request),
+            kind=form.cleaned_data["kind"],
+            description=form.cleaned_data["description"],
+            owner=form.cleaned_data["owner"],
+            metric=form.cleaned_data["metric"],
+            amounts=form.cleaned_data["amounts"],
+        ),
+        lambda lines: f"{plural(len(lines), 'benefit line')} added.",
+        _case_url(case, "benefits"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -580,14 +613,15 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = line.business_case
     require_change(request, case.initiative)
     form = BenefitLineForm(_posted(request), instance=line, organisation=current_organisation(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_benefit_line(line=line, by=_user(request), fields=form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The benefit has been changed.")
-            return redirect(_case_url(case, "benefits"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_benefit_line(line=line, by=_user(request), fields=form.cleaned_data),
+        "The benefit has been changed.",
+        _case_url(case, "benefits"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -643,14 +677,15 @@ def mitigations(request: HttpRequest, pk: int) -> HttpResponse:
     factors = list(case.project_type.factors.all())
     current = {m.factor_id: (m.mitigation, m.evidence) for m in case.mitigations.all()}
     form = MitigationForm(_posted(request), factors=factors, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_mitigations(case=case, by=_user(request), scores=form.scores())
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The optimism-bias scores have been saved.")
-            return redirect(_case_url(case, "optimism-bias"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.set_mitigations(case=case, by=_user(request), scores=form.scores()),
+        "The optimism-bias scores have been saved.",
+        _case_url(case, "optimism-bias"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -677,16 +712,15 @@ def actual_add(request: HttpRequest, pk: int) -> HttpResponse:
         initiative=initiative,
         initial={"financial_year": _this_year(), "kind": kind if kind in ("spend", "benefit") else "spend"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actual = actions.save_actual(initiative=initiative, by=_user(request), fields=form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(
-                request, f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been recorded."
-            )
-            return redirect(_money_url(initiative, "actuals"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_actual(initiative=initiative, by=_user(request), fields=form.cleaned_data),
+        lambda actual: f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been recorded.",
+        _money_url(initiative, "actuals"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -704,16 +738,17 @@ def actual_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actual = get_actual(request, pk)
     require_change(request, actual.initiative)
     form = ActualForm(_posted(request), instance=actual, initiative=actual.initiative)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_actual(
-                initiative=actual.initiative, by=_user(request), fields=form.cleaned_data, actual=actual
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The record has been changed.")
-            return redirect(_money_url(actual.initiative_id, "actuals"))
+    done = _saved(
+        request,
+        form,
+        lambda: actions.save_actual(
+            initiative=actual.initiative, by=_user(request), fields=form.cleaned_data, actual=actual
+        ),
+        "The record has been changed.",
+        _money_url(actual.initiative_id, "actuals"),
+    )
+    if done is not None:
+        return done
     return _form_page(
         request,
         form,
@@ -739,9 +774,7 @@ def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
             caption=str(actual.initiative),
             back=_money_url(actual.initiative, "actuals"),
             details=[*details, *_note(actual.note)],
-            consequences=[
-                f"Only this record goes. {figure}, and actual against forecast, will no longer count it."
-            ],
+            consequences=[f"Only this record goes. {figure}, and actual against forecast, will no longer count it."],
         )
 
     def remove() -> HttpResponse:
