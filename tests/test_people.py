@@ -63,6 +63,8 @@ class PeopleTest(TestCase):
         self.assertEqual(response.status_code, 302)
         membership.refresh_from_db()
         self.assertEqual((membership.role, membership.directorate), ("executive", "Finance"))
+        change = membership.history.latest("history_date")
+        self.assertEqual((change.role, change.history_user), ("executive", self.pmo))
 
     def test_the_last_portfolio_office_member_cannot_be_demoted(self):
         membership = self.pmo.memberships.get()
@@ -78,6 +80,8 @@ class PeopleTest(TestCase):
         self.assertContains(response, "Bob Board no longer has access to People Trust.")
         self.assertFalse(Membership.objects.filter(pk=board.pk).exists())
         self.assertTrue(User.objects.filter(pk=self.board.pk).exists())  # the account and its records stay
+        removal = Membership.history.filter(id=board.pk).latest("history_date")
+        self.assertEqual((removal.history_type, removal.history_user), ("-", self.pmo))  # who removed whom
         own = self.pmo.memberships.get()
         response = self.client.post(reverse("accounts:person_remove", args=[own.pk]), follow=True)
         self.assertContains(response, "You cannot remove yourself")
@@ -94,7 +98,7 @@ class PeopleTest(TestCase):
         self.assertContains(response, board.user.email)
         self.assertContains(response, "They will lose access to People Trust")
         self.assertContains(response, "Their past records stay")
-        self.assertNotContains(response, "history of changes")  # memberships have no history: do not claim one
+        self.assertContains(response, "history of changes")  # memberships keep a history, so the page says so
         self.assertContains(response, ">Yes, remove it</button>", html=False)
         self.assertContains(response, f'<a class="nhsuk-link" href="{reverse("accounts:people")}">No, go back</a>',
                             html=False)

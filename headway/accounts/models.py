@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from headway.accounts.roles import Role, role_allows
 
@@ -125,6 +126,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     directorate = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who was given access, what role they held and who removed them is governance evidence.
+    history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
 

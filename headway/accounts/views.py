@@ -133,7 +133,6 @@ def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
                 "keep their name, and initiatives, risks and benefits they are named on are not changed. "
                 "You can add them again later.",
             ],
-            kept_in_history=False,  # memberships have no history of changes
             refused=actions.why_not_removable(membership=membership, by=by),
         )
 
