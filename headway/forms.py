@@ -67,3 +67,26 @@ class NHSFormMixin:
                 for error in form.errors[name]:
                     items.append((anchor, f"{field.label or name.replace('_', ' ').capitalize()}: {error}"))
         return items
+
+
+class HintedRadioSelect(forms.RadioSelect):
+    """Radios with a hint under each option (the template reads `choice.data.hint`)."""
+
+    def __init__(self, *args: Any, hints: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints = hints or {}
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        hint = self.hints.get(str(option["value"]))
+        option["hint"] = hint
+        if hint and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-item-hint"
+        return option
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of person, shown by name (or email where no name was given)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email

@@ -24,6 +24,9 @@ class Action(models.TextChoices):
     EDIT_OWN_INITIATIVE = "edit_own_initiative", "Edit the initiatives they lead"
     DECIDE = "decide", "Record decisions (start, pause, stop and so on)"
     MANAGE_PORTFOLIO_RISKS = "manage_portfolio_risks", "Manage portfolio-level risks"
+    MANAGE_METRICS = "manage_metrics", "Add metrics and record observations for any initiative"
+    MANAGE_MONEY = "manage_money", "Record funding, business cases and actuals for any initiative"
+    RUN_PRIORITISATION = "run_prioritisation", "Run prioritisation rounds: candidates, scores and capacity"
     ADMINISTER = "administer", "Administer the organisation: goals, services, people, settings"
 
 
@@ -38,6 +41,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.COMMENT,
             Action.CREATE_INITIATIVE,
             Action.EDIT_ANY_INITIATIVE,
+            Action.MANAGE_METRICS,
+            Action.MANAGE_MONEY,
+            Action.RUN_PRIORITISATION,
             Action.DECIDE,
             Action.MANAGE_PORTFOLIO_RISKS,
         }
@@ -48,6 +54,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.COMMENT,
             Action.CREATE_INITIATIVE,
             Action.EDIT_ANY_INITIATIVE,
+            Action.MANAGE_METRICS,
+            Action.MANAGE_MONEY,
+            Action.RUN_PRIORITISATION,
             Action.DECIDE,
             Action.MANAGE_PORTFOLIO_RISKS,
             Action.ADMINISTER,

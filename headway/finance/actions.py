@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from headway.accounts.models import Organisation, User
+from headway.accounts.people import is_member
 from headway.finance.models import (
     Actual,
     BenefitLine,
@@ -62,7 +63,7 @@ def default_project_type() -> ProjectType:
 def _check_member(organisation: Organisation, person: User | None, field: str) -> None:
     if person is None:
         return
-    if not person.is_active or not person.memberships.filter(organisation=organisation).exists():
+    if not is_member(organisation, person):
         raise ValidationError({field: "Choose a member of your organisation."})
 
 

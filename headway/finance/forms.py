@@ -20,6 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from headway.accounts.models import Organisation, User
+from headway.accounts.people import members_of
 from headway.finance.models import (
     Actual,
     BenefitLine,
@@ -31,9 +32,8 @@ from headway.finance.models import (
     ProjectType,
     check_financial_year,
 )
-from headway.forms import DateInput, NHSFormMixin
+from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
 from headway.metrics.models import Metric
-from headway.portfolio.forms import HintedRadioSelect, PersonChoiceField, members_of
 from headway.portfolio.models import Initiative
 
 MONEY_HELP = "In whole pounds, for example £250,000."

@@ -38,7 +38,8 @@ from headway.finance.models import (
     ProjectType,
 )
 from headway.lib.financial_years import financial_year_start
-from headway.metrics.models import Direction, Metric, Observation
+from headway.metrics.improvement import SUSTAINED_RUN, better_than, sustained_improvements
+from headway.metrics.models import Metric, Observation
 from headway.portfolio.models import Checkpoint, Initiative, Status
 
 STAGE_ORDER = {BusinessCase.Stage.SOC: 1, BusinessCase.Stage.OBC: 2, BusinessCase.Stage.FBC: 3}
@@ -137,32 +138,6 @@ class MoneyData:
     actuals: dict[int, list[Actual]]  # by initiative
     first_release: dict[int, dt.date]  # by initiative
     improved: dict[int, list[tuple[dt.date, int]]]  # by initiative: (period, metric id) better than baseline
-
-
-#: A benefit counts as measured once this many observations in a row beat the baseline, so that
-#: one good week of ordinary noise is not taken for a benefit.
-SUSTAINED_RUN = 3
-
-
-def sustained_improvements(rows: Iterable[tuple[int, dt.date, float, float | None, str]]) -> list[tuple[int, dt.date]]:
-    """(metric id, period) of the start of every run of at least SUSTAINED_RUN observations in a
-    row better than the metric's baseline. Rows are (metric id, period, value, baseline,
-    improvement direction), ordered by metric then period; metrics with no baseline or no
-    direction never count."""
-    found: list[tuple[int, dt.date]] = []
-    current: int | None = None
-    run: list[dt.date] = []
-    for metric_id, period, value, baseline, direction in rows:
-        if metric_id != current:
-            current, run = metric_id, []
-        better = baseline is not None and (
-            (direction == Direction.INCREASE and value > baseline)
-            or (direction == Direction.DECREASE and value < baseline)
-        )
-        run = [*run, period] if better else []
-        if len(run) == SUSTAINED_RUN:
-            found.append((metric_id, run[0]))
-    return found
 
 
 def _group(items: Iterable[Any], key: str) -> dict[int, list[Any]]:
@@ -1104,12 +1079,7 @@ def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation)
     found = []
     for metric in metrics:
         value = metric.newest_value  # type: ignore[attr-defined]
-        better = None
-        if value is not None and metric.baseline_value is not None:
-            if metric.improvement_direction == Direction.INCREASE:
-                better = value > metric.baseline_value
-            elif metric.improvement_direction == Direction.DECREASE:
-                better = value < metric.baseline_value
+        better = better_than(value, metric.baseline_value, metric.improvement_direction)
         found.append(
             Evidence(
                 metric=metric,

@@ -1,25 +1,30 @@
 """Measurement periods for metrics: weekly (starting Monday), monthly and quarterly (calendar
-quarters starting January, April, July and October). A period is named by its first day."""
+quarters starting January, April, July and October: `quarters.CalendarQuarter`, never the
+financial quarters that prioritisation plans capacity in). A period is named by its first day."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+from headway.lib.errors import InputError
+from headway.lib.quarters import CalendarQuarter, looks_like_calendar_quarter, parse_calendar_quarter
+from headway.lib.weeks import week_label, week_start
+
 WEEKLY, MONTHLY, QUARTERLY = "weekly", "monthly", "quarterly"
 
 
-class PeriodError(ValueError):
+class PeriodError(InputError):
     """A period that cannot be read, with a message saying why."""
 
 
 def period_start(day: dt.date, frequency: str) -> dt.date:
     if frequency == WEEKLY:
-        return day - dt.timedelta(days=day.weekday())
+        return week_start(day)
     if frequency == MONTHLY:
         return day.replace(day=1)
     if frequency == QUARTERLY:
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        return CalendarQuarter.containing(day).first_day
     raise PeriodError(f"Unknown frequency {frequency!r}.")
 
 
@@ -42,7 +47,6 @@ def periods_between(first: dt.date, last: dt.date, frequency: str) -> list[dt.da
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 
 
 def parse_period(text: str, frequency: str) -> dt.date:
@@ -55,10 +59,10 @@ def parse_period(text: str, frequency: str) -> dt.date:
     text = (text or "").strip()
     if not text:
         raise PeriodError("The period is empty.")
-    if match := _QUARTER.match(text):
+    if looks_like_calendar_quarter(text):
         if frequency != QUARTERLY:
             raise PeriodError(f"{text!r} is a quarter, but this metric is {frequency}.")
-        return dt.date(int(match[1]), 3 * (int(match[2]) - 1) + 1, 1)
+        return parse_calendar_quarter(text).first_day
     if match := _MONTH.match(text):
         if frequency == WEEKLY:
             raise PeriodError(f"{text!r} is a month, but this metric is weekly: give the week's date.")
@@ -84,7 +88,7 @@ def parse_period(text: str, frequency: str) -> dt.date:
 
 def period_label(start: dt.date, frequency: str) -> str:
     if frequency == WEEKLY:
-        return f"w/c {start.day} {start:%b %Y}"
+        return week_label(start)
     if frequency == MONTHLY:
         return f"{start:%b %Y}"
-    return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    return CalendarQuarter.containing(start).label

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from headway.lib.errors import InputError
+
 
 def week_start(day: dt.date) -> dt.date:
     """The Monday of the week that contains `day`."""
@@ -37,3 +39,27 @@ def checkpoint_state(last_week: dt.date | None, since: dt.date | None, today: dt
     if gap >= 2:
         return "overdue"
     return "due"
+
+
+class WeekError(InputError):
+    pass
+
+
+def parse_week(text: str) -> dt.date:
+    """The Monday that starts a reporting week, written 2026-11-30.
+
+    A date that is not a Monday is refused rather than moved, so that a slip never lands on a
+    different week's checkpoint."""
+    raw = (text or "").strip()
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise WeekError(f"‘{raw}’ is not a reporting week: give the Monday it starts, like 2026-11-30.") from None
+    if day.weekday() != 0:
+        raise WeekError(f"‘{raw}’ is a {day:%A}: a reporting week starts on a Monday ({week_start(day).isoformat()}).")
+    return day
+
+
+def week_label(monday: dt.date) -> str:
+    """ "w/c 30 Nov 2026" — the week commencing that Monday."""
+    return f"w/c {monday.day} {monday:%b %Y}"

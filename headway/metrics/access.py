@@ -18,7 +18,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from headway.accounts.access import current_membership, current_organisation
-from headway.accounts.models import Organisation, User
+from headway.accounts.models import Organisation
+from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio.models import Initiative
@@ -59,12 +60,7 @@ def metrics_for_list(organisation: Organisation) -> QuerySet[Metric]:
 
 def people_of(organisation_id: int) -> dict[int, str]:
     """Names of the organisation's people by id, for showing who a history record names."""
-    return {
-        pk: name or email
-        for pk, name, email in User.objects.filter(memberships__organisation_id=organisation_id).values_list(
-            "pk", "full_name", "email"
-        )
-    }
+    return names_of(organisation_id)
 
 
 def initiatives_of(organisation: Organisation) -> QuerySet[Initiative]:
@@ -87,8 +83,7 @@ def can_add_data(request: HttpRequest, metric: Metric) -> bool:
     if user_pk is not None and metric.owner_id == user_pk:
         return True
     return bool(
-        membership.can(Action.EDIT_OWN_INITIATIVE)
-        and metric.initiatives.filter(delivery_lead_id=user_pk).exists()
+        membership.can(Action.EDIT_OWN_INITIATIVE) and metric.initiatives.filter(delivery_lead_id=user_pk).exists()
     )
 
 

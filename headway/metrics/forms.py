@@ -12,11 +12,11 @@ from typing import Any
 from django import forms
 
 from headway.accounts.models import Organisation, User
-from headway.forms import DateInput, NHSFormMixin
+from headway.accounts.people import members_of
+from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
 from headway.lib.periods import MONTHLY, QUARTERLY, WEEKLY, PeriodError, parse_period
 from headway.metrics.imports import MAX_BYTES, MAX_ROWS
 from headway.metrics.models import Beneficiary, Direction, Frequency, Kind, Metric
-from headway.portfolio.forms import HintedRadioSelect, PersonChoiceField, members_of
 from headway.portfolio.models import Initiative
 
 KIND_HINTS = {

@@ -7,7 +7,7 @@ boundary; every write goes through `metrics.actions`, which also refreshes the S
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +24,7 @@ from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
+from headway.history import Describe, HistoryEntry, display, history_entries
 from headway.lib.periods import period_label
 from headway.metrics import actions, spc
 from headway.metrics.access import (
@@ -42,7 +43,6 @@ from headway.metrics.forms import AnnotationForm, MetricForm, ObservationForm, U
 from headway.metrics.imports import MAX_BYTES, FileRefused, read_observations
 from headway.metrics.models import Annotation, Kind, Metric, Observation
 from headway.metrics.series import Series, build_series
-from headway.portfolio.queries import Change, HistoryEntry, _display, _label
 
 MAX_LISTED_PROBLEMS = 50
 
@@ -199,9 +199,7 @@ def _metric_form_page(request: HttpRequest, *, metric: Metric | None, initial: M
         except ValidationError as error:
             _attach(form, error)
         else:
-            messages.success(
-                request, f"‘{saved.name}’ has been {'updated' if metric else 'added'}."
-            )
+            messages.success(request, f"‘{saved.name}’ has been {'updated' if metric else 'added'}.")
             return redirect("metrics:detail", pk=saved.pk)
     return render(request, "metrics/metric_form.html", {"form": form, "metric": metric})
 
@@ -319,7 +317,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         count = len(problems)
         form.add_error(
             "file",
-            "The file has a problem. Nothing has been saved." if count == 1
+            "The file has a problem. Nothing has been saved."
+            if count == 1
             else f"The file has {count} problems. Nothing has been saved.",
         )
     return render(request, "metrics/upload.html", {"form": form, "metric": metric})
@@ -379,73 +378,33 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 # History -------------------------------------------------------------------------------------
 
-_SKIP = {"id", "metric", "organisation", "recorded_at", "created_at", "created_by"}
+
+def _describe(metric: Metric) -> Describe:
+    def describe(model: type[Model], record: Any) -> str:
+        if model is Observation:
+            return f"Value for {period_label(record.period, metric.frequency)}"
+        if model is Annotation:
+            return f"Annotation for {period_label(record.period, metric.frequency)}"
+        return "Metric"
+
+    return describe
 
 
 def _history(metric: Metric) -> list[HistoryEntry]:
     """Every recorded change to the metric, its values and its annotations, newest first."""
     people = people_of(metric.organisation_id)
+
+    def show(model: type[Model], name: str, value: Any) -> str:
+        if name == "period" and isinstance(value, dt.date):
+            return period_label(value, metric.frequency)
+        return display(model, name, value, people)
+
     sources: list[tuple[type[Model], Any]] = [
         (Metric, Metric.history.filter(id=metric.pk)),  # type: ignore[attr-defined]
         (Observation, Observation.history.filter(metric_id=metric.pk)),  # type: ignore[attr-defined]
         (Annotation, Annotation.history.filter(metric_id=metric.pk)),  # type: ignore[attr-defined]
     ]
-    entries: list[HistoryEntry] = []
-    for model, records in sources:
-        entries += _entries(
-            model, metric, records.select_related("history_user").order_by("history_date", "history_id"), people
-        )
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
-
-
-def _entries(
-    model: type[Model], metric: Metric, records: Iterable[Any], people: Mapping[int, str]
-) -> list[HistoryEntry]:
-    def show(name: str, value: Any) -> str:
-        if name == "period" and isinstance(value, dt.date):
-            return period_label(value, metric.frequency)
-        return _display(model, name, value, people)
-
-    kept = {f.name for f in model.history.model._meta.concrete_fields}  # type: ignore[attr-defined]
-    entries: list[HistoryEntry] = []
-    previous: dict[int, Any] = {}
-    for record in records:
-        before = previous.get(record.id)
-        action = {"+": "Created", "-": "Deleted"}.get(record.history_type, "Changed")
-        changes: list[Change] = []
-        if before is not None and record.history_type == "~":
-            for change in record.diff_against(before).changes:
-                if change.field not in _SKIP:
-                    changes.append(Change(_label(model, change.field), show(change.field, change.old),
-                                          show(change.field, change.new)))
-        elif record.history_type == "+":
-            for f in model._meta.concrete_fields:
-                if f.name in _SKIP or f.name not in kept:
-                    continue
-                value = getattr(record, f.attname, None)
-                if value in (None, ""):
-                    continue
-                changes.append(Change(_label(model, f.name), "", show(f.name, value)))
-        previous[record.id] = record
-        if model is Observation:
-            what = f"Value for {period_label(record.period, metric.frequency)}"
-        elif model is Annotation:
-            what = f"Annotation for {period_label(record.period, metric.frequency)}"
-        else:
-            what = "Metric"
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.full_name or user.email) if user is not None else "system",
-                what=what,
-                action=action,
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-    return entries
+    return history_entries(sources, people, describe=_describe(metric), skip={"metric", "created_by"}, show=show)
 
 
 @member_required(Action.VIEW)

@@ -13,7 +13,8 @@ from django import forms
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
-from headway.forms import DateInput, NHSFormMixin
+from headway.accounts.people import members_of
+from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
 from headway.metrics.models import Verdict
 from headway.portfolio.models import (
     Checkpoint,
@@ -27,15 +28,6 @@ from headway.portfolio.models import (
     UserNeed,
     confidence_choices,
 )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.full_name or obj.email
-
-
-def members_of(organisation: Organisation) -> Any:
-    return User.objects.filter(memberships__organisation=organisation, is_active=True).order_by("full_name")
 
 
 def _person_field(label: str, *, required: bool = False, help_text: str = "") -> PersonChoiceField:
@@ -143,9 +135,7 @@ class InitiativeForm(NHSFormMixin, forms.ModelForm):
         if start and go_live and go_live < start:
             self.add_error("planned_go_live", "Planned go-live cannot be before the start date.")
         if first and go_live and first > go_live:
-            self.add_error(
-                "planned_first_release", "The first release to real users cannot be after go-live."
-            )
+            self.add_error("planned_first_release", "The first release to real users cannot be after go-live.")
         went_live = data.get("went_live_on")
         if went_live and start and went_live <= start:
             self.add_error(
@@ -188,28 +178,11 @@ class UserNeedForm(NHSFormMixin, forms.ModelForm):
         self.apply_nhs_classes()
 
 
-class HintedRadioSelect(forms.RadioSelect):
-    """Radios with a hint under each option (the template reads `choice.data.hint`)."""
-
-    def __init__(self, *args: Any, hints: dict[str, str] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.hints = hints or {}
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)
-        hint = self.hints.get(str(option["value"]))
-        option["hint"] = hint
-        if hint and option["attrs"].get("id"):
-            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-item-hint"
-        return option
-
-
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
 def _to_bool(value: object) -> bool:
     return value is True or value == "True"
-
 
 
 class CheckpointForm(NHSFormMixin, forms.Form):
@@ -488,9 +461,7 @@ class SettingsForm(NHSFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["wip_limit"].widget.attrs.update(
-            {"class": "nhsuk-input--width-4", "inputmode": "numeric"}
-        )
+        self.fields["wip_limit"].widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
         self.fields["confidence_scale"].choices = list(Organisation.ConfidenceScale.choices)  # type: ignore[attr-defined]
         weeks = self.fields["first_release_weeks"]
         weeks.widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
@@ -522,9 +493,7 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     working = forms.ChoiceField(label="Is it working?", required=False)
     overdue = forms.BooleanField(label="Only initiatives with an overdue checkpoint", required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
-    order = forms.ChoiceField(
-        required=False, choices=[("asc", "asc"), ("desc", "desc")], widget=forms.HiddenInput
-    )
+    order = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")], widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

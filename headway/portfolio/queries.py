@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Field, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
-from headway.accounts.models import Organisation, User
+from headway.accounts.models import Organisation
+from headway.accounts.people import names_of
+from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, recent_weeks, week_start
 from headway.metrics import charts as metric_charts
 from headway.metrics.models import FREQUENCY_DAYS, IMPACT_KINDS, Kind, Metric, Verdict
@@ -62,12 +64,9 @@ def overdue_q(today: dt.date) -> Q:
 
 
 def annotated_initiatives(organisation: Organisation) -> QuerySet[Initiative]:
-    return (
-        Initiative.objects.for_organisation(organisation)
-        .annotate(
-            confidence_rank=_confidence_rank(),
-            checkpoint_reference=Coalesce("last_checkpoint_week", "start_date"),
-        )
+    return Initiative.objects.for_organisation(organisation).annotate(
+        confidence_rank=_confidence_rank(),
+        checkpoint_reference=Coalesce("last_checkpoint_week", "start_date"),
     )
 
 
@@ -199,9 +198,7 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
             week_start__lte=weeks[-1],
         )
         .order_by("initiative_id", "week_start")
-        .values_list(
-            "initiative_id", "initiative__reference", "initiative__title", "week_start", "confidence"
-        )
+        .values_list("initiative_id", "initiative__reference", "initiative__title", "week_start", "confidence")
     )
     counts: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     series: dict[int, list[tuple[dt.date, str, str, str]]] = defaultdict(list)
@@ -292,9 +289,7 @@ def stale_q(today: dt.date, prefix: str = "") -> Q:
     Metric.is_stale)."""
     q = Q(**{f"{prefix}latest_period__isnull": True})
     for frequency, days in FREQUENCY_DAYS.items():
-        q |= Q(
-            **{f"{prefix}frequency": frequency, f"{prefix}latest_period__lt": today - dt.timedelta(days=2 * days)}
-        )
+        q |= Q(**{f"{prefix}frequency": frequency, f"{prefix}latest_period__lt": today - dt.timedelta(days=2 * days)})
     return q
 
 
@@ -346,9 +341,7 @@ def impact(initiative: Initiative, today: dt.date) -> Impact:
         initiative.metrics.prefetch_related("observations", "annotations"),  # type: ignore[attr-defined]
         key=lambda m: (m.kind not in IMPACT_KINDS, m.kind == Kind.ACTIVITY, m.name.lower()),
     )
-    charts = [
-        metric_charts.chart(build_series(m, m.observations.all(), m.annotations.all())) for m in metrics
-    ]
+    charts = [metric_charts.chart(build_series(m, m.observations.all(), m.annotations.all())) for m in metrics]
     return Impact(verdict=verdict_for_display(verdict, metrics, today), charts=charts)
 
 
@@ -376,52 +369,6 @@ def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntr
 
 # History ---------------------------------------------------------------------------------------
 
-_SKIP_FIELDS = {"id", "initiative", "organisation", "recorded_at", "updated_at", "created_at"}
-
-
-@dataclass
-class Change:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: dt.datetime
-    who: str
-    what: str  # for example "Checkpoint, week of 3 March 2025"
-    action: str  # "Created", "Changed" or "Deleted"
-    reason: str
-    changes: list[Change]
-
-
-def _display(model: type[Model], name: str, value: Any, people: Mapping[int, str]) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    model_field = model._meta.get_field(name)
-    assert isinstance(model_field, Field)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        related = model_field.related_model
-        if related is User:
-            return people.get(value, f"person {value}")
-        return str(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime):
-        return f"{value:%d %B %Y %H:%M}"
-    if isinstance(value, dt.date):
-        return f"{value:%d %B %Y}"
-    return str(value)
-
-
-def _label(model: type[Model], name: str) -> str:
-    model_field = model._meta.get_field(name)
-    verbose = str(getattr(model_field, "verbose_name", name))
-    return verbose[:1].upper() + verbose[1:]
-
 
 def _describe(model: type[Model], record: Any) -> str:
     if model is Initiative:
@@ -437,62 +384,9 @@ def _describe(model: type[Model], record: Any) -> str:
     return model.__name__
 
 
-def _records(model: type[Model], records: Iterable[Any], people: Mapping[int, str]) -> list[HistoryEntry]:
-    entries: list[HistoryEntry] = []
-    previous: dict[int, Any] = {}
-    for record in records:
-        before = previous.get(record.id)
-        changes: list[Change] = []
-        if record.history_type == "+":
-            action = "Created"
-        elif record.history_type == "-":
-            action = "Deleted"
-        else:
-            action = "Changed"
-        if before is not None and record.history_type == "~":
-            delta = record.diff_against(before)
-            for change in delta.changes:
-                if change.field in _SKIP_FIELDS:
-                    continue
-                changes.append(
-                    Change(
-                        _label(model, change.field),
-                        _display(model, change.field, change.old, people),
-                        _display(model, change.field, change.new, people),
-                    )
-                )
-        elif record.history_type == "+":
-            for f in model._meta.concrete_fields:
-                name = f.attname if f.is_relation else f.name
-                if f.name in _SKIP_FIELDS:
-                    continue
-                value = getattr(record, name, None)
-                if value in (None, ""):
-                    continue
-                changes.append(Change(_label(model, f.name), "", _display(model, f.name, value, people)))
-        previous[record.id] = record
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.full_name or user.email) if user is not None else "system",
-                what=_describe(model, record),
-                action=action,
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
-    return entries
-
-
 def history(initiative: Initiative) -> list[HistoryEntry]:
     """Every recorded change to the initiative and the records that belong to it, newest first."""
-    people = dict(
-        (pk, name or email)
-        for pk, name, email in User.objects.filter(
-            memberships__organisation_id=initiative.organisation_id
-        ).values_list("pk", "full_name", "email")
-    )
+    people = names_of(initiative.organisation_id)
     sources: list[tuple[type[Model], Any]] = [
         (Initiative, Initiative.history.filter(id=initiative.pk)),  # type: ignore[attr-defined]
         (UserNeed, UserNeed.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
@@ -500,10 +394,4 @@ def history(initiative: Initiative) -> list[HistoryEntry]:
         (Decision, Decision.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Risk, Risk.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
     ]
-    entries: list[HistoryEntry] = []
-    for model, records in sources:
-        entries += _records(
-            model, records.select_related("history_user").order_by("history_date", "history_id"), people
-        )
-    entries.sort(key=lambda e: e.when, reverse=True)
-    return entries
+    return history_entries(sources, people, describe=_describe, skip={"initiative"})

@@ -22,6 +22,7 @@ from django.utils import timezone
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
 from headway.accounts.roles import Action
+from headway.assurance import money as assurance_money
 from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.portfolio import actions, queries
@@ -205,6 +206,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": queries.impact(initiative, today),
+            "money": assurance_money.initiative_money(initiative, today),
             "today": today,
         },
     )

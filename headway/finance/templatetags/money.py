@@ -1,16 +1,14 @@
 """Money in words for templates: `{{ amount|pounds }}` gives £1,234,567, `|short_pounds` £1.2m,
-`|percent` turns a fraction into a percentage, and `{% money_summary initiative %}` draws the
-short "Money" section of the initiative page."""
+`|percent` turns a fraction into a percentage. Filters only: a
+template tag never reads the database (the views pass the figures in)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.utils import timezone
 
 from headway.finance import queries
-from headway.portfolio.models import Initiative
 
 register = template.Library()
 
@@ -52,11 +50,3 @@ def over_under(value: Any) -> str:
     if amount == 0:
         return "on forecast"
     return f"{queries.pounds(abs(amount))} {'over' if amount > 0 else 'under'}"
-
-
-@register.inclusion_tag("finance/_summary.html", takes_context=True)
-def money_summary(context: Any, initiative: Initiative) -> dict[str, Any]:
-    """The initiative's money in a few lines, for its main page (a fixed number of queries)."""
-    data = queries.load(Initiative.objects.for_organisation(initiative.organisation).filter(pk=initiative.pk))
-    money = queries.initiative_money(data, data.initiatives[0], timezone.localdate()) if data.initiatives else None
-    return {"m": money, "initiative": initiative}

@@ -1,0 +1,133 @@
+"""One presenter for every history page: simple_history records turned into what changed, by
+whom, when and why, in words a board member can read.
+
+An app names its sources (a model and its history records, oldest first) and how to describe
+one record ("Checkpoint, week of 3 March 2025"); `history_entries` does the rest, newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Field, Model
+
+from headway.accounts.models import User
+
+#: Fields that are bookkeeping, not something a person changed.
+SKIP_FIELDS = frozenset({"id", "organisation", "recorded_at", "updated_at", "created_at"})
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str  # for example "Checkpoint, week of 3 March 2025"
+    action: str  # "Created", "Changed" or "Deleted"
+    reason: str
+    changes: list[Change]
+
+
+def display(model: type[Model], name: str, value: Any, people: Mapping[int, str]) -> str:
+    """A stored value as a person would say it: choices by their label, people by name."""
+    if value is None or value == "":
+        return "(empty)"
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, Field)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        if model_field.related_model is User:
+            return people.get(value, f"person {value}")
+        return str(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        return f"{value:%d %B %Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d %B %Y}"
+    return str(value)
+
+
+def label(model: type[Model], name: str) -> str:
+    """The field's name as the forms show it, with a capital letter."""
+    verbose = str(getattr(model._meta.get_field(name), "verbose_name", name))
+    return verbose[:1].upper() + verbose[1:]
+
+
+Describe = Callable[[type[Model], Any], str]
+Show = Callable[[type[Model], str, Any], str]
+
+
+def _entries(
+    model: type[Model], records: Iterable[Any], *, describe: Describe, show: Show, skip: frozenset[str]
+) -> list[HistoryEntry]:
+    kept = {f.name for f in model.history.model._meta.concrete_fields}  # type: ignore[attr-defined]
+    entries: list[HistoryEntry] = []
+    previous: dict[int, Any] = {}
+    for record in records:
+        before = previous.get(record.id)
+        action = {"+": "Created", "-": "Deleted"}.get(record.history_type, "Changed")
+        changes: list[Change] = []
+        if before is not None and record.history_type == "~":
+            for change in record.diff_against(before).changes:
+                if change.field not in skip:
+                    changes.append(
+                        Change(
+                            label(model, change.field),
+                            show(model, change.field, change.old),
+                            show(model, change.field, change.new),
+                        )
+                    )
+        elif record.history_type == "+":
+            for f in model._meta.concrete_fields:
+                if f.name in skip or f.name not in kept:
+                    continue
+                value = getattr(record, f.attname, None)
+                if value in (None, ""):
+                    continue
+                changes.append(Change(label(model, f.name), "", show(model, f.name, value)))
+        previous[record.id] = record
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.full_name or user.email) if user is not None else "system",
+                what=describe(model, record),
+                action=action,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def history_entries(
+    sources: Sequence[tuple[type[Model], Any]],
+    people: Mapping[int, str],
+    *,
+    describe: Describe,
+    skip: Iterable[str] = (),
+    show: Show | None = None,
+) -> list[HistoryEntry]:
+    """Every change recorded in `sources` (model, history queryset), newest first."""
+    skipped = SKIP_FIELDS | frozenset(skip)
+
+    def shown(model: type[Model], name: str, value: Any) -> str:
+        return display(model, name, value, people)
+
+    entries: list[HistoryEntry] = []
+    for model, records in sources:
+        ordered = records.select_related("history_user").order_by("history_date", "history_id")
+        entries += _entries(model, ordered, describe=describe, show=show or shown, skip=skipped)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
