@@ -13,6 +13,10 @@ PORT ?= 8000
 # PostgreSQL for the second run of the suite; pytest-django creates and drops test_headway.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/headway
 CI ?= false
+# The SQLite and PostgreSQL suites run on this many processes (pytest-xdist); each class stays on
+# one worker, so data built once per class is built once. WORKERS=0 runs in one process.
+WORKERS ?= 2
+XDIST := $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadscope)
 
 .PHONY: run test test-sqlite test-postgres test-browser bench lint check-tools clean
 
@@ -60,14 +64,14 @@ test: $(VENV)/.test check-tools lint test-sqlite test-postgres test-browser
 
 test-sqlite: $(VENV)/.test
 	@echo "== Suite on SQLite =="
-	HEADWAY_ENV=test CI=$(CI) $(PY) -m pytest -m "not browser" -q
+	HEADWAY_ENV=test CI=$(CI) $(PY) -m pytest -m "not browser" -q $(XDIST)
 
 test-postgres: $(VENV)/.test
 	@echo "== Suite on PostgreSQL =="
 	@if [ "$(CI)" != true ] && ! $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "SKIPPED: PostgreSQL is not answering at $(PG_URL)"; \
 	else \
-		HEADWAY_ENV=test CI=$(CI) DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -q; \
+		HEADWAY_ENV=test CI=$(CI) DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" -q $(XDIST); \
 	fi
 
 test-browser: $(VENV)/.test

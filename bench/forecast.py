@@ -18,6 +18,7 @@ import numpy as np
 
 from bench.registry import Context, Row, benchmark, summarise
 from headway.finance.forecast import OverrunModel, PlannedItem, simulate_portfolio
+from headway.lib.money import short_pounds
 
 ITEMS = 1_000
 TRIALS = 10_000
@@ -48,7 +49,7 @@ def make_portfolio(count: int, seed: int) -> list[PlannedItem]:
 
 
 def _money(value: float) -> str:
-    return f"£{value / 1e6:,.0f}m"
+    return short_pounds(value)
 
 
 @benchmark("forecast")

@@ -3,15 +3,23 @@
 Settings come from HEADWAY_ENV=test (set by `make test`): fast password hashing, the in-memory
 email backend. Browser tests drive Debian's Chromium; with CI=true a missing browser fails the
 run instead of skipping it.
+
+The clock is fixed: every test, and every date a test module works out when it is imported,
+sees `FIXED_NOW` (moving on in real time from there), so a test never passes on one day and
+fails on another. Network connections go only to this machine (pytest-socket, set in
+pyproject.toml), and tests that take seconds are marked `slow` so `-m "not slow"` gives a quick
+loop while `make test` still runs everything.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,10 +34,21 @@ CHROMIUM_FLAGS = [
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+#: Friday 4 December 2026, midday in London: the day this clock was fixed. Tests that need
+#: another moment travel there themselves (time_machine.travel) rather than reading the real date.
+FIXED_NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
+_clock = time_machine.travel(FIXED_NOW, tick=True)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     if settings.ENV != "test":
         raise pytest.UsageError("Run the tests with HEADWAY_ENV=test (make test does this).")
+    # Started before collection, so dates computed when a test module is imported are fixed too.
+    _clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _clock.stop()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

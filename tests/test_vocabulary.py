@@ -73,6 +73,8 @@ def test_a_financial_quarter_one_is_april_to_june_and_a_calendar_quarter_one_is_
     assert FinancialQuarter.containing(dt.date(2027, 2, 10)) == FinancialQuarter(2026, 4)
     assert CalendarQuarter.containing(dt.date(2027, 2, 10)) == CalendarQuarter(2027, 1)
     assert financial.label == "2026/27 Q1" and calendar.label == "2026 Q1"
+    assert FinancialQuarter(2026, 4).next() == FinancialQuarter(2027, 1)
+    assert FinancialQuarter(2026, 1).next() == FinancialQuarter(2026, 2)
 
 
 @pytest.mark.parametrize("text", ["2026 Q1", "2026/27 Q5", "1999/00 Q1", "2026/28 Q2", "Q1"])

@@ -45,7 +45,9 @@ from simple_history.utils import bulk_create_with_history
 from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.demo import data, finance_data, metrics_data, rounds_data
+from headway.lib.financial_years import years_between
 from headway.lib.periods import MONTHLY, period_label, period_start
+from headway.lib.quarters import FinancialQuarter
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metric_actions
 from headway.metrics.models import Annotation, Metric, Observation
@@ -229,24 +231,6 @@ def rating_for(story: data.Story, weeks_ago: int) -> str:
 # Prioritisation rounds --------------------------------------------------------------------------
 
 
-def quarter_of(day: dt.date) -> tuple[int, int]:
-    """(the year its financial year starts, quarter 1 to 4): Q1 is April to June."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return start, (day.month - 4) % 12 // 3 + 1
-
-
-def quarter_after(year: int, quarter: int) -> tuple[int, int]:
-    return (year, quarter + 1) if quarter < 4 else (year + 1, 1)
-
-
-def financial_year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return f"{financial_year_label(year)} Q{quarter}"
-
-
 def status_then(spec: data.InitiativeSpec, weeks_ago: int) -> str | None:
     """The initiative's status just before a meeting `weeks_ago`, or None if it was not yet written down."""
     first = max((d.weeks_ago for d in spec.decisions), default=None)
@@ -261,9 +245,7 @@ def status_then(spec: data.InitiativeSpec, weeks_ago: int) -> str | None:
     return status
 
 
-def change_kind(
-    *, status: str, selected: bool, rank: int, before: tuple[bool, int] | None
-) -> str | None:
+def change_kind(*, status: str, selected: bool, rank: int, before: tuple[bool, int] | None) -> str | None:
     """What a round changes for one initiative: the rule of `compute_changes`, applied to the
     status the initiative had at the time rather than its status today."""
     if selected and status in (Status.PROPOSED, Status.PAUSED):
@@ -682,15 +664,11 @@ class _Builder:
 
     def round_calendar(self, held_on: dt.date) -> tuple[str, list[str], list[str]]:
         """The round's name, its two financial years and its four quarters."""
-        year, quarter = quarter_after(*quarter_of(held_on))
-        quarters = [(year, quarter)]
+        quarters = [FinancialQuarter.containing(held_on).next()]
         for _ in range(3):
-            quarters.append(quarter_after(*quarters[-1]))
-        return (
-            quarter_label(year, quarter),
-            [financial_year_label(year), financial_year_label(year + 1)],
-            [quarter_label(*q) for q in quarters],
-        )
+            quarters.append(quarters[-1].next())
+        first = quarters[0]
+        return first.label, years_between(first.year, first.year + 1), [q.label for q in quarters]
 
     @staticmethod
     def candidate_fields(
@@ -701,8 +679,7 @@ class _Builder:
             for year, (capital, revenue) in zip(years, (spec.this_year, spec.next_year), strict=True)
         }
         demand = {
-            team: {quarter: d for quarter, d in zip(quarters, days, strict=True) if d}
-            for team, days in spec.demand
+            team: {quarter: d for quarter, d in zip(quarters, days, strict=True) if d} for team, days in spec.demand
         }
         return costs, demand
 
@@ -732,8 +709,14 @@ class _Builder:
         held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
         name, years, quarters = self.round_calendar(held_on)
         round = Round.objects.create(
-            organisation=organisation, name=name, held_on=held_on, method=Method.WEIGHTED,
-            combine=Combine.MEDIAN, wip_limit=spec.wip_limit, previous=previous, created_by=recorder,
+            organisation=organisation,
+            name=name,
+            held_on=held_on,
+            method=Method.WEIGHTED,
+            combine=Combine.MEDIAN,
+            wip_limit=spec.wip_limit,
+            previous=previous,
+            created_by=recorder,
         )
         then = dict(spec.ratings_then)
         statuses: dict[int, str] = {}
@@ -750,8 +733,12 @@ class _Builder:
             statuses[initiative.pk] = status
             costs, demand = self.candidate_fields(candidate_spec, years, quarters)
             candidate = Candidate(
-                round=round, initiative=initiative, must_do=bool(candidate_spec.must_do),
-                must_do_reason=candidate_spec.must_do, costs=costs, team_demand=demand,
+                round=round,
+                initiative=initiative,
+                must_do=bool(candidate_spec.must_do),
+                must_do_reason=candidate_spec.must_do,
+                costs=costs,
+                team_demand=demand,
             )
             candidates.append(candidate)
             ratings.append((candidate, self.scorer_ratings(candidate_spec, then.get(initiative_spec.reference))))
@@ -770,7 +757,8 @@ class _Builder:
         Budget.objects.bulk_create(
             [
                 Budget(
-                    round=round, financial_year=year,
+                    round=round,
+                    financial_year=year,
                     capital=_round_up(sum(c.costs[year]["capital"] for c in candidates) * 1.1, 50_000),
                     revenue=_round_up(sum(c.costs[year]["revenue"] for c in candidates) * 1.1, 50_000),
                 )
@@ -843,10 +831,18 @@ class _Builder:
                 "must_do": candidate.must_do,
             }
         result = Result.objects.create(
-            round=round, created_by=by, method=round.method, method_version=str(scoring.METHOD_VERSION),
-            weights=weights, inputs=inputs, scores=rows, status=str(solution.status),
+            round=round,
+            created_by=by,
+            method=round.method,
+            method_version=str(scoring.METHOD_VERSION),
+            weights=weights,
+            inputs=inputs,
+            scores=rows,
+            status=str(solution.status),
             selected=[candidates[i].pk for i in sorted(chosen)],
-            objective=float(solution.objective), bound=float(solution.bound), gap=float(solution.gap),
+            objective=float(solution.objective),
+            bound=float(solution.bound),
+            gap=float(solution.gap),
             seconds=float(solution.seconds),
             greedy_selected=[candidates[i].pk for i in sorted(greedy)],
             greedy_objective=float(solution.greedy_objective),
@@ -896,9 +892,13 @@ class _Builder:
                 reason = rounds_data.DEFAULT_REASONS[kind]
             changes.append(
                 RoundChange(
-                    round=round, initiative_id=initiative_id, change=kind,
-                    from_rank=was[1] if was and was[0] else None, to_rank=rank if selected else None,
-                    reason=reason, decision=decision,
+                    round=round,
+                    initiative_id=initiative_id,
+                    change=kind,
+                    from_rank=was[1] if was and was[0] else None,
+                    to_rank=rank if selected else None,
+                    reason=reason,
+                    decision=decision,
                 )
             )
         if decisions:
@@ -914,7 +914,11 @@ class _Builder:
         # Active and proposed initiatives come in through create_round; paused ones are added,
         # because a round is where the board decides whether to restart them.
         round = prioritisation_actions.create_round(
-            organisation=organisation, by=recorder, name=name, held_on=held_on, wip_limit=spec.wip_limit,
+            organisation=organisation,
+            by=recorder,
+            name=name,
+            held_on=held_on,
+            wip_limit=spec.wip_limit,
         )
         paused = Initiative.objects.for_organisation(organisation).filter(status=Status.PAUSED)
         Candidate.objects.bulk_create([Candidate(round=round, initiative=initiative) for initiative in paused])
@@ -930,14 +934,20 @@ class _Builder:
             candidate_spec = _CANDIDATES[reference]
             costs, demand = self.candidate_fields(candidate_spec, years, quarters)
             prioritisation_actions.update_candidate(
-                candidate=candidate, by=recorder, must_do=bool(candidate_spec.must_do),
-                must_do_reason=candidate_spec.must_do, costs=costs, committed={}, team_demand=demand,
+                candidate=candidate,
+                by=recorder,
+                must_do=bool(candidate_spec.must_do),
+                must_do_reason=candidate_spec.must_do,
+                costs=costs,
+                committed={},
+                team_demand=demand,
                 requires=[by_reference[r] for r in needs.get(reference, []) if r in by_reference],
                 exclusive_with=[by_reference[r] for r in partners.get(reference, []) if r in by_reference],
             )
         assert spec.budgets is not None and spec.capacity is not None
         prioritisation_actions.set_capacity(
-            round=round, by=recorder,
+            round=round,
+            by=recorder,
             budgets={
                 year: {"capital": capital, "revenue": revenue}
                 for year, (capital, revenue) in zip(years, spec.budgets, strict=True)
@@ -954,8 +964,10 @@ class _Builder:
         # A what-if beside it, as a finance director would ask for: the same round with 10% less
         # money. Not run, like the round itself, so a demonstration starts by pressing Run.
         prioritisation_actions.copy_as_scenario(
-            round=round, by=self.people[rounds_data.PMO_SCORER],
-            note="Capital and revenue budgets 10% lower", budget_factor=0.9,
+            round=round,
+            by=self.people[rounds_data.PMO_SCORER],
+            note="Capital and revenue budgets 10% lower",
+            budget_factor=0.9,
         )
         return round
 
@@ -969,4 +981,3 @@ class _Builder:
         Metric.objects.bulk_update(self.backdated_metrics, ["created_at"], batch_size=500)
         Observation.objects.bulk_update(self.backdated_observations, ["recorded_at"], batch_size=500)
         Annotation.objects.bulk_update(self.backdated_annotations, ["created_at"], batch_size=500)
-

@@ -49,6 +49,9 @@ class FinancialQuarter:
         start = financial_year_start(day)
         return cls(start, ((day.month - 4) % 12) // 3 + 1)
 
+    def next(self) -> FinancialQuarter:
+        return FinancialQuarter(self.year, self.number + 1) if self.number < 4 else FinancialQuarter(self.year + 1, 1)
+
     def __str__(self) -> str:
         return self.label
 
