@@ -4,7 +4,7 @@ Every metrics view fetches objects through these helpers. Each reaches the objec
 `request.organisation`, so another organisation's metric, observation or annotation is simply
 not found (404).
 
-Who may do what: everyone in the organisation reads. Those who may edit any initiative (the
+Who may do what: everyone in the organisation reads. Those with `Action.MANAGE_METRICS` (the
 executive and the portfolio office) create and edit metrics. Adding data — a value, an upload or
 an annotation — is also open to the delivery lead of an initiative the metric serves, and to the
 metric's owner, because they are the people who hold the numbers.
@@ -69,7 +69,7 @@ def initiatives_of(organisation: Organisation) -> QuerySet[Initiative]:
 
 def can_edit_metric(request: HttpRequest) -> bool:
     membership = getattr(request, "membership", None)
-    return bool(membership is not None and membership.can(Action.EDIT_ANY_INITIATIVE))
+    return bool(membership is not None and membership.can(Action.MANAGE_METRICS))
 
 
 def can_add_data(request: HttpRequest, metric: Metric) -> bool:
@@ -77,7 +77,7 @@ def can_add_data(request: HttpRequest, metric: Metric) -> bool:
     membership = getattr(request, "membership", None)
     if membership is None:
         return False
-    if membership.can(Action.EDIT_ANY_INITIATIVE):
+    if membership.can(Action.MANAGE_METRICS):
         return True
     user_pk = getattr(request.user, "pk", None)
     if user_pk is not None and metric.owner_id == user_pk:

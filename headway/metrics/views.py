@@ -204,7 +204,7 @@ def _metric_form_page(request: HttpRequest, *, metric: Metric | None, initial: M
     return render(request, "metrics/metric_form.html", {"form": form, "metric": metric})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.MANAGE_METRICS)
 def metric_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     asked = request.GET.get("initiative", "")
