@@ -8,7 +8,7 @@ from headway.metrics.verdicts import MetricSummary, decide
 
 FLAT = [50.0, 52.0, 49.0, 51.0, 50.0, 48.0, 52.0, 50.0, 51.0, 49.0, 50.0, 52.0, 48.0, 50.0]
 # Long enough for SPC, and ending in a shift well above the old level.
-SHIFTED = FLAT + [58.0, 59.0, 60.0, 58.0, 61.0, 59.0, 60.0, 62.0]
+SHIFTED = [*FLAT, 58.0, 59.0, 60.0, 58.0, 61.0, 59.0, 60.0, 62.0]
 
 
 def months(count: int) -> list[dt.date]:
@@ -16,7 +16,10 @@ def months(count: int) -> list[dt.date]:
 
 
 def rows(metric_id: int, values: list[float], baseline: float | None, direction: str):
-    return [(metric_id, period, value, baseline, direction) for period, value in zip(months(len(values)), values)]
+    return [
+        (metric_id, period, value, baseline, direction)
+        for period, value in zip(months(len(values)), values, strict=True)
+    ]
 
 
 def by_every_page(values: list[float], baseline: float | None, direction: str) -> dict[str, bool | None]:
@@ -54,7 +57,7 @@ def test_a_metric_with_a_special_cause_improvement_is_better_on_every_page():
 def test_a_metric_above_its_baseline_by_ordinary_noise_is_better_on_no_page():
     # With enough points for SPC, three in a row above the baseline is not enough: the chart shows
     # that much movement by chance. (The old money page said "Better" here.)
-    noisy = FLAT[:-3] + [51.0, 52.0, 51.0]
+    noisy = [*FLAT[:-3], 51.0, 52.0, 51.0]
     answers = by_every_page(noisy, baseline=49, direction="increase")
     assert improvement.better_than(noisy[-1], 49, "increase") is True
     assert answers == {

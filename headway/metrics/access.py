@@ -13,16 +13,13 @@ metric's owner, because they are the people who hold the numbers.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from headway.accounts.access import current_membership, current_organisation
-from headway.accounts.models import Organisation
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.metrics.models import Annotation, Metric, Observation
-from headway.portfolio.models import Initiative
 
 
 def get_metric(request: HttpRequest, pk: int) -> Metric:
@@ -45,26 +42,9 @@ def get_annotation(request: HttpRequest, pk: int) -> Annotation:
     )
 
 
-def metrics_for_list(organisation: Organisation) -> QuerySet[Metric]:
-    """The organisation's metrics with their owner, initiatives and latest value, in a fixed
-    number of queries however many there are."""
-    latest = Observation.objects.filter(metric=OuterRef("pk")).order_by("-period").values("value")[:1]
-    return (
-        Metric.objects.for_organisation(organisation)
-        .select_related("owner")
-        .prefetch_related("initiatives")
-        .annotate(latest_value=Subquery(latest))
-        .order_by("name")
-    )
-
-
 def people_of(organisation_id: int) -> dict[int, str]:
     """Names of the organisation's people by id, for showing who a history record names."""
     return names_of(organisation_id)
-
-
-def initiatives_of(organisation: Organisation) -> QuerySet[Initiative]:
-    return Initiative.objects.for_organisation(organisation).order_by("reference")
 
 
 def can_edit_metric(request: HttpRequest) -> bool:

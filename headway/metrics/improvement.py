@@ -118,12 +118,14 @@ def better_points(
             special_cause = spc.analyse(values, improvement_direction=direction).special_cause  # type: ignore[arg-type]
         return [cause == "improvement" for cause in special_cause]
     flags = [False] * len(values)
-    run = 0
+    run: list[int] = []
     for index, value in enumerate(values):
-        run = run + 1 if better_than(value, baseline, direction) else 0
-        if run >= SUSTAINED_RUN:
+        if value is None:
+            continue  # a missing period neither breaks a run nor extends it: "in a row" counts observations
+        run = [*run, index] if better_than(value, baseline, direction) else []
+        if len(run) >= SUSTAINED_RUN:
             # The whole run counts from its first point: that is when the benefit began.
-            for back in range(index - run + 1, index + 1):
+            for back in run:
                 flags[back] = True
     return flags
 

@@ -1,4 +1,4 @@
-""""Is it working?" — one verdict per initiative, from its metrics' SPC summaries (ADR 7).
+""" "Is it working?" — one verdict per initiative, from its metrics' SPC summaries (ADR 7).
 
 The rules, in order (the first that applies decides):
 
@@ -56,8 +56,7 @@ STATE_LABELS: dict[str, str] = {str(value): str(label) for value, label in State
 STATE_EXPLANATIONS: dict[str, str] = {
     State.IMPROVING: "At least one outcome, adoption or experience measure shows a real improvement "
     "(special cause variation), and none shows a real deterioration.",
-    State.NO_CHANGE: "Its measures vary only as much as they always have (common cause variation): "
-    "no real change yet.",
+    State.NO_CHANGE: "Its measures vary only as much as they always have (common cause variation): no real change yet.",
     State.DETERIORATING: "At least one outcome, adoption or experience measure shows a real deterioration "
     "(special cause concern).",
     State.NOT_MEASURED: "No outcome, adoption or experience measure is linked to it, so nobody can tell "
@@ -173,9 +172,7 @@ def refresh_verdicts(initiative_ids: Iterable[int]) -> None:
     verdicts = []
     for pk in sorted(found):
         decision = decide(linked[pk])
-        verdicts.append(
-            Verdict(initiative_id=pk, state=decision.state, drivers=decision.drivers, flags=decision.flags)
-        )
+        verdicts.append(Verdict(initiative_id=pk, state=decision.state, drivers=decision.drivers, flags=decision.flags))
     Verdict.objects.bulk_create(
         verdicts,
         update_conflicts=True,
