@@ -89,7 +89,7 @@ def line(
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<line x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}" stroke="{colour}" '
-        f'stroke-width="{num(width)}"{dash_attr}{attrs}/>'
+        f'stroke-width="{width:g}"{dash_attr}{attrs}/>'
     )
 
 

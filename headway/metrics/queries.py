@@ -44,6 +44,11 @@ def detail_data(metric: Metric) -> tuple[list[Observation], list[Annotation], li
     return observations, annotations, list(metric.initiatives.order_by("reference"))
 
 
+def observation_for(metric: Metric, period: dt.date) -> Observation | None:
+    """The metric's value for one period, if it has one."""
+    return metric.observations.filter(period=period).first()
+
+
 def series_or_none(
     metric: Metric, observations: Iterable[Observation], annotations: Iterable[Annotation]
 ) -> Series | None:
@@ -61,9 +66,8 @@ def improvements(metrics: Sequence[Metric]) -> dict[int, improvement.Assessment]
     short = [m.pk for m in metrics if not improvement.uses_spc(m.point_count)]
     latest: dict[int, list[float]] = defaultdict(list)
     if short:
-        for metric_id, value in (
-            Observation.objects.filter(metric_id__in=short).order_by("metric_id", "period").values_list("metric_id", "value")
-        ):
+        rows = Observation.objects.filter(metric_id__in=short).order_by("metric_id", "period")
+        for metric_id, value in rows.values_list("metric_id", "value"):
             latest[metric_id].append(value)
     return {
         m.pk: improvement.assess(
