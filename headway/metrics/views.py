@@ -219,7 +219,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             problems = [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]
         else:
             try:
-                rows = read_observations(file.read(), filename=file.name or "", frequency=metric.frequency)
+                rows = read_observations(
+                    file.read(), filename=file.name or "", frequency=metric.frequency, unit=metric.unit
+                )
                 counts = actions.import_observations(
                     metric=metric, by=_user(request), rows=rows, reason=f"Uploaded from {file.name}"
                 )
