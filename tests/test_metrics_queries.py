@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from headway.metrics import actions, improvement, queries, spc
 from headway.metrics.figures import metric_figures
 from headway.metrics.models import Annotation, Observation
-from headway.metrics.presenters import list_rows, value_text
+from headway.metrics.presenters import better_words, list_rows, value_text
 from tests.factories import make_metric, make_organisation
 
 FLAT = [50.0, 52, 49, 51, 50, 48, 52, 50, 51, 49, 50, 52, 48, 50]
@@ -108,3 +108,9 @@ class FiguresAndListRowsTest(TestCase):
         [row] = list_rows(queries.metrics_for_list(self.trust), TODAY)
         self.assertEqual((row.latest, row.stale, row.provisional), ("57%", True, True))
         self.assertEqual(value_text(1200, "£"), "£1,200")
+
+
+def test_the_answer_is_put_into_words_with_how_it_is_known():
+    assert better_words(improvement.Assessment(True, "spc")) == "Better (from its chart)"
+    assert better_words(improvement.Assessment(False, "baseline")).startswith("Not better yet (3 in a row")
+    assert better_words(improvement.Assessment(None, "no_direction")) == "Cannot tell (neither direction is better)"

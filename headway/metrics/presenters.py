@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from headway.lib.periods import period_label
-from headway.metrics import charts
+from headway.metrics import charts, improvement
 from headway.metrics.figures import MetricFigures, metric_figures
 from headway.metrics.models import Annotation, Kind, Metric, Observation
 from headway.metrics.series import Series, build_series
@@ -160,6 +160,26 @@ def metric_page(
         latest_period=latest_period_text(figures),
         stale=figures.stale,
     )
+
+
+# "Is it better?" in words (ADR 13), for any page that shows the answer -----------------------------
+
+FIRST_BENEFIT_WORDS = (
+    "a linked metric showing a real improvement (a special cause on its chart or, with fewer than "
+    f"{improvement.MIN_SPC_POINTS} points, {improvement.SUSTAINED_RUN} in a row better than its baseline)"
+)
+BASIS_WORDS = {
+    "spc": "from its chart",
+    "baseline": f"{improvement.SUSTAINED_RUN} in a row against the baseline; too few points for a chart yet",
+    "no_direction": "neither direction is better",
+    "no_baseline": "no baseline, and too few points for a chart yet",
+}
+
+
+def better_words(answer: improvement.Assessment) -> str:
+    """ "Better", "Not better yet" or "Cannot tell", with how we know."""
+    verdict = "Cannot tell" if answer.better is None else "Better" if answer.better else "Not better yet"
+    return f"{verdict} ({BASIS_WORDS[answer.basis]})"
 
 
 # Other pages' charts -----------------------------------------------------------------------------
