@@ -155,11 +155,20 @@ def sustained_improvements(rows: Iterable[tuple[int, dt.date, float, float | Non
     row better than the baseline; none without a baseline). One with more is read by SPC over its
     rows as one period: rows carry no annotations, so a metric whose chart is rebased should be
     read through `metrics.queries.improvements`, which builds the chart's own series."""
+    groups = [(metric_id, list(group)) for metric_id, group in groupby(rows, key=lambda row: row[0])]
+    # One batched SPC analysis for every long series with a direction (the money pages load many).
+    long = [
+        (metric_id, series)
+        for metric_id, series in groups
+        if has_direction(series[0][4]) and uses_spc(sum(row[2] is not None for row in series))
+    ]
+    analysed = spc.analyse_many(
+        {"values": [row[2] for row in series], "improvement_direction": series[0][4]} for _, series in long
+    )
+    causes = {metric_id: result.special_cause for (metric_id, _), result in zip(long, analysed, strict=True)}
     found: list[tuple[int, dt.date]] = []
-    for metric_id, group in groupby(rows, key=lambda row: row[0]):
-        series = list(group)
+    for metric_id, series in groups:
         values = [row[2] for row in series]
-        baseline, direction = series[0][3], series[0][4]
-        for start in run_starts(better_points(values, baseline, direction)):
-            found.append((metric_id, series[start][1]))
+        flags = better_points(values, series[0][3], series[0][4], special_cause=causes.get(metric_id))
+        found.extend((metric_id, series[start][1]) for start in run_starts(flags))
     return found
