@@ -36,6 +36,11 @@ def initiatives_of(organisation: Organisation) -> QuerySet[Initiative]:
     return Initiative.objects.for_organisation(organisation).order_by("reference")
 
 
+def initiative_ids(organisation: Organisation, asked: Iterable[int]) -> list[int]:
+    """Those of the asked initiative ids that are the organisation's (a link may name any)."""
+    return list(initiatives_of(organisation).filter(pk__in=list(asked)).values_list("pk", flat=True))
+
+
 def detail_data(metric: Metric) -> tuple[list[Observation], list[Annotation], list[Initiative]]:
     """What the metric's page reads: observations (with who recorded them), annotations (with who
     made them) and the initiatives it serves."""

@@ -134,9 +134,7 @@ def metric_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     asked = request.GET.get("initiative", "")
     if asked.isdigit():
-        initial["initiatives"] = list(
-            queries.initiatives_of(current_organisation(request)).filter(pk=int(asked)).values_list("pk", flat=True)
-        )
+        initial["initiatives"] = queries.initiative_ids(current_organisation(request), [int(asked)])
     return _metric_form_page(request, metric=None, initial=initial)
 
 
