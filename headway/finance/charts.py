@@ -1,10 +1,11 @@
 """Charts of forecast ranges as SVG: a fan chart by financial year and a histogram of totals.
 
-Drawn in the manner of headway/metrics/charts.py, with the same NHS palette (darkened where needed
-so that every line and outline has at least 3:1 contrast with the white background, WCAG 2.2
-1.4.11) and the same font. Colour is never the only cue: lines differ in dash pattern, each mark on
-the histogram carries its name and value, a legend names every band, and the chart's `<desc>` says
-the numbers in words for screen readers and for anyone reading the page without the picture.
+Drawn with the kit in headway/lib/svg.py, like the XmR charts: the same NHS palette (darkened
+where needed so that every line and outline has at least 3:1 contrast with the white background,
+WCAG 2.2 1.4.11), the same font and the same accessible opening. Colour is never the only cue:
+lines differ in dash pattern, each mark on the histogram carries its name and value, a legend
+names every band, and the chart's `<desc>` says the numbers in words for screen readers and for
+anyone reading the page without the picture.
 
 Pure: no Django, so the board pack's PDF (WeasyPrint) and the page draw from the same code. Every
 piece of text is escaped here, so the returned string can be marked safe by the caller.
@@ -14,23 +15,16 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from html import escape
 
 import numpy as np
 import numpy.typing as npt
 
-FONT = "'Frutiger W01', Arial, Helvetica, sans-serif"
+from headway.lib import svg
 
-# The palette of headway/metrics/charts.py (contrast with white in brackets).
-TEXT = "#212b32"  # NHS black (14.4:1)
-SECONDARY_TEXT = "#4c6272"  # NHS dark grey (6.4:1)
-GRID = "#e8edee"  # gridlines are decoration, not information
-AXIS = "#aeb7bd"
-BLUE = "#1d70b8"  # MDC blue darkened to 5.2:1: the forecast
-ORANGE = "#b35900"  # MDC orange darkened to 4.8:1
-PURPLE = "#490092"  # (12.4:1)
-RED = "#d5281b"  # NHS red (5.1:1): the plan
+# The kit's palette under the names this module's marks use.
+TEXT, BLUE, ORANGE, PURPLE, RED = svg.TEXT, svg.BLUE, svg.ORANGE, svg.PURPLE, svg.RED
 OUTER_BAND = "#d2e2f1"  # BLUE at about 20% on white: an area, bounded by BLUE edge lines
 INNER_BAND = "#8fb8dd"  # BLUE at about 50% on white
 BAR_FILL = "#bcd4eb"  # bars are outlined in BLUE, which carries the contrast
@@ -46,18 +40,16 @@ _ids = itertools.count(1)
 
 # Numbers ---------------------------------------------------------------------------------------
 
-_PREFIX_UNITS = {"£", "$", "€"}
-
 
 def format_amount(value: float, unit: str = "£") -> str:
     """An amount as a board paper writes it: £1.2m, £350k, £2.5bn, £950; other units follow the number
     (14.5 months)."""
     if not math.isfinite(value):
         return ""
-    scales = [(1e9, "bn"), (1e6, "m")] + ([(1e3, "k")] if unit in _PREFIX_UNITS else []) + [(1.0, "")]
+    scales = [(1e9, "bn"), (1e6, "m")] + ([(1e3, "k")] if unit in svg.PREFIX_UNITS else []) + [(1.0, "")]
     for scale, suffix in scales:
         number = abs(value) / scale
-        places = 0 if number >= 100 or (scale == 1 and unit in _PREFIX_UNITS) else 1
+        places = 0 if number >= 100 or (scale == 1 and unit in svg.PREFIX_UNITS) else 1
         text = f"{number:,.{places}f}"
         if places:
             text = text.rstrip("0").rstrip(".")
@@ -69,129 +61,12 @@ def format_amount(value: float, unit: str = "£") -> str:
     if text == "0":
         suffix = ""
     sign = "−" if value < 0 and text != "0" else ""
-    if unit in _PREFIX_UNITS:
+    if unit in svg.PREFIX_UNITS:
         return f"{sign}{unit}{text}{suffix}"
     return f"{sign}{text}{suffix} {unit}".rstrip()
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round-numbered ticks (1, 2, 2.5 or 5 × a power of ten) covering low..high."""
-    if high < low:
-        low, high = high, low
-    if high == low:
-        pad = abs(low) * 0.1 or 1.0
-        low, high = low - pad, high + pad
-    raw = (high - low) / max(count - 1, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * 0.999)
-    first = math.floor(low / step + 1e-9) * step
-    last = math.ceil(high / step - 1e-9) * step
-    return [first + i * step for i in range(round((last - first) / step) + 1)]
-
-
-def _tick_labels(ticks: Sequence[float], unit: str) -> list[str]:
-    """Labels with one scale and enough decimals for the step: £0, £2.5m, £5m … read as a set."""
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    largest = max(abs(t) for t in ticks)
-    scale, suffix = 1.0, ""
-    if largest >= 1e9:
-        scale, suffix = 1e9, "bn"
-    elif largest >= 1e6:
-        scale, suffix = 1e6, "m"
-    elif largest >= 1e3 and unit in _PREFIX_UNITS:
-        scale, suffix = 1e3, "k"
-    places = 0
-    while places < 6 and abs(round(step / scale, places) - step / scale) > abs(step / scale) * 1e-9:
-        places += 1
-    labels = []
-    for tick in ticks:
-        number = tick / scale
-        if abs(number) < step / scale / 1e6:
-            number = 0.0  # −0.0 and floating dust read as zero
-        text = f"{abs(number):,.{places}f}"
-        sign = "−" if number < 0 else ""
-        if unit in _PREFIX_UNITS:
-            labels.append(f"{sign}{unit}{text}{suffix if number else ''}")
-        else:
-            labels.append(f"{sign}{text}{suffix}")
-    return labels
-
-
-_NARROW = set("ijlt.,:;'|!()[] ")
-_WIDE = set("mwMW%@")
-
-
-def _text_width(text: str, size: float) -> float:
-    """Roughly how wide Arial sets `text`, erring wide so that labels never collide."""
-    ems = 0.0
-    for char in text:
-        if char in _NARROW:
-            ems += 0.3
-        elif char in _WIDE:
-            ems += 0.85
-        elif char.isupper():
-            ems += 0.68
-        else:
-            ems += 0.52
-    return ems * size
-
-
 # Drawing ---------------------------------------------------------------------------------------
-
-
-def _f(number: float) -> str:
-    return f"{number:.1f}".rstrip("0").rstrip(".")
-
-
-def _text(
-    x: float,
-    y: float,
-    content: str,
-    *,
-    size: float = 12,
-    anchor: str = "start",
-    fill: str = SECONDARY_TEXT,
-    attrs: str = "",
-    bold: bool = False,
-) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-family="{FONT}" font-size="{_f(size)}" fill="{fill}" '
-        f'text-anchor="{anchor}"{weight}{attrs}>{escape(content)}</text>'
-    )
-
-
-def _line(
-    x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dash: str = "", attrs: str = ""
-) -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" stroke="{colour}" '
-        f'stroke-width="{_f(width)}"{dash_attr}{attrs}/>'
-    )
-
-
-def _opening(kind: str, width: int, height: int, title: str, desc: str, extra: str = "") -> list[str]:
-    uid = f"app-{kind}-{next(_ids)}"
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-{kind}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{uid}-title {uid}-desc" '
-        f'font-family="{FONT}"{extra}>',
-        f'<title id="{uid}-title">{escape(title)}</title>',
-        f'<desc id="{uid}-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
-
-
-def _y_axis(
-    ticks: Sequence[float], labels: Sequence[str], left: float, right: float, y_of: Callable[[float], float]
-) -> list[str]:
-    out = []
-    for tick, label in zip(ticks, labels, strict=True):
-        y = y_of(tick)
-        out.append(_line(left, y, right, y, GRID, 1))
-        out.append(_text(left - 8, y + 4, label, anchor="end"))
-    return out
 
 
 def _numbers(name: str, values: Sequence[float] | npt.ArrayLike) -> list[float]:
@@ -270,14 +145,14 @@ def fan_chart(
     if 10 in levels and 90 in levels:
         legend.append(("outer", "P10 to P90"))
     legend_size = 12.0
-    item_widths = [34 + _text_width(text, legend_size) + 14 for _, text in legend]
+    item_widths = [34 + svg.text_width(text, legend_size) + 14 for _, text in legend]
     legend_height = 28.0
 
     extent = plan + [v for values in levels.values() for v in values]
     low = min(0.0, *extent)
-    ticks = nice_ticks(low, max(extent) * 1.04 if max(extent) > 0 else 1.0)
-    tick_labels = _tick_labels(ticks, unit)
-    left = 16 + max(_text_width(t, 12) for t in tick_labels)
+    ticks = svg.nice_ticks(low, max(extent) * 1.04 if max(extent) > 0 else 1.0)
+    tick_labels = svg.tick_labels(ticks, unit=unit)
+    left = 16 + max(svg.text_width(t, 12) for t in tick_labels)
     right = width - 16.0
     top = 24.0
     bottom = height - 34 - legend_height
@@ -297,29 +172,21 @@ def fan_chart(
     def band_path(lower: list[float], upper: list[float]) -> str:
         if count == 1:
             lower, upper = lower * 2, upper * 2
-        points = [f"{_f(x)},{_f(y_of(v))}" for x, v in zip(xs_band, upper, strict=True)]
-        points += [f"{_f(x)},{_f(y_of(v))}" for x, v in zip(reversed(xs_band), reversed(lower), strict=True)]
+        points = [f"{svg.num(x)},{svg.num(y_of(v))}" for x, v in zip(xs_band, upper, strict=True)]
+        points += [f"{svg.num(x)},{svg.num(y_of(v))}" for x, v in zip(reversed(xs_band), reversed(lower), strict=True)]
         return " ".join(points)
 
     def polyline(values: list[float]) -> str:
         if count == 1:
             values = values * 2
-        return " ".join(f"{_f(x)},{_f(y_of(v))}" for x, v in zip(xs_band, values, strict=True))
+        return " ".join(f"{svg.num(x)},{svg.num(y_of(v))}" for x, v in zip(xs_band, values, strict=True))
 
     desc = _fan_summary(title, labels, plan, levels, unit)
-    out = _opening("fan", width, height, title, desc, f' data-years="{count}"')
+    out = svg.document("fan", f"app-fan-{next(_ids)}", width, height, title, desc, f' data-years="{count}"')
     out.append('<g class="app-fan__axis">')
-    out.extend(_y_axis(ticks, tick_labels, left, right, y_of))
-    out.append(_line(left, bottom, right, bottom, AXIS, 1))
-    label_width = max(_text_width(t, 12) for t in labels) + 10
-    spacing = (xs[1] - xs[0]) if count > 1 else label_width
-    every = max(1, math.ceil(label_width / max(spacing, 1e-9)))
-    # Thinned so that labels never overlap, counting back from the last year so that it is always labelled.
-    for index in sorted(range(count - 1, -1, -every)):
-        half = _text_width(labels[index], 12) / 2
-        centre = min(max(xs[index], half + 2), width - half - 2)
-        out.append(_line(xs[index], bottom, xs[index], bottom + 4, AXIS, 1))
-        out.append(_text(centre, bottom + 18, labels[index], anchor="middle", attrs=' class="app-fan__x"'))
+    out.extend(svg.gridlines(ticks, tick_labels, left, right, y_of))
+    out.append(svg.line(left, bottom, right, bottom, svg.AXIS, 1))
+    out.extend(svg.x_labels(xs, labels, bottom=bottom, width=width, css_class="app-fan__x", gap=10))
     out.append("</g>")
 
     if 10 in levels and 90 in levels:
@@ -355,8 +222,9 @@ def fan_chart(
         words += [f"P{q} {format_amount(levels[q][index], unit)}" for q in sorted(levels)]
         value = levels[50][index] if 50 in levels else plan[index]
         out.append(
-            f'<circle cx="{_f(x)}" cy="{_f(y_of(value))}" r="3.5" fill="{BLUE if 50 in levels else RED}">'
-            f"<title>{escape('; '.join(words))}</title></circle>"
+            f'<circle cx="{svg.num(x)}" cy="{svg.num(y_of(value))}" r="3.5" fill="{BLUE if 50 in levels else RED}">'
+            + svg.title("; ".join(words))
+            + "</circle>"
         )
     out.append("</g>")
 
@@ -365,16 +233,16 @@ def fan_chart(
     y = height - legend_height / 2 - 2
     for (key, text), item_width in zip(legend, item_widths, strict=True):
         if key == "plan":
-            out.append(_line(x, y, x + 28, y, RED, 2, PLAN_DASH))
+            out.append(svg.line(x, y, x + 28, y, RED, 2, PLAN_DASH))
         elif key == "p50":
-            out.append(_line(x, y, x + 28, y, BLUE, 2.5))
+            out.append(svg.line(x, y, x + 28, y, BLUE, 2.5))
         else:
             fill = INNER_BAND if key == "inner" else OUTER_BAND
             out.append(
-                f'<rect x="{_f(x)}" y="{_f(y - 7)}" width="28" height="14" fill="{fill}" stroke="{BLUE}" '
+                f'<rect x="{svg.num(x)}" y="{svg.num(y - 7)}" width="28" height="14" fill="{fill}" stroke="{BLUE}" '
                 'stroke-width="1"/>'
             )
-        out.append(_text(x + 34, y + 4, text, size=legend_size, fill=TEXT))
+        out.append(svg.text(x + 34, y + 4, text, size=legend_size, fill=TEXT))
         x += item_width
     out.append("</g>")
     out.append("</svg>")
@@ -426,14 +294,14 @@ def histogram(
     total = int(values.size)
     shares = counts / total
 
-    ticks = nice_ticks(low, high)
+    ticks = svg.nice_ticks(low, high)
     ticks = [t for t in ticks if low - 1e-9 * abs(high - low) <= t <= high + 1e-9 * abs(high - low)] or [low, high]
-    tick_labels = _tick_labels(ticks, unit) if len(ticks) > 1 else [format_amount(ticks[0], unit)]
-    y_ticks = nice_ticks(0.0, float(shares.max()) * 1.08, 4)
+    tick_labels = svg.tick_labels(ticks, unit=unit) if len(ticks) > 1 else [format_amount(ticks[0], unit)]
+    y_ticks = svg.nice_ticks(0.0, float(shares.max()) * 1.08, 4)
     y_labels = [f"{t * 100:.{0 if (y_ticks[1] - y_ticks[0]) * 100 >= 1 else 1}f}%" for t in y_ticks]
 
     # Mark labels sit in rows above the plot, each in the first row where it does not overlap.
-    left = 16 + max(_text_width(t, 12) for t in y_labels)
+    left = 16 + max(svg.text_width(t, 12) for t in y_labels)
     right = width - 16.0
     label_rows: list[float] = []
     placed: list[tuple[str, float, int, str]] = []
@@ -443,7 +311,7 @@ def histogram(
 
     for name, value in sorted(named.items(), key=lambda pair: pair[1]):
         text = f"{name} {format_amount(value, unit)}"
-        half = _text_width(text, 11) / 2
+        half = svg.text_width(text, 11) / 2
         centre = min(max(x_of(value), left + half), right - half)
         row = next((r for r, edge in enumerate(label_rows) if centre - half > edge + 6), None)
         if row is None:
@@ -458,16 +326,18 @@ def histogram(
         return bottom - share * (bottom - top) / y_ticks[-1]
 
     desc = _histogram_summary(title, values, named, unit, beyond, high)
-    out = _opening("histogram", width, height, title, desc, f' data-trials="{total}"')
+    out = svg.document(
+        "histogram", f"app-histogram-{next(_ids)}", width, height, title, desc, f' data-trials="{total}"'
+    )
     out.append('<g class="app-histogram__axis">')
-    out.extend(_y_axis(y_ticks, y_labels, left, right, y_of))
-    out.append(_line(left, bottom, right, bottom, AXIS, 1))
+    out.extend(svg.gridlines(y_ticks, y_labels, left, right, y_of))
+    out.append(svg.line(left, bottom, right, bottom, svg.AXIS, 1))
     for tick, label in zip(ticks, tick_labels, strict=True):
         x = x_of(tick)
-        out.append(_line(x, bottom, x, bottom + 4, AXIS, 1))
-        out.append(_text(x, bottom + 18, label, anchor="middle", attrs=' class="app-histogram__x"'))
-    out.append(_text(right, height - 10, f"Total ({unit})" if unit else "Total", anchor="end"))
-    out.append(_text(8, height - 10, "Bar height: share of trials", anchor="start"))
+        out.append(svg.line(x, bottom, x, bottom + 4, svg.AXIS, 1))
+        out.append(svg.text(x, bottom + 18, label, anchor="middle", attrs=' class="app-histogram__x"'))
+    out.append(svg.text(right, height - 10, f"Total ({unit})" if unit else "Total", anchor="end"))
+    out.append(svg.text(8, height - 10, "Bar height: share of trials", anchor="start"))
     out.append("</g>")
 
     out.append('<g class="app-histogram__bars">')
@@ -483,10 +353,9 @@ def histogram(
             + f": {counts[index]:,} trials ({_share(int(counts[index]), total)})"
         )
         out.append(
-            f'<rect class="app-histogram__bar" data-count="{counts[index]}" x="{_f(x1)}" y="{_f(y)}" '
-            f'width="{_f(max(x2 - x1, 0.5))}" height="{_f(bottom - y)}" fill="{BAR_FILL}" stroke="{BLUE}" '
-            'stroke-width="1">'
-            f"<title>{escape(words)}</title></rect>"
+            f'<rect class="app-histogram__bar" data-count="{counts[index]}" x="{svg.num(x1)}" y="{svg.num(y)}" '
+            f'width="{svg.num(max(x2 - x1, 0.5))}" height="{svg.num(bottom - y)}" fill="{BAR_FILL}" stroke="{BLUE}" '
+            'stroke-width="1">' + svg.title(words) + "</rect>"
         )
     out.append("</g>")
 
@@ -496,12 +365,14 @@ def histogram(
         colour, dash = (RED, PLAN_DASH) if name.lower() in PLAN_NAMES else next(others)
         x = x_of(value)
         label_y = 20.0 + 16 * row
-        half = _text_width(text, 11) / 2
+        half = svg.text_width(text, 11) / 2
         centre = min(max(x, left + half), right - half)
         out.append(
             f'<g class="app-histogram__mark" data-label="{escape(name)}" data-value="{value!r}">'
-            + _line(x, label_y + 4, x, bottom, colour, 2, dash)
-            + _text(centre, label_y, text, size=11, anchor="middle", fill=colour if colour != BLUE else TEXT, bold=True)
+            + svg.line(x, label_y + 4, x, bottom, colour, 2, dash)
+            + svg.text(
+                centre, label_y, text, size=11, anchor="middle", fill=colour if colour != BLUE else TEXT, bold=True
+            )
             + "</g>"
         )
     out.append("</g>")

@@ -4,7 +4,7 @@ Every metrics view fetches objects through these helpers. Each reaches the objec
 `request.organisation`, so another organisation's metric, observation or annotation is simply
 not found (404).
 
-Who may do what: everyone in the organisation reads. Those who may edit any initiative (the
+Who may do what: everyone in the organisation reads. Those with `Action.MANAGE_METRICS` (the
 executive and the portfolio office) create and edit metrics. Adding data — a value, an upload or
 an annotation — is also open to the delivery lead of an initiative the metric serves, and to the
 metric's owner, because they are the people who hold the numbers.
@@ -13,16 +13,13 @@ metric's owner, because they are the people who hold the numbers.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from headway.accounts.access import current_membership, current_organisation
-from headway.accounts.models import Organisation
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.metrics.models import Annotation, Metric, Observation
-from headway.portfolio.models import Initiative
 
 
 def get_metric(request: HttpRequest, pk: int) -> Metric:
@@ -45,31 +42,14 @@ def get_annotation(request: HttpRequest, pk: int) -> Annotation:
     )
 
 
-def metrics_for_list(organisation: Organisation) -> QuerySet[Metric]:
-    """The organisation's metrics with their owner, initiatives and latest value, in a fixed
-    number of queries however many there are."""
-    latest = Observation.objects.filter(metric=OuterRef("pk")).order_by("-period").values("value")[:1]
-    return (
-        Metric.objects.for_organisation(organisation)
-        .select_related("owner")
-        .prefetch_related("initiatives")
-        .annotate(latest_value=Subquery(latest))
-        .order_by("name")
-    )
-
-
 def people_of(organisation_id: int) -> dict[int, str]:
     """Names of the organisation's people by id, for showing who a history record names."""
     return names_of(organisation_id)
 
 
-def initiatives_of(organisation: Organisation) -> QuerySet[Initiative]:
-    return Initiative.objects.for_organisation(organisation).order_by("reference")
-
-
 def can_edit_metric(request: HttpRequest) -> bool:
     membership = getattr(request, "membership", None)
-    return bool(membership is not None and membership.can(Action.EDIT_ANY_INITIATIVE))
+    return bool(membership is not None and membership.can(Action.MANAGE_METRICS))
 
 
 def can_add_data(request: HttpRequest, metric: Metric) -> bool:
@@ -77,7 +57,7 @@ def can_add_data(request: HttpRequest, metric: Metric) -> bool:
     membership = getattr(request, "membership", None)
     if membership is None:
         return False
-    if membership.can(Action.EDIT_ANY_INITIATIVE):
+    if membership.can(Action.MANAGE_METRICS):
         return True
     user_pk = getattr(request.user, "pk", None)
     if user_pk is not None and metric.owner_id == user_pk:

@@ -14,7 +14,9 @@ the chart carries a sentence in words (`<desc>`) and a companion data table (`ch
 `templates/metrics/_chart.html`).
 
 SVG, not a script-drawn canvas, so that the page and a future PDF (WeasyPrint) show the same
-chart; every text element names its font family for the same reason.
+chart; the palette, text, lines, axes and the accessible opening come from the kit every chart
+shares (`headway/lib/svg.py`), and what is Making Data Count's own (markers, icons, limits) is
+drawn here, one function per layer.
 
 `xmr_svg` and `chart` are pure: they read a `Series` (already analysed by `spc.analyse`) and
 issue no database queries.
@@ -31,27 +33,24 @@ from typing import TYPE_CHECKING, Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from headway.lib import svg
 from headway.metrics import spc
 
 if TYPE_CHECKING:
     from headway.metrics.series import Series
 
-FONT = "'Frutiger W01', Arial, Helvetica, sans-serif"
-
-# Colours (contrast with white in brackets).
-TEXT = "#212b32"  # NHS black (14.4:1)
-SECONDARY_TEXT = "#4c6272"  # NHS dark grey (6.4:1)
-GRID = "#e8edee"  # gridlines are decoration, not information
-AXIS = "#aeb7bd"
-DATA_LINE = "#7f7f7f"  # MDC grey (4.0:1)
-COMMON = "#6b6b6b"  # common cause points and icon (5.3:1)
-IMPROVEMENT = "#1d70b8"  # MDC blue darkened from #289de0 (3.0:1) to 5.2:1
-CONCERN = "#b35900"  # MDC orange darkened from #fab428 (1.8:1) to 4.8:1
-NEUTRAL = "#490092"  # purple (12.4:1)
-MEAN_LINE = TEXT
-LIMIT_LINE = "#425563"  # NHS grey 1 (7.8:1)
-TARGET_LINE = "#d5281b"  # NHS red (5.1:1)
-PERIOD_BREAK = "#425563"
+# The kit's palette under the names of the marks Making Data Count draws with it.
+TEXT, SECONDARY_TEXT, AXIS = svg.TEXT, svg.SECONDARY_TEXT, svg.AXIS
+DATA_LINE = svg.GREY
+COMMON = svg.DARK_GREY  # common cause points and icon
+IMPROVEMENT = svg.BLUE
+CONCERN = svg.ORANGE
+NEUTRAL = svg.PURPLE
+MEAN_LINE = svg.TEXT
+LIMIT_LINE = svg.SLATE
+TARGET_LINE = svg.RED
+PERIOD_BREAK = svg.SLATE
+TARGET_DASH = "10 4 2 4"
 
 POINT_COLOURS = {
     "improvement": IMPROVEMENT,
@@ -87,12 +86,22 @@ VARIATION_ICONS: dict[str, tuple[str, str, str]] = {
     "neutral_low": ("L", NEUTRAL, "Special cause variation: unusually low (neither direction is better)"),
 }
 ASSURANCE_ICONS: dict[str, tuple[str, str, str]] = {
-    "pass": ("P", IMPROVEMENT, "Will consistently meet the target: the target is outside the process limits, "
-             "on the side it passes"),
-    "fail": ("F", CONCERN, "Will consistently miss the target unless something changes: the target is outside "
-             "the process limits, on the side it fails"),
-    "inconsistent": ("?", COMMON, "Will sometimes meet and sometimes miss the target: the target lies between "
-                     "the process limits"),
+    "pass": (
+        "P",
+        IMPROVEMENT,
+        "Will consistently meet the target: the target is outside the process limits, on the side it passes",
+    ),
+    "fail": (
+        "F",
+        CONCERN,
+        "Will consistently miss the target unless something changes: the target is outside "
+        "the process limits, on the side it fails",
+    ),
+    "inconsistent": (
+        "?",
+        COMMON,
+        "Will sometimes meet and sometimes miss the target: the target lies between the process limits",
+    ),
 }
 
 KIND_LABELS = {
@@ -154,153 +163,59 @@ def format_number(value: float | None) -> str:
     return text
 
 
-_PREFIX_UNITS = {"£", "$", "€"}
-
-
 def with_unit(text: str, unit: str) -> str:
     if not text or not unit:
         return text
     if unit == "%":
         return f"{text}%"
-    if unit in _PREFIX_UNITS:
+    if unit in svg.PREFIX_UNITS:
         return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
     return f"{text} {unit}"
 
 
-def _decimals(step: float) -> int:
-    for places in range(0, 12):
-        if abs(round(step, places) - step) <= abs(step) * 1e-9:
-            return places
-    return 12
-
-
-def _tick_text(value: float, step: float, scale: float, suffix: str) -> str:
-    places = _decimals(step / scale)
-    number = value / scale
-    if abs(number) < (step / scale) / 1e6:
-        number = 0.0  # -0.0 and floating dust read as zero
-    return f"{number:,.{places}f}{suffix}"
-
-
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round-numbered ticks (1, 2, 2.5 or 5 × a power of ten) covering low..high."""
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return [0.0, 1.0]
-    if high < low:
-        low, high = high, low
-    if high == low:
-        pad = abs(low) * 0.1 or 1.0
-        low, high = low - pad, high + pad
-    raw = (high - low) / max(count - 1, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * 0.999)
-    first = math.floor(low / step + 1e-9) * step
-    last = math.ceil(high / step - 1e-9) * step
-    n = round((last - first) / step)
-    return [first + i * step for i in range(n + 1)]
-
-
-def _tick_labels(ticks: Sequence[float]) -> list[str]:
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    largest = max(abs(t) for t in ticks)
-    scale, suffix = 1.0, ""
-    if largest >= 1e9:
-        scale, suffix = 1e9, "bn"
-    elif largest >= 1e6:
-        scale, suffix = 1e6, "m"
-    return [_tick_text(t, step, scale, suffix) for t in ticks]
-
-
-_NARROW = set("ijlt.,:;'|!()[] ")
-_WIDE = set("mwMW%@")
-
-
-def _text_width(text: str, size: float) -> float:
-    """Roughly how wide Arial sets `text`, erring wide: labels must not collide when the real font
-    (Frutiger on screen, whatever WeasyPrint finds) is a little wider."""
-    ems = 0.0
-    for char in text:
-        if char in _NARROW:
-            ems += 0.3
-        elif char in _WIDE:
-            ems += 0.85
-        elif char.isupper():
-            ems += 0.68
-        else:
-            ems += 0.52
-    return ems * size
+nice_ticks = svg.nice_ticks
 
 
 # Drawing ---------------------------------------------------------------------------------------
 
 
-def _f(number: float) -> str:
-    return f"{number:.1f}".rstrip("0").rstrip(".")
-
-
-def _text(
-    x: float,
-    y: float,
-    content: str,
-    *,
-    size: float = 12,
-    anchor: str = "start",
-    fill: str = SECONDARY_TEXT,
-    bold: bool = False,
-    attrs: str = "",
-) -> str:
-    weight = ' font-weight="bold"' if bold else ""
-    return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-family="{FONT}" font-size="{_f(size)}" fill="{fill}" '
-        f'text-anchor="{anchor}"{weight}{attrs}>{escape(content)}</text>'
-    )
-
-
 def _marker(cause: str, x: float, y: float, size: float, *, attrs: str = "", title: str = "") -> str:
     """Common cause: a small circle. Improvement: a square. Concern: a diamond. Neutral: a triangle."""
+    n = svg.num
     colour = POINT_COLOURS.get(cause, COMMON)
     if cause == "improvement":
         s = size * 0.95
-        tag, shape = "path", f'd="M{_f(x - s)} {_f(y - s)}h{_f(2 * s)}v{_f(2 * s)}h{_f(-2 * s)}Z"'
+        tag, shape = "path", f'd="M{n(x - s)} {n(y - s)}h{n(2 * s)}v{n(2 * s)}h{n(-2 * s)}Z"'
     elif cause == "concern":
         s = size * 1.35
-        tag, shape = "path", f'd="M{_f(x)} {_f(y - s)}L{_f(x + s)} {_f(y)}L{_f(x)} {_f(y + s)}L{_f(x - s)} {_f(y)}Z"'
+        tag, shape = "path", f'd="M{n(x)} {n(y - s)}L{n(x + s)} {n(y)}L{n(x)} {n(y + s)}L{n(x - s)} {n(y)}Z"'
     elif cause in ("neutral_high", "neutral_low"):
         s = size * 1.3
-        tag, shape = "path", (
-            f'd="M{_f(x)} {_f(y - s)}L{_f(x + s)} {_f(y + s * 0.8)}L{_f(x - s)} {_f(y + s * 0.8)}Z"'
-        )
+        tag, shape = "path", (f'd="M{n(x)} {n(y - s)}L{n(x + s)} {n(y + s * 0.8)}L{n(x - s)} {n(y + s * 0.8)}Z"')
     else:
-        tag, shape = "circle", f'cx="{_f(x)}" cy="{_f(y)}" r="{_f(size * 0.7)}"'
+        tag, shape = "circle", f'cx="{n(x)}" cy="{n(y)}" r="{n(size * 0.7)}"'
     outline = ' stroke="#ffffff" stroke-width="1"' if tag == "path" else ""
     opening = f'<{tag} {shape} fill="{colour}"{outline}{attrs}'
     if title:
-        return f"{opening}><title>{escape(title)}</title></{tag}>"
+        return f"{opening}>{svg.title(title)}</{tag}>"
     return f"{opening}/>"
 
 
-def _legend_line(x: float, y: float, colour: str, dash: str, width: float = 2) -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<line x1="{_f(x)}" y1="{_f(y)}" x2="{_f(x + 22)}" y2="{_f(y)}" stroke="{colour}" '
-        f'stroke-width="{_f(width)}"{dash_attr}/>'
-    )
-
-
 def _badge(cx: float, cy: float, r: float, letter: str, colour: str, words: str, kind: str, icon: str) -> str:
+    n = svg.num
     parts = [
         f'<g class="app-xmr__icon app-xmr__icon--{kind}" data-icon="{escape(icon)}">',
-        f"<title>{escape(words)}</title>",
-        f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(r)}" fill="{colour}"/>',
-        f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(r - 3)}" fill="none" stroke="#ffffff" stroke-width="1.5"/>',
+        svg.title(words),
+        f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r)}" fill="{colour}"/>',
+        f'<circle cx="{n(cx)}" cy="{n(cy)}" r="{n(r - 3)}" fill="none" stroke="#ffffff" stroke-width="1.5"/>',
     ]
     if letter:
-        parts.append(_text(cx, cy + r * 0.36, letter, size=r * 1.05, anchor="middle", fill="#ffffff", bold=True))
+        parts.append(svg.text(cx, cy + r * 0.36, letter, size=r * 1.05, anchor="middle", fill="#ffffff", bold=True))
     else:
         # Common cause: a level wavy line, "nothing out of the ordinary".
         w = r * 0.55
         parts.append(
-            f'<path d="M{_f(cx - w)} {_f(cy)}q{_f(w / 2)} {_f(-w / 2)} {_f(w)} 0t{_f(w)} 0" fill="none" '
+            f'<path d="M{n(cx - w)} {n(cy)}q{n(w / 2)} {n(-w / 2)} {n(w)} 0t{n(w)} 0" fill="none" '
             f'stroke="#ffffff" stroke-width="2" stroke-linecap="round"/>'
         )
     parts.append("</g>")
@@ -388,7 +303,58 @@ def summary(series: Series) -> str:
 
 
 def xmr_svg(series: Series, *, width: int = 720, height: int = 300, title: str | None = None) -> SafeString:
-    """The series as an XmR chart in SVG markup, safe to put in a template as it is."""
+    """The series as an XmR chart in SVG markup, safe to put in a template as it is.
+
+    Drawn in layers, each its own function below: the frame (title, description, background),
+    the axes, annotations and period breaks, the mean and limits, the target, the data line, the
+    points with their markers, the icons and the legend."""
+    plot = _plot(series, width, height)
+    uid = f"xmr-{series.metric.pk or 'new'}-{next(_ids)}"
+    chart_title = title or f"{series.metric.name}: XmR chart"
+    out = svg.document("xmr", uid, width, height, chart_title, summary(series), f' data-points="{len(plot.known)}"')
+    if plot.unit:
+        out.append(svg.text(8, 24, plot.unit, anchor="start", fill=SECONDARY_TEXT))  # above the y-axis labels
+    if not plot.known:
+        out += _no_data(plot.layout)
+    else:
+        out += _axes(plot, series.labels, width)
+        out += _annotations(annotation_marks(series), plot.layout)
+        out += _limits(plot.periods, plot.layout)
+        out += _target(plot)
+        out += _data_line(plot)
+        out += _points(plot, series)
+        out += _icons(series.result, width)
+        out += _legend(plot, height)
+    out.append("</svg>")
+    return mark_safe("".join(out))  # every piece of text is escaped by the kit
+
+
+@dataclass(frozen=True)
+class _Plot:
+    """What every layer of one XmR chart reads: the series' numbers made safe to draw, the legend
+    and the layout they set."""
+
+    values: list[float | None]
+    known: list[float]
+    causes: list[str | None]
+    rules: list[str | None]
+    periods: list[spc.Period]
+    trial: bool
+    target: float | None
+    unit: str
+    legend: list[tuple[str, str]]  # (kind:name, words)
+    legend_widths: list[float]
+    legend_rows: list[list[int]]
+    legend_height: float
+    ticks: list[float]
+    tick_labels: list[str]
+    layout: _Layout
+
+
+LEGEND_SIZE = 12.0
+
+
+def _plot(series: Series, width: int, height: int) -> _Plot:
     metric = series.metric
     result = series.result
     values = _values(series)
@@ -397,14 +363,43 @@ def xmr_svg(series: Series, *, width: int = 720, height: int = 300, title: str |
     unit = metric.unit or ""
     target = metric.target_value if _finite(metric.target_value) else None
     causes = _point_list(result, "special_cause", n)
-    rules = _point_list(result, "special_cause_rule", n)
     periods = [p for p in (getattr(result, "periods", ()) or ()) if 0 <= p.first_index <= p.last_index < max(n, 1)]
     trial = any(p.trial for p in periods)
-    uid = f"xmr-{metric.pk or 'new'}-{next(_ids)}"
-    chart_title = title or f"{metric.name}: XmR chart"
-
-    # Legend entries first: their rows set the plot's height.
     present = {c for c, v in zip(causes, values, strict=True) if v is not None}
+    legend = _legend_items(present, periods, trial, target, unit, bool(series.rebase_at))
+    widths = [26 + svg.text_width(words, LEGEND_SIZE) + 12 for _, words in legend]
+    rows = svg.legend_rows(widths, width - 16)
+    legend_height = 20 * len(rows) + 6 if known else 0
+    ticks = _value_ticks(known, periods, target)
+    labels = svg.tick_labels(ticks)
+    left = 14 + max(svg.text_width(t, 12) for t in labels)
+    left = max(left, 12 + svg.text_width(unit, 12) / 2) if unit else left
+    layout = _Layout(
+        left=left, right=width - 16, top=46, bottom=height - 30 - legend_height, low=ticks[0], high=ticks[-1], count=n
+    )
+    return _Plot(
+        values=values,
+        known=known,
+        causes=causes,
+        rules=_point_list(result, "special_cause_rule", n),
+        periods=periods,
+        trial=trial,
+        target=target,
+        unit=unit,
+        legend=legend,
+        legend_widths=widths,
+        legend_rows=rows,
+        legend_height=legend_height,
+        ticks=ticks,
+        tick_labels=labels,
+        layout=layout,
+    )
+
+
+def _legend_items(
+    present: set[str | None], periods: Sequence[spc.Period], trial: bool, target: float | None, unit: str, breaks: bool
+) -> list[tuple[str, str]]:
+    """Only the marks the chart shows, so the legend never explains what is not there."""
     legend: list[tuple[str, str]] = [("point:neither", "Common cause")]
     if "improvement" in present:
         legend.append(("point:improvement", "Improvement"))
@@ -418,203 +413,161 @@ def xmr_svg(series: Series, *, width: int = 720, height: int = 300, title: str |
         legend.append(("line:limits", "Trial process limits" if trial else "Process limits"))
     if target is not None:
         legend.append(("line:target", f"Target {with_unit(format_number(target), unit)}"))
-    if series.rebase_at:
+    if breaks:
         legend.append(("line:break", "Limits recalculated"))
-    legend_size = 12.0
-    item_widths = [26 + _text_width(text, legend_size) + 12 for _, text in legend]
-    rows: list[list[int]] = [[]]
-    used = 0.0
-    for index, item_width in enumerate(item_widths):
-        if rows[-1] and used + item_width > width - 16:
-            rows.append([])
-            used = 0.0
-        rows[-1].append(index)
-        used += item_width
-    legend_height = 20 * len(rows) + 6 if known else 0
+    return legend
 
-    # The y scale covers the data, the limits and the target.
+
+def _value_ticks(known: Sequence[float], periods: Sequence[spc.Period], target: float | None) -> list[float]:
+    """The y scale covers the data, the limits and the target."""
     extent = list(known)
     for p in periods:
-        extent += [v for v in (p.mean, p.lpl, p.upl) if _finite(v)]
+        extent += [v for v in (p.mean, p.lpl, p.upl) if v is not None and _finite(v)]
     if target is not None and known:
         extent.append(target)
-    if extent:
-        # A little headroom, so the target's label and the highest point clear the top line.
-        pad = (max(extent) - min(extent)) * 0.04
-        ticks = nice_ticks(min(extent) - pad, max(extent) + pad)
-    else:
-        ticks = [0.0, 1.0]
-    tick_labels = _tick_labels(ticks)
-    left = 14 + max(_text_width(t, 12) for t in tick_labels)
-    left = max(left, 12 + _text_width(unit, 12) / 2) if unit else left
-    layout = _Layout(
-        left=left,
-        right=width - 16,
-        top=46,
-        bottom=height - 30 - legend_height,
-        low=ticks[0],
-        high=ticks[-1],
-        count=n,
-    )
+    if not extent:
+        return [0.0, 1.0]
+    # A little headroom, so the target's label and the highest point clear the top line.
+    pad = (max(extent) - min(extent)) * 0.04
+    return svg.nice_ticks(min(extent) - pad, max(extent) + pad)
 
-    out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-xmr" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{uid}-title {uid}-desc" '
-        f'font-family="{FONT}" data-points="{len(known)}">',
-        f'<title id="{uid}-title">{escape(chart_title)}</title>',
-        f'<desc id="{uid}-desc">{escape(summary(series))}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+
+def _no_data(layout: _Layout) -> list[str]:
+    return [
+        f'<rect x="{svg.num(layout.left)}" y="{svg.num(layout.top)}" width="{svg.num(layout.right - layout.left)}" '
+        f'height="{svg.num(max(layout.bottom - layout.top, 10))}" fill="#f0f4f5"/>',
+        svg.text(
+            (layout.left + layout.right) / 2,
+            (layout.top + layout.bottom) / 2 + 5,
+            "No data yet",
+            size=16,
+            anchor="middle",
+            fill=SECONDARY_TEXT,
+        ),
     ]
 
-    # Unit, above the y-axis labels.
-    if unit:
-        out.append(_text(8, 24, unit, anchor="start", fill=SECONDARY_TEXT))
 
-    if not known:
-        out.append(
-            f'<rect x="{_f(layout.left)}" y="{_f(layout.top)}" width="{_f(layout.right - layout.left)}" '
-            f'height="{_f(max(layout.bottom - layout.top, 10))}" fill="#f0f4f5"/>'
-        )
-        out.append(
-            _text((layout.left + layout.right) / 2, (layout.top + layout.bottom) / 2 + 5, "No data yet", size=16,
-                  anchor="middle", fill=SECONDARY_TEXT)
-        )
-        out.append("</svg>")
-        return mark_safe("".join(out))  # every piece of text above is escaped
-
-    # Gridlines and y-axis labels.
-    out.append('<g class="app-xmr__axis">')
-    for tick, label in zip(ticks, tick_labels, strict=True):
-        y = layout.y(tick)
-        out.append(
-            f'<line x1="{_f(layout.left)}" y1="{_f(y)}" x2="{_f(layout.right)}" y2="{_f(y)}" stroke="{GRID}" '
-            f'stroke-width="1"/>'
-        )
-        out.append(_text(layout.left - 8, y + 4, label, anchor="end"))
-    out.append(
-        f'<line x1="{_f(layout.left)}" y1="{_f(layout.bottom)}" x2="{_f(layout.right)}" y2="{_f(layout.bottom)}" '
-        f'stroke="{AXIS}" stroke-width="1"/>'
-    )
-    # x-axis labels, thinned so they never overlap; the latest period is always labelled.
-    label_width = max((_text_width(t, 12) for t in series.labels), default=40) + 12
-    spacing = (layout.x(1) - layout.x(0)) if n > 1 else label_width
-    every = max(1, math.ceil(label_width / max(spacing, 1e-9)))
-    edge = math.inf
-    x_labels: list[str] = []
-    for index in range(min(n, len(series.labels)) - 1, -1, -every):
-        text = series.labels[index]
-        half = _text_width(text, 12) / 2
-        x = layout.x(index)
-        centre = min(max(x, half + 2), width - half - 2)
-        if centre + half + 6 > edge:
-            continue
-        edge = centre - half
-        x_labels.append(
-            f'<line x1="{_f(x)}" y1="{_f(layout.bottom)}" x2="{_f(x)}" y2="{_f(layout.bottom + 4)}" stroke="{AXIS}"/>'
-            + _text(centre, layout.bottom + 18, text, anchor="middle", attrs=' class="app-xmr__x"')
-        )
-    out.extend(reversed(x_labels))
+def _axes(plot: _Plot, labels: Sequence[str], width: int) -> list[str]:
+    """Gridlines with the value labels, the baseline, and the period labels along the bottom."""
+    layout = plot.layout
+    out = ['<g class="app-xmr__axis">']
+    out += svg.gridlines(plot.ticks, plot.tick_labels, layout.left, layout.right, layout.y)
+    out.append(svg.line(layout.left, layout.bottom, layout.right, layout.bottom, AXIS, 1))
+    xs = [layout.x(i) for i in range(min(layout.count, len(labels)))]
+    out += svg.x_labels(xs, labels, bottom=layout.bottom, width=width, css_class="app-xmr__x")
     out.append("</g>")
+    return out
 
-    # Period breaks (limits recalculated) and other annotations, numbered as in the table.
-    marks = annotation_marks(series)
-    out.append('<g class="app-xmr__annotations">')
-    for number, index, text, rebase in marks:
+
+def _annotations(marks: Sequence[tuple[int, int, str, bool]], layout: _Layout) -> list[str]:
+    """Period breaks (limits recalculated) and other annotations, numbered as in the notes below
+    the chart."""
+    out = ['<g class="app-xmr__annotations">']
+    for number, index, words, rebase in marks:
         x = (layout.x(index - 0.5) if index > 0 else layout.x(0)) if rebase else layout.x(index)
         if rebase:
             out.append(
-                f'<line class="app-xmr__break" x1="{_f(x)}" y1="{_f(layout.top - 6)}" x2="{_f(x)}" '
-                f'y2="{_f(layout.bottom)}" stroke="{PERIOD_BREAK}" stroke-width="1.5" stroke-dasharray="5 4">'
-                f"<title>{escape(text)}</title></line>"
+                f'<line class="app-xmr__break" x1="{svg.num(x)}" y1="{svg.num(layout.top - 6)}" x2="{svg.num(x)}" '
+                f'y2="{svg.num(layout.bottom)}" stroke="{PERIOD_BREAK}" stroke-width="1.5" stroke-dasharray="5 4">'
+                f"{svg.title(words)}</line>"
             )
         out.append(
-            f'<g class="app-xmr__note"><title>{escape(f"Note {number}: {text}")}</title>'
-            f'<rect x="{_f(x - 8)}" y="{_f(layout.top - 26)}" width="16" height="16" rx="2" fill="#ffffff" '
+            f'<g class="app-xmr__note">{svg.title(f"Note {number}: {words}")}'
+            f'<rect x="{svg.num(x - 8)}" y="{svg.num(layout.top - 26)}" width="16" height="16" rx="2" fill="#ffffff" '
             f'stroke="{PERIOD_BREAK}"/>'
-            + _text(x, layout.top - 14, str(number), size=11, anchor="middle", fill=TEXT)
+            + svg.text(x, layout.top - 14, str(number), size=11, anchor="middle", fill=TEXT)
             + "</g>"
         )
     out.append("</g>")
+    return out
 
-    # Mean and process limits, one set per period.
-    out.append('<g class="app-xmr__limits">')
+
+def _limits(periods: Sequence[spc.Period], layout: _Layout) -> list[str]:
+    """The mean and the process limits, one set per period; trial limits are dashed."""
+    out = ['<g class="app-xmr__limits">']
     for period in periods:
         x1, x2 = layout.x(period.first_index), layout.x(period.last_index)
         if period.first_index == period.last_index:
             x1, x2 = x1 - 6, x2 + 6
-        limit_dash = ' stroke-dasharray="6 4"' if period.trial else ""
-        for value, cls, colour, stroke, dash in (
-            (period.upl, "upl", LIMIT_LINE, 1.5, limit_dash),
-            (period.lpl, "lpl", LIMIT_LINE, 1.5, limit_dash),
+        limit_dash = "6 4" if period.trial else ""
+        trial_class = " app-xmr__trial" if period.trial else ""
+        for value, css, colour, stroke, dash in (
+            (period.upl, f"upl{trial_class}", LIMIT_LINE, 1.5, limit_dash),
+            (period.lpl, f"lpl{trial_class}", LIMIT_LINE, 1.5, limit_dash),
             (period.mean, "mean", MEAN_LINE, 1.75, ""),
         ):
-            if not _finite(value):
+            if value is None or not _finite(value):
                 continue
             y = layout.y(value)
-            out.append(
-                f'<line class="app-xmr__{cls}{" app-xmr__trial" if period.trial and cls != "mean" else ""}" '
-                f'x1="{_f(x1)}" y1="{_f(y)}" x2="{_f(x2)}" y2="{_f(y)}" stroke="{colour}" '
-                f'stroke-width="{stroke}"{dash}/>'
-            )
+            out.append(svg.line(x1, y, x2, y, colour, stroke, dash, f' class="app-xmr__{css}"'))
     out.append("</g>")
+    return out
 
-    # Target.
-    if target is not None:
-        y = layout.y(target)
-        label = f"Target {with_unit(format_number(target), unit)}"
-        out.append(
-            f'<g class="app-xmr__target"><line x1="{_f(layout.left)}" y1="{_f(y)}" x2="{_f(layout.right)}" '
-            f'y2="{_f(y)}" stroke="{TARGET_LINE}" stroke-width="2" stroke-dasharray="10 4 2 4"/>'
-        )
-        # Above the line unless that would leave the plot.
-        label_y = y - 5 if y - 16 > layout.top else y + 14
-        out.append(_text(layout.right - 2, label_y, label, size=11, anchor="end", fill=TARGET_LINE) + "</g>")
 
-    # The data line, broken at missing periods.
+def _target(plot: _Plot) -> list[str]:
+    if plot.target is None:
+        return []
+    layout = plot.layout
+    y = layout.y(plot.target)
+    label = f"Target {with_unit(format_number(plot.target), plot.unit)}"
+    # Above the line unless that would leave the plot.
+    label_y = y - 5 if y - 16 > layout.top else y + 14
+    return [
+        '<g class="app-xmr__target">'
+        + svg.line(layout.left, y, layout.right, y, TARGET_LINE, 2, TARGET_DASH)
+        + svg.text(layout.right - 2, label_y, label, size=11, anchor="end", fill=TARGET_LINE)
+        + "</g>"
+    ]
+
+
+def _data_line(plot: _Plot) -> list[str]:
+    """The data line, broken at missing periods so that a gap is not drawn as data."""
     runs: list[list[tuple[float, float]]] = [[]]
-    for index, value in enumerate(values):
+    for index, value in enumerate(plot.values):
         if value is None:
             if runs[-1]:
                 runs.append([])
             continue
-        runs[-1].append((layout.x(index), layout.y(value)))
+        runs[-1].append((plot.layout.x(index), plot.layout.y(value)))
+    out = []
     for run in runs:
         if len(run) > 1:
-            points = " ".join(f"{_f(x)},{_f(y)}" for x, y in run)
+            points = " ".join(f"{svg.num(x)},{svg.num(y)}" for x, y in run)
             out.append(
                 f'<polyline class="app-xmr__data" points="{points}" fill="none" stroke="{DATA_LINE}" '
                 f'stroke-width="1.75" stroke-linejoin="round"/>'
             )
+    return out
 
-    # Points, special causes last so they sit on top.
+
+def _points(plot: _Plot, series: Series) -> list[str]:
+    """Each point as its marker, with its value and cause as a tooltip; special causes last so
+    they sit on top."""
+    layout, values, causes = plot.layout, plot.values, plot.causes
+    n = layout.count
     size = max(2.5, min(5.0, (layout.right - layout.left) / max(n, 1) / 2.2))
     order = sorted(
         (i for i in range(n) if values[i] is not None), key=lambda i: (causes[i] not in (None, "neither"), i)
     )
-    out.append('<g class="app-xmr__points">')
+    out = ['<g class="app-xmr__points">']
     for index in order:
         value = values[index]
         assert value is not None
         cause = causes[index] or "neither"
         label = series.labels[index] if index < len(series.labels) else ""
-        words = special_cause_words(cause, rules[index])
-        tip = f"{label}: {with_unit(format_number(value), unit)}. {words}."
+        tip = f"{label}: {with_unit(format_number(value), plot.unit)}. {special_cause_words(cause, plot.rules[index])}."
         note = series.notes[index] if index < len(series.notes) else ""
         if note:
             tip += f" {note}"
-        out.append(
-            _marker(
-                cause,
-                layout.x(index),
-                layout.y(value),
-                size,
-                attrs=f' class="app-xmr__point app-xmr__point--{escape(cause)}" data-index="{index}"',
-                title=tip,
-            )
-        )
+        attrs = f' class="app-xmr__point app-xmr__point--{escape(cause)}" data-index="{index}"'
+        out.append(_marker(cause, layout.x(index), layout.y(value), size, attrs=attrs, title=tip))
     out.append("</g>")
+    return out
 
-    # Icons, top right.
+
+def _icons(result: spc.SPCResult, width: int) -> list[str]:
+    """The assurance icon in the top-right corner, and the variation icon to its left."""
+    out = []
     r = 15.0
     cx = width - 16 - r
     assurance = getattr(result, "assurance_icon", None)
@@ -626,34 +579,32 @@ def xmr_svg(series: Series, *, width: int = 720, height: int = 300, title: str |
     if variation in VARIATION_ICONS:
         letter, colour, words = VARIATION_ICONS[variation]
         out.append(_badge(cx, 4 + r, r, letter, colour, "Variation: " + words, "variation", variation))
+    return out
 
-    # Legend.
-    out.append('<g class="app-xmr__legend">')
-    y = height - legend_height + 10
-    for row in rows:
+
+def _legend(plot: _Plot, height: int) -> list[str]:
+    out = ['<g class="app-xmr__legend">']
+    y = height - plot.legend_height + 10
+    for row in plot.legend_rows:
         x = 8.0
         for index in row:
-            key, text = legend[index]
+            key, words = plot.legend[index]
             kind, name = key.split(":")
             if kind == "point":
                 out.append(_marker(name, x + 11, y, 4.5))
             elif name == "mean":
-                out.append(_legend_line(x, y, MEAN_LINE, "", 1.75))
+                out.append(svg.line(x, y, x + 22, y, MEAN_LINE, 1.75))
             elif name == "limits":
-                out.append(_legend_line(x, y, LIMIT_LINE, "6 4" if trial else "", 1.5))
+                out.append(svg.line(x, y, x + 22, y, LIMIT_LINE, 1.5, "6 4" if plot.trial else ""))
             elif name == "target":
-                out.append(_legend_line(x, y, TARGET_LINE, "10 4 2 4"))
+                out.append(svg.line(x, y, x + 22, y, TARGET_LINE, 2, TARGET_DASH))
             else:
-                out.append(
-                    f'<line x1="{_f(x + 11)}" y1="{_f(y - 8)}" x2="{_f(x + 11)}" y2="{_f(y + 8)}" '
-                    f'stroke="{PERIOD_BREAK}" stroke-width="1.5" stroke-dasharray="4 3"/>'
-                )
-            out.append(_text(x + 26, y + 4, text, size=legend_size, fill=TEXT))
-            x += item_widths[index]
+                out.append(svg.line(x + 11, y - 8, x + 11, y + 8, PERIOD_BREAK, 1.5, "4 3"))
+            out.append(svg.text(x + 26, y + 4, words, size=LEGEND_SIZE, fill=TEXT))
+            x += plot.legend_widths[index]
         y += 20
     out.append("</g>")
-    out.append("</svg>")
-    return mark_safe("".join(out))  # every piece of text above is escaped
+    return out
 
 
 def annotation_marks(series: Series) -> list[tuple[int, int, str, bool]]:

@@ -17,6 +17,7 @@ from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoi
 from headway.lib.periods import MONTHLY, QUARTERLY, WEEKLY, PeriodError, parse_period
 from headway.metrics.imports import MAX_BYTES, MAX_ROWS
 from headway.metrics.models import Beneficiary, Direction, Frequency, Kind, Metric
+from headway.metrics.values import NotThisUnit, ValueTextError, read_value
 from headway.portfolio.models import Initiative
 
 KIND_HINTS = {
@@ -25,14 +26,14 @@ KIND_HINTS = {
     Kind.EXPERIENCE: "How it is to use, such as patient or staff satisfaction.",
     Kind.FINANCIAL: "Money saved, earned or spent, such as agency staff spend per month.",
     Kind.ACTIVITY: "Counts work done, such as training sessions held. It does not show impact, and is always "
-                   "shown as activity, never as evidence that an initiative works.",
+    "shown as activity, never as evidence that an initiative works.",
 }
 
 PERIOD_HINTS = {
     WEEKLY: "Any date in the week, for example 02/03/2026. Weeks start on Monday.",
     MONTHLY: "The month, for example 2026-03, or any date in it.",
     QUARTERLY: "The quarter, for example 2026-Q1, or any date in it. Quarters start in January, April, July "
-               "and October.",
+    "and October.",
 }
 
 
@@ -102,7 +103,7 @@ class MetricForm(NHSFormMixin, forms.ModelForm):
             "definition": "Exactly what is counted or measured and how, so anyone would get the same number.",
             "baseline_value": "The level before the change, in the metric's unit.",
             "target_value": "The level you aim for, in the metric's unit. The chart shows whether it is likely "
-                            "to be met.",
+            "to be met.",
             "data_source": "Where the numbers come from, for example the patient administration system.",
             "screen_outliers": "Leave this on: one unusual jump then does not widen the process limits.",
             "fix_after_n_points": "Leave empty to recalculate the limits from every point. At least 12.",
@@ -145,8 +146,18 @@ class MetricForm(NHSFormMixin, forms.ModelForm):
         ):
             self.fields[name].choices = list(choices)  # type: ignore[attr-defined]
         self.fields["unit"].widget.attrs.update({"class": "nhsuk-input--width-10"})
+        # The unit being saved decides whether "72%" is a value, so read it from the post if there is one.
+        unit = str(self.data.get(self.add_prefix("unit"), "")) if self.is_bound else (self.instance.unit or "")
         for name in ("baseline_value", "target_value"):
-            self.fields[name].widget.attrs.update({"class": "nhsuk-input--width-10", "inputmode": "decimal"})
+            old = self.fields[name]
+            self.fields[name] = ValueField(
+                unit=unit,
+                required=False,
+                label=old.label,
+                help_text=old.help_text,
+                widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+                error_messages={"invalid": old.error_messages["invalid"]},
+            )
         self.fields["fix_after_n_points"].widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
         self.apply_nhs_classes()
 
@@ -170,6 +181,25 @@ class MetricForm(NHSFormMixin, forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "initiatives"}
 
 
+class ValueField(forms.FloatField):
+    """A value in the metric's unit, read by `values.read_value`: "72%" for a metric measured in %,
+    and "1,200" with its thousands separated, as well as a plain number."""
+
+    def __init__(self, *, unit: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unit = unit
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return read_value(value, self.unit)
+        except NotThisUnit as error:
+            raise forms.ValidationError(str(error)[0].upper() + str(error)[1:], code="unit") from None
+        except ValueTextError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class PeriodField(forms.CharField):
     """A period typed as a date, a month or a quarter, read for the metric's frequency."""
 
@@ -189,7 +219,8 @@ class PeriodField(forms.CharField):
 
 class ObservationForm(NHSFormMixin, forms.Form):
     period = forms.CharField()  # replaced in __init__ with the metric's PeriodField
-    value = forms.FloatField(
+    value = ValueField(
+        unit="",  # the metric's, set in __init__
         label="Value",
         error_messages={
             "required": "Enter the value.",
@@ -212,6 +243,7 @@ class ObservationForm(NHSFormMixin, forms.Form):
         self.order_fields(["period", "value", "note", "replace"])
         self.fields["period"].widget.attrs.update({"class": "nhsuk-input--width-10"})
         self.fields["value"].widget = forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"})
+        self.fields["value"].unit = metric.unit  # type: ignore[attr-defined]
         if metric.unit:
             self.fields["value"].label = f"Value ({metric.unit})"
         self.apply_nhs_classes()
@@ -235,7 +267,8 @@ class AnnotationForm(NHSFormMixin, forms.Form):
     def __init__(self, *args: Any, metric: Metric, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["period"] = PeriodField(
-            frequency=metric.frequency, label="The first period it applies to",
+            frequency=metric.frequency,
+            label="The first period it applies to",
         )
         self.order_fields(["period", "text", "starts_new_period"])
         self.fields["period"].widget.attrs.update({"class": "nhsuk-input--width-10"})

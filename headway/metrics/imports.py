@@ -14,13 +14,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from headway.lib.periods import PeriodError, parse_period, period_label, period_start
+from headway.metrics.values import ValueTextError, read_value
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -34,7 +33,6 @@ NOT_A_FILE_WE_READ = (
 )
 
 # A number with thousands separators, as spreadsheets often write them: 1,234 or 12,345.67.
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -73,14 +71,15 @@ class ObservationRow:
     note: str | None
 
 
-def read_observations(data: bytes, *, filename: str, frequency: str) -> list[ObservationRow]:
-    """Check every row of the file and return them all, or raise FileRefused listing every problem."""
+def read_observations(data: bytes, *, filename: str, frequency: str, unit: str = "") -> list[ObservationRow]:
+    """Check every row of the file and return them all, or raise FileRefused listing every problem.
+    `unit` is the metric's: values written "72%" are read for a metric measured in %."""
     if len(data) > MAX_BYTES:
         raise FileRefused([RowError(None, None, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")])
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileRefused([RowError(None, None, "The file is empty.")])
     rows = _rows(data, filename)
-    return _check(rows, frequency)
+    return _check(rows, frequency, unit)
 
 
 # Reading cells ---------------------------------------------------------------------------------
@@ -93,8 +92,14 @@ def _rows(data: bytes, filename: str) -> Iterator[tuple[int, Sequence[Cell]]]:
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".xls":
         raise FileRefused(
-            [RowError(None, None, "This is an old-style Excel file (.xls). Save it as an Excel workbook (.xlsx) "
-                                  "or as CSV and try again.")]
+            [
+                RowError(
+                    None,
+                    None,
+                    "This is an old-style Excel file (.xls). Save it as an Excel workbook (.xlsx) "
+                    "or as CSV and try again.",
+                )
+            ]
         )
     is_zip = data.startswith(_ZIP_MAGIC)
     if suffix in XLSX_SUFFIXES or (is_zip and suffix not in CSV_SUFFIXES):
@@ -111,8 +116,14 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused(
-            [RowError(None, None, "This file is not a CSV file in UTF-8 text, nor an Excel workbook (.xlsx). "
-                                  "In Excel, save it as ‘CSV UTF-8’ and try again.")]
+            [
+                RowError(
+                    None,
+                    None,
+                    "This file is not a CSV file in UTF-8 text, nor an Excel workbook (.xlsx). "
+                    "In Excel, save it as ‘CSV UTF-8’ and try again.",
+                )
+            ]
         ) from None
     if "\x00" in text:
         raise FileRefused([RowError(None, None, NOT_A_FILE_WE_READ)])
@@ -180,18 +191,27 @@ def _header(cells: Sequence[Cell]) -> tuple[dict[str, int], set[int], list[RowEr
     if not any(name in COLUMNS for name in names):
         shown = ", ".join(_text(c) for c in cells if _text(c))[:80]
         hint = " Separate the columns with commas." if any(sep in shown for sep in (";", "\t")) else ""
-        return {}, set(), [
-            RowError(1, None, "the first row must name the columns: period, value and, if you like, note. "
-                              f"This file's first row is ‘{shown}’.{hint}")
-        ]
+        return (
+            {},
+            set(),
+            [
+                RowError(
+                    1,
+                    None,
+                    "the first row must name the columns: period, value and, if you like, note. "
+                    f"This file's first row is ‘{shown}’.{hint}",
+                )
+            ],
+        )
     found: dict[str, int] = {}
     unnamed: set[int] = set()
     for index, name in enumerate(names):
         if name == "":
             unnamed.add(index)
         elif name not in COLUMNS:
-            errors.append(RowError(1, _text(cells[index]), "Headway does not know this column. "
-                                                             "Use only period, value and note."))
+            errors.append(
+                RowError(1, _text(cells[index]), "Headway does not know this column. Use only period, value and note.")
+            )
         elif name in found:
             errors.append(RowError(1, name, "this column appears twice."))
         else:
@@ -202,26 +222,13 @@ def _header(cells: Sequence[Cell]) -> tuple[dict[str, int], set[int], list[RowEr
     return found, unnamed, errors
 
 
-def _number(cell: Cell) -> float | str:
-    """The cell as a finite number, or the message saying why it is not one."""
-    if isinstance(cell, bool):
-        return f"'{cell}' is not a number."
-    if isinstance(cell, int | float):
-        value = float(cell)
-    else:
-        text = _text(cell)
-        if text == "":
-            return "the value is empty."
-        plain = text.replace(",", "") if _GROUPED.match(text) else text
-        try:
-            value = float(plain)
-        except ValueError:
-            return f"'{text}' is not a number."
-        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", plain):
-            return f"'{text}' is not a number."  # "nan", "inf", "infinity" and the like
-    if not math.isfinite(value):
-        return f"'{_text(cell)}' is not a number that can be charted."
-    return value
+def _number(cell: Cell, unit: str) -> float | str:
+    """The cell as a finite number, or the message saying why it is not one (`values.read_value`:
+    "72%" is read for a metric measured in %)."""
+    try:
+        return read_value(cell if isinstance(cell, bool | int | float) else _text(cell), unit)
+    except ValueTextError as error:
+        return str(error)
 
 
 def _period(cell: Cell, frequency: str) -> dt.date | str:
@@ -236,7 +243,7 @@ def _period(cell: Cell, frequency: str) -> dt.date | str:
         return message[:1].lower() + message[1:] if message.startswith("The ") else message
 
 
-def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str) -> list[ObservationRow]:
+def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str, unit: str) -> list[ObservationRow]:
     errors: list[RowError] = []
     checked: list[ObservationRow] = []
     seen: dict[dt.date, int] = {}
@@ -246,8 +253,15 @@ def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str) -> list[O
     for number, cells in rows:
         if header is None:
             if number != 1 or _blank(cells):
-                raise FileRefused([RowError(1, None, "the first row must name the columns: period, value and, "
-                                                     "if you like, note. It is empty.")])
+                raise FileRefused(
+                    [
+                        RowError(
+                            1,
+                            None,
+                            "the first row must name the columns: period, value and, if you like, note. It is empty.",
+                        )
+                    ]
+                )
             header, unnamed, header_errors = _header(cells)
             if header_errors:
                 raise FileRefused(header_errors)
@@ -259,7 +273,7 @@ def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str) -> list[O
             raise FileRefused(
                 [RowError(None, None, f"The file has more than {MAX_ROWS:,} rows of data. Split it into smaller ones.")]
             )
-        errors.extend(_check_row(number, cells, header, unnamed, frequency, seen, checked))
+        errors.extend(_check_row(number, cells, header, unnamed, frequency, unit, seen, checked))
     if header is None:
         raise FileRefused([RowError(None, None, "The file is empty.")])
     if data_rows == 0 and not errors:
@@ -275,6 +289,7 @@ def _check_row(
     header: dict[str, int],
     unnamed: set[int],
     frequency: str,
+    unit: str,
     seen: dict[dt.date, int],
     checked: list[ObservationRow],
 ) -> list[RowError]:
@@ -288,11 +303,17 @@ def _check_row(
     if isinstance(period, str):
         errors.append(RowError(number, "period", period))
     elif period in seen:
-        errors.append(RowError(number, "period", f"the period {period_label(period, frequency)} is already "
-                                                 f"on row {seen[period]}. Give each period once."))
+        errors.append(
+            RowError(
+                number,
+                "period",
+                f"the period {period_label(period, frequency)} is already "
+                f"on row {seen[period]}. Give each period once.",
+            )
+        )
     else:
         seen[period] = number
-    value = _number(cell("value"))
+    value = _number(cell("value"), unit)
     if isinstance(value, str):
         errors.append(RowError(number, "value", value))
     note: str | None = None
@@ -303,12 +324,18 @@ def _check_row(
     width = len(header) + len(unnamed)
     for index in sorted(unnamed):
         if index < len(cells) and _text(cells[index]):
-            errors.append(RowError(number, _column_letter(index), "this column has no name in row 1, "
-                                                                  "so Headway cannot tell what it holds."))
+            errors.append(
+                RowError(
+                    number,
+                    _column_letter(index),
+                    "this column has no name in row 1, so Headway cannot tell what it holds.",
+                )
+            )
     for index in range(width, len(cells)):
         if _text(cells[index]):
-            errors.append(RowError(number, _column_letter(index), "this row has more cells than there are "
-                                                                  "column names in row 1."))
+            errors.append(
+                RowError(number, _column_letter(index), "this row has more cells than there are column names in row 1.")
+            )
             break
     if not errors and isinstance(period, dt.date) and isinstance(value, float):
         checked.append(ObservationRow(row=number, period=period, value=value, note=note))

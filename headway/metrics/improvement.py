@@ -1,28 +1,67 @@
-"""Is this metric better? One answer, for every page that asks (pure; no Django).
+"""Is this metric better? One answer, for every page that asks (pure; no Django; ADR 13).
 
 Every question Headway asks of a metric's movement goes through here: the "is it working?"
 verdict, delivery shape's "first measured benefit" and the money page's linked-metric evidence.
+Directions are the stored values of `Metric.improvement_direction`.
 
-Today this module holds the baseline comparisons that the money pages used; the metrics work
-of issue 9 makes it the single rule (SPC first, with the stated fallbacks) and records it in an
-ADR. Directions are the stored values of `Metric.improvement_direction`.
+The rule, in order (the first that applies decides):
+
+1. **No better direction → cannot say.** A metric whose direction is neutral (or unknown) has no
+   "better"; the answer is None, whatever its data.
+2. **Enough points for SPC → SPC decides.** With at least `MIN_SPC_POINTS` observations
+   (`spc.TRIAL_BELOW`, the point where the verdicts start reading the chart), a point is better
+   when the XmR chart marks it as special-cause improvement in the metric's direction, and the
+   metric is better now when its latest point is (variation icon `improvement_high` or
+   `improvement_low`). Being above the baseline is not enough here: the chart already shows how
+   much the measure moves by chance, and a board should not hear "better" for ordinary noise.
+3. **Too few points → the baseline fallback.** With fewer points the limits are trial limits
+   that move with every new point, so the fallback is the baseline: a point is better when it
+   ends a run of at least `SUSTAINED_RUN` observations in a row better than the baseline, so that
+   one good week is not taken for a benefit.
+4. **Too few points and no baseline → cannot say** (None).
+
+`assess` answers "is it better now?" from a metric's cached SPC summary and its latest values;
+`first_better` and `sustained_improvements` answer "since when?" from the whole series. Both read
+the same rule, so a metric that one page calls better is better on every other page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Literal
+
+from headway.metrics import spc
 
 INCREASE, DECREASE, NEUTRAL = "increase", "decrease", "neutral"
+
+#: Below this many points a benefit is judged against the baseline, from this many by SPC.
+MIN_SPC_POINTS: int = spc.TRIAL_BELOW
 
 #: A benefit counts as measured once this many observations in a row beat the baseline, so that
 #: one good week of ordinary noise is not taken for a benefit.
 SUSTAINED_RUN = 3
 
+#: How an answer was reached: by the SPC chart, by the baseline fallback, or not at all.
+Basis = Literal["spc", "baseline", "no_direction", "no_baseline"]
+
+IMPROVEMENT_ICONS = frozenset({"improvement_high", "improvement_low"})
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Whether a metric is better now (None: cannot say) and which part of the rule said so."""
+
+    better: bool | None
+    basis: Basis
+
 
 def better_than(value: float | None, baseline: float | None, direction: str | None) -> bool | None:
     """Whether one value beats the baseline in the metric's direction; None where that cannot be
-    said (no value, no baseline, or a metric with no better direction)."""
+    said (no value, no baseline, or a metric with no better direction). A comparison the rule is
+    built from, not the rule itself: to ask whether a metric is better, use `assess`."""
     if value is None or baseline is None:
         return None
     if direction == INCREASE:
@@ -32,18 +71,104 @@ def better_than(value: float | None, baseline: float | None, direction: str | No
     return None
 
 
+def has_direction(direction: str | None) -> bool:
+    return direction in (INCREASE, DECREASE)
+
+
+def uses_spc(point_count: int) -> bool:
+    return point_count >= MIN_SPC_POINTS
+
+
+def assess(
+    *,
+    direction: str | None,
+    baseline: float | None,
+    point_count: int,
+    variation_icon: str | None,
+    latest_values: Sequence[float | None] = (),
+) -> Assessment:
+    """Is the metric better now? `variation_icon` and `point_count` are the metric's SPC summary
+    (as cached on the metric); `latest_values` are its newest observations, oldest first (only
+    the last SUSTAINED_RUN are read, and only by the baseline fallback)."""
+    if not has_direction(direction):
+        return Assessment(None, "no_direction")
+    if uses_spc(point_count):
+        return Assessment((variation_icon or "") in IMPROVEMENT_ICONS, "spc")
+    if baseline is None:
+        return Assessment(None, "no_baseline")
+    recent = list(latest_values)[-SUSTAINED_RUN:]
+    better = len(recent) == SUSTAINED_RUN and all(better_than(v, baseline, direction) for v in recent)
+    return Assessment(better, "baseline")
+
+
+def better_points(
+    values: Sequence[float | None],
+    baseline: float | None,
+    direction: str | None,
+    *,
+    special_cause: Sequence[str] | None = None,
+) -> list[bool]:
+    """Per point, whether the rule counts it as better. `special_cause` is the SPC result's per-point
+    causes for this series (pass it when the chart's own analysis, with its rebases, is at hand);
+    without it a series with enough points is analysed here as one period."""
+    if not has_direction(direction):
+        return [False] * len(values)
+    if uses_spc(sum(v is not None for v in values)):
+        if special_cause is None:
+            special_cause = spc.analyse(values, improvement_direction=direction).special_cause  # type: ignore[arg-type]
+        return [cause == "improvement" for cause in special_cause]
+    flags = [False] * len(values)
+    run: list[int] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue  # a missing period neither breaks a run nor extends it: "in a row" counts observations
+        run = [*run, index] if better_than(value, baseline, direction) else []
+        if len(run) >= SUSTAINED_RUN:
+            # The whole run counts from its first point: that is when the benefit began.
+            for back in run:
+                flags[back] = True
+    return flags
+
+
+def run_starts(flags: Sequence[bool]) -> list[int]:
+    """The index of the first point of every run of better points."""
+    return [i for i, flag in enumerate(flags) if flag and (i == 0 or not flags[i - 1])]
+
+
+def first_better(
+    values: Sequence[float | None],
+    baseline: float | None,
+    direction: str | None,
+    *,
+    special_cause: Sequence[str] | None = None,
+) -> int | None:
+    """The index of the first point the rule counts as better, or None."""
+    starts = run_starts(better_points(values, baseline, direction, special_cause=special_cause))
+    return starts[0] if starts else None
+
+
 def sustained_improvements(rows: Iterable[tuple[int, dt.date, float, float | None, str]]) -> list[tuple[int, dt.date]]:
-    """(metric id, period) of the start of every run of at least SUSTAINED_RUN observations in a
-    row better than the metric's baseline. Rows are (metric id, period, value, baseline,
-    improvement direction), ordered by metric then period; metrics with no baseline or no
-    direction never count."""
+    """(metric id, period) of the start of every run of points the rule counts as better. Rows are
+    (metric id, period, value, baseline, improvement direction), ordered by metric then period.
+
+    A metric with fewer than MIN_SPC_POINTS rows uses the baseline fallback (SUSTAINED_RUN in a
+    row better than the baseline; none without a baseline). One with more is read by SPC over its
+    rows as one period: rows carry no annotations, so a metric whose chart is rebased should be
+    read through `metrics.queries.improvements`, which builds the chart's own series."""
+    groups = [(metric_id, list(group)) for metric_id, group in groupby(rows, key=lambda row: row[0])]
+    # One batched SPC analysis for every long series with a direction (the money pages load many).
+    long = [
+        (metric_id, series)
+        for metric_id, series in groups
+        if has_direction(series[0][4]) and uses_spc(sum(row[2] is not None for row in series))
+    ]
+    analysed = spc.analyse_many(
+        {"values": [row[2] for row in series], "improvement_direction": series[0][4]} for _, series in long
+    )
+    causes = {metric_id: result.special_cause for (metric_id, _), result in zip(long, analysed, strict=True)}
     found: list[tuple[int, dt.date]] = []
-    current: int | None = None
-    run: list[dt.date] = []
-    for metric_id, period, value, baseline, direction in rows:
-        if metric_id != current:
-            current, run = metric_id, []
-        run = [*run, period] if better_than(value, baseline, direction) else []
-        if len(run) == SUSTAINED_RUN:
-            found.append((metric_id, run[0]))
+    for metric_id, series in groups:
+        values = [row[2] for row in series]
+        flags = better_points(values, series[0][3], series[0][4], special_cause=causes.get(metric_id))
+        found.extend((metric_id, series[start][1]) for start in run_starts(flags))
     return found

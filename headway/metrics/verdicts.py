@@ -1,4 +1,4 @@
-""""Is it working?" — one verdict per initiative, from its metrics' SPC summaries (ADR 7).
+""" "Is it working?" — one verdict per initiative, from its metrics' SPC summaries (ADR 7).
 
 The rules, in order (the first that applies decides):
 
@@ -17,8 +17,9 @@ The rules, in order (the first that applies decides):
    (variation icon `concern_high` or `concern_low`) → **deteriorating**; the drivers are those
    metrics. One worsening measure outweighs others improving, because a board needs to know
    about harm first; the flag `mixed` says that something else is improving.
-5. Otherwise any with a special cause improvement (`improvement_high` or `improvement_low`) →
-   **improving**; the drivers are those metrics.
+5. Otherwise any that `improvement.assess` calls better (with enough points that is a special
+   cause improvement, `improvement_high` or `improvement_low`: the one rule every page uses,
+   ADR 13) → **improving**; the drivers are those metrics.
 6. Otherwise → **no change yet**; the drivers are every impact metric with enough points.
 
 Impact metrics with too few points alongside ones with enough are flagged `some_without_enough_data`.
@@ -39,11 +40,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headway.lib.periods import period_label
-from headway.metrics import spc
+from headway.metrics import improvement
 from headway.metrics.models import IMPACT_KINDS, Kind, Metric, Verdict
 from headway.portfolio.models import Initiative
 
-MIN_POINTS: int = spc.TRIAL_BELOW
+MIN_POINTS: int = improvement.MIN_SPC_POINTS
 
 _IMPACT = frozenset(str(kind) for kind in IMPACT_KINDS)
 
@@ -55,8 +56,7 @@ STATE_LABELS: dict[str, str] = {str(value): str(label) for value, label in State
 STATE_EXPLANATIONS: dict[str, str] = {
     State.IMPROVING: "At least one outcome, adoption or experience measure shows a real improvement "
     "(special cause variation), and none shows a real deterioration.",
-    State.NO_CHANGE: "Its measures vary only as much as they always have (common cause variation): "
-    "no real change yet.",
+    State.NO_CHANGE: "Its measures vary only as much as they always have (common cause variation): no real change yet.",
     State.DETERIORATING: "At least one outcome, adoption or experience measure shows a real deterioration "
     "(special cause concern).",
     State.NOT_MEASURED: "No outcome, adoption or experience measure is linked to it, so nobody can tell "
@@ -88,7 +88,18 @@ class MetricSummary:
 
     @property
     def has_enough_data(self) -> bool:
-        return self.point_count >= MIN_POINTS
+        return improvement.uses_spc(self.point_count)
+
+    @property
+    def is_better(self) -> bool:
+        # No baseline is passed: the verdict reads only metrics with enough points, which SPC decides.
+        answer = improvement.assess(
+            direction=self.improvement_direction,
+            baseline=None,
+            point_count=self.point_count,
+            variation_icon=self.variation_icon,
+        )
+        return bool(answer.better)
 
     def as_driver(self) -> dict[str, Any]:
         return {
@@ -120,7 +131,7 @@ def decide(metrics: Sequence[MetricSummary]) -> Decision:
         return Decision(State.NOT_ENOUGH_DATA, [m.as_driver() for m in impact], [])
     flags = ["some_without_enough_data"] if len(ready) < len(impact) else []
     concerns = [m for m in ready if (m.variation_icon or "").startswith("concern")]
-    improvements = [m for m in ready if (m.variation_icon or "").startswith("improvement")]
+    improvements = [m for m in ready if m.is_better]
     if concerns:
         if improvements:
             flags.insert(0, "mixed")
@@ -161,9 +172,7 @@ def refresh_verdicts(initiative_ids: Iterable[int]) -> None:
     verdicts = []
     for pk in sorted(found):
         decision = decide(linked[pk])
-        verdicts.append(
-            Verdict(initiative_id=pk, state=decision.state, drivers=decision.drivers, flags=decision.flags)
-        )
+        verdicts.append(Verdict(initiative_id=pk, state=decision.state, drivers=decision.drivers, flags=decision.flags))
     Verdict.objects.bulk_create(
         verdicts,
         update_conflicts=True,

@@ -26,42 +26,21 @@ from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.history import Describe, HistoryEntry, display, history_entries
 from headway.lib.periods import period_label
-from headway.metrics import actions, spc
+from headway.metrics import actions, presenters, queries
 from headway.metrics.access import (
     can_add_data,
     can_edit_metric,
     get_annotation,
     get_metric,
-    initiatives_of,
-    metrics_for_list,
     people_of,
     require_add_data,
     require_edit_metric,
 )
-from headway.metrics.charts import chart as draw_chart
 from headway.metrics.forms import AnnotationForm, MetricForm, ObservationForm, UploadForm
 from headway.metrics.imports import MAX_BYTES, FileRefused, read_observations
-from headway.metrics.models import Annotation, Kind, Metric, Observation
-from headway.metrics.series import Series, build_series
+from headway.metrics.models import Annotation, Metric, Observation
 
 MAX_LISTED_PROBLEMS = 50
-
-# Plain words for the Making Data Count icons, for people who have not met SPC charts.
-VARIATION_LABELS = {
-    "common_cause": "No significant change",
-    "improvement_high": "Improving (unusually high)",
-    "improvement_low": "Improving (unusually low)",
-    "concern_high": "Getting worse (unusually high)",
-    "concern_low": "Getting worse (unusually low)",
-    "neutral_high": "Unusually high",
-    "neutral_low": "Unusually low",
-}
-ASSURANCE_LABELS = {
-    "pass": "Consistently meets the target",
-    "fail": "Consistently misses the target",
-    "inconsistent": "May or may not meet the target",
-}
-ACTIVITY_LABEL = "Activity — not a measure of impact"
 
 
 def _user(request: HttpRequest) -> User:
@@ -86,54 +65,23 @@ def _attach(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _kind_label(metric: Metric) -> str:
-    return ACTIVITY_LABEL if metric.kind == Kind.ACTIVITY else metric.get_kind_display()
-
-
-def _value(value: float | None, unit: str) -> str:
-    if value is None:
-        return ""
-    text = f"{value:,.10g}"
-    if unit == "%":
-        return f"{text}%"
-    if unit in ("£", "$", "€"):
-        return f"{unit}{text}"
-    return f"{text} {unit}".strip()
-
-
 # The list ------------------------------------------------------------------------------------
 
 
 @member_required(Action.VIEW)
 def metric_list(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
-    today = timezone.localdate()
     # 50 a page, like the portfolio list: drawing thousands of rows is what costs, not the SQL.
-    page = Paginator(metrics_for_list(organisation), 50).get_page(request.GET.get("page"))
-    rows = []
-    for metric in page.object_list:
-        rows.append(
-            {
-                "metric": metric,
-                "kind": _kind_label(metric),
-                "activity": metric.kind == Kind.ACTIVITY,
-                "latest": _value(getattr(metric, "latest_value", None), metric.unit),
-                "latest_period": period_label(metric.latest_period, metric.frequency) if metric.latest_period else "",
-                "variation": VARIATION_LABELS.get(metric.variation_icon, ""),
-                "assurance": ASSURANCE_LABELS.get(metric.assurance_icon, ""),
-                "stale": metric.latest_period is not None and metric.is_stale(today),
-                "provisional": bool(metric.variation_icon) and metric.trial_limits,
-                "initiatives": list(metric.initiatives.all()),
-            }
-        )
+    page = Paginator(queries.metrics_for_list(organisation), 50).get_page(request.GET.get("page"))
+    rows = presenters.list_rows(page.object_list, timezone.localdate())
     return render(
         request,
         "metrics/list.html",
         {
             "rows": rows,
             "page": page,
-            "any_stale": any(row["stale"] for row in rows),
-            "any_provisional": any(row["provisional"] for row in rows),
+            "any_stale": any(row.stale for row in rows),
+            "any_provisional": any(row.provisional for row in rows),
             "can_create": can_edit_metric(request),
         },
     )
@@ -145,42 +93,19 @@ def metric_list(request: HttpRequest) -> HttpResponse:
 @member_required(Action.VIEW)
 def metric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
-    observations = list(metric.observations.select_related("recorded_by"))
-    annotations = list(metric.annotations.select_related("created_by"))
-    series: Series | None
-    try:
-        series = build_series(metric, observations, annotations)
-    except spc.SPCInputError:
-        series = None
-    chart = draw_chart(series) if series is not None and observations else None
-    today = timezone.localdate()
+    observations, annotations, initiatives = queries.detail_data(metric)
+    page = presenters.metric_page(
+        metric,
+        observations=observations,
+        annotations=annotations,
+        initiatives=initiatives,
+        series=queries.series_or_none(metric, observations, annotations),
+        today=timezone.localdate(),
+    )
     return render(
         request,
         "metrics/detail.html",
-        {
-            "metric": metric,
-            "kind_label": _kind_label(metric),
-            "initiatives": list(metric.initiatives.order_by("reference")),
-            "series": series,
-            "chart": chart,
-            "rows": [
-                {
-                    "observation": o,
-                    "label": period_label(o.period, metric.frequency),
-                    "value": _value(o.value, metric.unit),
-                }
-                for o in reversed(observations)
-            ],
-            "annotations": [(a, period_label(a.period, metric.frequency)) for a in annotations],
-            "baseline": _value(metric.baseline_value, metric.unit),
-            "target": _value(metric.target_value, metric.unit),
-            "variation": VARIATION_LABELS.get(metric.variation_icon, ""),
-            "assurance": ASSURANCE_LABELS.get(metric.assurance_icon, ""),
-            "latest_period": period_label(metric.latest_period, metric.frequency) if metric.latest_period else "",
-            "stale": metric.latest_period is not None and metric.is_stale(today),
-            "can_edit": can_edit_metric(request),
-            "can_add_data": can_add_data(request, metric),
-        },
+        {**page.context(), "can_edit": can_edit_metric(request), "can_add_data": can_add_data(request, metric)},
     )
 
 
@@ -204,14 +129,12 @@ def _metric_form_page(request: HttpRequest, *, metric: Metric | None, initial: M
     return render(request, "metrics/metric_form.html", {"form": form, "metric": metric})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.MANAGE_METRICS)
 def metric_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     asked = request.GET.get("initiative", "")
     if asked.isdigit():
-        initial["initiatives"] = list(
-            initiatives_of(current_organisation(request)).filter(pk=int(asked)).values_list("pk", flat=True)
-        )
+        initial["initiatives"] = queries.initiative_ids(current_organisation(request), [int(asked)])
     return _metric_form_page(request, metric=None, initial=initial)
 
 
@@ -234,7 +157,7 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
     asked = request.GET.get("period", "")
     if request.method != "POST" and asked:
         try:
-            existing = metric.observations.filter(period=dt.date.fromisoformat(asked)).first()
+            existing = queries.observation_for(metric, dt.date.fromisoformat(asked))
         except ValueError:
             existing = None
         if existing is not None:
@@ -243,7 +166,7 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
     confirm: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         period: dt.date = form.cleaned_data["period"]
-        existing = metric.observations.filter(period=period).first()
+        existing = queries.observation_for(metric, period)
         agreed = form.cleaned_data["replace"] == period.isoformat()
         if existing is not None and not agreed and existing.value != form.cleaned_data["value"]:
             # Say what will be replaced, and ask once more, rather than overwrite without warning.
@@ -253,8 +176,8 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             confirm = {
                 "label": period_label(period, metric.frequency),
-                "old": _value(existing.value, metric.unit),
-                "new": _value(form.cleaned_data["value"], metric.unit),
+                "old": presenters.value_text(existing.value, metric.unit),
+                "new": presenters.value_text(form.cleaned_data["value"], metric.unit),
             }
         else:
             try:
@@ -294,7 +217,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             problems = [f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."]
         else:
             try:
-                rows = read_observations(file.read(), filename=file.name or "", frequency=metric.frequency)
+                rows = read_observations(
+                    file.read(), filename=file.name or "", frequency=metric.frequency, unit=metric.unit
+                )
                 counts = actions.import_observations(
                     metric=metric, by=_user(request), rows=rows, reason=f"Uploaded from {file.name}"
                 )

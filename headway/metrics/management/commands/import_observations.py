@@ -33,9 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no metric {options['metric']}.") from None
         by = None
         if options["by"]:
-            by = User.objects.filter(
-                email=options["by"].lower(), memberships__organisation=metric.organisation
-            ).first()
+            by = User.objects.filter(email=options["by"].lower(), memberships__organisation=metric.organisation).first()
             if by is None:
                 raise CommandError(f"{options['by']} is not a member of {metric.organisation.name}.")
         path = Path(options["file"])
@@ -46,7 +44,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
-            rows = read_observations(data, filename=path.name, frequency=metric.frequency)
+            rows = read_observations(data, filename=path.name, frequency=metric.frequency, unit=metric.unit)
             counts = actions.import_observations(
                 metric=metric, by=by, rows=rows, reason=f"Imported from {path.name} by manage.py import_observations"
             )
@@ -62,5 +60,6 @@ class Command(BaseCommand):
         count = len(problems)
         raise CommandError(
             f"Nothing was imported: {path.name} has {count} problem{'s' if count != 1 else ''}"
-            + (f" ({problems[0]})" if count == 1 else "") + "."
+            + (f" ({problems[0]})" if count == 1 else "")
+            + "."
         )

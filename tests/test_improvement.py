@@ -1,0 +1,125 @@
+"""The one rule for "is this metric better?" (headway.metrics.improvement), without a database."""
+
+import datetime as dt
+
+from headway.metrics import improvement, spc
+from headway.metrics.improvement import MIN_SPC_POINTS, SUSTAINED_RUN, assess, sustained_improvements
+from headway.metrics.verdicts import MetricSummary, decide
+
+FLAT = [50.0, 52.0, 49.0, 51.0, 50.0, 48.0, 52.0, 50.0, 51.0, 49.0, 50.0, 52.0, 48.0, 50.0]
+# Long enough for SPC, and ending in a shift well above the old level.
+SHIFTED = [*FLAT, 58.0, 59.0, 60.0, 58.0, 61.0, 59.0, 60.0, 62.0]
+
+
+def months(count: int) -> list[dt.date]:
+    return [dt.date(2025 + (m // 12), m % 12 + 1, 1) for m in range(count)]
+
+
+def rows(metric_id: int, values: list[float], baseline: float | None, direction: str):
+    return [
+        (metric_id, period, value, baseline, direction)
+        for period, value in zip(months(len(values)), values, strict=True)
+    ]
+
+
+def by_every_page(values: list[float], baseline: float | None, direction: str) -> dict[str, bool | None]:
+    """The answer each page gives for one metric, each reading it the way that page does."""
+    result = spc.analyse(values, improvement_direction=direction)  # type: ignore[arg-type]
+    points = sum(v is not None for v in values)
+    money = assess(
+        direction=direction,
+        baseline=baseline,
+        point_count=points,
+        variation_icon=result.variation_icon,
+        latest_values=values[-SUSTAINED_RUN:],
+    ).better
+    starts = {period for _, period in sustained_improvements(rows(1, values, baseline, direction))}
+    flags = improvement.better_points(values, baseline, direction, special_cause=result.special_cause)
+    verdict = decide([MetricSummary(1, "M", "outcome", points, result.variation_icon, direction)]).state
+    return {
+        "money page": money,
+        "latest point by the rule": flags[-1],
+        "first measured benefit found": bool(starts),
+        "verdict improving": verdict == "improving" if points >= MIN_SPC_POINTS else None,
+    }
+
+
+def test_a_metric_with_a_special_cause_improvement_is_better_on_every_page():
+    answers = by_every_page(SHIFTED, baseline=50, direction="increase")
+    assert answers == {
+        "money page": True,
+        "latest point by the rule": True,
+        "first measured benefit found": True,
+        "verdict improving": True,
+    }
+
+
+def test_a_metric_above_its_baseline_by_ordinary_noise_is_better_on_no_page():
+    # With enough points for SPC, three in a row above the baseline is not enough: the chart shows
+    # that much movement by chance. (The old money page said "Better" here.)
+    noisy = [*FLAT[:-3], 51.0, 52.0, 51.0]
+    answers = by_every_page(noisy, baseline=49, direction="increase")
+    assert improvement.better_than(noisy[-1], 49, "increase") is True
+    assert answers == {
+        "money page": False,
+        "latest point by the rule": False,
+        "first measured benefit found": False,
+        "verdict improving": False,
+    }
+
+
+def test_a_short_series_falls_back_to_three_in_a_row_better_than_the_baseline():
+    values = [48.0, 55.0, 47.0, 56.0, 57.0, 58.0]
+    answers = by_every_page(values, baseline=50, direction="increase")
+    assert answers["money page"] is True
+    assert answers["latest point by the rule"] is True
+    assert answers["first measured benefit found"] is True
+    assert answers["verdict improving"] is None  # the verdict says "not enough data" instead
+
+
+def test_a_short_series_with_only_two_good_points_is_not_better_yet():
+    answers = by_every_page([48.0, 49.0, 56.0, 57.0], baseline=50, direction="increase")
+    assert answers["money page"] is False
+    assert answers["latest point by the rule"] is False
+    assert answers["first measured benefit found"] is False
+
+
+def test_lower_is_better_counts_points_below_the_baseline():
+    assert assess(direction="decrease", baseline=10, point_count=3, variation_icon=None, latest_values=[9, 8, 7]) == (
+        improvement.Assessment(True, "baseline")
+    )
+
+
+def test_with_no_direction_it_cannot_say_even_with_a_special_cause():
+    answer = assess(direction="neutral", baseline=10, point_count=20, variation_icon="neutral_high")
+    assert answer == improvement.Assessment(None, "no_direction")
+    assert improvement.better_points([1.0, 2.0, 3.0, 4.0], 0, "neutral") == [False] * 4
+
+
+def test_with_too_few_points_and_no_baseline_it_cannot_say():
+    answer = assess(direction="increase", baseline=None, point_count=5, variation_icon=None, latest_values=[1, 2, 3])
+    assert answer == improvement.Assessment(None, "no_baseline")
+
+
+def test_with_enough_points_spc_decides_without_a_baseline():
+    answer = assess(direction="increase", baseline=None, point_count=MIN_SPC_POINTS, variation_icon="improvement_high")
+    assert answer == improvement.Assessment(True, "spc")
+
+
+def test_every_run_start_is_reported_for_a_short_series():
+    values = [60.0, 61.0, 62.0, 40.0, 55.0, 49.0, 55.0, 56.0, 58.0]
+    starts = sustained_improvements(rows(7, values, 50, "increase"))
+    periods = months(len(values))
+    assert starts == [(7, periods[0]), (7, periods[6])]
+
+
+def test_metrics_are_read_apart_in_one_batch_of_rows():
+    both = rows(1, [60.0, 61.0], 50, "increase") + rows(2, [60.0, 61.0, 62.0], 50, "increase")
+    assert sustained_improvements(both) == [(2, months(3)[0])]
+
+
+def test_the_first_better_point_of_a_shift_is_where_the_chart_marks_it():
+    result = spc.analyse(SHIFTED, improvement_direction="increase")
+    first = improvement.first_better(SHIFTED, 50, "increase", special_cause=result.special_cause)
+    assert first == result.special_cause.index("improvement")
+    assert first is not None and first >= len(FLAT) - 1
