@@ -40,7 +40,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
 from headway.accounts.roles import Role
@@ -50,6 +49,7 @@ from headway.lib.periods import MONTHLY, period_label, period_start
 from headway.lib.quarters import FinancialQuarter
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metric_actions
+from headway.metrics.imports import ObservationRow
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.metrics.verdicts import refresh_verdicts
 from headway.portfolio import actions
@@ -623,13 +623,13 @@ class _Builder:
 
         # Each period's figure arrives a few days after the period ends.
         holder = self.people[spec.owner]
-        observations = [
-            Observation(metric=metric, period=period, value=value, recorded_by=holder)
-            for period, value in zip(periods, values, strict=True)
+        # The same all-or-nothing import an upload goes through.
+        rows = [
+            ObservationRow(row=number, period=period, value=value, note=None)
+            for number, (period, value) in enumerate(zip(periods, values, strict=True), start=2)
         ]
-        bulk_create_with_history(
-            observations, Observation, batch_size=500, default_user=holder, default_change_reason="Imported"
-        )
+        metric_actions.import_observations(metric=metric, by=holder, rows=rows, reason="Imported")
+        observations = list(Observation.objects.filter(metric=metric).order_by("period"))
         for observation, following in zip(observations, [*periods[1:], None], strict=True):
             due = following or self.period(spec.frequency, shape.last - 1)
             observation.recorded_at = self.moment(min(due + dt.timedelta(days=2), self.today), 10)
@@ -646,7 +646,6 @@ class _Builder:
             )
             annotation.created_at = self.moment(min(period + dt.timedelta(days=1), self.today), 16)
             self.backdated_annotations.append(annotation)
-        metric_actions.refresh_metric_summary(metric)
 
     # Prioritisation rounds --------------------------------------------------------------------
 
