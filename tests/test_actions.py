@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.urls import reverse
 
 from headway.accounts.roles import Role
 from headway.portfolio import actions
@@ -188,7 +189,7 @@ class CheckpointSummaryTest(TestCase):
         self.record(initiative, MONDAY - dt.timedelta(weeks=3), "green")  # a late entry for an older week
         initiative.refresh_from_db()
         self.assertEqual((initiative.last_checkpoint_week, initiative.current_confidence), (MONDAY, "amber"))
-        newest.delete()
+        actions.delete_checkpoints(checkpoints=[newest], by=self.lead)
         initiative.refresh_from_db()
         self.assertEqual(
             (initiative.last_checkpoint_week, initiative.current_confidence),
@@ -200,3 +201,53 @@ class CheckpointSummaryTest(TestCase):
         versions = initiative.history.count()
         self.record(initiative, MONDAY, "red")
         self.assertEqual(initiative.history.count(), versions)
+
+
+class CheckpointSummaryFromTheAdminTest(TestCase):
+    """The admin saves and removes checkpoints through the same actions as the weekly form."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Admin Summary Trust")
+        cls.lead = make_person(cls.trust, Role.DELIVERY_LEAD)
+        cls.superuser = make_person(None, is_superuser=True, is_staff=True)
+
+    def setUp(self):
+        self.initiative = make_initiative(self.trust, status="active")
+        self.older, _ = actions.record_checkpoint(
+            initiative=self.initiative, by=self.lead, week=MONDAY - dt.timedelta(weeks=1),
+            fields={"confidence": "green", "confidence_reason": "Fine"},
+        )
+        self.newest, _ = actions.record_checkpoint(
+            initiative=self.initiative, by=self.lead, week=MONDAY,
+            fields={"confidence": "amber", "confidence_reason": "Slipping"},
+        )
+        self.client.force_login(self.superuser)
+
+    def summary(self):
+        self.initiative.refresh_from_db()
+        return self.initiative.last_checkpoint_week, self.initiative.current_confidence
+
+    def test_a_checkpoint_changed_in_the_admin_refreshes_the_initiatives_summary(self):
+        url = reverse("admin:portfolio_checkpoint_change", args=[self.newest.pk])
+        form = self.client.get(url).context["adminform"].form
+        data = {name: form.initial.get(name) or "" for name in form.fields}
+        data.update(initiative=self.initiative.pk, week_start=MONDAY.isoformat(), confidence="red",
+                    confidence_reason="Supplier gone", reached_real_users="")
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 302, getattr(response, "context", None) and
+                         response.context["adminform"].form.errors)
+        self.assertEqual(self.summary(), (MONDAY, "red"))
+        self.assertEqual(self.newest.history.first().history_user, self.superuser)
+
+    def test_a_checkpoint_removed_in_the_admin_refreshes_the_initiatives_summary(self):
+        url = reverse("admin:portfolio_checkpoint_delete", args=[self.newest.pk])
+        self.client.post(url, {"post": "yes"})
+        self.assertFalse(Checkpoint.objects.filter(pk=self.newest.pk).exists())
+        self.assertEqual(self.summary(), (MONDAY - dt.timedelta(weeks=1), "green"))
+
+    def test_checkpoints_removed_together_in_the_admin_refresh_the_initiatives_summary(self):
+        url = reverse("admin:portfolio_checkpoint_changelist")
+        self.client.post(url, {"action": "delete_selected", "_selected_action": [self.newest.pk, self.older.pk],
+                               "post": "yes"})
+        self.assertEqual(self.summary(), (None, ""))

@@ -12,6 +12,7 @@ from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.assurance.glance import glance
 from headway.lib.weeks import week_start
+from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import queries
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, StrategicGoal
 
@@ -152,17 +153,17 @@ class GlanceFactsTest(TestCase):
         make(cls.trust, "S-1", Status.STOPPED)
         make(cls.other, "X-1", Status.ACTIVE)
         for weeks_ago, rating in ((3, "green"), (0, "red")):
-            Checkpoint.objects.create(
+            portfolio_actions.record_checkpoint(
                 initiative=cls.falling,
-                week_start=THIS_WEEK - dt.timedelta(weeks=weeks_ago),
-                confidence=rating,
-                confidence_reason="r",
+                by=cls.lead,
+                week=THIS_WEEK - dt.timedelta(weeks=weeks_ago),
+                fields={"confidence": rating, "confidence_reason": "r"},
             )
-        Checkpoint.objects.create(
+        portfolio_actions.record_checkpoint(
             initiative=cls.steady,
-            week_start=THIS_WEEK - dt.timedelta(weeks=1),
-            confidence="amber",
-            confidence_reason="r",
+            by=cls.lead,
+            week=THIS_WEEK - dt.timedelta(weeks=1),
+            fields={"confidence": "amber", "confidence_reason": "r"},
         )
         Risk.objects.create(
             organisation=cls.trust, title="Late", likelihood=5, consequence=5, next_review=TODAY - dt.timedelta(days=1)

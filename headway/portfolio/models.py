@@ -118,8 +118,8 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def refresh_checkpoint_summaries(self) -> int:
         """Recompute `last_checkpoint_week` and `current_confidence` from the checkpoints.
 
-        Saving or deleting a checkpoint does this for its initiative (see `signals.py`); call it
-        after `bulk_create` of checkpoints, which sends no signals.
+        The checkpoint actions (`portfolio.actions`) do this for the initiatives they touch (ADR 14);
+        call it after writing checkpoints any other way, such as `bulk_create`.
         """
         latest = Checkpoint.objects.filter(initiative=OuterRef("pk")).order_by("-week_start")
         return self.update(
@@ -175,7 +175,7 @@ class Initiative(models.Model):
     riskiest_assumption = models.TextField(blank=True)
     # A summary of the newest checkpoint, kept on the initiative so that the portfolio list and
     # the at-a-glance page read one row per initiative instead of searching ~100 checkpoints
-    # each (ADR 6). Derived data: maintained from Checkpoint saves and deletes, not in history.
+    # each (ADR 6). Derived data: refreshed by the checkpoint actions (ADR 14), not in history.
     last_checkpoint_week = models.DateField(null=True, blank=True, editable=False)
     current_confidence = models.CharField(
         "latest delivery confidence", max_length=20, choices=Confidence.choices, blank=True, editable=False
