@@ -328,6 +328,35 @@ class CheckpointFormTest(PortfolioPagesTestCase):
         self.client.post(url, self.valid())
         self.assertEqual(self.ebooking.checkpoints.get().week_start, past)
 
+    def test_a_week_that_is_not_a_monday_is_refused_with_the_monday_it_belongs_to(self):
+        self.login(self.dana)
+        tuesday = THIS_WEEK - dt.timedelta(weeks=1) + dt.timedelta(days=1)
+        url = reverse("portfolio:checkpoint", args=[self.ebooking.pk]) + f"?week={tuesday:%Y-%m-%d}"
+        for response in (self.client.get(url), self.client.post(url, self.valid())):
+            self.assertEqual(response.status_code, 400)
+            self.assertContains(response, "This is not a reporting week", status_code=400)
+            self.assertContains(response, f"a reporting week starts on a Monday ({tuesday - dt.timedelta(days=1)})",
+                                status_code=400)
+        self.assertFalse(Checkpoint.objects.filter(initiative=self.ebooking).exists())
+
+    def test_a_week_that_is_not_a_date_or_has_not_started_is_refused(self):
+        self.login(self.dana)
+        url = reverse("portfolio:checkpoint", args=[self.ebooking.pk])
+        next_week = THIS_WEEK + dt.timedelta(weeks=1)
+        for asked, reason in (("last-week", "is not a reporting week: give the Monday it starts"),
+                              (next_week.isoformat(), "has not started yet")):
+            with self.subTest(asked):
+                response = self.client.post(url + f"?week={asked}", self.valid())
+                self.assertContains(response, reason, status_code=400)
+        self.assertFalse(Checkpoint.objects.filter(initiative=self.ebooking).exists())
+
+    def test_the_week_posted_with_the_form_is_checked_too(self):
+        self.login(self.dana)
+        url = reverse("portfolio:checkpoint", args=[self.ebooking.pk])
+        response = self.client.post(url, self.valid(week=(THIS_WEEK - dt.timedelta(days=3)).isoformat()))
+        self.assertContains(response, "a reporting week starts on a Monday", status_code=400)
+        self.assertFalse(Checkpoint.objects.filter(initiative=self.ebooking).exists())
+
     def test_yes_to_real_users_without_saying_what_is_an_error(self):
         self.login(self.dana)
         response = self.client.post(
@@ -593,3 +622,69 @@ class LayoutAndAccountPagesTest(PortfolioPagesTestCase):
         self.login(loner)
         response = self.client.get(reverse("portfolio:glance"))
         self.assertContains(response, "not part of an organisation", status_code=403)
+
+
+class InitiativePageSummaryTest(PortfolioPagesTestCase):
+    def test_the_initiative_page_shows_the_stored_newest_checkpoint(self):
+        actions.record_checkpoint(
+            initiative=self.ebooking, by=self.dana, week=THIS_WEEK,
+            fields={"confidence": "green", "confidence_reason": "On track"},
+        )
+        # The page reads the summary kept on the initiative (ADR 6), not the checkpoints.
+        Initiative.objects.filter(pk=self.ebooking.pk).update(current_confidence="red")
+        self.login(self.vic)
+        response = self.client.get(reverse("portfolio:detail", args=[self.ebooking.pk]))
+        self.assertContains(response, "Delivery confidence:")
+        header = response.content.decode().split("Delivery confidence:", 1)[1].split("</span>", 2)[0]
+        self.assertIn("Red", header)
+        self.assertNotIn("Green", header)
+
+
+class NavigationTest(PortfolioPagesTestCase):
+    def current(self, url):
+        from html.parser import HTMLParser
+
+        found = []
+
+        class Menu(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "a" and "nhsuk-header__navigation-link" in (attrs.get("class") or ""):
+                    found.append([attrs.get("aria-current"), ""])
+
+            def handle_data(self, data):
+                if found and not found[-1][1] and data.strip():
+                    found[-1][1] = data.strip()
+
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        Menu().feed(response.content.decode())
+        return {text: state for state, text in found if state}
+
+    def test_each_page_marks_the_section_it_belongs_to(self):
+        self.login(self.priya)
+        cases = {
+            reverse("portfolio:glance"): {"At a glance": "page"},
+            reverse("portfolio:list"): {"Portfolio": "page"},
+            reverse("portfolio:detail", args=[self.ebooking.pk]): {"Portfolio": "true"},
+            reverse("portfolio:need_edit", args=[self.need.pk]): {"Portfolio": "true"},
+            reverse("portfolio:risks"): {"Risks": "page"},
+            reverse("portfolio:risk_edit", args=[self.risk.pk]): {"Risks": "true"},
+            reverse("portfolio:decisions"): {"Decisions": "page"},
+            reverse("portfolio:goal_add"): {"Goals": "true"},
+            reverse("portfolio:settings"): {"Settings": "page"},
+            reverse("metrics:list"): {"Metrics": "page"},
+            reverse("finance:overview"): {"Money": "page"},
+            reverse("accounts:people"): {},
+        }
+        for url, expected in cases.items():
+            with self.subTest(url):
+                self.assertEqual(self.current(url), expected)
+
+    def test_settings_are_in_the_menu_only_for_the_portfolio_office(self):
+        self.login(self.esther)
+        response = self.client.get(reverse("portfolio:glance"))
+        self.assertNotContains(response, reverse("portfolio:settings"))
+        self.login(self.priya)
+        response = self.client.get(reverse("portfolio:glance"))
+        self.assertContains(response, reverse("portfolio:settings"))
