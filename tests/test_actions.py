@@ -20,8 +20,12 @@ class DecisionsTest(TestCase):
 
     def decide(self, initiative, kind, rationale="Because the evidence says so."):
         return actions.record_decision(
-            initiative=initiative, by=self.sro, kind=kind, rationale=rationale,
-            evidence="Usage data for October.", decided_by="Digital Investment Board",
+            initiative=initiative,
+            by=self.sro,
+            kind=kind,
+            rationale=rationale,
+            evidence="Usage data for October.",
+            decided_by="Digital Investment Board",
             decided_on=dt.date(2026, 11, 20),
         )
 
@@ -80,9 +84,13 @@ class CheckpointsTest(TestCase):
 
     def fields(self, **overrides):
         return {
-            "demonstrated": "Ward view to sisters on 7B", "demonstrated_to": "Ward 7B nursing team",
-            "reached_real_users": True, "real_users_detail": "Live on 7B", "confidence": "green",
-            "confidence_reason": "On track", **overrides,
+            "demonstrated": "Ward view to sisters on 7B",
+            "demonstrated_to": "Ward 7B nursing team",
+            "reached_real_users": True,
+            "real_users_detail": "Live on 7B",
+            "confidence": "green",
+            "confidence_reason": "On track",
+            **overrides,
         }
 
     def test_a_second_entry_for_the_same_week_edits_the_first_and_keeps_history(self):
@@ -91,7 +99,9 @@ class CheckpointsTest(TestCase):
         )
         self.assertTrue(created)
         second, created = actions.record_checkpoint(
-            initiative=self.initiative, by=self.lead, week=MONDAY + dt.timedelta(days=3),
+            initiative=self.initiative,
+            by=self.lead,
+            week=MONDAY + dt.timedelta(days=3),
             fields=self.fields(confidence="amber", confidence_reason="Supplier slipped"),
         )
         self.assertFalse(created)
@@ -103,7 +113,9 @@ class CheckpointsTest(TestCase):
     def test_a_checkpoint_needs_a_reason_for_its_confidence(self):
         with self.assertRaises(ValidationError) as caught:
             actions.record_checkpoint(
-                initiative=self.initiative, by=self.lead, week=MONDAY - dt.timedelta(weeks=5),
+                initiative=self.initiative,
+                by=self.lead,
+                week=MONDAY - dt.timedelta(weeks=5),
                 fields=self.fields(confidence_reason=""),
             )
         self.assertIn("confidence_reason", caught.exception.message_dict)
@@ -128,7 +140,8 @@ class RisksTest(TestCase):
     def test_it_rejects_a_likelihood_outside_one_to_five(self):
         with self.assertRaises(ValidationError) as caught:
             actions.save_risk(
-                organisation=self.trust, by=self.owner,
+                organisation=self.trust,
+                by=self.owner,
                 fields={"title": "Too likely", "likelihood": 6, "consequence": 2, "next_review": MONDAY},
             )
         self.assertIn("likelihood", caught.exception.message_dict)
@@ -137,17 +150,29 @@ class RisksTest(TestCase):
     def test_it_refuses_a_risk_on_another_organisations_initiative(self):
         with self.assertRaises(ValidationError):
             actions.save_risk(
-                organisation=self.trust, by=self.owner,
-                fields={"title": "Sneaky", "likelihood": 2, "consequence": 2, "next_review": MONDAY,
-                        "initiative": self.foreign},
+                organisation=self.trust,
+                by=self.owner,
+                fields={
+                    "title": "Sneaky",
+                    "likelihood": 2,
+                    "consequence": 2,
+                    "next_review": MONDAY,
+                    "initiative": self.foreign,
+                },
             )
         self.assertFalse(Risk.objects.filter(title="Sneaky").exists())
 
     def test_overdue_reviews_are_found(self):
         risk = actions.save_risk(
-            organisation=self.trust, by=self.owner,
-            fields={"title": "Old review", "likelihood": 3, "consequence": 4, "next_review": dt.date(2026, 1, 1),
-                    "owner": self.owner},
+            organisation=self.trust,
+            by=self.owner,
+            fields={
+                "title": "Old review",
+                "likelihood": 3,
+                "consequence": 4,
+                "next_review": dt.date(2026, 1, 1),
+                "owner": self.owner,
+            },
         )
         self.assertIn(risk, Risk.objects.for_organisation(self.trust).review_overdue(MONDAY))
         self.assertNotIn(risk, Risk.objects.for_organisation(self.trust).review_overdue(dt.date(2025, 12, 1)))
@@ -178,7 +203,9 @@ class CheckpointSummaryTest(TestCase):
 
     def record(self, initiative, week, confidence):
         return actions.record_checkpoint(
-            initiative=initiative, by=self.lead, week=week,
+            initiative=initiative,
+            by=self.lead,
+            week=week,
             fields={"confidence": confidence, "confidence_reason": "Because"},
         )[0]
 
@@ -215,11 +242,15 @@ class CheckpointSummaryFromTheAdminTest(TestCase):
     def setUp(self):
         self.initiative = make_initiative(self.trust, status="active")
         self.older, _ = actions.record_checkpoint(
-            initiative=self.initiative, by=self.lead, week=MONDAY - dt.timedelta(weeks=1),
+            initiative=self.initiative,
+            by=self.lead,
+            week=MONDAY - dt.timedelta(weeks=1),
             fields={"confidence": "green", "confidence_reason": "Fine"},
         )
         self.newest, _ = actions.record_checkpoint(
-            initiative=self.initiative, by=self.lead, week=MONDAY,
+            initiative=self.initiative,
+            by=self.lead,
+            week=MONDAY,
             fields={"confidence": "amber", "confidence_reason": "Slipping"},
         )
         self.client.force_login(self.superuser)
@@ -232,11 +263,17 @@ class CheckpointSummaryFromTheAdminTest(TestCase):
         url = reverse("admin:portfolio_checkpoint_change", args=[self.newest.pk])
         form = self.client.get(url).context["adminform"].form
         data = {name: form.initial.get(name) or "" for name in form.fields}
-        data.update(initiative=self.initiative.pk, week_start=MONDAY.isoformat(), confidence="red",
-                    confidence_reason="Supplier gone", reached_real_users="")
+        data.update(
+            initiative=self.initiative.pk,
+            week_start=MONDAY.isoformat(),
+            confidence="red",
+            confidence_reason="Supplier gone",
+            reached_real_users="",
+        )
         response = self.client.post(url, data)
-        self.assertEqual(response.status_code, 302, getattr(response, "context", None) and
-                         response.context["adminform"].form.errors)
+        self.assertEqual(
+            response.status_code, 302, getattr(response, "context", None) and response.context["adminform"].form.errors
+        )
         self.assertEqual(self.summary(), (MONDAY, "red"))
         self.assertEqual(self.newest.history.first().history_user, self.superuser)
 
@@ -248,6 +285,7 @@ class CheckpointSummaryFromTheAdminTest(TestCase):
 
     def test_checkpoints_removed_together_in_the_admin_refresh_the_initiatives_summary(self):
         url = reverse("admin:portfolio_checkpoint_changelist")
-        self.client.post(url, {"action": "delete_selected", "_selected_action": [self.newest.pk, self.older.pk],
-                               "post": "yes"})
+        self.client.post(
+            url, {"action": "delete_selected", "_selected_action": [self.newest.pk, self.older.pk], "post": "yes"}
+        )
         self.assertEqual(self.summary(), (None, ""))

@@ -26,8 +26,15 @@ class CheckpointRemindersTest(TestCase):
             Membership.objects.create(user=user, organisation=cls.trust, role=Role.DELIVERY_LEAD)
 
         def make(ref, lead, status=Status.ACTIVE, start=dt.date(2026, 1, 5)):
-            return Initiative.objects.create(organisation=cls.trust, reference=ref, title=f"Title {ref}",
-                                             problem="p", status=status, delivery_lead=lead, start_date=start)
+            return Initiative.objects.create(
+                organisation=cls.trust,
+                reference=ref,
+                title=f"Title {ref}",
+                problem="p",
+                status=status,
+                delivery_lead=lead,
+                start_date=start,
+            )
 
         cls.overdue = make("DIG-001", cls.dana)
         cls.due = make("DIG-002", cls.dana)

@@ -133,9 +133,7 @@ def record_checkpoint(
     """Record the week's checkpoint. A second entry for the same week edits the first (its
     earlier version stays in the history). Returns the checkpoint and whether it was new."""
     monday = week_start(week)
-    checkpoint = (
-        Checkpoint.objects.select_for_update().filter(initiative=initiative, week_start=monday).first()
-    )
+    checkpoint = Checkpoint.objects.select_for_update().filter(initiative=initiative, week_start=monday).first()
     created = checkpoint is None
     if checkpoint is None:
         checkpoint = Checkpoint(initiative=initiative, week_start=monday)
@@ -202,8 +200,10 @@ def record_decision(
     if initiative.status not in sources:
         label = Decision.Kind(kind).label.lower()
         raise ValidationError(
-            {"kind": f"An initiative that is {initiative.get_status_display().lower()} cannot be given a "
-                     f"‘{label}’ decision."}
+            {
+                "kind": f"An initiative that is {initiative.get_status_display().lower()} cannot be given a "
+                f"‘{label}’ decision."
+            }
         )
     new_status = target or initiative.status
     decision = Decision(
