@@ -181,7 +181,7 @@ class GlanceFactsTest(TestCase):
 
     def test_it_counts_by_status_within_the_organisation_and_flags_the_wip_limit(self):
         g = glance(self.trust, TODAY).portfolio
-        counts = {value: n for value, _, n in g.by_status}
+        counts = dict(g.by_status)
         self.assertEqual(counts, {"proposed": 1, "active": 4, "paused": 0, "stopped": 1, "completed": 0})
         self.assertTrue(g.over_wip_limit)
         self.assertEqual(g.over_by, 2)
@@ -192,14 +192,22 @@ class GlanceFactsTest(TestCase):
 
     def test_it_counts_confidence_now_from_each_initiatives_latest_checkpoint(self):
         g = glance(self.trust, TODAY).portfolio
-        now = {value: n for value, _, n in g.confidence_now}
+        now = dict(g.confidence_now)
         self.assertEqual(now, {"green": 0, "amber": 1, "red": 1})
         self.assertEqual(g.no_checkpoint, 2)
 
     def test_it_names_the_initiatives_whose_confidence_fell(self):
         g = glance(self.trust, TODAY).portfolio
-        self.assertEqual([(f.reference, f.was_label, f.now_label) for f in g.fallen], [("A-1", "Green", "Red")])
+        self.assertEqual([(f.reference, f.was, f.now) for f in g.fallen], [("A-1", "green", "red")])
         self.assertEqual(len(g.confidence_by_week), 4)
+
+    def test_the_page_words_the_figures(self):
+        self.client.force_login(self.lead)
+        html = self.client.get(reverse("portfolio:glance")).content.decode()
+        fall = html.split(">A-1 A-1</a>: from", 1)[1].split("</li>", 1)[0]
+        self.assertLess(fall.index("Green"), fall.index("Red"))
+        for words in ("Proposed", "Discovery", "Amber", "Deteriorating", "No outcome, adoption or experience measure"):
+            self.assertIn(words, html)
 
     def test_it_counts_open_risks_and_overdue_reviews(self):
         g = glance(self.trust, TODAY).portfolio

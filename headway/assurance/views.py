@@ -24,7 +24,7 @@ from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.access import can_do, can_edit_initiative, get_initiative
 from headway.portfolio.forms import CommentForm
-from headway.portfolio.models import Decision, Status
+from headway.portfolio.models import Decision, Phase, Status
 from headway.views import MemberRequest, member_required, page_of, query_without_page
 
 TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
@@ -37,12 +37,23 @@ TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the 
 def glance(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
     figures = glance_figures.glance(request.organisation, today)
+    portfolio = figures.portfolio
     flags = dict(figures.working.flags)
+    statuses, phases = dict(Status.choices), dict(Phase.choices)
+    rating = portfolio_queries.LABELS
     return render(
         request,
         "assurance/glance.html",
         {
-            "g": figures.portfolio,
+            "g": portfolio,
+            "by_status": [(value, statuses[value], n) for value, n in portfolio.by_status],
+            "by_phase": [(value, phases[value], n) for value, n in portfolio.by_phase],
+            "confidence_now": [(value, rating.get(value, value), n) for value, n in portfolio.confidence_now],
+            "scale": [(value, rating.get(value, value)) for value in portfolio.scale],
+            "fallen": [
+                {"initiative": f, "was": rating.get(f.was, f.was), "now": rating.get(f.now, f.now)}
+                for f in portfolio.fallen
+            ],
             "working": figures.working,
             "verdicts": [(state, STATE_LABELS[state], n) for state, n in figures.working.verdicts],
             # Worded, and in the order the board should read them; a flag without words is not shown.

@@ -122,33 +122,32 @@ class FallenConfidence:
     pk: int
     reference: str
     title: str
-    was: str
-    was_label: str
+    was: str  # ratings as stored ("green"); the page words them
     now: str
-    now_label: str
     since: dt.date
 
 
 @dataclass
 class PortfolioGlance:
-    """The portfolio's own figures for the at-a-glance page (`assurance.glance` adds the rest)."""
+    """The portfolio's own figures for the at-a-glance page (`assurance.glance` adds the rest):
+    values as stored and counts, worded by the page that shows them."""
 
-    by_status: list[tuple[str, str, int]]
-    by_phase: list[tuple[str, str, int]]
+    by_status: list[tuple[str, int]]  # (status, initiatives), every status in order
+    by_phase: list[tuple[str, int]]  # (phase, initiatives not stopped or completed)
     active: int
     wip_limit: int
     overdue: list[Initiative]
-    confidence_now: list[tuple[str, str, int]]
+    confidence_now: list[tuple[str, int]]  # (rating, in-progress initiatives whose latest it is)
     no_checkpoint: int
     weeks: list[dt.date]
-    confidence_by_week: list[tuple[dt.date, list[int], int]]
+    confidence_by_week: list[tuple[dt.date, list[int], int]]  # (week, count per rating in `scale`, missing)
     fallen: list[FallenConfidence]
     decisions: list[Decision]
     open_risks: int
     risks_review_overdue: int
     extreme_risks: int
     total: int = 0
-    scale: list[tuple[str, str]] = field(default_factory=list)
+    scale: list[str] = field(default_factory=list)  # the ratings, best first, as the weekly columns
 
     @property
     def over_wip_limit(self) -> bool:
@@ -186,12 +185,10 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
     )
     scale = confidence_choices(organisation)
     # Ratings outside the current scale (recorded before a change of scale) still count.
-    labels = LABELS
     used: list[str] = [str(value) for value, _ in scale]
     used += [str(v) for v in confidence_counts if v and v not in used]
     used.sort(key=lambda v: -RANK.get(v, 0))
-    columns: list[tuple[str, str]] = [(v, labels.get(v, v)) for v in used]
-    confidence_now = [(v, label, confidence_counts.get(v, 0)) for v, label in columns]
+    confidence_now = [(v, confidence_counts.get(v, 0)) for v in used]
 
     weeks = recent_weeks(today, 4)
     rows = list(
@@ -211,10 +208,8 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
         series[pk].append((week, rating, reference, title))
         if rating not in used:
             used.append(rating)
-            columns.append((rating, labels.get(rating, rating)))
     by_week = [
-        (week, [counts[week].get(v, 0) for v, _ in columns], max(active - sum(counts[week].values()), 0))
-        for week in weeks
+        (week, [counts[week].get(v, 0) for v in used], max(active - sum(counts[week].values()), 0)) for week in weeks
     ]
     fallen: list[FallenConfidence] = []
     for pk, points in series.items():
@@ -226,9 +221,7 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
                     reference=last[2],
                     title=last[3],
                     was=first[1],
-                    was_label=labels.get(first[1], first[1]),
                     now=last[1],
-                    now_label=labels.get(last[1], last[1]),
                     since=first[0],
                 )
             )
@@ -250,8 +243,8 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
     )
 
     return PortfolioGlance(
-        by_status=[(value, label, status_counts.get(value, 0)) for value, label in Status.choices],
-        by_phase=[(value, label, phase_counts.get(value, 0)) for value, label in Phase.choices],
+        by_status=[(str(value), status_counts.get(value, 0)) for value in Status.values],
+        by_phase=[(str(value), phase_counts.get(value, 0)) for value in Phase.values],
         active=active,
         wip_limit=organisation.wip_limit,
         overdue=overdue,
@@ -265,7 +258,7 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
         risks_review_overdue=risk_counts["overdue"],
         extreme_risks=risk_counts["extreme"],
         total=sum(status_counts.values()),
-        scale=columns,
+        scale=used,
     )
 
 
