@@ -21,9 +21,7 @@ PRODUCTION = ENV == "production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters in production."
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
 elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"
 
@@ -84,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "headway.accounts.context_processors.organisation",
+                "headway.views.navigation",
             ],
         },
     },

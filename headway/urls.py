@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from headway.assurance import urls as assurance_urls
+from headway.portfolio import urls as portfolio_urls
+
 urlpatterns = [
-    path("", include("headway.portfolio.urls")),
+    path("", include(([*assurance_urls.in_portfolio, *portfolio_urls.urlpatterns], portfolio_urls.app_name))),
     path("", include("headway.accounts.urls")),
     path("", include("headway.metrics.urls")),
     path("", include("headway.prioritisation.urls")),

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
+from django.urls import reverse
 
 from headway.accounts.roles import Role
 from headway.portfolio import actions
@@ -19,8 +20,12 @@ class DecisionsTest(TestCase):
 
     def decide(self, initiative, kind, rationale="Because the evidence says so."):
         return actions.record_decision(
-            initiative=initiative, by=self.sro, kind=kind, rationale=rationale,
-            evidence="Usage data for October.", decided_by="Digital Investment Board",
+            initiative=initiative,
+            by=self.sro,
+            kind=kind,
+            rationale=rationale,
+            evidence="Usage data for October.",
+            decided_by="Digital Investment Board",
             decided_on=dt.date(2026, 11, 20),
         )
 
@@ -79,9 +84,13 @@ class CheckpointsTest(TestCase):
 
     def fields(self, **overrides):
         return {
-            "demonstrated": "Ward view to sisters on 7B", "demonstrated_to": "Ward 7B nursing team",
-            "reached_real_users": True, "real_users_detail": "Live on 7B", "confidence": "green",
-            "confidence_reason": "On track", **overrides,
+            "demonstrated": "Ward view to sisters on 7B",
+            "demonstrated_to": "Ward 7B nursing team",
+            "reached_real_users": True,
+            "real_users_detail": "Live on 7B",
+            "confidence": "green",
+            "confidence_reason": "On track",
+            **overrides,
         }
 
     def test_a_second_entry_for_the_same_week_edits_the_first_and_keeps_history(self):
@@ -90,7 +99,9 @@ class CheckpointsTest(TestCase):
         )
         self.assertTrue(created)
         second, created = actions.record_checkpoint(
-            initiative=self.initiative, by=self.lead, week=MONDAY + dt.timedelta(days=3),
+            initiative=self.initiative,
+            by=self.lead,
+            week=MONDAY + dt.timedelta(days=3),
             fields=self.fields(confidence="amber", confidence_reason="Supplier slipped"),
         )
         self.assertFalse(created)
@@ -102,7 +113,9 @@ class CheckpointsTest(TestCase):
     def test_a_checkpoint_needs_a_reason_for_its_confidence(self):
         with self.assertRaises(ValidationError) as caught:
             actions.record_checkpoint(
-                initiative=self.initiative, by=self.lead, week=MONDAY - dt.timedelta(weeks=5),
+                initiative=self.initiative,
+                by=self.lead,
+                week=MONDAY - dt.timedelta(weeks=5),
                 fields=self.fields(confidence_reason=""),
             )
         self.assertIn("confidence_reason", caught.exception.message_dict)
@@ -127,7 +140,8 @@ class RisksTest(TestCase):
     def test_it_rejects_a_likelihood_outside_one_to_five(self):
         with self.assertRaises(ValidationError) as caught:
             actions.save_risk(
-                organisation=self.trust, by=self.owner,
+                organisation=self.trust,
+                by=self.owner,
                 fields={"title": "Too likely", "likelihood": 6, "consequence": 2, "next_review": MONDAY},
             )
         self.assertIn("likelihood", caught.exception.message_dict)
@@ -136,17 +150,29 @@ class RisksTest(TestCase):
     def test_it_refuses_a_risk_on_another_organisations_initiative(self):
         with self.assertRaises(ValidationError):
             actions.save_risk(
-                organisation=self.trust, by=self.owner,
-                fields={"title": "Sneaky", "likelihood": 2, "consequence": 2, "next_review": MONDAY,
-                        "initiative": self.foreign},
+                organisation=self.trust,
+                by=self.owner,
+                fields={
+                    "title": "Sneaky",
+                    "likelihood": 2,
+                    "consequence": 2,
+                    "next_review": MONDAY,
+                    "initiative": self.foreign,
+                },
             )
         self.assertFalse(Risk.objects.filter(title="Sneaky").exists())
 
     def test_overdue_reviews_are_found(self):
         risk = actions.save_risk(
-            organisation=self.trust, by=self.owner,
-            fields={"title": "Old review", "likelihood": 3, "consequence": 4, "next_review": dt.date(2026, 1, 1),
-                    "owner": self.owner},
+            organisation=self.trust,
+            by=self.owner,
+            fields={
+                "title": "Old review",
+                "likelihood": 3,
+                "consequence": 4,
+                "next_review": dt.date(2026, 1, 1),
+                "owner": self.owner,
+            },
         )
         self.assertIn(risk, Risk.objects.for_organisation(self.trust).review_overdue(MONDAY))
         self.assertNotIn(risk, Risk.objects.for_organisation(self.trust).review_overdue(dt.date(2025, 12, 1)))
@@ -177,7 +203,9 @@ class CheckpointSummaryTest(TestCase):
 
     def record(self, initiative, week, confidence):
         return actions.record_checkpoint(
-            initiative=initiative, by=self.lead, week=week,
+            initiative=initiative,
+            by=self.lead,
+            week=week,
             fields={"confidence": confidence, "confidence_reason": "Because"},
         )[0]
 
@@ -188,7 +216,7 @@ class CheckpointSummaryTest(TestCase):
         self.record(initiative, MONDAY - dt.timedelta(weeks=3), "green")  # a late entry for an older week
         initiative.refresh_from_db()
         self.assertEqual((initiative.last_checkpoint_week, initiative.current_confidence), (MONDAY, "amber"))
-        newest.delete()
+        actions.delete_checkpoints(checkpoints=[newest], by=self.lead)
         initiative.refresh_from_db()
         self.assertEqual(
             (initiative.last_checkpoint_week, initiative.current_confidence),
@@ -200,3 +228,64 @@ class CheckpointSummaryTest(TestCase):
         versions = initiative.history.count()
         self.record(initiative, MONDAY, "red")
         self.assertEqual(initiative.history.count(), versions)
+
+
+class CheckpointSummaryFromTheAdminTest(TestCase):
+    """The admin saves and removes checkpoints through the same actions as the weekly form."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation("Admin Summary Trust")
+        cls.lead = make_person(cls.trust, Role.DELIVERY_LEAD)
+        cls.superuser = make_person(None, is_superuser=True, is_staff=True)
+
+    def setUp(self):
+        self.initiative = make_initiative(self.trust, status="active")
+        self.older, _ = actions.record_checkpoint(
+            initiative=self.initiative,
+            by=self.lead,
+            week=MONDAY - dt.timedelta(weeks=1),
+            fields={"confidence": "green", "confidence_reason": "Fine"},
+        )
+        self.newest, _ = actions.record_checkpoint(
+            initiative=self.initiative,
+            by=self.lead,
+            week=MONDAY,
+            fields={"confidence": "amber", "confidence_reason": "Slipping"},
+        )
+        self.client.force_login(self.superuser)
+
+    def summary(self):
+        self.initiative.refresh_from_db()
+        return self.initiative.last_checkpoint_week, self.initiative.current_confidence
+
+    def test_a_checkpoint_changed_in_the_admin_refreshes_the_initiatives_summary(self):
+        url = reverse("admin:portfolio_checkpoint_change", args=[self.newest.pk])
+        form = self.client.get(url).context["adminform"].form
+        data = {name: form.initial.get(name) or "" for name in form.fields}
+        data.update(
+            initiative=self.initiative.pk,
+            week_start=MONDAY.isoformat(),
+            confidence="red",
+            confidence_reason="Supplier gone",
+            reached_real_users="",
+        )
+        response = self.client.post(url, data)
+        self.assertEqual(
+            response.status_code, 302, getattr(response, "context", None) and response.context["adminform"].form.errors
+        )
+        self.assertEqual(self.summary(), (MONDAY, "red"))
+        self.assertEqual(self.newest.history.first().history_user, self.superuser)
+
+    def test_a_checkpoint_removed_in_the_admin_refreshes_the_initiatives_summary(self):
+        url = reverse("admin:portfolio_checkpoint_delete", args=[self.newest.pk])
+        self.client.post(url, {"post": "yes"})
+        self.assertFalse(Checkpoint.objects.filter(pk=self.newest.pk).exists())
+        self.assertEqual(self.summary(), (MONDAY - dt.timedelta(weeks=1), "green"))
+
+    def test_checkpoints_removed_together_in_the_admin_refresh_the_initiatives_summary(self):
+        url = reverse("admin:portfolio_checkpoint_changelist")
+        self.client.post(
+            url, {"action": "delete_selected", "_selected_action": [self.newest.pk, self.older.pk], "post": "yes"}
+        )
+        self.assertEqual(self.summary(), (None, ""))

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.assurance.glance import glance
 from headway.lib.weeks import week_start
+from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import queries
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, StrategicGoal
 
@@ -23,8 +25,13 @@ def grow_portfolio(organisation, lead, goal, start, count):
     initiatives = Initiative.objects.bulk_create(
         [
             Initiative(
-                organisation=organisation, reference=f"BULK-{n:04d}", title=f"Bulk initiative {n}",
-                problem="Generated", status=Status.ACTIVE, delivery_lead=lead, sro=lead,
+                organisation=organisation,
+                reference=f"BULK-{n:04d}",
+                title=f"Bulk initiative {n}",
+                problem="Generated",
+                status=Status.ACTIVE,
+                delivery_lead=lead,
+                sro=lead,
                 start_date=TODAY - dt.timedelta(days=100),
                 planned_go_live=TODAY + dt.timedelta(days=n),
             )
@@ -38,7 +45,9 @@ def grow_portfolio(organisation, lead, goal, start, count):
     Checkpoint.objects.bulk_create(
         [
             Checkpoint(
-                initiative=i, week_start=THIS_WEEK - dt.timedelta(weeks=w), confidence=ratings[(i.pk + w) % 3],
+                initiative=i,
+                week_start=THIS_WEEK - dt.timedelta(weeks=w),
+                confidence=ratings[(i.pk + w) % 3],
                 confidence_reason="Generated",
             )
             for i in initiatives
@@ -48,15 +57,30 @@ def grow_portfolio(organisation, lead, goal, start, count):
     Initiative.objects.filter(pk__in=[i.pk for i in initiatives]).refresh_checkpoint_summaries()
     Decision.objects.bulk_create(
         [
-            Decision(initiative=i, kind="start", rationale="Generated", evidence="Generated", decided_by="Board",
-                     decided_on=TODAY - dt.timedelta(days=100), status_before="proposed", status_after="active")
+            Decision(
+                initiative=i,
+                kind="start",
+                rationale="Generated",
+                evidence="Generated",
+                decided_by="Board",
+                decided_on=TODAY - dt.timedelta(days=100),
+                status_before="proposed",
+                status_after="active",
+            )
             for i in initiatives
         ]
     )
     Risk.objects.bulk_create(
         [
-            Risk(organisation=organisation, initiative=i, title="Generated", likelihood=3, consequence=4,
-                 owner=lead, next_review=TODAY - dt.timedelta(days=i.pk % 3))
+            Risk(
+                organisation=organisation,
+                initiative=i,
+                title="Generated",
+                likelihood=3,
+                consequence=4,
+                owner=lead,
+                next_review=TODAY - dt.timedelta(days=i.pk % 3),
+            )
             for i in initiatives
         ]
     )
@@ -112,7 +136,12 @@ class GlanceFactsTest(TestCase):
 
         def make(org, ref, status, start_days_ago=70):
             return Initiative.objects.create(
-                organisation=org, reference=ref, title=ref, problem="p", status=status, delivery_lead=cls.lead,
+                organisation=org,
+                reference=ref,
+                title=ref,
+                problem="p",
+                status=status,
+                delivery_lead=cls.lead,
                 start_date=TODAY - dt.timedelta(days=start_days_ago),
             )
 
@@ -124,49 +153,73 @@ class GlanceFactsTest(TestCase):
         make(cls.trust, "S-1", Status.STOPPED)
         make(cls.other, "X-1", Status.ACTIVE)
         for weeks_ago, rating in ((3, "green"), (0, "red")):
-            Checkpoint.objects.create(initiative=cls.falling, week_start=THIS_WEEK - dt.timedelta(weeks=weeks_ago),
-                                      confidence=rating, confidence_reason="r")
-        Checkpoint.objects.create(initiative=cls.steady, week_start=THIS_WEEK - dt.timedelta(weeks=1),
-                                  confidence="amber", confidence_reason="r")
-        Risk.objects.create(organisation=cls.trust, title="Late", likelihood=5, consequence=5,
-                            next_review=TODAY - dt.timedelta(days=1))
-        Risk.objects.create(organisation=cls.trust, title="Fine", likelihood=1, consequence=2,
-                            next_review=TODAY + dt.timedelta(days=10))
-        Risk.objects.create(organisation=cls.other, title="Theirs", likelihood=5, consequence=5,
-                            next_review=TODAY - dt.timedelta(days=1))
+            portfolio_actions.record_checkpoint(
+                initiative=cls.falling,
+                by=cls.lead,
+                week=THIS_WEEK - dt.timedelta(weeks=weeks_ago),
+                fields={"confidence": rating, "confidence_reason": "r"},
+            )
+        portfolio_actions.record_checkpoint(
+            initiative=cls.steady,
+            by=cls.lead,
+            week=THIS_WEEK - dt.timedelta(weeks=1),
+            fields={"confidence": "amber", "confidence_reason": "r"},
+        )
+        Risk.objects.create(
+            organisation=cls.trust, title="Late", likelihood=5, consequence=5, next_review=TODAY - dt.timedelta(days=1)
+        )
+        Risk.objects.create(
+            organisation=cls.trust, title="Fine", likelihood=1, consequence=2, next_review=TODAY + dt.timedelta(days=10)
+        )
+        Risk.objects.create(
+            organisation=cls.other,
+            title="Theirs",
+            likelihood=5,
+            consequence=5,
+            next_review=TODAY - dt.timedelta(days=1),
+        )
 
     def test_it_counts_by_status_within_the_organisation_and_flags_the_wip_limit(self):
-        g = queries.glance(self.trust, TODAY)
-        counts = {value: n for value, _, n in g.by_status}
+        g = glance(self.trust, TODAY).portfolio
+        counts = dict(g.by_status)
         self.assertEqual(counts, {"proposed": 1, "active": 4, "paused": 0, "stopped": 1, "completed": 0})
         self.assertTrue(g.over_wip_limit)
         self.assertEqual(g.over_by, 2)
 
     def test_it_lists_only_overdue_checkpoints(self):
-        g = queries.glance(self.trust, TODAY)
+        g = glance(self.trust, TODAY).portfolio
         self.assertEqual([i.reference for i in g.overdue], ["A-3"])
 
     def test_it_counts_confidence_now_from_each_initiatives_latest_checkpoint(self):
-        g = queries.glance(self.trust, TODAY)
-        now = {value: n for value, _, n in g.confidence_now}
+        g = glance(self.trust, TODAY).portfolio
+        now = dict(g.confidence_now)
         self.assertEqual(now, {"green": 0, "amber": 1, "red": 1})
         self.assertEqual(g.no_checkpoint, 2)
 
     def test_it_names_the_initiatives_whose_confidence_fell(self):
-        g = queries.glance(self.trust, TODAY)
-        self.assertEqual([(f["reference"], f["from"], f["to"]) for f in g.fallen], [("A-1", "Green", "Red")])
+        g = glance(self.trust, TODAY).portfolio
+        self.assertEqual([(f.reference, f.was, f.now) for f in g.fallen], [("A-1", "green", "red")])
         self.assertEqual(len(g.confidence_by_week), 4)
 
+    def test_the_page_words_the_figures(self):
+        self.client.force_login(self.lead)
+        html = self.client.get(reverse("portfolio:glance")).content.decode()
+        fall = html.split(">A-1 A-1</a>: from", 1)[1].split("</li>", 1)[0]
+        self.assertLess(fall.index("Green"), fall.index("Red"))
+        for words in ("Proposed", "Discovery", "Amber", "Deteriorating", "No outcome, adoption or experience measure"):
+            self.assertIn(words, html)
+
     def test_it_counts_open_risks_and_overdue_reviews(self):
-        g = queries.glance(self.trust, TODAY)
+        g = glance(self.trust, TODAY).portfolio
         self.assertEqual((g.open_risks, g.risks_review_overdue, g.extreme_risks), (2, 1, 1))
 
     def test_the_overdue_filter_agrees_with_the_weekly_rule(self):
         rows = queries.portfolio(self.trust, {"overdue": True}, TODAY)
         self.assertEqual([i.reference for i in rows], ["A-3"])
         states = {i.reference: queries.state_of(i, TODAY) for i in queries.portfolio(self.trust, {}, TODAY)}
-        self.assertEqual(states, {"A-1": "up_to_date", "A-2": "due", "A-3": "overdue", "A-4": "due",
-                                  "P-1": None, "S-1": None})
+        self.assertEqual(
+            states, {"A-1": "up_to_date", "A-2": "due", "A-3": "overdue", "A-4": "due", "P-1": None, "S-1": None}
+        )
 
     def test_sorting_by_confidence_puts_the_worst_first_when_ascending(self):
         rows = queries.portfolio(self.trust, {"status": "active", "sort": "confidence"}, TODAY)
@@ -185,7 +238,8 @@ def give_verdicts(initiatives):
     Verdict.objects.bulk_create(
         [
             Verdict(
-                initiative=i, state=states[n % 4],
+                initiative=i,
+                state=states[n % 4],
                 drivers=[{"metric": 1, "name": "Generated", "kind": "outcome", "variation_icon": "concern_low"}],
                 flags=["mixed"] if n % 4 == 2 else [],
             )
@@ -199,8 +253,16 @@ def add_metric(organisation, initiative, name, points=15):
     from headway.metrics.models import Annotation, Metric, Observation
 
     metric = Metric.objects.create(
-        organisation=organisation, name=name, definition="d", kind="outcome", beneficiary="patients", unit="%",
-        improvement_direction="increase", frequency="weekly", data_source="s", target_value=60,
+        organisation=organisation,
+        name=name,
+        definition="d",
+        kind="outcome",
+        beneficiary="patients",
+        unit="%",
+        improvement_direction="increase",
+        frequency="weekly",
+        data_source="s",
+        target_value=60,
     )
     metric.initiatives.add(initiative)
     Observation.objects.bulk_create(
@@ -271,8 +333,15 @@ class GlanceVerdictFactsTest(TestCase):
         lead = User.objects.create_user("v@example.nhs.uk", "a-long-test-password", full_name="Vic")
 
         def make(ref, status=Status.ACTIVE):
-            return Initiative.objects.create(organisation=cls.trust, reference=ref, title=ref, problem="p",
-                                             status=status, delivery_lead=lead, start_date=TODAY)
+            return Initiative.objects.create(
+                organisation=cls.trust,
+                reference=ref,
+                title=ref,
+                problem="p",
+                status=status,
+                delivery_lead=lead,
+                start_date=TODAY,
+            )
 
         worse, better, counted, unmeasured = make("A-1"), make("A-2"), make("A-3"), make("A-4")
         stopped = make("S-1", Status.STOPPED)
@@ -283,26 +352,43 @@ class GlanceVerdictFactsTest(TestCase):
             initiative=counted, state="not_measured", flags=["no_outcome_or_adoption", "activity_only"]
         )
         Verdict.objects.create(initiative=stopped, state="deteriorating")
-        old = Metric.objects.create(organisation=cls.trust, name="Old", definition="d", kind="outcome",
-                                    beneficiary="patients", unit="%", improvement_direction="increase",
-                                    frequency="monthly", data_source="s", latest_period=TODAY - dt.timedelta(days=90))
+        old = Metric.objects.create(
+            organisation=cls.trust,
+            name="Old",
+            definition="d",
+            kind="outcome",
+            beneficiary="patients",
+            unit="%",
+            improvement_direction="increase",
+            frequency="monthly",
+            data_source="s",
+            latest_period=TODAY - dt.timedelta(days=90),
+        )
         old.initiatives.add(worse, stopped)
-        fresh = Metric.objects.create(organisation=cls.trust, name="Fresh", definition="d", kind="outcome",
-                                      beneficiary="patients", unit="%", improvement_direction="increase",
-                                      frequency="monthly", data_source="s", latest_period=TODAY)
+        fresh = Metric.objects.create(
+            organisation=cls.trust,
+            name="Fresh",
+            definition="d",
+            kind="outcome",
+            beneficiary="patients",
+            unit="%",
+            improvement_direction="increase",
+            frequency="monthly",
+            data_source="s",
+            latest_period=TODAY,
+        )
         fresh.initiatives.add(better)
         cls.unmeasured = unmeasured
 
     def test_it_counts_active_initiatives_by_verdict_with_no_row_as_not_measured(self):
-        g = queries.glance(self.trust, TODAY)
-        counts = {state: n for state, _, n in g.verdicts}
+        g = glance(self.trust, TODAY).working
+        counts = dict(g.verdicts)
         self.assertEqual(
             counts, {"deteriorating": 1, "improving": 1, "no_change": 0, "not_enough_data": 0, "not_measured": 2}
         )
 
     def test_it_lists_the_deteriorating_and_counts_the_flags_and_stale_data(self):
-        g = queries.glance(self.trust, TODAY)
+        g = glance(self.trust, TODAY).working
         self.assertEqual([i.reference for i in g.deteriorating], ["A-1"])
-        self.assertEqual({flag: n for flag, _, n in g.verdict_flags},
-                         {"no_outcome_or_adoption": 2, "activity_only": 1, "mixed": 1})
+        self.assertEqual(dict(g.flags), {"no_outcome_or_adoption": 2, "activity_only": 1, "mixed": 1})
         self.assertEqual(g.stale, 1)

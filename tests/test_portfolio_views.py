@@ -52,31 +52,57 @@ class PortfolioPagesTestCase(TestCase):
         cls.other_goal = StrategicGoal.objects.create(organisation=cls.other, title="Their goal")
         cls.service = Service.objects.create(organisation=cls.trust, name="Electronic patient record")
         cls.ebooking = actions.create_initiative(
-            organisation=cls.trust, by=cls.priya,
-            fields={"title": "Online booking", "problem": "Patients wait on the phone to book.",
-                    "delivery_lead": cls.dana, "sro": cls.esther, "start_date": TODAY - dt.timedelta(days=60)},
+            organisation=cls.trust,
+            by=cls.priya,
+            fields={
+                "title": "Online booking",
+                "problem": "Patients wait on the phone to book.",
+                "delivery_lead": cls.dana,
+                "sro": cls.esther,
+                "start_date": TODAY - dt.timedelta(days=60),
+            },
             goals=[cls.goal],
         )
         actions.record_decision(
-            initiative=cls.ebooking, by=cls.priya, kind="start", rationale="Strong case", evidence="Research",
-            decided_by="Digital Board", decided_on=TODAY - dt.timedelta(days=60),
+            initiative=cls.ebooking,
+            by=cls.priya,
+            kind="start",
+            rationale="Strong case",
+            evidence="Research",
+            decided_by="Digital Board",
+            decided_on=TODAY - dt.timedelta(days=60),
         )
         cls.ebooking.refresh_from_db()
         cls.proposed = actions.create_initiative(
-            organisation=cls.trust, by=cls.priya, fields={"title": "Digital consent", "problem": "Paper forms."},
+            organisation=cls.trust,
+            by=cls.priya,
+            fields={"title": "Digital consent", "problem": "Paper forms."},
         )
         cls.foreign = actions.create_initiative(
-            organisation=cls.other, by=cls.olly, fields={"title": "Their secret", "problem": "Not yours."},
+            organisation=cls.other,
+            by=cls.olly,
+            fields={"title": "Their secret", "problem": "Not yours."},
         )
         cls.need = actions.save_user_need(
-            initiative=cls.ebooking, by=cls.dana,
-            fields={"statement": "As a patient I need to book online so that I need not phone",
-                    "evidence": "researched", "evidence_notes": "Ten interviews"},
+            initiative=cls.ebooking,
+            by=cls.dana,
+            fields={
+                "statement": "As a patient I need to book online so that I need not phone",
+                "evidence": "researched",
+                "evidence_notes": "Ten interviews",
+            },
         )
         cls.risk = actions.save_risk(
-            organisation=cls.trust, by=cls.priya,
-            fields={"initiative": cls.ebooking, "title": "Supplier API late", "likelihood": 4, "consequence": 4,
-                    "owner": cls.dana, "next_review": TODAY - dt.timedelta(days=3)},
+            organisation=cls.trust,
+            by=cls.priya,
+            fields={
+                "initiative": cls.ebooking,
+                "title": "Supplier API late",
+                "likelihood": 4,
+                "consequence": 4,
+                "owner": cls.dana,
+                "next_review": TODAY - dt.timedelta(days=3),
+            },
         )
 
     def login(self, user):
@@ -111,8 +137,13 @@ class GlanceAndListTest(PortfolioPagesTestCase):
     def test_the_glance_flags_a_portfolio_over_its_work_in_progress_limit(self):
         Organisation.objects.filter(pk=self.trust.pk).update(wip_limit=1)
         actions.record_decision(
-            initiative=self.proposed, by=self.priya, kind="start", rationale="Go", evidence="Case",
-            decided_by="Board", decided_on=TODAY,
+            initiative=self.proposed,
+            by=self.priya,
+            kind="start",
+            rationale="Go",
+            evidence="Case",
+            decided_by="Board",
+            decided_on=TODAY,
         )
         self.login(self.bola)
         response = self.client.get(reverse("portfolio:glance"))
@@ -186,9 +217,17 @@ class InitiativePageTest(PortfolioPagesTestCase):
     def test_the_initiative_page_tells_its_story(self):
         self.login(self.vic)
         response = self.client.get(reverse("portfolio:detail", args=[self.ebooking.pk]))
-        for text in ("Online booking", "Patients wait on the phone", "As a patient I need", "Researched",
-                     "Cut waiting times", "Strong case", "Supplier API late", "Review overdue",
-                     "History of changes"):
+        for text in (
+            "Online booking",
+            "Patients wait on the phone",
+            "As a patient I need",
+            "Researched",
+            "Cut waiting times",
+            "Strong case",
+            "Supplier API late",
+            "Review overdue",
+            "History of changes",
+        ):
             self.assertContains(response, text)
         self.assertNotContains(response, "Record this week")
         self.assertNotContains(response, "Record a decision")
@@ -215,9 +254,15 @@ class InitiativePageTest(PortfolioPagesTestCase):
         self.login(self.priya)
         self.client.post(
             reverse("portfolio:edit", args=[self.ebooking.pk]),
-            {"title": "Online booking for outpatients", "problem": "Patients wait on the phone to book.",
-             "phase": "alpha", "delivery_lead": self.dana.pk, "sro": self.esther.pk,
-             "start_date": self.ebooking.start_date.isoformat(), "goals": [self.goal.pk]},
+            {
+                "title": "Online booking for outpatients",
+                "problem": "Patients wait on the phone to book.",
+                "phase": "alpha",
+                "delivery_lead": self.dana.pk,
+                "sro": self.esther.pk,
+                "start_date": self.ebooking.start_date.isoformat(),
+                "goals": [self.goal.pk],
+            },
         )
         response = self.client.get(reverse("portfolio:history", args=[self.ebooking.pk]))
         self.assertContains(response, "Priya Office")
@@ -229,9 +274,16 @@ class InitiativePageTest(PortfolioPagesTestCase):
 
 class InitiativeFormTest(PortfolioPagesTestCase):
     def valid(self, **changes):
-        data = {"title": "Virtual wards", "problem": "Beds are full.", "phase": "discovery",
-                "sro": self.esther.pk, "start_date": "2026-01-05", "planned_go_live": "2026-12-01",
-                "goals": [self.goal.pk], "services": [self.service.pk]}
+        data = {
+            "title": "Virtual wards",
+            "problem": "Beds are full.",
+            "phase": "discovery",
+            "sro": self.esther.pk,
+            "start_date": "2026-01-05",
+            "planned_go_live": "2026-12-01",
+            "goals": [self.goal.pk],
+            "services": [self.service.pk],
+        }
         data.update(changes)
         return data
 
@@ -294,9 +346,15 @@ class InitiativeFormTest(PortfolioPagesTestCase):
 
 class CheckpointFormTest(PortfolioPagesTestCase):
     def valid(self, **changes):
-        data = {"demonstrated": "Booking journey", "demonstrated_to": "Clinic clerks", "reached_real_users": "False",
-                "confidence": "amber", "confidence_reason": "Supplier is late", "risks_and_blockers": "",
-                "asks_of_the_board": ""}
+        data = {
+            "demonstrated": "Booking journey",
+            "demonstrated_to": "Clinic clerks",
+            "reached_real_users": "False",
+            "confidence": "amber",
+            "confidence_reason": "Supplier is late",
+            "risks_and_blockers": "",
+            "asks_of_the_board": "",
+        }
         data.update(changes)
         return data
 
@@ -327,6 +385,38 @@ class CheckpointFormTest(PortfolioPagesTestCase):
         url = reverse("portfolio:checkpoint", args=[self.ebooking.pk]) + f"?week={past:%Y-%m-%d}"
         self.client.post(url, self.valid())
         self.assertEqual(self.ebooking.checkpoints.get().week_start, past)
+
+    def test_a_week_that_is_not_a_monday_is_refused_with_the_monday_it_belongs_to(self):
+        self.login(self.dana)
+        tuesday = THIS_WEEK - dt.timedelta(weeks=1) + dt.timedelta(days=1)
+        url = reverse("portfolio:checkpoint", args=[self.ebooking.pk]) + f"?week={tuesday:%Y-%m-%d}"
+        for response in (self.client.get(url), self.client.post(url, self.valid())):
+            self.assertEqual(response.status_code, 400)
+            self.assertContains(response, "This is not a reporting week", status_code=400)
+            self.assertContains(
+                response, f"a reporting week starts on a Monday ({tuesday - dt.timedelta(days=1)})", status_code=400
+            )
+        self.assertFalse(Checkpoint.objects.filter(initiative=self.ebooking).exists())
+
+    def test_a_week_that_is_not_a_date_or_has_not_started_is_refused(self):
+        self.login(self.dana)
+        url = reverse("portfolio:checkpoint", args=[self.ebooking.pk])
+        next_week = THIS_WEEK + dt.timedelta(weeks=1)
+        for asked, reason in (
+            ("last-week", "is not a reporting week: give the Monday it starts"),
+            (next_week.isoformat(), "has not started yet"),
+        ):
+            with self.subTest(asked):
+                response = self.client.post(url + f"?week={asked}", self.valid())
+                self.assertContains(response, reason, status_code=400)
+        self.assertFalse(Checkpoint.objects.filter(initiative=self.ebooking).exists())
+
+    def test_the_week_posted_with_the_form_is_checked_too(self):
+        self.login(self.dana)
+        url = reverse("portfolio:checkpoint", args=[self.ebooking.pk])
+        response = self.client.post(url, self.valid(week=(THIS_WEEK - dt.timedelta(days=3)).isoformat()))
+        self.assertContains(response, "a reporting week starts on a Monday", status_code=400)
+        self.assertFalse(Checkpoint.objects.filter(initiative=self.ebooking).exists())
 
     def test_yes_to_real_users_without_saying_what_is_an_error(self):
         self.login(self.dana)
@@ -360,8 +450,13 @@ class CheckpointFormTest(PortfolioPagesTestCase):
 
 class DecisionFormTest(PortfolioPagesTestCase):
     def valid(self, **changes):
-        data = {"kind": "stop", "rationale": "No longer needed", "evidence": "Usage fell",
-                "decided_by": "Digital Investment Board", "decided_on": TODAY.isoformat()}
+        data = {
+            "kind": "stop",
+            "rationale": "No longer needed",
+            "evidence": "Usage fell",
+            "decided_by": "Digital Investment Board",
+            "decided_on": TODAY.isoformat(),
+        }
         data.update(changes)
         return data
 
@@ -389,8 +484,9 @@ class DecisionFormTest(PortfolioPagesTestCase):
     def test_a_decision_dated_in_the_future_is_refused(self):
         self.login(self.esther)
         tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
-        response = self.client.post(reverse("portfolio:decide", args=[self.ebooking.pk]),
-                                    self.valid(decided_on=tomorrow))
+        response = self.client.post(
+            reverse("portfolio:decide", args=[self.ebooking.pk]), self.valid(decided_on=tomorrow)
+        )
         self.assert_form_error(response, "cannot be in the future")
         self.assertEqual(self.ebooking.decisions.count(), 1)
 
@@ -417,8 +513,10 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
         )
         self.assertEqual(response.status_code, 302)
         need = UserNeed.objects.get(statement="As a clerk I need fewer calls")
-        self.client.post(reverse("portfolio:need_edit", args=[need.pk]),
-                         {"statement": "As a clerk I need fewer calls", "evidence": "validated"})
+        self.client.post(
+            reverse("portfolio:need_edit", args=[need.pk]),
+            {"statement": "As a clerk I need fewer calls", "evidence": "validated"},
+        )
         need.refresh_from_db()
         self.assertEqual(need.evidence, "validated")
         asking = self.client.get(reverse("portfolio:need_delete", args=[need.pk]))
@@ -430,8 +528,9 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
 
     def test_a_user_need_without_evidence_is_refused(self):
         self.login(self.dana)
-        response = self.client.post(reverse("portfolio:need_add", args=[self.ebooking.pk]),
-                                    {"statement": "As a clerk I need fewer calls"})
+        response = self.client.post(
+            reverse("portfolio:need_add", args=[self.ebooking.pk]), {"statement": "As a clerk I need fewer calls"}
+        )
         self.assertContains(response, "nhsuk-error-summary")
         self.assertFalse(UserNeed.objects.filter(statement="As a clerk I need fewer calls").exists())
 
@@ -445,8 +544,13 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
         self.login(self.dana)
         response = self.client.post(
             reverse("portfolio:risk_add", args=[self.ebooking.pk]),
-            {"title": "Clinic staff too busy to test", "likelihood": "3", "consequence": "2",
-             "owner": self.dana.pk, "next_review": (TODAY + dt.timedelta(days=30)).isoformat()},
+            {
+                "title": "Clinic staff too busy to test",
+                "likelihood": "3",
+                "consequence": "2",
+                "owner": self.dana.pk,
+                "next_review": (TODAY + dt.timedelta(days=30)).isoformat(),
+            },
         )
         self.assertEqual(response.status_code, 302)
         risk = Risk.objects.get(title="Clinic staff too busy to test")
@@ -463,8 +567,13 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
         self.assertFalse(Risk.objects.filter(title="Vague").exists())
 
     def test_portfolio_risks_are_for_those_who_manage_them(self):
-        data = {"title": "Too much work in progress", "likelihood": "4", "consequence": "3",
-                "owner": self.esther.pk, "next_review": TODAY.isoformat()}
+        data = {
+            "title": "Too much work in progress",
+            "likelihood": "4",
+            "consequence": "3",
+            "owner": self.esther.pk,
+            "next_review": TODAY.isoformat(),
+        }
         self.login(self.dana)
         self.assertEqual(self.client.post(reverse("portfolio:portfolio_risk_add"), data).status_code, 403)
         self.login(self.esther)
@@ -478,8 +587,14 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
         self.login(self.priya)
         response = self.client.post(
             reverse("portfolio:risk_edit", args=[self.risk.pk]),
-            {"title": "Supplier API late", "likelihood": "4", "consequence": "4", "owner": self.dana.pk,
-             "next_review": TODAY.isoformat(), "status": "closed"},
+            {
+                "title": "Supplier API late",
+                "likelihood": "4",
+                "consequence": "4",
+                "owner": self.dana.pk,
+                "next_review": TODAY.isoformat(),
+                "status": "closed",
+            },
         )
         self.assertEqual(response.status_code, 302)
         self.risk.refresh_from_db()
@@ -487,15 +602,17 @@ class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
 
     def test_another_organisations_risk_need_goal_and_service_are_not_found(self):
         foreign_risk = actions.save_risk(
-            organisation=self.other, by=self.olly,
-            fields={"title": "Theirs", "likelihood": 1, "consequence": 1, "owner": self.olly,
-                    "next_review": TODAY},
+            organisation=self.other,
+            by=self.olly,
+            fields={"title": "Theirs", "likelihood": 1, "consequence": 1, "owner": self.olly, "next_review": TODAY},
         )
         foreign_service = Service.objects.create(organisation=self.other, name="Their EPR")
         self.login(self.priya)
-        for url in (reverse("portfolio:risk_edit", args=[foreign_risk.pk]),
-                    reverse("portfolio:goal_edit", args=[self.other_goal.pk]),
-                    reverse("portfolio:service_edit", args=[foreign_service.pk])):
+        for url in (
+            reverse("portfolio:risk_edit", args=[foreign_risk.pk]),
+            reverse("portfolio:goal_edit", args=[self.other_goal.pk]),
+            reverse("portfolio:service_edit", args=[foreign_service.pk]),
+        ):
             for method in ("get", "post"):
                 with self.subTest(url=url, method=method):
                     self.assertEqual(getattr(self.client, method)(url).status_code, 404)
@@ -593,3 +710,71 @@ class LayoutAndAccountPagesTest(PortfolioPagesTestCase):
         self.login(loner)
         response = self.client.get(reverse("portfolio:glance"))
         self.assertContains(response, "not part of an organisation", status_code=403)
+
+
+class InitiativePageSummaryTest(PortfolioPagesTestCase):
+    def test_the_initiative_page_shows_the_stored_newest_checkpoint(self):
+        actions.record_checkpoint(
+            initiative=self.ebooking,
+            by=self.dana,
+            week=THIS_WEEK,
+            fields={"confidence": "green", "confidence_reason": "On track"},
+        )
+        # The page reads the summary kept on the initiative (ADR 6), not the checkpoints.
+        Initiative.objects.filter(pk=self.ebooking.pk).update(current_confidence="red")
+        self.login(self.vic)
+        response = self.client.get(reverse("portfolio:detail", args=[self.ebooking.pk]))
+        self.assertContains(response, "Delivery confidence:")
+        header = response.content.decode().split("Delivery confidence:", 1)[1].split("</span>", 2)[0]
+        self.assertIn("Red", header)
+        self.assertNotIn("Green", header)
+
+
+class NavigationTest(PortfolioPagesTestCase):
+    def current(self, url):
+        from html.parser import HTMLParser
+
+        found = []
+
+        class Menu(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "a" and "nhsuk-header__navigation-link" in (attrs.get("class") or ""):
+                    found.append([attrs.get("aria-current"), ""])
+
+            def handle_data(self, data):
+                if found and not found[-1][1] and data.strip():
+                    found[-1][1] = data.strip()
+
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        Menu().feed(response.content.decode())
+        return {text: state for state, text in found if state}
+
+    def test_each_page_marks_the_section_it_belongs_to(self):
+        self.login(self.priya)
+        cases = {
+            reverse("portfolio:glance"): {"At a glance": "page"},
+            reverse("portfolio:list"): {"Portfolio": "page"},
+            reverse("portfolio:detail", args=[self.ebooking.pk]): {"Portfolio": "true"},
+            reverse("portfolio:need_edit", args=[self.need.pk]): {"Portfolio": "true"},
+            reverse("portfolio:risks"): {"Risks": "page"},
+            reverse("portfolio:risk_edit", args=[self.risk.pk]): {"Risks": "true"},
+            reverse("portfolio:decisions"): {"Decisions": "page"},
+            reverse("portfolio:goal_add"): {"Goals": "true"},
+            reverse("portfolio:settings"): {"Settings": "page"},
+            reverse("metrics:list"): {"Metrics": "page"},
+            reverse("finance:overview"): {"Money": "page"},
+            reverse("accounts:people"): {},
+        }
+        for url, expected in cases.items():
+            with self.subTest(url):
+                self.assertEqual(self.current(url), expected)
+
+    def test_settings_are_in_the_menu_only_for_the_portfolio_office(self):
+        self.login(self.esther)
+        response = self.client.get(reverse("portfolio:glance"))
+        self.assertNotContains(response, reverse("portfolio:settings"))
+        self.login(self.priya)
+        response = self.client.get(reverse("portfolio:glance"))
+        self.assertContains(response, reverse("portfolio:settings"))

@@ -9,7 +9,8 @@ from django.test import TestCase, override_settings
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
-from headway.portfolio.models import Checkpoint, Initiative, Status
+from headway.portfolio import actions
+from headway.portfolio.models import Initiative, Status
 
 TODAY = dt.date(2026, 3, 12)  # a Thursday; the reporting week began on Monday 9 March
 MONDAY = dt.date(2026, 3, 9)
@@ -25,18 +26,25 @@ class CheckpointRemindersTest(TestCase):
             Membership.objects.create(user=user, organisation=cls.trust, role=Role.DELIVERY_LEAD)
 
         def make(ref, lead, status=Status.ACTIVE, start=dt.date(2026, 1, 5)):
-            return Initiative.objects.create(organisation=cls.trust, reference=ref, title=f"Title {ref}",
-                                             problem="p", status=status, delivery_lead=lead, start_date=start)
+            return Initiative.objects.create(
+                organisation=cls.trust,
+                reference=ref,
+                title=f"Title {ref}",
+                problem="p",
+                status=status,
+                delivery_lead=lead,
+                start_date=start,
+            )
 
         cls.overdue = make("DIG-001", cls.dana)
         cls.due = make("DIG-002", cls.dana)
         cls.done = make("DIG-003", cls.dana)
         cls.paused = make("DIG-004", cls.dana, status=Status.PAUSED)
         cls.devs = make("DIG-005", cls.dev)
-        Checkpoint.objects.create(initiative=cls.due, week_start=MONDAY - dt.timedelta(weeks=1), confidence="green",
-                                  confidence_reason="r")
-        Checkpoint.objects.create(initiative=cls.done, week_start=MONDAY, confidence="green", confidence_reason="r")
-        Checkpoint.objects.create(initiative=cls.devs, week_start=MONDAY, confidence="green", confidence_reason="r")
+        green = {"confidence": "green", "confidence_reason": "r"}
+        actions.record_checkpoint(initiative=cls.due, by=cls.dana, week=MONDAY - dt.timedelta(weeks=1), fields=green)
+        actions.record_checkpoint(initiative=cls.done, by=cls.dana, week=MONDAY, fields=green)
+        actions.record_checkpoint(initiative=cls.devs, by=cls.dev, week=MONDAY, fields=green)
 
     def run_command(self, *args):
         out = StringIO()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
+
+from headway.views import HeadwayRequest
 
 SESSION_KEY = "headway_organisation_id"
 
@@ -19,18 +22,22 @@ class CurrentOrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
-        request.organisation = None  # type: ignore[attr-defined]
-        request.memberships = []  # type: ignore[attr-defined]
+        self.place(cast(HeadwayRequest, request))
+        return self.get_response(request)
+
+    @staticmethod
+    def place(request: HeadwayRequest) -> None:
+        request.membership = None
+        request.organisation = None
+        request.memberships = []
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             memberships = list(user.memberships.select_related("organisation").order_by("organisation__name"))
-            request.memberships = memberships  # type: ignore[attr-defined]
+            request.memberships = memberships
             wanted = request.session.get(SESSION_KEY)
             chosen = next((m for m in memberships if m.organisation_id == wanted), None)
             if chosen is None and memberships:
                 chosen = memberships[0]
             if chosen is not None:
-                request.membership = chosen  # type: ignore[attr-defined]
-                request.organisation = chosen.organisation  # type: ignore[attr-defined]
-        return self.get_response(request)
+                request.membership = chosen
+                request.organisation = chosen.organisation

@@ -6,26 +6,27 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 
 from headway.accounts import actions
-from headway.accounts.access import current_organisation, member_required
+from headway.accounts.access import get_membership
 from headway.accounts.forms import MemberForm, SwitchOrganisationForm
 from headway.accounts.middleware import SESSION_KEY
-from headway.accounts.models import Membership, User
+from headway.accounts.models import Membership
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
+from headway.views import HeadwayRequest, MemberRequest, member_required, saved
 
 
 @login_required
-def switch_organisation(request: HttpRequest) -> HttpResponse:
-    memberships = request.memberships  # type: ignore[attr-defined]
+def switch_organisation(request: HeadwayRequest) -> HttpResponse:
+    memberships = request.memberships
     choices = [(m.organisation_id, f"{m.organisation.name} ({m.get_role_display()})") for m in memberships]
-    current = request.organisation.pk if request.organisation else None  # type: ignore[attr-defined]
+    current = request.organisation.pk if request.organisation else None
     form = SwitchOrganisationForm(request.POST or None, choices=choices, initial={"organisation": current})
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = form.cleaned_data["organisation"]
@@ -41,12 +42,6 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 # People and roles: the portfolio office administers who can use Headway in its organisation.
 
 
-def get_membership(request: HttpRequest, pk: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.for_organisation(current_organisation(request)).select_related("user"), pk=pk
-    )
-
-
 def _send_welcome(request: HttpRequest, membership: Membership) -> None:
     user = membership.user
     link = request.build_absolute_uri(
@@ -58,63 +53,60 @@ def _send_welcome(request: HttpRequest, membership: Membership) -> None:
             },
         )
     )
-    body = render_to_string(
-        "accounts/welcome_email.txt", {"membership": membership, "link": link, "by": request.user}
-    )
+    body = render_to_string("accounts/welcome_email.txt", {"membership": membership, "link": link, "by": request.user})
     send_mail(f"You have been added to Headway for {membership.organisation.name}", body, None, [user.email])
 
 
 @member_required(Action.ADMINISTER)
-def people(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
-    members = Membership.objects.for_organisation(organisation).select_related("user").order_by("user__full_name")
+def people(request: MemberRequest) -> HttpResponse:
+    members = (
+        Membership.objects.for_organisation(request.organisation).select_related("user").order_by("user__full_name")
+    )
     return render(request, "accounts/people.html", {"members": members})
 
 
 @member_required(Action.ADMINISTER)
-def person_add(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def person_add(request: MemberRequest) -> HttpResponse:
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership, created = actions.add_member(organisation=organisation, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            if created:
-                _send_welcome(request, membership)
-                messages.success(request, f"{membership.user} has been added and emailed a link to set a password.")
-            else:
-                role = membership.get_role_display().lower()
-                messages.success(request, f"{membership.user} has been added as {role}.")
-            return redirect("accounts:people")
-    return render(request, "accounts/person_form.html", {"form": form, "membership": None})
+
+    def add() -> tuple[Membership, bool]:
+        membership, created = actions.add_member(
+            organisation=request.organisation, by=request.user, **form.cleaned_data
+        )
+        if created:
+            _send_welcome(request, membership)
+        return membership, created
+
+    def said(result: tuple[Membership, bool]) -> str:
+        membership, created = result
+        if created:
+            return f"{membership.user} has been added and emailed a link to set a password."
+        return f"{membership.user} has been added as {membership.get_role_display().lower()}."
+
+    done = saved(request, form, add, said, reverse("accounts:people"))
+    return done or render(request, "accounts/person_form.html", {"form": form, "membership": None})
 
 
 @member_required(Action.ADMINISTER)
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_membership(request, pk)
     initial = {"role": membership.role, "directorate": membership.directorate}
     form = MemberForm(request.POST or None, initial=initial, membership=membership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_member(membership=membership, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"{membership.user}'s role has been saved.")
-            return redirect("accounts:people")
-    return render(request, "accounts/person_form.html", {"form": form, "membership": membership})
+    done = saved(
+        request,
+        form,
+        lambda: actions.change_member(membership=membership, by=request.user, **form.cleaned_data),
+        f"{membership.user}'s role has been saved.",
+        reverse("accounts:people"),
+    )
+    return done or render(request, "accounts/person_form.html", {"form": form, "membership": membership})
 
 
 @member_required(Action.ADMINISTER)
-def person_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def person_remove(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_membership(request, pk)  # first, so another organisation's is 404 by any method
     organisation = membership.organisation
     by = request.user
-    assert isinstance(by, User)
 
     def ask() -> Removal:
         return Removal(

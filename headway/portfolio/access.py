@@ -1,51 +1,50 @@
 """Look-ups that keep the organisation boundary, and the edit rule for an initiative.
 
 Every portfolio view fetches objects through these helpers. Each reaches the object through
-`request.organisation`, so another organisation's object is simply not found (404).
+`request.organisation` (`headway.views.scoped_get`), so another organisation's object is simply
+not found (404).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 
-from headway.accounts.access import current_membership, current_organisation
 from headway.accounts.roles import Action
 from headway.portfolio.models import Initiative, Risk, Service, StrategicGoal, UserNeed
+from headway.views import MemberRequest, can_do, scoped_get
+
+__all__ = [
+    "can_do",
+    "can_edit_initiative",
+    "get_goal",
+    "get_initiative",
+    "get_risk",
+    "get_service",
+    "get_user_need",
+    "require_edit",
+    "require_risk_edit",
+]
 
 
-def get_initiative(request: HttpRequest, pk: int) -> Initiative:
-    return get_object_or_404(
-        Initiative.objects.for_organisation(current_organisation(request)).select_related(
-            "sro", "clinical_lead", "delivery_lead"
-        ),
-        pk=pk,
-    )
+def get_initiative(request: MemberRequest, pk: int) -> Initiative:
+    return scoped_get(request, Initiative.objects.select_related("sro", "clinical_lead", "delivery_lead"), pk)
 
 
-def get_user_need(request: HttpRequest, pk: int) -> UserNeed:
-    return get_object_or_404(
-        UserNeed.objects.filter(initiative__organisation=current_organisation(request)).select_related(
-            "initiative"
-        ),
-        pk=pk,
-    )
+def get_user_need(request: MemberRequest, pk: int) -> UserNeed:
+    return scoped_get(request, UserNeed.objects.select_related("initiative"), pk, through="initiative__organisation")
 
 
-def get_risk(request: HttpRequest, pk: int) -> Risk:
-    return get_object_or_404(
-        Risk.objects.for_organisation(current_organisation(request)).select_related("initiative", "owner"),
-        pk=pk,
-    )
+def get_risk(request: MemberRequest, pk: int) -> Risk:
+    return scoped_get(request, Risk.objects.select_related("initiative", "owner"), pk)
 
 
-def get_goal(request: HttpRequest, pk: int) -> StrategicGoal:
-    return get_object_or_404(StrategicGoal.objects.for_organisation(current_organisation(request)), pk=pk)
+def get_goal(request: MemberRequest, pk: int) -> StrategicGoal:
+    return scoped_get(request, StrategicGoal.objects.all(), pk)
 
 
-def get_service(request: HttpRequest, pk: int) -> Service:
-    return get_object_or_404(Service.objects.for_organisation(current_organisation(request)), pk=pk)
+def get_service(request: MemberRequest, pk: int) -> Service:
+    return scoped_get(request, Service.objects.all(), pk)
 
 
 def can_edit_initiative(request: HttpRequest, initiative: Initiative) -> bool:
@@ -58,18 +57,13 @@ def can_edit_initiative(request: HttpRequest, initiative: Initiative) -> bool:
     return bool(membership.can(Action.EDIT_OWN_INITIATIVE) and initiative.is_led_by(request.user))
 
 
-def require_edit(request: HttpRequest, initiative: Initiative) -> None:
+def require_edit(request: MemberRequest, initiative: Initiative) -> None:
     if not can_edit_initiative(request, initiative):
-        role = current_membership(request).get_role_display()
+        role = request.membership.get_role_display()
         raise PermissionDenied(f"Your role ({role}) cannot change {initiative.reference}.")
 
 
-def can_do(request: HttpRequest, action: str) -> bool:
-    membership = getattr(request, "membership", None)
-    return bool(membership is not None and membership.can(action))
-
-
-def require_risk_edit(request: HttpRequest, risk: Risk) -> None:
+def require_risk_edit(request: MemberRequest, risk: Risk) -> None:
     """An initiative's risk follows the initiative's edit rule; a portfolio risk needs its own right."""
     if risk.initiative is not None:
         require_edit(request, risk.initiative)

@@ -133,18 +133,49 @@ def record_checkpoint(
     """Record the week's checkpoint. A second entry for the same week edits the first (its
     earlier version stays in the history). Returns the checkpoint and whether it was new."""
     monday = week_start(week)
-    checkpoint = (
-        Checkpoint.objects.select_for_update().filter(initiative=initiative, week_start=monday).first()
-    )
+    checkpoint = Checkpoint.objects.select_for_update().filter(initiative=initiative, week_start=monday).first()
     created = checkpoint is None
     if checkpoint is None:
         checkpoint = Checkpoint(initiative=initiative, week_start=monday)
     _apply(checkpoint, fields)
     checkpoint.recorded_by = by
-    checkpoint.full_clean(exclude=["initiative", "recorded_by"])
-    _stamp(checkpoint, by, reason or ("Recorded" if created else "Edited"))
-    checkpoint.save()
+    save_checkpoint(checkpoint=checkpoint, by=by, reason=reason or ("Recorded" if created else "Edited"))
     return checkpoint, created
+
+
+@transaction.atomic
+def save_checkpoint(*, checkpoint: Checkpoint, by: User | None, reason: str | None = None) -> Checkpoint:
+    """Save a checkpoint as it stands (the weekly form through `record_checkpoint`, or the admin)
+    and bring its initiative's newest-checkpoint summary up to date (ADR 6, ADR 14)."""
+    moved_from = (
+        Checkpoint.objects.filter(pk=checkpoint.pk).values_list("initiative_id", flat=True).first()
+        if checkpoint.pk
+        else None
+    )
+    checkpoint.full_clean(exclude=["initiative", "recorded_by"])
+    _stamp(checkpoint, by, reason)
+    checkpoint.save()
+    refresh_checkpoint_summaries(initiative_ids=[checkpoint.initiative_id, moved_from])
+    return checkpoint
+
+
+@transaction.atomic
+def delete_checkpoints(*, checkpoints: Iterable[Checkpoint], by: User | None, reason: str | None = None) -> None:
+    """Remove checkpoints (only the admin does) and refresh their initiatives' summaries."""
+    touched = set()
+    for checkpoint in checkpoints:
+        touched.add(checkpoint.initiative_id)
+        _stamp(checkpoint, by, reason or "Removed")
+        checkpoint.delete()
+    refresh_checkpoint_summaries(initiative_ids=touched)
+
+
+def refresh_checkpoint_summaries(*, initiative_ids: Iterable[int | None]) -> None:
+    """Recompute the stored newest-checkpoint summary of these initiatives. The actions above call
+    it; so must anything that writes checkpoints in bulk (`bulk_create` in the bench generator)."""
+    ids = {pk for pk in initiative_ids if pk is not None}
+    if ids:
+        Initiative.objects.filter(pk__in=ids).refresh_checkpoint_summaries()
 
 
 @transaction.atomic
@@ -169,8 +200,10 @@ def record_decision(
     if initiative.status not in sources:
         label = Decision.Kind(kind).label.lower()
         raise ValidationError(
-            {"kind": f"An initiative that is {initiative.get_status_display().lower()} cannot be given a "
-                     f"‘{label}’ decision."}
+            {
+                "kind": f"An initiative that is {initiative.get_status_display().lower()} cannot be given a "
+                f"‘{label}’ decision."
+            }
         )
     new_status = target or initiative.status
     decision = Decision(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from headway.portfolio import actions
 from headway.portfolio.models import (
     Checkpoint,
     Comment,
@@ -32,6 +33,16 @@ class CheckpointAdmin(SimpleHistoryAdmin):
     list_display = ["initiative", "week_start", "confidence", "reached_real_users"]
     list_select_related = ["initiative"]
     date_hierarchy = "week_start"
+
+    # Through the actions, like the weekly form, so the initiative's stored summary stays true.
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        actions.save_checkpoint(checkpoint=obj, by=request.user, reason="Changed in the admin")
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        actions.delete_checkpoints(checkpoints=[obj], by=request.user, reason="Removed in the admin")
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        actions.delete_checkpoints(checkpoints=list(queryset), by=request.user, reason="Removed in the admin")
 
 
 @admin.register(Decision)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import members_of
 from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
-from headway.metrics.models import Verdict
 from headway.portfolio.models import (
     Checkpoint,
     Decision,
@@ -490,7 +489,6 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     phase = forms.ChoiceField(label="Phase", required=False)
     goal = forms.TypedChoiceField(label="Goal", required=False, coerce=int, empty_value=None)
     confidence = forms.ChoiceField(label="Latest confidence", required=False)
-    working = forms.ChoiceField(label="Is it working?", required=False)
     overdue = forms.BooleanField(label="Only initiatives with an overdue checkpoint", required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
     order = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")], widget=forms.HiddenInput)
@@ -498,7 +496,6 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Any status"), *Status.choices]  # type: ignore[attr-defined]
-        self.fields["working"].choices = [("", "Any answer"), *Verdict.State.choices]  # type: ignore[attr-defined]
         self.fields["phase"].choices = [("", "Any phase"), *Phase.choices]  # type: ignore[attr-defined]
         self.fields["goal"].choices = [  # type: ignore[attr-defined]
             ("", "Any goal"),

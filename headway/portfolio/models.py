@@ -118,8 +118,8 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
     def refresh_checkpoint_summaries(self) -> int:
         """Recompute `last_checkpoint_week` and `current_confidence` from the checkpoints.
 
-        Saving or deleting a checkpoint does this for its initiative (see `signals.py`); call it
-        after `bulk_create` of checkpoints, which sends no signals.
+        The checkpoint actions (`portfolio.actions`) do this for the initiatives they touch (ADR 14);
+        call it after writing checkpoints any other way, such as `bulk_create`.
         """
         latest = Checkpoint.objects.filter(initiative=OuterRef("pk")).order_by("-week_start")
         return self.update(
@@ -169,13 +169,16 @@ class Initiative(models.Model):
     goals = models.ManyToManyField(StrategicGoal, blank=True, related_name="initiatives")
     services = models.ManyToManyField(Service, blank=True, related_name="initiatives")
     joins_up_with = models.ManyToManyField(
-        "self", blank=True, symmetrical=False, related_name="joined_up_by",
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="joined_up_by",
         help_text="Other initiatives this one must join up with.",
     )
     riskiest_assumption = models.TextField(blank=True)
     # A summary of the newest checkpoint, kept on the initiative so that the portfolio list and
     # the at-a-glance page read one row per initiative instead of searching ~100 checkpoints
-    # each (ADR 6). Derived data: maintained from Checkpoint saves and deletes, not in history.
+    # each (ADR 6). Derived data: refreshed by the checkpoint actions (ADR 14), not in history.
     last_checkpoint_week = models.DateField(null=True, blank=True, editable=False)
     current_confidence = models.CharField(
         "latest delivery confidence", max_length=20, choices=Confidence.choices, blank=True, editable=False
@@ -236,18 +239,14 @@ class Checkpoint(models.Model):
     confidence_reason = models.TextField("reason for the confidence rating")
     risks_and_blockers = models.TextField("top risks or blockers", blank=True)
     asks_of_the_board = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["recorded_at"])
 
     class Meta:
         ordering = ["-week_start"]
-        constraints = [
-            models.UniqueConstraint(fields=["initiative", "week_start"], name="one_checkpoint_per_week")
-        ]
+        constraints = [models.UniqueConstraint(fields=["initiative", "week_start"], name="one_checkpoint_per_week")]
         indexes = [models.Index(fields=["week_start", "initiative"])]
 
     def __str__(self) -> str:
@@ -289,9 +288,7 @@ class Decision(models.Model):
     decided_on = models.DateField()
     status_before = models.CharField(max_length=20, choices=Status.choices, editable=False)
     status_after = models.CharField(max_length=20, choices=Status.choices, editable=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -336,7 +333,11 @@ class Risk(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="risks")
     initiative = models.ForeignKey(
-        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="risks",
+        Initiative,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="risks",
         help_text="Leave empty for a risk to the portfolio as a whole.",
     )
     title = models.CharField(max_length=200)

@@ -19,10 +19,6 @@ from headway.accounts.models import Organisation
 from headway.accounts.people import names_of
 from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, recent_weeks, week_start
-from headway.metrics import charts as metric_charts
-from headway.metrics.models import FREQUENCY_DAYS, IMPACT_KINDS, Kind, Metric, Verdict
-from headway.metrics.series import build_series
-from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS, VerdictDisplay, verdict_for_display
 from headway.portfolio.models import (
     CONFIDENCE_RANK,
     Checkpoint,
@@ -78,10 +74,13 @@ def state_of(initiative: Initiative, today: dt.date) -> str | None:
 
 
 def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.date) -> QuerySet[Initiative]:
-    """The filtered, sorted portfolio list. `filters` is a cleaned PortfolioFilterForm."""
+    """The filtered, sorted portfolio list. `filters` is a cleaned PortfolioFilterForm.
+
+    Whether each initiative is working is the metrics app's answer: the page that shows it beside
+    the portfolio (`assurance.portfolio_list`) adds that filter and column."""
     from headway.portfolio.forms import SORTS
 
-    qs = annotated_initiatives(organisation).select_related("sro", "delivery_lead", "verdict")
+    qs = annotated_initiatives(organisation).select_related("sro", "delivery_lead")
     if text := (filters.get("q") or "").strip():
         qs = qs.filter(Q(title__icontains=text) | Q(reference__icontains=text) | Q(problem__icontains=text))
     if status := filters.get("status"):
@@ -93,12 +92,6 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
     if confidence := filters.get("confidence"):
         # "none" means no checkpoint yet, stored as an empty rating.
         qs = qs.filter(current_confidence="" if confidence == "none" else confidence)
-    if working := filters.get("working"):
-        # An initiative with no verdict row has never had a metric linked: "not measured".
-        matches = Q(verdict__state=working)
-        if working == Verdict.State.NOT_MEASURED:
-            matches |= Q(verdict__isnull=True)
-        qs = qs.filter(matches)
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(today))
     column = SORTS.get(filters.get("sort") or "reference", "reference")
@@ -122,29 +115,39 @@ def recent_decisions(organisation: Organisation, limit: int = 5) -> list[Decisio
     )
 
 
+@dataclass(frozen=True)
+class FallenConfidence:
+    """An active initiative whose delivery confidence is lower than four weeks ago."""
+
+    pk: int
+    reference: str
+    title: str
+    was: str  # ratings as stored ("green"); the page words them
+    now: str
+    since: dt.date
+
+
 @dataclass
-class Glance:
-    by_status: list[tuple[str, str, int]]
-    by_phase: list[tuple[str, str, int]]
+class PortfolioGlance:
+    """The portfolio's own figures for the at-a-glance page (`assurance.glance` adds the rest):
+    values as stored and counts, worded by the page that shows them."""
+
+    by_status: list[tuple[str, int]]  # (status, initiatives), every status in order
+    by_phase: list[tuple[str, int]]  # (phase, initiatives not stopped or completed)
     active: int
     wip_limit: int
     overdue: list[Initiative]
-    confidence_now: list[tuple[str, str, int]]
+    confidence_now: list[tuple[str, int]]  # (rating, in-progress initiatives whose latest it is)
     no_checkpoint: int
     weeks: list[dt.date]
-    confidence_by_week: list[tuple[dt.date, list[int], int]]
-    fallen: list[dict[str, Any]]
+    confidence_by_week: list[tuple[dt.date, list[int], int]]  # (week, count per rating in `scale`, missing)
+    fallen: list[FallenConfidence]
     decisions: list[Decision]
     open_risks: int
     risks_review_overdue: int
     extreme_risks: int
     total: int = 0
-    scale: list[tuple[str, str]] = field(default_factory=list)
-    # "Is it working?" for active initiatives (ADR 7).
-    verdicts: list[tuple[str, str, int]] = field(default_factory=list)
-    deteriorating: list[Initiative] = field(default_factory=list)
-    verdict_flags: list[tuple[str, str, int]] = field(default_factory=list)
-    stale: int = 0
+    scale: list[str] = field(default_factory=list)  # the ratings, best first, as the weekly columns
 
     @property
     def over_wip_limit(self) -> bool:
@@ -155,7 +158,7 @@ class Glance:
         return max(self.active - self.wip_limit, 0)
 
 
-def glance(organisation: Organisation, today: dt.date) -> Glance:
+def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
     initiatives = Initiative.objects.for_organisation(organisation)
     status_counts = dict(initiatives.order_by().values_list("status").annotate(n=Count("pk")))
     phase_counts = dict(
@@ -182,12 +185,10 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
     )
     scale = confidence_choices(organisation)
     # Ratings outside the current scale (recorded before a change of scale) still count.
-    labels = LABELS
     used: list[str] = [str(value) for value, _ in scale]
     used += [str(v) for v in confidence_counts if v and v not in used]
     used.sort(key=lambda v: -RANK.get(v, 0))
-    columns: list[tuple[str, str]] = [(v, labels.get(v, v)) for v in used]
-    confidence_now = [(v, label, confidence_counts.get(v, 0)) for v, label in columns]
+    confidence_now = [(v, confidence_counts.get(v, 0)) for v in used]
 
     weeks = recent_weeks(today, 4)
     rows = list(
@@ -207,28 +208,24 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
         series[pk].append((week, rating, reference, title))
         if rating not in used:
             used.append(rating)
-            columns.append((rating, labels.get(rating, rating)))
     by_week = [
-        (week, [counts[week].get(v, 0) for v, _ in columns], max(active - sum(counts[week].values()), 0))
-        for week in weeks
+        (week, [counts[week].get(v, 0) for v in used], max(active - sum(counts[week].values()), 0)) for week in weeks
     ]
-    fallen: list[dict[str, Any]] = []
+    fallen: list[FallenConfidence] = []
     for pk, points in series.items():
         first, last = points[0], points[-1]
         if RANK.get(last[1], 0) < RANK.get(first[1], 0):
             fallen.append(
-                {
-                    "pk": pk,
-                    "reference": last[2],
-                    "title": last[3],
-                    "from": labels.get(first[1], first[1]),
-                    "from_value": first[1],
-                    "to": labels.get(last[1], last[1]),
-                    "to_value": last[1],
-                    "since": first[0],
-                }
+                FallenConfidence(
+                    pk=pk,
+                    reference=last[2],
+                    title=last[3],
+                    was=first[1],
+                    now=last[1],
+                    since=first[0],
+                )
             )
-    fallen.sort(key=lambda f: str(f["reference"]))
+    fallen.sort(key=lambda f: f.reference)
 
     risk_counts = (
         Risk.objects.for_organisation(organisation)
@@ -245,9 +242,9 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
         )
     )
 
-    return Glance(
-        by_status=[(value, label, status_counts.get(value, 0)) for value, label in Status.choices],
-        by_phase=[(value, label, phase_counts.get(value, 0)) for value, label in Phase.choices],
+    return PortfolioGlance(
+        by_status=[(str(value), status_counts.get(value, 0)) for value in Status.values],
+        by_phase=[(str(value), phase_counts.get(value, 0)) for value in Phase.values],
         active=active,
         wip_limit=organisation.wip_limit,
         overdue=overdue,
@@ -261,88 +258,8 @@ def glance(organisation: Organisation, today: dt.date) -> Glance:
         risks_review_overdue=risk_counts["overdue"],
         extreme_risks=risk_counts["extreme"],
         total=sum(status_counts.values()),
-        scale=columns,
-        **is_it_working(organisation, today),
+        scale=used,
     )
-
-
-# "Is it working?" ------------------------------------------------------------------------------
-
-# Worst first: the order the board should read them in.
-VERDICT_ORDER = [
-    Verdict.State.DETERIORATING,
-    Verdict.State.NOT_MEASURED,
-    Verdict.State.NOT_ENOUGH_DATA,
-    Verdict.State.NO_CHANGE,
-    Verdict.State.IMPROVING,
-]
-
-
-def verdict_state(initiative: Initiative) -> str:
-    """The stored verdict's state; an initiative without one has never had a metric: not measured."""
-    verdict = getattr(initiative, "verdict", None)  # select_related caches a missing row as None
-    return verdict.state if verdict is not None else Verdict.State.NOT_MEASURED
-
-
-def stale_q(today: dt.date, prefix: str = "") -> Q:
-    """Metrics whose newest data is older than twice their frequency, or that have none (as
-    Metric.is_stale)."""
-    q = Q(**{f"{prefix}latest_period__isnull": True})
-    for frequency, days in FREQUENCY_DAYS.items():
-        q |= Q(**{f"{prefix}frequency": frequency, f"{prefix}latest_period__lt": today - dt.timedelta(days=2 * days)})
-    return q
-
-
-def is_it_working(organisation: Organisation, today: dt.date) -> dict[str, Any]:
-    """The glance page's "is it working?" figures for active initiatives, in three queries."""
-    active = Initiative.objects.for_organisation(organisation).filter(status=Status.ACTIVE)
-    counts: dict[str, int] = defaultdict(int)
-    flags: dict[str, int] = defaultdict(int)
-    for state, verdict_flags in active.order_by().values_list("verdict__state", "verdict__flags"):
-        counts[state or Verdict.State.NOT_MEASURED] += 1
-        for flag in verdict_flags if state else ["no_outcome_or_adoption"]:
-            flags[flag] += 1
-    deteriorating = list(
-        active.filter(verdict__state=Verdict.State.DETERIORATING).select_related("verdict").order_by("reference")
-    )
-    stale = (
-        active.filter(stale_q(today, "metrics__"), metrics__kind__in=IMPACT_KINDS).order_by().values("pk").distinct()
-    ).count()
-    return {
-        "verdicts": [(str(state), STATE_LABELS[state], counts.get(state, 0)) for state in VERDICT_ORDER],
-        "deteriorating": deteriorating,
-        "verdict_flags": [(flag, label, flags[flag]) for flag, label in FLAG_LABELS.items() if flags.get(flag)],
-        "stale": stale,
-    }
-
-
-@dataclass
-class Impact:
-    verdict: VerdictDisplay
-    charts: list[metric_charts.Chart]
-
-    @property
-    def impact_charts(self) -> list[metric_charts.Chart]:
-        return [c for c in self.charts if c.metric.kind in IMPACT_KINDS]
-
-    @property
-    def other_charts(self) -> list[metric_charts.Chart]:
-        return [c for c in self.charts if c.metric.kind not in IMPACT_KINDS]
-
-
-def impact(initiative: Initiative, today: dt.date) -> Impact:
-    """The initiative's verdict and the charts of its metrics, in four queries however many metrics
-    it has (its verdict, its metrics, their observations, their annotations)."""
-    try:
-        verdict: Verdict | None = initiative.verdict  # type: ignore[attr-defined]
-    except Verdict.DoesNotExist:
-        verdict = None
-    metrics: list[Metric] = sorted(
-        initiative.metrics.prefetch_related("observations", "annotations"),  # type: ignore[attr-defined]
-        key=lambda m: (m.kind not in IMPACT_KINDS, m.kind == Kind.ACTIVITY, m.name.lower()),
-    )
-    charts = [metric_charts.chart(build_series(m, m.observations.all(), m.annotations.all())) for m in metrics]
-    return Impact(verdict=verdict_for_display(verdict, metrics, today), charts=charts)
 
 
 @dataclass

@@ -2,13 +2,13 @@ from django.urls import path
 
 from headway.portfolio import views
 
+# The portfolio's namespace also holds the pages that show the portfolio beside its metrics and
+# money (at a glance, the list, the initiative page): `headway/urls.py` mounts them from
+# `assurance.urls`, so that this app needs nothing from the apps built on it.
 app_name = "portfolio"
 
 urlpatterns = [
-    path("", views.glance, name="glance"),
-    path("initiatives/", views.initiative_list, name="list"),
     path("initiatives/new/", views.initiative_create, name="create"),
-    path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
     path("initiatives/<int:pk>/edit/", views.initiative_edit, name="edit"),
     path("initiatives/<int:pk>/history/", views.initiative_history, name="history"),
     path("initiatives/<int:pk>/checkpoint/", views.checkpoint, name="checkpoint"),

@@ -1,7 +1,10 @@
-"""Portfolio pages: the board's view of what the organisation is doing and whether it works.
+"""Portfolio pages: what the organisation is doing — initiatives, checkpoints, decisions,
+user needs, risks, goals and services.
 
 Function views only. Objects are fetched through `portfolio.access`, which keeps the
-organisation boundary; every write goes through `portfolio.actions`.
+organisation boundary; every write goes through `portfolio.actions`. The pages that show the
+portfolio beside whether it is working (at a glance, the portfolio list, the initiative page) are
+composed in `headway.assurance`.
 """
 
 from __future__ import annotations
@@ -10,25 +13,19 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from headway.accounts.access import current_organisation, member_required
-from headway.accounts.models import User
 from headway.accounts.roles import Action
-from headway.assurance import money as assurance_money
 from headway.confirm import Removal, confirm_removal
-from headway.lib.weeks import checkpoint_state, week_start
+from headway.lib.weeks import WeekError, parse_week, week_start
 from headway.portfolio import actions, queries
 from headway.portfolio.access import (
     can_do,
-    can_edit_initiative,
     get_goal,
     get_initiative,
     get_risk,
@@ -43,219 +40,64 @@ from headway.portfolio.forms import (
     DecisionForm,
     GoalForm,
     InitiativeForm,
-    PortfolioFilterForm,
     RiskForm,
     ServiceForm,
     SettingsForm,
     UserNeedForm,
 )
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal
-
-PAGE_SIZE = 50
-TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
+from headway.views import MemberRequest, member_required, page_of, query_without_page, saved
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+def _detail(initiative: Initiative | int, anchor: str = "") -> str:
+    pk = initiative if isinstance(initiative, int) else initiative.pk
+    return reverse("portfolio:detail", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _attach(form: BaseForm, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form so the person's input is kept."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
-
-
-def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(query: QueryDict) -> str:
-    params = query.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-# At a glance ---------------------------------------------------------------------------------
-
-
-@member_required(Action.VIEW)
-def glance(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    organisation = current_organisation(request)
-    data = queries.glance(organisation, today)
-    return render(request, "portfolio/glance.html", {"g": data, "today": today})
-
-
-# The portfolio list --------------------------------------------------------------------------
-
-
-# The table's columns in order: (sort key or None, heading).
-COLUMNS = [
-    ("reference", "Reference"),
-    ("title", "Title"),
-    ("phase", "Phase"),
-    ("status", "Status"),
-    (None, "Is it working?"),
-    (None, "SRO"),
-    (None, "Delivery lead"),
-    ("confidence", "Confidence"),
-    (None, "Checkpoint"),
-    ("go_live", "Planned go-live"),
-]
-
-
-@member_required(Action.VIEW)
-def initiative_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    organisation = current_organisation(request)
-    form = PortfolioFilterForm(request.GET or None, organisation=organisation)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = _page(request, queries.portfolio(organisation, filters, today))
-    rows = []
-    for initiative in page.object_list:
-        state = queries.state_of(initiative, today)
-        verdict = queries.verdict_state(initiative)
-        rows.append(
-            {
-                "initiative": initiative,
-                "verdict": verdict,
-                "verdict_label": queries.STATE_LABELS.get(verdict, ""),
-                "state": state,
-                "state_label": queries.CHECKPOINT_STATE_LABELS.get(state or "", ""),
-                "confidence": initiative.current_confidence,  # type: ignore[attr-defined]
-                "confidence_label": queries.LABELS.get(initiative.current_confidence or "", ""),  # type: ignore[attr-defined]
-            }
-        )
-    sort = filters.get("sort") or "reference"
-    order = filters.get("order") or "asc"
-    base = request.GET.copy()
-    base.pop("page", None)
-    headers = []
-    for key, label in COLUMNS:
-        if key is None:
-            headers.append({"key": None, "label": label, "url": "", "current": None})
-            continue
-        params = base.copy()
-        params["sort"] = key
-        params["order"] = "desc" if (sort == key and order == "asc") else "asc"
-        current = None
-        if sort == key:
-            current = "ascending" if order == "asc" else "descending"
-        headers.append({"key": key, "label": label, "url": "?" + params.urlencode(), "current": current})
-    return render(
-        request,
-        "portfolio/list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "headers": headers,
-            "page_query": _query_without_page(request.GET),
-            "filtered": bool(
-                filters and any(filters.get(k) for k in ("q", "status", "phase", "goal", "confidence", "overdue"))
-            ),
-            "decisions": queries.recent_decisions(organisation),
-            "can_create": can_do(request, Action.CREATE_INITIATIVE),
-        },
-    )
-
-
-# One initiative ------------------------------------------------------------------------------
-
-
-@member_required(Action.VIEW)
-def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative(request, pk)
-    today = timezone.localdate()
-    show_all = request.GET.get("timeline") == "all"
-    since = None if show_all else week_start(today) - dt.timedelta(weeks=TIMELINE_WEEKS - 1)
-    latest = initiative.checkpoints.order_by("-week_start").first()
-    state = (
-        checkpoint_state(latest.week_start if latest else None, initiative.start_date, today)
-        if initiative.status == Status.ACTIVE
-        else None
-    )
-    can_edit = can_edit_initiative(request, initiative)
-    return render(
-        request,
-        "portfolio/detail.html",
-        {
-            "initiative": initiative,
-            "needs": list(initiative.user_needs.all()),
-            "goals": list(initiative.goals.all()),
-            "services": list(initiative.services.all()),
-            "joins_up_with": list(initiative.joins_up_with.all()),
-            "joined_up_by": list(initiative.joined_up_by.all()),
-            "timeline": queries.timeline(initiative, since),
-            "show_all": show_all,
-            "timeline_weeks": TIMELINE_WEEKS,
-            "latest": latest,
-            "state": state,
-            "state_label": queries.CHECKPOINT_STATE_LABELS.get(state or "", ""),
-            "risks": list(initiative.risks.open().select_related("owner")),
-            "comments": list(initiative.comments.select_related("author")),
-            "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
-            "can_edit": can_edit,
-            "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
-            "needs_checkpoint": initiative.status == Status.ACTIVE,
-            "impact": queries.impact(initiative, today),
-            "money": assurance_money.initiative_money(initiative, today),
-            "today": today,
-        },
-    )
+# Initiatives ---------------------------------------------------------------------------------
 
 
 @member_required(Action.CREATE_INITIATIVE)
-def initiative_create(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
-    form = InitiativeForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            initiative = actions.create_initiative(
-                organisation=organisation,
-                by=_user(request),
-                fields=form.model_fields(),
-                goals=form.cleaned_data["goals"],
-                services=form.cleaned_data["services"],
-                joins_up_with=form.cleaned_data["joins_up_with"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"{initiative.reference} {initiative.title} has been proposed.")
-            return redirect("portfolio:detail", pk=initiative.pk)
-    return render(request, "portfolio/initiative_form.html", {"form": form, "initiative": None})
+def initiative_create(request: MemberRequest) -> HttpResponse:
+    form = InitiativeForm(request.POST or None, organisation=request.organisation)
+    done = saved(
+        request,
+        form,
+        lambda: actions.create_initiative(
+            organisation=request.organisation,
+            by=request.user,
+            fields=form.model_fields(),
+            goals=form.cleaned_data["goals"],
+            services=form.cleaned_data["services"],
+            joins_up_with=form.cleaned_data["joins_up_with"],
+        ),
+        lambda initiative: f"{initiative.reference} {initiative.title} has been proposed.",
+        _detail,
+    )
+    return done or render(request, "portfolio/initiative_form.html", {"form": form, "initiative": None})
 
 
 @member_required(Action.VIEW)
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_edit(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
     heading = str(initiative)
-    form = InitiativeForm(request.POST or None, instance=initiative, organisation=current_organisation(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_initiative(
-                initiative=initiative,
-                by=_user(request),
-                fields=form.model_fields(),
-                goals=form.cleaned_data["goals"],
-                services=form.cleaned_data["services"],
-                joins_up_with=form.cleaned_data["joins_up_with"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "Your changes have been saved.")
-            return redirect("portfolio:detail", pk=initiative.pk)
-    return render(
+    form = InitiativeForm(request.POST or None, instance=initiative, organisation=request.organisation)
+    done = saved(
+        request,
+        form,
+        lambda: actions.update_initiative(
+            initiative=initiative,
+            by=request.user,
+            fields=form.model_fields(),
+            goals=form.cleaned_data["goals"],
+            services=form.cleaned_data["services"],
+            joins_up_with=form.cleaned_data["joins_up_with"],
+        ),
+        "Your changes have been saved.",
+        _detail(initiative),
+    )
+    return done or render(
         request,
         "portfolio/initiative_form.html",
         {"form": form, "initiative": initiative, "heading": heading},
@@ -263,9 +105,9 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def initiative_history(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
-    page = _page(request, queries.history(initiative), 30)
+    page = page_of(request, queries.history(initiative), 30)
     return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
 
 
@@ -273,35 +115,40 @@ def initiative_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
+def checkpoint(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
-    organisation = current_organisation(request)
     today = timezone.localdate()
-    week = week_start(today)
+    this_week = week_start(today)
     asked = request.GET.get("week") or request.POST.get("week")
-    if asked:
-        try:
-            week = week_start(dt.date.fromisoformat(asked))
-        except ValueError:
-            week = week_start(today)
-    if week > week_start(today):
-        week = week_start(today)
+    try:
+        # A week that is not a Monday is refused, not moved: the person meant some week, and
+        # guessing which would file their update under the wrong one.
+        week = parse_week(asked) if asked else this_week
+        if week > this_week:
+            raise WeekError(f"The week of {week:%-d %B %Y} has not started yet: a checkpoint looks back on a week.")
+    except WeekError as error:
+        return render(
+            request,
+            "portfolio/checkpoint_week_error.html",
+            {"initiative": initiative, "reason": str(error), "this_week": this_week},
+            status=400,
+        )
     existing = initiative.checkpoints.filter(week_start=week).first()
     initial = CheckpointForm.initial_from(existing) if existing else None
-    form = CheckpointForm(request.POST or None, organisation=organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _, created = actions.record_checkpoint(
-                initiative=initiative, by=_user(request), week=week, fields=form.checkpoint_fields()
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            verb = "recorded" if created else "updated"
-            messages.success(request, f"The checkpoint for the week of {week:%-d %B %Y} has been {verb}.")
-            return redirect("portfolio:detail", pk=initiative.pk)
-    return render(
+    form = CheckpointForm(request.POST or None, organisation=request.organisation, initial=initial)
+    done = saved(
+        request,
+        form,
+        lambda: actions.record_checkpoint(
+            initiative=initiative, by=request.user, week=week, fields=form.checkpoint_fields()
+        ),
+        lambda result: (
+            f"The checkpoint for the week of {week:%-d %B %Y} has been {'recorded' if result[1] else 'updated'}."
+        ),
+        _detail(initiative),
+    )
+    return done or render(
         request,
         "portfolio/checkpoint_form.html",
         {
@@ -310,7 +157,7 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
             "week": week,
             "week_end": week + dt.timedelta(days=6),
             "existing": existing,
-            "this_week": week == week_start(today),
+            "this_week": week == this_week,
         },
     )
 
@@ -319,40 +166,38 @@ def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.DECIDE)
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     form = DecisionForm(request.POST or None, initiative=initiative, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = actions.record_decision(
-                initiative=initiative,
-                by=_user(request),
-                kind=form.cleaned_data["kind"],
-                rationale=form.cleaned_data["rationale"],
-                evidence=form.cleaned_data["evidence"],
-                decided_by=form.cleaned_data["decided_by"],
-                decided_on=form.cleaned_data["decided_on"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(
-                request,
-                f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
-                f"has been recorded. Its status is now {decision.get_status_after_display().lower()}.",
-            )
-            return redirect("portfolio:detail", pk=initiative.pk)
-    return render(request, "portfolio/decision_form.html", {"form": form, "initiative": initiative})
+    done = saved(
+        request,
+        form,
+        lambda: actions.record_decision(
+            initiative=initiative,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            rationale=form.cleaned_data["rationale"],
+            evidence=form.cleaned_data["evidence"],
+            decided_by=form.cleaned_data["decided_by"],
+            decided_on=form.cleaned_data["decided_on"],
+        ),
+        lambda decision: (
+            f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
+            f"has been recorded. Its status is now {decision.get_status_after_display().lower()}."
+        ),
+        _detail(initiative),
+    )
+    return done or render(request, "portfolio/decision_form.html", {"form": form, "initiative": initiative})
 
 
 @member_required(Action.VIEW)
-def decision_log(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def decision_log(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     kind = request.GET.get("kind", "")
     decisions = Decision.objects.for_organisation(organisation).select_related("initiative", "recorded_by")
     if kind in Decision.Kind.values:
         decisions = decisions.filter(kind=kind)
-    page = _page(request, decisions.order_by("-decided_on", "-pk"))
+    page = page_of(request, decisions.order_by("-decided_on", "-pk"))
     return render(
         request,
         "portfolio/decisions.html",
@@ -360,7 +205,7 @@ def decision_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "kind": kind,
             "kinds": Decision.Kind.choices,
-            "page_query": _query_without_page(request.GET),
+            "page_query": query_without_page(request.GET),
         },
     )
 
@@ -369,47 +214,45 @@ def decision_log(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def need_add(request: HttpRequest, pk: int) -> HttpResponse:
+def need_add(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
     form = UserNeedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_user_need(initiative=initiative, by=_user(request), fields=form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The user need has been added.")
-            return redirect(reverse("portfolio:detail", args=[initiative.pk]) + "#user-needs")
-    return render(request, "portfolio/need_form.html", {"form": form, "initiative": initiative, "need": None})
+    done = saved(
+        request,
+        form,
+        lambda: actions.save_user_need(initiative=initiative, by=request.user, fields=form.cleaned_data),
+        "The user need has been added.",
+        _detail(initiative, "user-needs"),
+    )
+    return done or render(request, "portfolio/need_form.html", {"form": form, "initiative": initiative, "need": None})
 
 
 @member_required(Action.VIEW)
-def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def need_edit(request: MemberRequest, pk: int) -> HttpResponse:
     need = get_user_need(request, pk)
     initiative = need.initiative
     require_edit(request, initiative)
     form = UserNeedForm(request.POST or None, instance=need)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_user_need(initiative=initiative, by=_user(request), fields=form.cleaned_data, need=need)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The user need has been updated.")
-            return redirect(reverse("portfolio:detail", args=[initiative.pk]) + "#user-needs")
-    return render(request, "portfolio/need_form.html", {"form": form, "initiative": initiative, "need": need})
+    done = saved(
+        request,
+        form,
+        lambda: actions.save_user_need(initiative=initiative, by=request.user, fields=form.cleaned_data, need=need),
+        "The user need has been updated.",
+        _detail(initiative, "user-needs"),
+    )
+    return done or render(request, "portfolio/need_form.html", {"form": form, "initiative": initiative, "need": need})
 
 
 @member_required(Action.VIEW)
-def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def need_delete(request: MemberRequest, pk: int) -> HttpResponse:
     need = get_user_need(request, pk)  # first, so another organisation's need is "not found" by any method
     initiative = need.initiative
     require_edit(request, initiative)
-    back = reverse("portfolio:detail", args=[initiative.pk]) + "#user-needs"
+    back = _detail(initiative, "user-needs")
 
     def remove() -> HttpResponse:
-        actions.delete_user_need(need=need, by=_user(request))
+        actions.delete_user_need(need=need, by=request.user)
         messages.success(request, "The user need has been removed. It stays in the history of changes.")
         return redirect(back)
 
@@ -430,23 +273,26 @@ def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _risk_form_page(
-    request: HttpRequest, *, initiative: Initiative | None, risk: Risk | None, back: str
+    request: MemberRequest, *, initiative: Initiative | None, risk: Risk | None, back: str
 ) -> HttpResponse:
-    organisation = current_organisation(request)
+    organisation = request.organisation
     form = RiskForm(request.POST or None, instance=risk, organisation=organisation)
     heading = risk.title if risk else ""
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Risk:
         fields = dict(form.cleaned_data)
         if risk is None:
             fields["initiative"] = initiative
-        try:
-            saved = actions.save_risk(organisation=organisation, by=_user(request), fields=fields, risk=risk)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f'The risk "{saved.title}" has been {"updated" if risk else "added"}.')
-            return redirect(back)
-    return render(
+        return actions.save_risk(organisation=organisation, by=request.user, fields=fields, risk=risk)
+
+    done = saved(
+        request,
+        form,
+        save,
+        lambda result: f'The risk "{result.title}" has been {"updated" if risk else "added"}.',
+        back,
+    )
+    return done or render(
         request,
         "portfolio/risk_form.html",
         {"form": form, "initiative": initiative, "risk": risk, "heading": heading, "back": back},
@@ -454,33 +300,29 @@ def _risk_form_page(
 
 
 @member_required(Action.VIEW)
-def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_add(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
-    back = reverse("portfolio:detail", args=[initiative.pk]) + "#risks"
+    back = _detail(initiative, "risks")
     return _risk_form_page(request, initiative=initiative, risk=None, back=back)
 
 
 @member_required(Action.MANAGE_PORTFOLIO_RISKS)
-def portfolio_risk_add(request: HttpRequest) -> HttpResponse:
+def portfolio_risk_add(request: MemberRequest) -> HttpResponse:
     return _risk_form_page(request, initiative=None, risk=None, back=reverse("portfolio:risks"))
 
 
 @member_required(Action.VIEW)
-def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def risk_edit(request: MemberRequest, pk: int) -> HttpResponse:
     risk = get_risk(request, pk)
     require_risk_edit(request, risk)
-    back = (
-        reverse("portfolio:detail", args=[risk.initiative_id]) + "#risks"
-        if risk.initiative_id
-        else reverse("portfolio:risks")
-    )
+    back = _detail(risk.initiative_id, "risks") if risk.initiative_id else reverse("portfolio:risks")
     return _risk_form_page(request, initiative=risk.initiative, risk=risk, back=back)
 
 
 @member_required(Action.VIEW)
-def risk_register(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def risk_register(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     today = timezone.localdate()
     risks = list(Risk.objects.for_organisation(organisation).open().select_related("initiative", "owner"))
     risks.sort(key=lambda r: (-r.score, r.next_review, r.pk))
@@ -501,28 +343,27 @@ def risk_register(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.COMMENT)
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_comment(initiative=initiative, by=_user(request), body=form.cleaned_data["body"])
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "Your comment has been posted.")
-            return redirect(reverse("portfolio:detail", args=[initiative.pk]) + "#comments")
-    return render(request, "portfolio/comment_form.html", {"form": form, "initiative": initiative}, status=400)
+    done = saved(
+        request,
+        form,
+        lambda: actions.add_comment(initiative=initiative, by=request.user, body=form.cleaned_data["body"]),
+        "Your comment has been posted.",
+        _detail(initiative, "comments"),
+    )
+    return done or render(request, "portfolio/comment_form.html", {"form": form, "initiative": initiative}, status=400)
 
 
 # Goals, services and settings (the portfolio office) -----------------------------------------
 
 
 @member_required(Action.VIEW)
-def goals(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def goals(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     active = Q(initiatives__status=Status.ACTIVE)
     goal_list = StrategicGoal.objects.for_organisation(organisation).annotate(
         initiative_count=Count("initiatives", distinct=True),
@@ -550,18 +391,15 @@ def goals(request: HttpRequest) -> HttpResponse:
 
 
 def _simple_form_page(
-    request: HttpRequest, form: BaseForm, *, template: str, success: str, context: dict[str, Any]
+    request: MemberRequest, form: BaseForm, *, template: str, success: str, context: dict[str, Any]
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        form.save()  # type: ignore[attr-defined]
-        messages.success(request, success)
-        return redirect("portfolio:goals")
-    return render(request, template, {"form": form, **context})
+    done = saved(request, form, form.save, success, reverse("portfolio:goals"))  # type: ignore[attr-defined]
+    return done or render(request, template, {"form": form, **context})
 
 
 @member_required(Action.ADMINISTER)
-def goal_add(request: HttpRequest) -> HttpResponse:
-    goal = StrategicGoal(organisation=current_organisation(request))
+def goal_add(request: MemberRequest) -> HttpResponse:
+    goal = StrategicGoal(organisation=request.organisation)
     form = GoalForm(request.POST or None, instance=goal)
     return _simple_form_page(
         request,
@@ -573,7 +411,7 @@ def goal_add(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.ADMINISTER)
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_edit(request: MemberRequest, pk: int) -> HttpResponse:
     goal = get_goal(request, pk)
     heading = goal.title
     form = GoalForm(request.POST or None, instance=goal)
@@ -587,8 +425,8 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.ADMINISTER)
-def service_add(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def service_add(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ServiceForm(request.POST or None, instance=Service(organisation=organisation), organisation=organisation)
     return _simple_form_page(
         request,
@@ -600,10 +438,10 @@ def service_add(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.ADMINISTER)
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_edit(request: MemberRequest, pk: int) -> HttpResponse:
     service = get_service(request, pk)
     heading = service.name
-    form = ServiceForm(request.POST or None, instance=service, organisation=current_organisation(request))
+    form = ServiceForm(request.POST or None, instance=service, organisation=request.organisation)
     return _simple_form_page(
         request,
         form,
@@ -614,12 +452,11 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.ADMINISTER)
-def organisation_settings(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def organisation_settings(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     form = SettingsForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The settings have been saved.")
-        return redirect("portfolio:settings")
+    done = saved(request, form, form.save, "The settings have been saved.", reverse("portfolio:settings"))
+    if done is not None:
+        return done
     active = Initiative.objects.for_organisation(organisation).in_progress().count()
     return render(request, "portfolio/settings.html", {"form": form, "active": active})

@@ -1,0 +1,90 @@
+"""The portfolio at a glance: the board's one page, composed from the portfolio's figures and the
+metrics' stored verdicts (ADR 7).
+
+Figures only — numbers, values and the initiatives behind them. The words for each value are the
+page's business (`assurance.views`), so that the board pack and the API can read the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from headway.accounts.models import Organisation
+from headway.metrics.models import FREQUENCY_DAYS, IMPACT_KINDS, Verdict
+from headway.portfolio import queries as portfolio_queries
+from headway.portfolio.models import Initiative, Status
+
+# Worst first: the order the board should read them in.
+VERDICT_ORDER: list[str] = [
+    Verdict.State.DETERIORATING,
+    Verdict.State.NOT_MEASURED,
+    Verdict.State.NOT_ENOUGH_DATA,
+    Verdict.State.NO_CHANGE,
+    Verdict.State.IMPROVING,
+]
+
+# An initiative with no verdict row has never had a metric linked; it counts as having none of the
+# measures that would show whether it works.
+NO_VERDICT_FLAGS = ["no_outcome_or_adoption"]
+
+
+@dataclass(frozen=True)
+class Working:
+    """Whether the active initiatives are working, from their stored verdicts."""
+
+    verdicts: list[tuple[str, int]]  # (state, active initiatives in it), worst first, every state
+    deteriorating: list[Initiative]
+    flags: list[tuple[str, int]]  # (flag, active initiatives with it), only the flags that occur
+    stale: int  # active initiatives with an impact measure whose data is out of date
+
+
+@dataclass(frozen=True)
+class Glance:
+    portfolio: portfolio_queries.PortfolioGlance
+    working: Working
+
+
+def verdict_state(initiative: Initiative) -> str:
+    """The stored verdict's state; an initiative without one has never had a metric: not measured."""
+    verdict = getattr(initiative, "verdict", None)  # select_related caches a missing row as None
+    return verdict.state if verdict is not None else str(Verdict.State.NOT_MEASURED)
+
+
+def stale_q(today: dt.date, prefix: str = "") -> Q:
+    """Metrics whose newest data is older than twice their frequency, or that have none (as
+    Metric.is_stale)."""
+    q = Q(**{f"{prefix}latest_period__isnull": True})
+    for frequency, days in FREQUENCY_DAYS.items():
+        q |= Q(**{f"{prefix}frequency": frequency, f"{prefix}latest_period__lt": today - dt.timedelta(days=2 * days)})
+    return q
+
+
+def working(organisation: Organisation, today: dt.date) -> Working:
+    """ "Is it working?" for the active initiatives, in three queries whatever their number."""
+    active = Initiative.objects.for_organisation(organisation).filter(status=Status.ACTIVE)
+    counts: dict[str, int] = defaultdict(int)
+    flags: dict[str, int] = defaultdict(int)
+    for state, verdict_flags in active.order_by().values_list("verdict__state", "verdict__flags"):
+        counts[state or Verdict.State.NOT_MEASURED] += 1
+        for flag in verdict_flags if state else NO_VERDICT_FLAGS:
+            flags[flag] += 1
+    deteriorating = list(
+        active.filter(verdict__state=Verdict.State.DETERIORATING).select_related("verdict").order_by("reference")
+    )
+    stale = (
+        active.filter(stale_q(today, "metrics__"), metrics__kind__in=IMPACT_KINDS).order_by().values("pk").distinct()
+    ).count()
+    return Working(
+        verdicts=[(str(state), counts.get(state, 0)) for state in VERDICT_ORDER],
+        deteriorating=deteriorating,
+        flags=sorted(flags.items()),
+        stale=stale,
+    )
+
+
+def glance(organisation: Organisation, today: dt.date) -> Glance:
+    return Glance(portfolio=portfolio_queries.glance(organisation, today), working=working(organisation, today))

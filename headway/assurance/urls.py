@@ -1,0 +1,12 @@
+"""The composite pages, with the addresses and names they have always had in the portfolio's
+URL namespace: `headway/urls.py` mounts these inside it, beside `portfolio.urls`."""
+
+from django.urls import path
+
+from headway.assurance import views
+
+in_portfolio = [
+    path("", views.glance, name="glance"),
+    path("initiatives/", views.initiative_list, name="list"),
+    path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
+]
