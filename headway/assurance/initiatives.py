@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet
 
 from headway.accounts.models import Organisation
 from headway.metrics import charts as metric_charts
+from headway.metrics import presenters as metric_presenters
 from headway.metrics.models import IMPACT_KINDS, Kind, Metric, Verdict
-from headway.metrics.series import build_series
 from headway.metrics.verdicts import VerdictDisplay, verdict_for_display
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.models import Initiative
@@ -60,5 +60,4 @@ def impact(initiative: Initiative, today: dt.date) -> Impact:
         initiative.metrics.prefetch_related("observations", "annotations"),  # type: ignore[attr-defined]
         key=lambda m: (m.kind not in IMPACT_KINDS, m.kind == Kind.ACTIVITY, m.name.lower()),
     )
-    charts = [metric_charts.chart(build_series(m, m.observations.all(), m.annotations.all())) for m in metrics]
-    return Impact(verdict=verdict_for_display(verdict, metrics, today), charts=charts)
+    return Impact(verdict=verdict_for_display(verdict, metrics, today), charts=metric_presenters.charts_for(metrics))
