@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
+from headway.lib import financial_years
+from headway.lib.errors import InputError
+from headway.lib.money import parse_pounds
+from headway.lib.quarters import FINANCIAL_QUARTER_HINT, parse_financial_quarter
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative, Status
 from headway.prioritisation import scoring, selection
@@ -40,8 +43,6 @@ from headway.prioritisation.models import (
 )
 
 MONEY_KINDS = ("capital", "revenue")
-FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
-QUARTER_PATTERN = re.compile(r"^(\d{4})/(\d{2}) Q([1-4])$")
 ROBUSTNESS_DRAWS = 200
 ROBUSTNESS_SEED = 20260401
 SOLVE_SECONDS = 10.0
@@ -111,26 +112,43 @@ def inputs_for(round: Round, criteria: Sequence[Criterion] | None = None) -> lis
 
 
 def check_financial_year(label: str) -> str:
+    """A stored financial year label, checked by the one rule in `headway.lib.financial_years`
+    (its accepted range included). Stored labels are written one way, 2026/27; forms read the
+    other spellings people type and pass the normalised label here."""
     label = label.strip()
-    match = FY_PATTERN.match(label)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+    try:
+        start = financial_years.parse_financial_year(label)
+    except InputError as error:
+        raise ValidationError(str(error)) from error
+    if financial_years.year_label(start) != label:
         raise ValidationError(f"‘{label}’ is not a financial year: write it like 2026/27.")
     return label
 
 
 def check_quarter(label: str) -> str:
+    """A stored team-day quarter: a financial quarter ("2026/27 Q1", Q1 is April to June)."""
     label = " ".join(label.split())
-    match = QUARTER_PATTERN.match(label)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise ValidationError(f"‘{label}’ is not a quarter: write it like 2026/27 Q1 (Q1 is April to June).")
+    try:
+        quarter = parse_financial_quarter(label)
+    except InputError as error:
+        raise ValidationError(str(error)) from error
+    if quarter.label != label:
+        raise ValidationError(f"‘{label}’ is not a quarter: {FINANCIAL_QUARTER_HINT}.")
     return label
 
 
 def _pounds(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
+    """Whole pounds from a stored or given amount; what cannot be read counts as nothing, as
+    before, because stored snapshots written by older code may hold empty values."""
+    if value is None or value == "":
         return 0
+    try:
+        return parse_pounds(value)
+    except InputError:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return 0
 
 
 # Rounds --------------------------------------------------------------------------------------

@@ -10,14 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from headway.lib.money import pounds
 from headway.prioritisation.models import Candidate, Result, Round, RoundChange
-
-
-def pounds(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    amount = round(float(value))
-    return f"-£{-amount:,}" if amount < 0 else f"£{amount:,}"
 
 
 def days(value: float | int | None) -> str:

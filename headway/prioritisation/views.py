@@ -22,6 +22,7 @@ from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
 from headway.accounts.roles import Action
 from headway.lib.financial_years import financial_year_label
+from headway.lib.money import pounds
 from headway.prioritisation import actions
 from headway.prioritisation.access import (
     can_close,
@@ -44,7 +45,7 @@ from headway.prioritisation.forms import (
     rating_field_name,
 )
 from headway.prioritisation.models import Round
-from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history, pounds
+from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history
 
 
 def _user(request: HttpRequest) -> User:
@@ -96,7 +97,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def round_create(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     today = timezone.localdate()
@@ -164,7 +165,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def capacity(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
@@ -194,7 +195,7 @@ def capacity(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/capacity.html", {"round": round, "form": form})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_candidate(request, pk)
     round = candidate.round
@@ -236,7 +237,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/candidate_form.html", {"candidate": candidate, "round": round, "form": form})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
@@ -260,7 +261,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/score.html", {"round": round, "form": form, "inputs": inputs})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if request.method != "POST":
@@ -355,7 +356,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 # What-if scenarios ---------------------------------------------------------------------------
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
@@ -411,7 +412,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
     if request.method != "POST":
