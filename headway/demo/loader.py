@@ -752,6 +752,7 @@ class _Builder:
             candidate = Candidate(
                 round=round, initiative=initiative, must_do=bool(candidate_spec.must_do),
                 must_do_reason=candidate_spec.must_do, costs=costs, team_demand=demand,
+                costs_reason=rounds_data.COSTS_REASON,
             )
             candidates.append(candidate)
             ratings.append((candidate, self.scorer_ratings(candidate_spec, then.get(initiative_spec.reference))))
@@ -932,6 +933,7 @@ class _Builder:
             prioritisation_actions.update_candidate(
                 candidate=candidate, by=recorder, must_do=bool(candidate_spec.must_do),
                 must_do_reason=candidate_spec.must_do, costs=costs, committed={}, team_demand=demand,
+                costs_reason=rounds_data.COSTS_REASON,
                 requires=[by_reference[r] for r in needs.get(reference, []) if r in by_reference],
                 exclusive_with=[by_reference[r] for r in partners.get(reference, []) if r in by_reference],
             )

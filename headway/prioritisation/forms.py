@@ -1,9 +1,10 @@
 """Forms for prioritisation, drawn in the NHS design system.
 
-Money and team days are typed one line at a time (for example `2026/27 | £250,000 | £40,000`),
-which reads well, works without JavaScript and with a screen reader, and keeps every figure in
-view. Choices of other candidates come from the same round only, so a forged post naming
-another round's candidate fails validation.
+A candidate's money comes from its business case or funding lines (`costs.py`); it is typed
+here only to override them, with a reason. Money and team days are typed one line at a time
+(for example `2026/27 | £250,000 | £40,000`), which reads well, works without JavaScript and
+with a screen reader, and keeps every figure in view. Choices of other candidates come from the
+same round only, so a forged post naming another round's candidate fails validation.
 """
 
 from __future__ import annotations
@@ -186,10 +187,17 @@ class CandidateForm(NHSFormMixin, forms.Form):
         help_text="Needed if it must be done.",
     )
     costs = forms.CharField(
-        label="Cost still to spend, by financial year",
+        label="Cost still to spend, by financial year, if not the finance figures (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=MONEY_HINT,
+        help_text="Leave empty to use the initiative's latest business case or, if it has none, its funding "
+        "lines. " + MONEY_HINT,
+    )
+    costs_reason = forms.CharField(
+        label="Why this round does not use the finance figures",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed if you enter the cost here.",
     )
     committed = forms.CharField(
         label="Money already committed, by financial year",
@@ -240,6 +248,8 @@ class CandidateForm(NHSFormMixin, forms.Form):
         data = super().clean() or {}
         if data.get("must_do") and not (data.get("must_do_reason") or "").strip():
             self.add_error("must_do_reason", "Say why it must be done.")
+        if data.get("costs") and not (data.get("costs_reason") or "").strip():
+            self.add_error("costs_reason", "Say why this round does not use the business case or funding lines.")
         return data
 
 

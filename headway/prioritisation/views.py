@@ -23,7 +23,7 @@ from headway.accounts.models import User
 from headway.accounts.roles import Action
 from headway.lib.financial_years import financial_year_label
 from headway.lib.money import pounds
-from headway.prioritisation import actions
+from headway.prioritisation import actions, costs, sources
 from headway.prioritisation.access import (
     can_close,
     can_set_up,
@@ -208,6 +208,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "must_do": candidate.must_do,
             "must_do_reason": candidate.must_do_reason,
             "costs": money_text(candidate.costs),
+            "costs_reason": candidate.costs_reason,
             "committed": money_text(candidate.committed),
             "team_demand": days_text(candidate.team_demand),
             "requires": [d.requires_id for d in candidate.requirements.all()],
@@ -224,6 +225,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 must_do=data["must_do"],
                 must_do_reason=data["must_do_reason"],
                 costs=data["costs"],
+                costs_reason=data["costs_reason"],
                 committed=data["committed"],
                 team_demand=data["team_demand"],
                 requires=data["requires"],
@@ -234,7 +236,22 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{candidate.initiative.reference} has been updated.")
             return redirect(reverse("prioritisation:detail", args=[round.pk]) + "#candidates")
-    return render(request, "prioritisation/candidate_form.html", {"candidate": candidate, "round": round, "form": form})
+    case, funding = sources.finance_sources([candidate.initiative_id]).get(candidate.initiative_id, (None, None))
+    # What the round would use if nothing were entered here: the same rule as the selection's.
+    from_finance = costs.effective_costs(entered_costs={}, reason="", case=case, funding=funding)
+    return render(
+        request,
+        "prioritisation/candidate_form.html",
+        {
+            "candidate": candidate,
+            "round": round,
+            "form": form,
+            "from_finance": from_finance,
+            "from_finance_years": [
+                (year, pounds(m["capital"]), pounds(m["revenue"])) for year, m in from_finance.costs.items()
+            ],
+        },
+    )
 
 
 @member_required(Action.RUN_PRIORITISATION)
