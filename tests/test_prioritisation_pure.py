@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import SimpleTestCase
 
-from headway.prioritisation import costs, problem, results, robustness, scoring, selection
+from headway.prioritisation import changes, costs, problem, results, robustness, scoring, selection
 
 OLD_RESULT = Path(__file__).parent / "data" / "prioritisation" / "result_unversioned.json"
 
@@ -22,7 +22,7 @@ def old_result() -> dict:
 
 class PureModulesTest(SimpleTestCase):
     def test_the_maths_modules_import_no_django(self):
-        modules = ["costs", "problem", "results", "robustness", "scoring", "selection"]
+        modules = ["changes", "costs", "problem", "results", "robustness", "scoring", "selection"]
         script = (
             "import sys\n"
             + "".join(f"import headway.prioritisation.{m}\n" for m in modules)
@@ -201,3 +201,35 @@ class RobustnessTest(SimpleTestCase):
         stored = [fields["scores"][k]["value"] for k in keys]
         for row in draws:
             self.assertEqual(row.tolist(), pytest.approx(stored))
+
+
+class ChangeKindTest(SimpleTestCase):
+    def test_each_position_gives_its_change(self):
+        cases = [
+            ("proposed", True, 3, None, changes.STARTED),
+            ("paused", True, 3, (False, 5), changes.STARTED),
+            ("active", True, 3, None, changes.NEW),
+            ("active", True, 3, (False, 2), changes.NEW),
+            ("active", True, 2, (True, 4), changes.MOVED_UP),
+            ("active", True, 4, (True, 2), changes.MOVED_DOWN),
+            ("active", True, 2, (True, 2), changes.CONTINUED),
+            ("active", False, 6, (True, 2), changes.STOPPED),
+            ("proposed", False, 6, None, None),
+            ("paused", False, 6, None, None),
+        ]
+        for status, selected, rank, before, expected in cases:
+            with self.subTest(status=status, selected=selected, before=before):
+                found = changes.change_kind(status=status, selected=selected, rank=rank, before=before)
+                self.assertEqual(found, expected)
+
+    def test_its_words_are_the_models_values(self):
+        from headway.portfolio.models import Status
+        from headway.prioritisation.models import RoundChange
+
+        kinds = {changes.STARTED, changes.STOPPED, changes.PAUSED, changes.CONTINUED, changes.MOVED_UP}
+        kinds |= {changes.MOVED_DOWN, changes.NEW}
+        self.assertEqual(kinds, set(RoundChange.Kind.values))
+        self.assertEqual(
+            [changes.PROPOSED_STATUS, changes.ACTIVE_STATUS, changes.PAUSED_STATUS],
+            [Status.PROPOSED, Status.ACTIVE, Status.PAUSED],
+        )

@@ -27,6 +27,7 @@ from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative, Status
 from headway.prioritisation import problem as problem_input
 from headway.prioritisation import results, robustness, scoring, selection, sources
+from headway.prioritisation.changes import change_kind
 from headway.prioritisation.costs import CostSource
 from headway.prioritisation.models import (
     Budget,
@@ -438,8 +439,11 @@ def build_problem(
 
 
 @transaction.atomic
-def run_selection(*, round: Round, by: User | None) -> Result:
-    """Score every candidate, choose the best set within the limits and store it as a new Result."""
+def run_selection(*, round: Round, by: User | None, with_robustness: bool = True) -> Result:
+    """Score every candidate, choose the best set within the limits and store it as a new Result.
+
+    `with_robustness=False` leaves out the weight what-ifs, which take seconds; only the demo,
+    loading rounds nobody is waiting on, uses it."""
     _require_open(round)
     if not round.candidates.exists():
         raise ValidationError("There are no initiatives in this round to choose from.")
@@ -449,7 +453,7 @@ def run_selection(*, round: Round, by: User | None) -> Result:
     problem, candidates, money = _selection_input(round, scores)
     solution = selection.solve(problem)
     shares: list[float] = []
-    if solution.status != "infeasible":
+    if with_robustness and solution.status != "infeasible":
         shares = robustness.shares(problem, weights, inputs, [str(c.pk) for c in candidates])
     fields = results.result_fields(
         method=str(round.method),
@@ -600,27 +604,15 @@ def compute_changes(*, round: Round) -> list[RoundChange]:
     statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
     existing = {c.initiative_id: c for c in round.changes.all()}
     wanted: dict[int, tuple[str, int | None, int | None]] = {}
-    kind: str
     for initiative_id, (selected, rank) in now.items():
-        status = statuses.get(initiative_id)
         was = before.get(initiative_id)
-        from_rank = was[1] if was and was[0] else None
-        if selected and status in (Status.PROPOSED, Status.PAUSED):
-            wanted[initiative_id] = (RoundChange.Kind.STARTED, from_rank, rank)
-        elif selected and status == Status.ACTIVE:
-            if was is None or not was[0]:
-                kind = RoundChange.Kind.NEW
-            elif rank < was[1]:
-                kind = RoundChange.Kind.MOVED_UP
-            elif rank > was[1]:
-                kind = RoundChange.Kind.MOVED_DOWN
-            else:
-                kind = RoundChange.Kind.CONTINUED
-            wanted[initiative_id] = (kind, from_rank, rank)
-        elif not selected and status == Status.ACTIVE:
-            keep = existing.get(initiative_id)
-            kind = keep.change if keep and keep.change == RoundChange.Kind.PAUSED else RoundChange.Kind.STOPPED
-            wanted[initiative_id] = (kind, from_rank, None)
+        found = change_kind(status=statuses.get(initiative_id, ""), selected=selected, rank=rank, before=was)
+        if found is None:
+            continue
+        keep = existing.get(initiative_id)
+        if found == RoundChange.Kind.STOPPED and keep is not None and keep.change == RoundChange.Kind.PAUSED:
+            found = RoundChange.Kind.PAUSED  # a stop someone turned into a pause stays a pause
+        wanted[initiative_id] = (found, was[1] if was and was[0] else None, rank if selected else None)
     round.changes.exclude(initiative_id__in=wanted.keys()).delete()
     changes = []
     for initiative_id, (kind, from_rank, to_rank) in wanted.items():
