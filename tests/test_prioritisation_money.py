@@ -189,6 +189,7 @@ class OldResultTest(TestCase):
         self.assertContains(response, "In unless its score falls below 75.0 (now 75.0).")
         self.assertContains(response, "Would need a score above 75.0 (now 75.0) to come in, in place of DIG-001.")
         self.assertContains(response, "Firmly in")
+        self.assertContains(response, "Every choice holds when the weights move by up to 20%.")
         self.assertContains(response, "2026/27 capital")
 
     def test_the_changes_are_worked_out_from_it(self):

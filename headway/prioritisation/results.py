@@ -234,6 +234,7 @@ class StoredResult:
     costs: dict[str, CostsUsed]
     selected: list[int]
     greedy_selected: list[int]
+    conflicts: list[str]
 
     def score(self, candidate: int | str) -> ScoreRow | None:
         return self.scores.get(str(candidate))
@@ -306,4 +307,5 @@ def load(stored: Mapping[str, Any]) -> StoredResult:
         costs=costs,
         selected=[int(pk) for pk in stored.get("selected") or []],
         greedy_selected=[int(pk) for pk in stored.get("greedy_selected") or []],
+        conflicts=[str(c) for c in stored.get("conflicts") or []],
     )

@@ -132,6 +132,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     result = round.current_result
+    stored = result.stored() if result is not None else None
     rows = candidate_rows(round, result)
     capacity = capacity_rows(result)
     greedy_gap = None
@@ -149,7 +150,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "full_limits": [row.name for row in capacity if row.binding]
             + (
                 [f"No more than {round.wip_limit} initiative{pluralize(round.wip_limit)} at once"]
-                if result is not None and round.wip_limit and len(result.selected) >= round.wip_limit
+                if stored is not None and round.wip_limit and len(stored.selected) >= round.wip_limit
                 else []
             ),
             "marginal": [r.candidate.initiative.reference for r in rows if r.robustness_label == "Marginal"],
@@ -157,10 +158,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "teams": list(round.team_capacities.all()),
             "scenarios": list(round.scenarios.select_related("current_result").order_by("pk")),
             "greedy_gap": greedy_gap,
-            "differs_from_greedy": result is not None and set(result.selected) != set(result.greedy_selected),
+            "differs_from_greedy": stored is not None and set(stored.selected) != set(stored.greedy_selected),
             "can_set_up": can_set_up(request) and round.is_open,
             "can_close": can_close(request) and round.is_open and not round.is_scenario,
-            "infeasible": result is not None and bool(result.conflicts),
+            "stored": stored,
+            "infeasible": stored is not None and bool(stored.conflicts),
         },
     )
 
@@ -286,10 +288,11 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     result = actions.run_selection(round=round, by=_user(request))
-    if result.conflicts:
+    stored = result.stored()
+    if stored.conflicts:
         messages.error(request, "No selection fits every limit. The conflicts are listed below.")
     else:
-        messages.success(request, f"The selection has been worked out: {len(result.selected)} initiatives chosen.")
+        messages.success(request, f"The selection has been worked out: {len(stored.selected)} initiatives chosen.")
     return redirect("prioritisation:detail", pk=round.pk)
 
 
@@ -421,6 +424,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "base_result": base.current_result,
             "result": scenario.current_result,
+            "stored": scenario.current_result.stored() if scenario.current_result is not None else None,
             "can_adopt": can_set_up(request)
             and base.is_open
             and scenario.current_result is not None
