@@ -33,7 +33,7 @@ CRITERIA = (
 
 # The demo's money is the portfolio office's figure for what is still to spend in the two years a
 # round plans, entered for each round (with this reason) rather than read from finance.
-COSTS_REASON = "The portfolio office's figure for what is still to spend in the two years this round plans."
+COSTS_REASON = "The portfolio office's figure for what is still to spend"
 
 EPR = "EPR team"
 INTEGRATION = "Integration team"
