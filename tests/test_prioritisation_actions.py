@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from headway.accounts.roles import Role
 from headway.portfolio.models import Decision, Initiative
-from headway.prioritisation import actions
+from headway.prioritisation import actions, robustness
 from headway.prioritisation.models import Candidate, Result, Round, RoundChange
 from tests.factories import make_initiative, make_organisation, make_person
 
@@ -35,6 +35,7 @@ def cost(round, reference, capital):
         must_do=candidate.must_do,
         must_do_reason=candidate.must_do_reason,
         costs={"2026/27": {"capital": capital, "revenue": 0}},
+        costs_reason="Quoted by the supplier",
         committed={},
         team_demand={},
         requires=[],
@@ -81,6 +82,7 @@ class RoundTest(TestCase):
             must_do=False,
             must_do_reason="",
             costs={"2026/27": {"capital": 100_000, "revenue": 5_000}},
+            costs_reason="Quoted by the supplier",
             committed={},
             team_demand={"Integration": {"2026/27 Q1": 10}},
             requires=[a],
@@ -147,6 +149,7 @@ class RoundTest(TestCase):
             must_do=True,
             must_do_reason="Legal duty",
             costs={"2026/27": {"capital": 50_000, "revenue": 0}},
+            costs_reason="Quoted by the supplier",
             committed={},
             team_demand={},
             requires=[],
@@ -419,8 +422,9 @@ class RobustnessTest(TestCase):
                     round = self.scored_round(method, combine)
                     weights, inputs = actions.weights_snapshot(round), actions.inputs_snapshot(round)
                     problem, candidates = actions.build_problem(round, actions.score_from_snapshot(weights, inputs))
-                    with mock.patch.object(actions, "ROBUSTNESS_PERTURB", 0.0):
-                        draws = actions.value_draws(weights, inputs, candidates, draws=3, seed=1)
+                    keys = [str(c.pk) for c in candidates]
+                    with mock.patch.object(robustness, "ROBUSTNESS_PERTURB", 0.0):
+                        draws = robustness.value_draws(weights, inputs, keys, draws=3, seed=1)
                     for row in draws:
                         self.assertEqual(row.tolist(), pytest.approx(problem.values))
                     self.assertEqual(problem.values[3], 0.0)  # DIG-004, which nobody scored
@@ -429,11 +433,12 @@ class RobustnessTest(TestCase):
         round = self.scored_round("weighted", "mean")
         weights, inputs = actions.weights_snapshot(round), actions.inputs_snapshot(round)
         _, candidates = actions.build_problem(round, actions.score_from_snapshot(weights, inputs))
-        draws = actions.value_draws(weights, inputs, candidates, draws=50, seed=4)
+        keys = [str(c.pk) for c in candidates]
+        draws = robustness.value_draws(weights, inputs, keys, draws=50, seed=4)
         self.assertEqual(draws.shape, (50, 4))
         self.assertGreater(draws[:, 1].std(), 0)  # a mixed profile moves with the weights
         self.assertTrue(((draws >= 0) & (draws <= 100 + 1e-9)).all())
-        self.assertEqual(draws.tolist(), actions.value_draws(weights, inputs, candidates, draws=50, seed=4).tolist())
+        self.assertEqual(draws.tolist(), robustness.value_draws(weights, inputs, keys, draws=50, seed=4).tolist())
 
     def test_two_close_candidates_competing_for_one_place_are_each_chosen_sometimes(self):
         round = actions.create_round(

@@ -738,6 +738,7 @@ class _Builder:
                 must_do_reason=candidate_spec.must_do,
                 costs=costs,
                 team_demand=demand,
+                costs_reason=rounds_data.COSTS_REASON,
             )
             candidates.append(candidate)
             ratings.append((candidate, self.scorer_ratings(candidate_spec, then.get(initiative_spec.reference))))
@@ -940,6 +941,7 @@ class _Builder:
                 costs=costs,
                 committed={},
                 team_demand=demand,
+                costs_reason=rounds_data.COSTS_REASON,
                 requires=[by_reference[r] for r in needs.get(reference, []) if r in by_reference],
                 exclusive_with=[by_reference[r] for r in partners.get(reference, []) if r in by_reference],
             )

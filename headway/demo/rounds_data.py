@@ -31,6 +31,10 @@ CRITERIA = (
     "strategic_fit", "patient_impact", "staff_impact", "safety_risk_reduction", "urgency", "evidence", "effort",
 )
 
+# The demo's money is the portfolio office's figure for what is still to spend in the two years a
+# round plans, entered for each round (with this reason) rather than read from finance.
+COSTS_REASON = "The portfolio office's figure for what is still to spend"
+
 EPR = "EPR team"
 INTEGRATION = "Integration team"
 NURSING = "Digital nursing"

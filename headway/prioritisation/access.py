@@ -1,6 +1,6 @@
 """Look-ups that keep the organisation boundary for prioritisation, and who may do what.
 
-Everyone in the organisation reads rounds. Those who may edit any initiative (the executive
+Everyone in the organisation reads rounds. Those who may run prioritisation (the executive
 and the portfolio office) set rounds up, score and run them; closing a round records decisions,
 so it needs the right to decide.
 """
@@ -47,7 +47,7 @@ def can(request: HttpRequest, action: str) -> bool:
 
 
 def can_set_up(request: HttpRequest) -> bool:
-    return can(request, Action.EDIT_ANY_INITIATIVE)
+    return can(request, Action.RUN_PRIORITISATION)
 
 
 def can_close(request: HttpRequest) -> bool:

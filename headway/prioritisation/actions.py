@@ -1,8 +1,11 @@
 """Writes for prioritisation rounds: each atomic, keyword-only, taking the acting person as `by`.
 
-The maths is in `scoring.py` and `selection.py` (pure, no Django). This module gathers a round's
-inputs, hands them to the maths, and stores what came back as an unchangeable `Result` with a
-snapshot of every input, so that the ranking can be worked out again exactly.
+The maths is in pure modules with no Django: `scoring.py` (scores, from a stored snapshot),
+`problem.py` (the selection problem from a round's limits), `selection.py` (the optimiser and
+its explanations), `robustness.py` (the weight what-ifs), `costs.py` (where each candidate's
+money comes from) and `results.py` (the stored shape of a result). This module reads what they
+need, calls them and writes what came back as an unchangeable `Result` with a snapshot of every
+input, so that the ranking can be worked out again exactly.
 """
 
 from __future__ import annotations
@@ -10,24 +13,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
+from headway.lib import financial_years
+from headway.lib.errors import InputError
+from headway.lib.quarters import FINANCIAL_QUARTER_HINT, parse_financial_quarter
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative, Status
-from headway.prioritisation import scoring, selection
+from headway.prioritisation import problem as problem_input
+from headway.prioritisation import results, robustness, scoring, selection, sources
+from headway.prioritisation.changes import change_kind
+from headway.prioritisation.costs import CostSource
 from headway.prioritisation.models import (
     Budget,
     Candidate,
-    Combine,
     Criterion,
     Dependency,
     Exclusive,
@@ -39,14 +43,10 @@ from headway.prioritisation.models import (
     TeamCapacity,
 )
 
-MONEY_KINDS = ("capital", "revenue")
-FY_PATTERN = re.compile(r"^(\d{4})/(\d{2})$")
-QUARTER_PATTERN = re.compile(r"^(\d{4})/(\d{2}) Q([1-4])$")
-ROBUSTNESS_DRAWS = 200
-ROBUSTNESS_SEED = 20260401
-SOLVE_SECONDS = 10.0
-ROBUSTNESS_SECONDS = 20.0
-ROBUSTNESS_DRAW_SECONDS = 0.5
+MONEY_KINDS = problem_input.MONEY_KINDS
+SOLVE_SECONDS = problem_input.SOLVE_SECONDS
+# Read by `compute_changes` and the demo; scoring from a snapshot is pure (see `scoring.py`).
+score_from_snapshot = scoring.score_from_snapshot
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,26 +111,32 @@ def inputs_for(round: Round, criteria: Sequence[Criterion] | None = None) -> lis
 
 
 def check_financial_year(label: str) -> str:
+    """A stored financial year label, checked by the one rule in `headway.lib.financial_years`
+    (its accepted range included). Stored labels are written one way, 2026/27; forms read the
+    other spellings people type and pass the normalised label here."""
     label = label.strip()
-    match = FY_PATTERN.match(label)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+    try:
+        start = financial_years.parse_financial_year(label)
+    except InputError as error:
+        raise ValidationError(str(error)) from error
+    if financial_years.year_label(start) != label:
         raise ValidationError(f"‘{label}’ is not a financial year: write it like 2026/27.")
     return label
 
 
 def check_quarter(label: str) -> str:
+    """A stored team-day quarter: a financial quarter ("2026/27 Q1", Q1 is April to June)."""
     label = " ".join(label.split())
-    match = QUARTER_PATTERN.match(label)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
-        raise ValidationError(f"‘{label}’ is not a quarter: write it like 2026/27 Q1 (Q1 is April to June).")
+    try:
+        quarter = parse_financial_quarter(label)
+    except InputError as error:
+        raise ValidationError(str(error)) from error
+    if quarter.label != label:
+        raise ValidationError(f"‘{label}’ is not a quarter: {FINANCIAL_QUARTER_HINT}.")
     return label
 
 
-def _pounds(value: Any) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
+_pounds = problem_input.stored_pounds
 
 
 # Rounds --------------------------------------------------------------------------------------
@@ -192,6 +198,7 @@ def create_round(
                 must_do=before.must_do if before else False,
                 must_do_reason=before.must_do_reason if before else "",
                 costs=before.costs if before else {},
+                costs_reason=before.costs_reason if before else "",
                 team_demand=before.team_demand if before else {},
                 committed=before.committed if before else {},
             )
@@ -242,7 +249,11 @@ def update_candidate(
     team_demand: Mapping[str, Mapping[str, float]],
     requires: Iterable[Candidate],
     exclusive_with: Iterable[Candidate],
+    costs_reason: str = "",
 ) -> Candidate:
+    """Save what a candidate needs. Its money comes from its business case or funding lines;
+    `costs`, when given, override them for this round and need `costs_reason`. Team days have no
+    other source, so they are always given here."""
     round = candidate.round
     _require_open(round)
     for table in (costs, committed):
@@ -258,6 +269,7 @@ def update_candidate(
     candidate.must_do = must_do
     candidate.must_do_reason = must_do_reason.strip() if must_do else ""
     candidate.costs = {y: {k: _pounds(m.get(k)) for k in MONEY_KINDS} for y, m in sorted(costs.items())}
+    candidate.costs_reason = costs_reason.strip() if costs else ""
     candidate.committed = {y: {k: _pounds(m.get(k)) for k in MONEY_KINDS} for y, m in sorted(committed.items())}
     candidate.team_demand = {t: dict(sorted(q.items())) for t, q in sorted(team_demand.items())}
     candidate.full_clean(exclude=["round", "initiative"])
@@ -358,11 +370,11 @@ def save_ratings(*, round: Round, by: User, ratings: Mapping[int, Mapping[str, f
 # Scoring -------------------------------------------------------------------------------------
 
 
-def weights_snapshot(round: Round) -> dict[str, Any]:
+def weights_snapshot(round: Round) -> scoring.Weights:
     criteria = criteria_for(round.organisation) if round.method == Method.WEIGHTED else []
     return {
-        "method": round.method,
-        "combine": round.combine,
+        "method": str(round.method),
+        "combine": str(round.combine),
         "criteria": [
             {"key": c.key, "label": c.label, "weight": c.weight, "higher_is_better": c.higher_is_better}
             for c in criteria
@@ -381,274 +393,89 @@ def inputs_snapshot(round: Round) -> dict[str, dict[str, dict[str, float]]]:
     return snapshot
 
 
-def _one_scorer(method: str, weights: Mapping[str, Any], values: Mapping[str, float]) -> float | None:
-    keys: list[str] = list(weights["inputs"])
-    if any(key not in values for key in keys):
-        return None  # a scorer who left an input empty is not counted for this candidate
-    if method == Method.WSJF:
-        return float(scoring.wsjf(**{key: values[key] for key in keys}))
-    if method == Method.RICE:
-        given = {key: values[key] for key in keys}
-        given["confidence"] = given["confidence"] / 100  # asked as a percentage, used as a share
-        return float(scoring.rice(**given))
-    criteria = weights["criteria"]
-    return float(
-        scoring.weighted_score(
-            {c["key"]: values[c["key"]] for c in criteria},
-            {c["key"]: c["weight"] for c in criteria},
-            {c["key"]: c["higher_is_better"] for c in criteria},
-            scale_max=5,
-        )
-    )
-
-
-def score_from_snapshot(weights: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each candidate's combined score, worked out only from a stored snapshot.
-
-    The run scores through this too, so a stored result re-scored here gives the same numbers.
-    Weighted scores are on 0–100. WSJF and RICE have no fixed top, so scorers are called
-    far apart when they differ by more than a quarter of the highest of their scores.
-    """
-    method = weights["method"]
-    scores: dict[str, dict[str, Any]] = {}
-    for candidate_id, by_scorer in inputs.items():
-        values = [
-            v for v in (_one_scorer(method, weights, by_scorer[s]) for s in sorted(by_scorer, key=int)) if v is not None
-        ]
-        if not values:
-            continue
-        top = 100.0 if method == Method.WEIGHTED else max(max(values), 1e-9)
-        combined = scoring.combine(values, weights["combine"], scale_min=0, scale_max=top)
-        scores[candidate_id] = {
-            "value": float(combined.value),
-            "spread": float(combined.spread),
-            "stdev": float(combined.stdev),
-            "n": int(combined.n),
-            "wide": bool(combined.wide),
-        }
-    return scores
-
-
 # Selection -----------------------------------------------------------------------------------
 
 
-def _capacity_rows(round: Round, candidates: Sequence[Candidate]) -> tuple[list[str], list[list[float]], list[float]]:
-    """One row for each financial year's capital and revenue (less committed spend) and one
-    for each team's days in each quarter: (names, usage by candidate, capacities)."""
-    names: list[str] = []
-    rows: list[list[float]] = []
-    capacities: list[float] = []
-    for budget in round.budgets.all():
-        for kind in MONEY_KINDS:
-            committed = sum(_pounds(c.committed.get(budget.financial_year, {}).get(kind)) for c in candidates)
-            names.append(f"{budget.financial_year} {kind}")
-            capacities.append(float(max(getattr(budget, kind) - committed, 0)))
-            rows.append([float(_pounds(c.costs.get(budget.financial_year, {}).get(kind))) for c in candidates])
-    for team in round.team_capacities.all():
-        names.append(f"{team.team} {team.quarter}")
-        capacities.append(float(team.days))
-        rows.append([float(c.team_demand.get(team.team, {}).get(team.quarter, 0) or 0) for c in candidates])
-    return names, rows, capacities
-
-
-def build_problem(round: Round, scores: Mapping[str, Mapping[str, Any]]) -> tuple[selection.Problem, list[Candidate]]:
-    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
-    index = {c.pk: i for i, c in enumerate(candidates)}
-    names, rows, capacities = _capacity_rows(round, candidates)
-    problem = selection.Problem(
-        values=[float(scores.get(str(c.pk), {}).get("value", 0.0)) for c in candidates],
-        weights=rows,
-        capacities=capacities,
-        must=[index[c.pk] for c in candidates if c.must_do],
-        requires=[(index[d.candidate_id], index[d.requires_id]) for d in round.dependencies.all()],
-        exclusive=[(index[e.a_id], index[e.b_id]) for e in round.exclusives.all()],
-        max_selected=round.wip_limit or None,
-        names=[c.initiative.reference for c in candidates],
-        constraint_names=names,
-        time_limit_s=SOLVE_SECONDS,
+def _round_limits(round: Round) -> problem_input.RoundLimits:
+    return problem_input.RoundLimits(
+        budgets=[
+            problem_input.Budget(b.financial_year, _pounds(b.capital), _pounds(b.revenue)) for b in round.budgets.all()
+        ],
+        teams=[problem_input.TeamDays(t.team, t.quarter, float(t.days)) for t in round.team_capacities.all()],
+        requires=[(str(a), str(b)) for a, b in round.dependencies.values_list("candidate_id", "requires_id")],
+        exclusive=[(str(a), str(b)) for a, b in round.exclusives.values_list("a_id", "b_id")],
+        wip_limit=round.wip_limit,
     )
+
+
+def _selection_input(
+    round: Round, scores: Mapping[str, scoring.CandidateScore]
+) -> tuple[selection.Problem, list[Candidate], dict[int, CostSource]]:
+    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    money = sources.effective_costs(candidates)
+    limits = [
+        problem_input.CandidateLimits(
+            key=str(c.pk),
+            reference=c.initiative.reference,
+            must_do=c.must_do,
+            costs=money[c.pk].costs,
+            committed=c.committed,
+            team_demand=c.team_demand,
+        )
+        for c in candidates
+    ]
+    values = {key: score["value"] for key, score in scores.items()}
+    problem = problem_input.build_problem(_round_limits(round), limits, values, time_limit_s=SOLVE_SECONDS)
+    return problem, candidates, money
+
+
+def build_problem(
+    round: Round, scores: Mapping[str, scoring.CandidateScore]
+) -> tuple[selection.Problem, list[Candidate]]:
+    """The round's selection problem, with each candidate's money wherever it comes from
+    (`costs.py`), and its candidates in the problem's order."""
+    problem, candidates, _ = _selection_input(round, scores)
     return problem, candidates
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready copy of what the maths returned (dataclasses, tuples, numpy numbers)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool | str) or value is None:
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if hasattr(value, "item"):
-        return _plain(value.item())
-    return str(value)
-
-
-FloatArray = npt.NDArray[np.float64]
-ROBUSTNESS_PERTURB = 0.2  # each weight varies by up to ±20%
-WSJF_PARTS = ("business_value", "time_criticality", "risk_reduction")
-RICE_PARTS = ("reach", "impact", "confidence", "effort")
-
-
-def _by_scorer(inputs: Mapping[str, Any], candidates: Sequence[Candidate], keys: Sequence[str]) -> list[FloatArray]:
-    """One candidates × inputs matrix per scorer, NaN in the rows of candidates the scorer did not
-    fully rate (they are not counted for that candidate, as in the run)."""
-    scorers = sorted({s for c in candidates for s in inputs.get(str(c.pk), {})}, key=int)
-    matrices = []
-    for scorer in scorers:
-        matrix = np.full((len(candidates), len(keys)), np.nan)
-        for i, candidate in enumerate(candidates):
-            given = inputs.get(str(candidate.pk), {}).get(scorer, {})
-            if all(key in given for key in keys):
-                matrix[i] = [float(given[key]) for key in keys]
-        matrices.append(matrix)
-    return matrices
-
-
-def value_draws(
-    weights: Mapping[str, Any], inputs: Mapping[str, Any], candidates: Sequence[Candidate], *, draws: int, seed: int
-) -> FloatArray:
-    """draws × candidates: every candidate's combined score when the method's weights vary.
-
-    Weighted criteria: each criterion weight varies within ±20% (one factor per criterion per
-    draw, the same for every candidate). WSJF: the three parts of the cost of delay are weighted
-    1 and each weight varies the same way. RICE multiplies its parts, so weighting them would not
-    change the order; instead each candidate's four estimates vary within ±20% independently
-    (confidence no higher than 100%). Each scorer's score is worked out as in the run and combined
-    by the round's mean or median; a candidate nobody scored counts 0, as in the run.
-    """
-    method = weights["method"]
-    rng = np.random.default_rng(seed)
-    if method == Method.RICE:
-        keys: Sequence[str] = RICE_PARTS
-    elif method == Method.WSJF:
-        keys = (*WSJF_PARTS, "job_size")
-    else:
-        keys = [c["key"] for c in weights["criteria"]]
-    per_scorer = _by_scorer(inputs, candidates, keys)
-    n = len(candidates)
-    if not per_scorer:
-        return np.zeros((draws, n))
-    if method == Method.WEIGHTED:
-        criteria = weights["criteria"]
-        factors = selection.weight_draws(
-            [c["weight"] for c in criteria], perturb=ROBUSTNESS_PERTURB, draws=draws, seed=seed
-        )
-        better = [bool(c["higher_is_better"]) for c in criteria]
-        layers = []
-        for matrix in per_scorer:
-            layer = np.full((draws, n), np.nan)
-            rated = ~np.isnan(matrix).any(axis=1)
-            if rated.any():
-                layer[:, rated] = scoring.weighted_scores(matrix[rated], factors, better, 5)
-            layers.append(layer)
-    elif method == Method.WSJF:
-        factors = selection.weight_draws([1.0, 1.0, 1.0], perturb=ROBUSTNESS_PERTURB, draws=draws, seed=seed)
-        layers = [(factors @ matrix[:, :3].T) / matrix[:, 3] for matrix in per_scorer]
-    else:
-        moved = rng.uniform(1 - ROBUSTNESS_PERTURB, 1 + ROBUSTNESS_PERTURB, size=(draws, n, len(RICE_PARTS)))
-        layers = []
-        for matrix in per_scorer:
-            estimate = matrix[None, :, :] * moved
-            confidence = np.minimum(estimate[..., 2] / 100, 1.0)  # asked as a percentage
-            layers.append(estimate[..., 0] * estimate[..., 1] * confidence / estimate[..., 3])
-    stack = np.stack(layers)  # scorers × draws × candidates
-    nobody = np.isnan(stack).all(axis=0)
-    filled = np.where(np.isnan(stack), 0.0, stack)
-    if weights["combine"] == Combine.MEDIAN:
-        combined = np.nanmedian(np.where(nobody[None], 0.0, stack), axis=0)
-    else:
-        counts = np.maximum((~np.isnan(stack)).sum(axis=0), 1)
-        combined = filled.sum(axis=0) / counts
-    return np.where(nobody, 0.0, combined)
-
-
-def _robustness(
-    problem: selection.Problem, weights: Mapping[str, Any], inputs: Mapping[str, Any], candidates: Sequence[Candidate]
-) -> list[float]:
-    """How often each candidate is chosen when the weights vary (see `value_draws`); seeded, so
-    the same round gives the same percentages, and capped in time so a page never waits long."""
-    draws = value_draws(weights, inputs, candidates, draws=ROBUSTNESS_DRAWS, seed=ROBUSTNESS_SEED)
-    return selection.selection_shares(problem, draws, time_limit_s=ROBUSTNESS_DRAW_SECONDS, seconds=ROBUSTNESS_SECONDS)
-
-
-def _explanation(explanation: selection.Explanation, names: Sequence[str]) -> dict[str, Any]:
-    return {
-        "selected": explanation.selected,
-        "binding": list(explanation.binding),
-        "displaced": [names[i] for i in explanation.displaced],
-        "brought_in": [names[i] for i in explanation.brought_in],
-        "value_to_enter": _plain(explanation.value_to_enter),
-        "value_to_leave": _plain(explanation.value_to_leave),
-        "reason": explanation.reason,
-    }
-
-
 @transaction.atomic
-def run_selection(*, round: Round, by: User | None) -> Result:
-    """Score every candidate, choose the best set within the limits and store it as a new Result."""
+def run_selection(*, round: Round, by: User | None, with_robustness: bool = True) -> Result:
+    """Score every candidate, choose the best set within the limits and store it as a new Result.
+
+    `with_robustness=False` leaves out the weight what-ifs, which take seconds; only the demo,
+    loading rounds nobody is waiting on, uses it."""
     _require_open(round)
     if not round.candidates.exists():
         raise ValidationError("There are no initiatives in this round to choose from.")
     weights = weights_snapshot(round)
     inputs = inputs_snapshot(round)
     scores = score_from_snapshot(weights, inputs)
-    problem, candidates = build_problem(round, scores)
+    problem, candidates, money = _selection_input(round, scores)
     solution = selection.solve(problem)
-    names = [c.initiative.reference for c in candidates]
-    chosen = set(solution.selected)
-    greedy = set(solution.greedy_selected)
-    explanations = selection.explain(problem, solution)
-    robust: list[float] = []
-    if solution.status != "infeasible":
-        robust = _robustness(problem, weights, inputs, candidates)
-    ranked = sorted(range(len(candidates)), key=lambda i: (-problem.values[i], names[i]))
-    rank = {i: position + 1 for position, i in enumerate(ranked)}
-    score_rows: dict[str, dict[str, Any]] = {}
-    for i, candidate in enumerate(candidates):
-        score = scores.get(str(candidate.pk))
-        score_rows[str(candidate.pk)] = {
-            "initiative": candidate.initiative_id,
-            "reference": names[i],
-            "value": score["value"] if score else None,
-            "spread": score["spread"] if score else None,
-            "wide": score["wide"] if score else False,
-            "scorers": score["n"] if score else 0,
-            "rank": rank[i],
-            "selected": i in chosen,
-            "greedy": i in greedy,
-            "must_do": candidate.must_do,
-        }
-    capacity = [
-        {"name": name, "capacity": problem.capacities[r], "used": sum(problem.weights[r][i] for i in chosen)}
-        for r, name in enumerate(problem.constraint_names or [])
-    ]
-    result = Result.objects.create(
-        round=round,
-        created_by=by,
-        method=round.method,
-        method_version=str(scoring.METHOD_VERSION),
+    shares: list[float] = []
+    if with_robustness and solution.status != "infeasible":
+        shares = robustness.shares(problem, weights, inputs, [str(c.pk) for c in candidates])
+    fields = results.result_fields(
+        method=str(round.method),
         weights=weights,
         inputs=inputs,
-        scores=score_rows,
-        status=solution.status,
-        selected=[candidates[i].pk for i in sorted(chosen)],
-        objective=solution.objective,
-        bound=_plain(solution.bound),
-        gap=_plain(solution.gap),
-        seconds=solution.seconds,
-        greedy_selected=[candidates[i].pk for i in sorted(greedy)],
-        greedy_objective=solution.greedy_objective,
-        capacity=capacity,
-        explanations={str(candidates[e.index].pk): _explanation(e, names) for e in explanations},
-        robustness={str(candidates[i].pk): share for i, share in enumerate(robust)},
-        conflicts=list(solution.conflicts),
+        scores=scores,
+        candidates=[
+            results.RunCandidate(
+                pk=c.pk,
+                initiative=c.initiative_id,
+                reference=c.initiative.reference,
+                must_do=c.must_do,
+                costs=money[c.pk],
+            )
+            for c in candidates
+        ],
+        problem=problem,
+        solution=solution,
+        explanations=selection.explain(problem, solution),
+        robustness=shares,
     )
+    result = Result.objects.create(round=round, created_by=by, **fields)
     round.current_result = result
     round.save(update_fields=["current_result"])
     return result
@@ -697,6 +524,7 @@ def copy_as_scenario(
             must_do=c.must_do or c.pk in forced,
             must_do_reason=c.must_do_reason or (must_do_reason.strip() if c.pk in forced else ""),
             costs=c.costs,
+            costs_reason=c.costs_reason,
             team_demand=c.team_demand,
             committed=c.committed,
         )
@@ -758,7 +586,7 @@ def _positions(result: Result | None) -> dict[int, tuple[bool, int]]:
     """{initiative id: (selected, rank)} from a result."""
     if result is None:
         return {}
-    return {int(row["initiative"]): (bool(row["selected"]), int(row["rank"])) for row in result.scores.values()}
+    return {initiative: (row["selected"], row["rank"]) for initiative, row in result.stored().by_initiative().items()}
 
 
 @transaction.atomic
@@ -776,27 +604,15 @@ def compute_changes(*, round: Round) -> list[RoundChange]:
     statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
     existing = {c.initiative_id: c for c in round.changes.all()}
     wanted: dict[int, tuple[str, int | None, int | None]] = {}
-    kind: str
     for initiative_id, (selected, rank) in now.items():
-        status = statuses.get(initiative_id)
         was = before.get(initiative_id)
-        from_rank = was[1] if was and was[0] else None
-        if selected and status in (Status.PROPOSED, Status.PAUSED):
-            wanted[initiative_id] = (RoundChange.Kind.STARTED, from_rank, rank)
-        elif selected and status == Status.ACTIVE:
-            if was is None or not was[0]:
-                kind = RoundChange.Kind.NEW
-            elif rank < was[1]:
-                kind = RoundChange.Kind.MOVED_UP
-            elif rank > was[1]:
-                kind = RoundChange.Kind.MOVED_DOWN
-            else:
-                kind = RoundChange.Kind.CONTINUED
-            wanted[initiative_id] = (kind, from_rank, rank)
-        elif not selected and status == Status.ACTIVE:
-            keep = existing.get(initiative_id)
-            kind = keep.change if keep and keep.change == RoundChange.Kind.PAUSED else RoundChange.Kind.STOPPED
-            wanted[initiative_id] = (kind, from_rank, None)
+        found = change_kind(status=statuses.get(initiative_id, ""), selected=selected, rank=rank, before=was)
+        if found is None:
+            continue
+        keep = existing.get(initiative_id)
+        if found == RoundChange.Kind.STOPPED and keep is not None and keep.change == RoundChange.Kind.PAUSED:
+            found = RoundChange.Kind.PAUSED  # a stop someone turned into a pause stays a pause
+        wanted[initiative_id] = (found, was[1] if was and was[0] else None, rank if selected else None)
     round.changes.exclude(initiative_id__in=wanted.keys()).delete()
     changes = []
     for initiative_id, (kind, from_rank, to_rank) in wanted.items():
@@ -830,7 +646,8 @@ def save_change_reasons(
 
 
 def _evidence(round: Round, result: Result, change: RoundChange) -> str:
-    row = next((r for r in result.scores.values() if int(r["initiative"]) == change.initiative_id), None)
+    stored = result.stored()
+    row = stored.by_initiative().get(change.initiative_id)
     parts = [
         f"Prioritisation round {round.name} ({round.held_on:%d %B %Y}), result {result.pk}, "
         f"{result.get_method_display().lower()} method, version {result.method_version}."
@@ -838,7 +655,7 @@ def _evidence(round: Round, result: Result, change: RoundChange) -> str:
     if row is not None:
         score = "not scored" if row["value"] is None else f"score {row['value']:.1f}"
         verdict = "selected" if row["selected"] else "not selected"
-        parts.append(f"Ranked {row['rank']} of {len(result.scores)}, {score}, {verdict}.")
+        parts.append(f"Ranked {row['rank']} of {len(stored.scores)}, {score}, {verdict}.")
     return " ".join(parts)
 
 

@@ -1,9 +1,10 @@
 """Forms for prioritisation, drawn in the NHS design system.
 
-Money and team days are typed one line at a time (for example `2026/27 | £250,000 | £40,000`),
-which reads well, works without JavaScript and with a screen reader, and keeps every figure in
-view. Choices of other candidates come from the same round only, so a forged post naming
-another round's candidate fails validation.
+A candidate's money comes from its business case or funding lines (`costs.py`); it is typed
+here only to override them, with a reason. Money and team days are typed one line at a time
+(for example `2026/27 | £250,000 | £40,000`), which reads well, works without JavaScript and
+with a screen reader, and keeps every figure in view. Choices of other candidates come from the
+same round only, so a forged post naming another round's candidate fails validation.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from headway.forms import DateInput, NHSFormMixin
+from headway.lib import money
+from headway.lib.errors import InputError
+from headway.lib.financial_years import normalise_financial_year
+from headway.lib.quarters import normalise_financial_quarter
 from headway.prioritisation.actions import Input, check_financial_year, check_quarter
 from headway.prioritisation.models import Candidate, Combine, Method, Round, RoundChange
 
@@ -30,14 +35,31 @@ DEMAND_HINT = (
 
 
 def parse_pounds(text: str, line: int) -> int:
-    cleaned = re.sub(r"[£,\s]", "", text)
-    if not re.fullmatch(r"\d+", cleaned):
-        raise ValidationError(f"Line {line}: ‘{text.strip()}’ is not an amount in whole pounds, like £250,000.")
-    return int(cleaned)
+    """Whole pounds as `headway.lib.money` reads them ("£250,000", "250k", "1.2m")."""
+    try:
+        return money.parse_pounds(text)
+    except InputError as error:
+        raise ValidationError(f"Line {line}: {error}") from error
+
+
+def _financial_year(text: str) -> str:
+    try:
+        label = normalise_financial_year(text)
+    except InputError as error:
+        raise ValidationError(str(error)) from error
+    return check_financial_year(label)
+
+
+def _quarter(text: str) -> str:
+    try:
+        label = normalise_financial_quarter(text)
+    except InputError as error:
+        raise ValidationError(str(error)) from error
+    return check_quarter(label)
 
 
 def parse_money(text: str) -> dict[str, dict[str, int]]:
-    money: dict[str, dict[str, int]] = {}
+    money_by_year: dict[str, dict[str, int]] = {}
     errors: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
@@ -47,15 +69,18 @@ def parse_money(text: str) -> dict[str, dict[str, int]]:
             errors.append(f"Line {number}: give the year, capital and revenue, split by |.")
             continue
         try:
-            year = check_financial_year(parts[0])
-            if year in money:
+            year = _financial_year(parts[0])
+            if year in money_by_year:
                 raise ValidationError(f"{year} is given twice.")
-            money[year] = {"capital": parse_pounds(parts[1], number), "revenue": parse_pounds(parts[2], number)}
+            money_by_year[year] = {
+                "capital": parse_pounds(parts[1], number),
+                "revenue": parse_pounds(parts[2], number),
+            }
         except ValidationError as error:
             errors += [f"Line {number}: {m}" if not m.startswith("Line") else m for m in error.messages]
     if errors:
         raise ValidationError(errors)
-    return money
+    return money_by_year
 
 
 def parse_days(text: str) -> dict[str, dict[str, int]]:
@@ -69,7 +94,7 @@ def parse_days(text: str) -> dict[str, dict[str, int]]:
             errors.append(f"Line {number}: give the team, the quarter and the days, split by |.")
             continue
         try:
-            quarter = check_quarter(parts[1])
+            quarter = _quarter(parts[1])
             if not re.fullmatch(r"\d+", parts[2].replace(",", "")):
                 raise ValidationError(f"‘{parts[2]}’ is not a whole number of days.")
             if quarter in days.get(parts[0], {}):
@@ -162,10 +187,17 @@ class CandidateForm(NHSFormMixin, forms.Form):
         help_text="Needed if it must be done.",
     )
     costs = forms.CharField(
-        label="Cost still to spend, by financial year",
+        label="Cost still to spend, by financial year, if not the finance figures (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=MONEY_HINT,
+        help_text="Leave empty to use the initiative's latest business case or, if it has none, its funding "
+        "lines. " + MONEY_HINT,
+    )
+    costs_reason = forms.CharField(
+        label="Why this round does not use the finance figures",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed if you enter the cost here.",
     )
     committed = forms.CharField(
         label="Money already committed, by financial year",
@@ -216,6 +248,8 @@ class CandidateForm(NHSFormMixin, forms.Form):
         data = super().clean() or {}
         if data.get("must_do") and not (data.get("must_do_reason") or "").strip():
             self.add_error("must_do_reason", "Say why it must be done.")
+        if data.get("costs") and not (data.get("costs_reason") or "").strip():
+            self.add_error("costs_reason", "Say why this round does not use the business case or funding lines.")
         return data
 
 

@@ -16,6 +16,7 @@ from django.db import models
 
 from headway.accounts.models import Organisation
 from headway.portfolio.models import Decision, Initiative
+from headway.prioritisation import results
 
 
 class CriterionQuerySet(models.QuerySet["Criterion"]):
@@ -139,8 +140,11 @@ class Candidate(models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="candidacies")
     must_do = models.BooleanField("must do", default=False)
     must_do_reason = models.TextField("why it must be done", blank=True)
-    # {"2026/27": {"capital": 120000, "revenue": 40000}} — whole pounds.
+    # Money entered for this round, {"2026/27": {"capital": 120000, "revenue": 40000}} in whole
+    # pounds, which overrides the finance figures. Empty: the round reads the initiative's latest
+    # business case, or else its funding lines (see `costs.py`), so money is entered once.
     costs = models.JSONField(default=dict, blank=True)
+    costs_reason = models.TextField("why the finance figures are not used", blank=True)
     # {"Team name": {"2026/27 Q1": 20}} — days.
     team_demand = models.JSONField(default=dict, blank=True)
     # Money already spent or contracted, in the shape of `costs`; comes off the budget.
@@ -158,6 +162,10 @@ class Candidate(models.Model):
     def clean(self) -> None:
         if self.must_do and not self.must_do_reason.strip():
             raise ValidationError({"must_do_reason": "Say why it must be done."})
+        if self.costs and not self.costs_reason.strip():
+            raise ValidationError(
+                {"costs_reason": "Say why this round does not use the business case or funding lines."}
+            )
 
 
 class Budget(models.Model):
@@ -246,13 +254,16 @@ class Result(models.Model):
     """One run of the selection, with everything needed to reproduce it. Never changed."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="results")
+    # The version of the stored shape (`results.SCHEMA_VERSION`); 0 for results written before
+    # it was declared. Read a result only through `results.load`.
+    schema_version = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     method = models.CharField(max_length=20, choices=Method.choices)
     method_version = models.CharField(max_length=40)
     weights = models.JSONField(default=dict)
     inputs = models.JSONField(default=dict)
-    # {candidate id: {"initiative": id, "value", "spread", "wide", "scored", "rank", "selected"}}
+    # {candidate id: a score row}; the shapes of this and the other JSON fields are declared in results.py.
     scores = models.JSONField(default=dict)
     status = models.CharField(max_length=40)
     selected = models.JSONField(default=list)
@@ -266,6 +277,7 @@ class Result(models.Model):
     explanations = models.JSONField(default=dict)
     robustness = models.JSONField(default=dict)
     conflicts = models.JSONField(default=list)
+    costs = models.JSONField(default=dict)  # {candidate id: the money used, and where it came from}
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -278,6 +290,10 @@ class Result(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ValidationError("A stored result is never changed: run the selection again instead.")
         super().save(*args, **kwargs)
+
+    def stored(self) -> results.StoredResult:
+        """What this result holds, read through the one loader that knows every stored version."""
+        return results.load({"schema_version": self.schema_version, **{f: getattr(self, f) for f in results.FIELDS}})
 
 
 class RoundChange(models.Model):

@@ -1,23 +1,19 @@
 """What the prioritisation pages show, gathered in a fixed number of queries.
 
-The round page reads its candidates once, with their initiatives, and takes scores, in/out,
-robustness and reasons from the stored result, so the number of queries does not grow with
-the number of candidates.
+The round page reads its candidates once, with their initiatives, and their money's sources in
+three more queries; it takes scores, in/out, robustness and reasons from the stored result,
+read only through `Result.stored()` (the loader in `results.py`), so the number of queries does
+not grow with the number of candidates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from headway.lib.money import pounds
+from headway.prioritisation import sources
 from headway.prioritisation.models import Candidate, Result, Round, RoundChange
-
-
-def pounds(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    amount = round(float(value))
-    return f"-£{-amount:,}" if amount < 0 else f"£{amount:,}"
+from headway.prioritisation.results import StoredExplanation
 
 
 def days(value: float | int | None) -> str:
@@ -41,6 +37,9 @@ class CandidateRow:
     requires: list[str] = field(default_factory=list)
     exclusive: list[str] = field(default_factory=list)
     costs: str = ""
+    costs_source: str = ""  # where the money comes from, in words
+    costs_origin: str = ""
+    costs_at_run: str = ""  # where it came from when the selection was worked out, if that differs
     demand: str = ""
 
 
@@ -52,43 +51,27 @@ class CapacityRow:
     binding: bool
 
 
-def _robust_share(value: Any) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, dict):
-        for key in ("share", "selected_share", "probability", "frequency"):
-            if isinstance(value.get(key), int | float):
-                return float(value[key])
-    return None
-
-
-def _reason(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("reason") or "")
-    return ""
-
-
-def _number(value: Any) -> str:
+def _number(value: float) -> str:
     return f"{float(value):.1f}"
 
 
-def short_reason(candidate: Candidate, explanation: Any, score: float | None) -> str:
+def short_reason(candidate: Candidate, explanation: StoredExplanation | None, score: float | None) -> str:
     """One line a board member can read at a glance; the full reason sits behind it."""
-    if not isinstance(explanation, dict):
+    if explanation is None:
         return ""
     now = f" (now {_number(score)})" if score is not None else ""
     if candidate.must_do:
         return f"Must do: {candidate.must_do_reason}" if candidate.must_do_reason else "Must do."
-    if explanation.get("selected"):
-        leave = explanation.get("value_to_leave")
-        if isinstance(leave, int | float):
+    if explanation["selected"]:
+        leave = explanation["value_to_leave"]
+        if leave is not None:
             if leave <= 0:
                 return "In at any score: nothing else would fit in its place."
             return f"In unless its score falls below {_number(leave)}{now}."
         return "In."
-    enter = explanation.get("value_to_enter")
-    if isinstance(enter, int | float):
-        displaced = explanation.get("displaced") or []
+    enter = explanation["value_to_enter"]
+    if enter is not None:
+        displaced = explanation["displaced"]
         instead = f", in place of {', '.join(displaced)}" if displaced else ""
         return f"Would need a score above {_number(enter)}{now} to come in{instead}."
     return "Cannot come in under the present limits."
@@ -113,6 +96,7 @@ def _capacity_label(name: str, value: float) -> str:
 def candidate_rows(round: Round, result: Result | None) -> list[CandidateRow]:
     candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
     by_id = {c.pk: c for c in candidates}
+    money = sources.effective_costs(candidates)
     requires: dict[int, list[str]] = {}
     for candidate_id, needed in round.dependencies.values_list("candidate_id", "requires_id"):
         requires.setdefault(candidate_id, []).append(by_id[needed].initiative.reference)
@@ -120,29 +104,34 @@ def candidate_rows(round: Round, result: Result | None) -> list[CandidateRow]:
     for a, b in round.exclusives.values_list("a_id", "b_id"):
         exclusive.setdefault(a, []).append(by_id[b].initiative.reference)
         exclusive.setdefault(b, []).append(by_id[a].initiative.reference)
+    stored = result.stored() if result is not None else None
     rows = []
     for candidate in candidates:
-        total = {
-            kind: sum(int(m.get(kind, 0) or 0) for m in candidate.costs.values()) for kind in ("capital", "revenue")
-        }
+        source = money[candidate.pk]
+        total = source.totals
         demand = sum(float(d or 0) for quarters in candidate.team_demand.values() for d in quarters.values())
         row = CandidateRow(
             candidate=candidate,
             requires=requires.get(candidate.pk, []),
             exclusive=exclusive.get(candidate.pk, []),
-            costs=f"{pounds(total['capital'])} capital, {pounds(total['revenue'])} revenue" if candidate.costs else "",
+            costs=f"{pounds(total['capital'])} capital, {pounds(total['revenue'])} revenue" if source.costs else "",
+            costs_source=source.label,
+            costs_origin=source.origin,
             demand=days(demand) if demand else "",
         )
-        stored = result.scores.get(str(candidate.pk)) if result is not None else None
-        if result is not None and stored is not None:
-            row.score, row.spread, row.wide = stored["value"], stored["spread"], bool(stored["wide"])
-            row.scorers, row.rank = int(stored.get("scorers", 0)), int(stored["rank"])
-            row.selected, row.greedy = bool(stored["selected"]), bool(stored["greedy"])
-            row.robustness = _robust_share(result.robustness.get(str(candidate.pk)))
+        score = stored.score(candidate.pk) if stored is not None else None
+        if stored is not None and score is not None:
+            row.score, row.spread, row.wide = score["value"], score["spread"], score["wide"]
+            row.scorers, row.rank = score["scorers"], score["rank"]
+            row.selected, row.greedy = score["selected"], score["greedy"]
+            row.robustness = stored.robustness.get(str(candidate.pk))
             row.robustness_label = robustness_label(row.robustness)
-            explanation = result.explanations.get(str(candidate.pk))
-            row.reason = _reason(explanation)
+            explanation = stored.explanations.get(str(candidate.pk))
+            row.reason = explanation["reason"] if explanation is not None else ""
             row.short_reason = short_reason(candidate, explanation, row.score)
+            used = stored.costs.get(str(candidate.pk))
+            if used is not None and used["label"] != source.label:
+                row.costs_at_run = used["label"]
         rows.append(row)
     if result is not None:
         rows.sort(key=lambda r: (r.rank is None, r.rank or 0))
@@ -159,7 +148,7 @@ def capacity_rows(result: Result | None) -> list[CapacityRow]:
             used=_capacity_label(row["name"], row["used"]),
             binding=row["capacity"] > 0 and row["used"] >= row["capacity"] * 0.98,
         )
-        for row in result.capacity
+        for row in result.stored().capacity
     ]
 
 

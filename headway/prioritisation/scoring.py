@@ -14,12 +14,17 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypedDict, cast
 
 import numpy as np
 import numpy.typing as npt
 
 METHOD_VERSION = "1"
+
+#: The scoring methods and ways of combining scorers, as a round stores them (the values of
+#: `models.Method` and `models.Combine`, which are kept here so this module needs no Django).
+WEIGHTED, WSJF, RICE = "weighted", "wsjf", "rice"
+MEAN, MEDIAN = "mean", "median"
 
 #: (key, label, default weight, higher_is_better). Weights are relative: they are divided by
 #: their sum, so they need not add up to 100 (these do).
@@ -188,3 +193,83 @@ def combine(
     stdev = statistics.stdev(numbers) if len(numbers) > 1 else 0.0
     wide = spread > WIDE_SHARE * (scale_max - scale_min)
     return Combined(value=centre, spread=spread, stdev=stdev, n=len(numbers), wide=wide)
+
+
+# Scoring from a stored snapshot ----------------------------------------------------------------
+
+
+class CriterionWeight(TypedDict):
+    key: str
+    label: str
+    weight: float
+    higher_is_better: bool
+
+
+class Weights(TypedDict):
+    """How a run scored: the method, how scorers were combined, the criteria (weighted method
+    only) and the inputs each scorer gave."""
+
+    method: str
+    combine: str
+    criteria: list[CriterionWeight]
+    inputs: list[str]
+
+
+#: {candidate key: {scorer key: {input key: value}}}: every rating a run used.
+Inputs = Mapping[str, Mapping[str, Mapping[str, float]]]
+
+
+class CandidateScore(TypedDict):
+    value: float
+    spread: float
+    stdev: float
+    n: int
+    wide: bool
+
+
+def one_scorer(weights: Weights, values: Mapping[str, float]) -> float | None:
+    """One scorer's score for one candidate, or None when they left an input empty (such a scorer
+    is not counted for that candidate)."""
+    method = weights["method"]
+    keys = list(weights["inputs"])
+    if any(key not in values for key in keys):
+        return None
+    if method == WSJF:
+        return float(wsjf(**{key: values[key] for key in keys}))
+    if method == RICE:
+        given = {key: values[key] for key in keys}
+        given["confidence"] = given["confidence"] / 100  # asked as a percentage, used as a share
+        return float(rice(**given))
+    criteria = weights["criteria"]
+    return float(
+        weighted_score(
+            {c["key"]: values[c["key"]] for c in criteria},
+            {c["key"]: c["weight"] for c in criteria},
+            {c["key"]: c["higher_is_better"] for c in criteria},
+            scale_max=5,
+        )
+    )
+
+
+def score_from_snapshot(weights: Weights, inputs: Inputs) -> dict[str, CandidateScore]:
+    """Each candidate's combined score, worked out only from a stored snapshot.
+
+    A run scores through this too, so a stored result re-scored here gives the same numbers.
+    Weighted scores are on 0–100. WSJF and RICE have no fixed top, so scorers are called far
+    apart when they differ by more than a quarter of the highest of their scores.
+    """
+    scores: dict[str, CandidateScore] = {}
+    for candidate, by_scorer in inputs.items():
+        values = [v for v in (one_scorer(weights, by_scorer[s]) for s in sorted(by_scorer, key=int)) if v is not None]
+        if not values:
+            continue
+        top = 100.0 if weights["method"] == WEIGHTED else max(max(values), 1e-9)
+        combined = combine(values, cast(Literal["mean", "median"], weights["combine"]), scale_min=0, scale_max=top)
+        scores[candidate] = {
+            "value": float(combined.value),
+            "spread": float(combined.spread),
+            "stdev": float(combined.stdev),
+            "n": int(combined.n),
+            "wide": bool(combined.wide),
+        }
+    return scores

@@ -22,7 +22,8 @@ from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import User
 from headway.accounts.roles import Action
 from headway.lib.financial_years import financial_year_label
-from headway.prioritisation import actions
+from headway.lib.money import pounds
+from headway.prioritisation import actions, costs, sources
 from headway.prioritisation.access import (
     can_close,
     can_set_up,
@@ -44,7 +45,7 @@ from headway.prioritisation.forms import (
     rating_field_name,
 )
 from headway.prioritisation.models import Round
-from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history, pounds
+from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history
 
 
 def _user(request: HttpRequest) -> User:
@@ -96,7 +97,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def round_create(request: HttpRequest) -> HttpResponse:
     organisation = current_organisation(request)
     today = timezone.localdate()
@@ -131,6 +132,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     result = round.current_result
+    stored = result.stored() if result is not None else None
     rows = candidate_rows(round, result)
     capacity = capacity_rows(result)
     greedy_gap = None
@@ -148,7 +150,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "full_limits": [row.name for row in capacity if row.binding]
             + (
                 [f"No more than {round.wip_limit} initiative{pluralize(round.wip_limit)} at once"]
-                if result is not None and round.wip_limit and len(result.selected) >= round.wip_limit
+                if stored is not None and round.wip_limit and len(stored.selected) >= round.wip_limit
                 else []
             ),
             "marginal": [r.candidate.initiative.reference for r in rows if r.robustness_label == "Marginal"],
@@ -156,15 +158,16 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "teams": list(round.team_capacities.all()),
             "scenarios": list(round.scenarios.select_related("current_result").order_by("pk")),
             "greedy_gap": greedy_gap,
-            "differs_from_greedy": result is not None and set(result.selected) != set(result.greedy_selected),
+            "differs_from_greedy": stored is not None and set(stored.selected) != set(stored.greedy_selected),
             "can_set_up": can_set_up(request) and round.is_open,
             "can_close": can_close(request) and round.is_open and not round.is_scenario,
-            "infeasible": result is not None and bool(result.conflicts),
+            "stored": stored,
+            "infeasible": stored is not None and bool(stored.conflicts),
         },
     )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def capacity(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
@@ -194,7 +197,7 @@ def capacity(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/capacity.html", {"round": round, "form": form})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_candidate(request, pk)
     round = candidate.round
@@ -207,6 +210,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "must_do": candidate.must_do,
             "must_do_reason": candidate.must_do_reason,
             "costs": money_text(candidate.costs),
+            "costs_reason": candidate.costs_reason,
             "committed": money_text(candidate.committed),
             "team_demand": days_text(candidate.team_demand),
             "requires": [d.requires_id for d in candidate.requirements.all()],
@@ -223,6 +227,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 must_do=data["must_do"],
                 must_do_reason=data["must_do_reason"],
                 costs=data["costs"],
+                costs_reason=data["costs_reason"],
                 committed=data["committed"],
                 team_demand=data["team_demand"],
                 requires=data["requires"],
@@ -233,10 +238,25 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{candidate.initiative.reference} has been updated.")
             return redirect(reverse("prioritisation:detail", args=[round.pk]) + "#candidates")
-    return render(request, "prioritisation/candidate_form.html", {"candidate": candidate, "round": round, "form": form})
+    case, funding = sources.finance_sources([candidate.initiative_id]).get(candidate.initiative_id, (None, None))
+    # What the round would use if nothing were entered here: the same rule as the selection's.
+    from_finance = costs.effective_costs(entered_costs={}, reason="", case=case, funding=funding)
+    return render(
+        request,
+        "prioritisation/candidate_form.html",
+        {
+            "candidate": candidate,
+            "round": round,
+            "form": form,
+            "from_finance": from_finance,
+            "from_finance_years": [
+                (year, pounds(m["capital"]), pounds(m["revenue"])) for year, m in from_finance.costs.items()
+            ],
+        },
+    )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
@@ -260,7 +280,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "prioritisation/score.html", {"round": round, "form": form, "inputs": inputs})
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if request.method != "POST":
@@ -268,10 +288,11 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     result = actions.run_selection(round=round, by=_user(request))
-    if result.conflicts:
+    stored = result.stored()
+    if stored.conflicts:
         messages.error(request, "No selection fits every limit. The conflicts are listed below.")
     else:
-        messages.success(request, f"The selection has been worked out: {len(result.selected)} initiatives chosen.")
+        messages.success(request, f"The selection has been worked out: {len(stored.selected)} initiatives chosen.")
     return redirect("prioritisation:detail", pk=round.pk)
 
 
@@ -355,7 +376,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 # What-if scenarios ---------------------------------------------------------------------------
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
@@ -403,6 +424,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "base_result": base.current_result,
             "result": scenario.current_result,
+            "stored": scenario.current_result.stored() if scenario.current_result is not None else None,
             "can_adopt": can_set_up(request)
             and base.is_open
             and scenario.current_result is not None
@@ -411,7 +433,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@member_required(Action.EDIT_ANY_INITIATIVE)
+@member_required(Action.RUN_PRIORITISATION)
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
     if request.method != "POST":
