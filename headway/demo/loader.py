@@ -64,7 +64,7 @@ from headway.portfolio.models import (
     StrategicGoal,
 )
 from headway.prioritisation import actions as prioritisation_actions
-from headway.prioritisation import scoring, selection
+from headway.prioritisation.changes import change_kind
 from headway.prioritisation.models import (
     Budget,
     Candidate,
@@ -243,24 +243,6 @@ def status_then(spec: data.InitiativeSpec, weeks_ago: int) -> str | None:
         if decision.weeks_ago > weeks_ago and target is not None:
             status = target
     return status
-
-
-def change_kind(*, status: str, selected: bool, rank: int, before: tuple[bool, int] | None) -> str | None:
-    """What a round changes for one initiative: the rule of `compute_changes`, applied to the
-    status the initiative had at the time rather than its status today."""
-    if selected and status in (Status.PROPOSED, Status.PAUSED):
-        return RoundChange.Kind.STARTED
-    if selected and status == Status.ACTIVE:
-        if before is None or not before[0]:
-            return RoundChange.Kind.NEW
-        if rank < before[1]:
-            return RoundChange.Kind.MOVED_UP
-        if rank > before[1]:
-            return RoundChange.Kind.MOVED_DOWN
-        return RoundChange.Kind.CONTINUED
-    if not selected and status == Status.ACTIVE:
-        return RoundChange.Kind.STOPPED
-    return None
 
 
 def _round_up(value: float, step: int) -> int:
@@ -804,54 +786,9 @@ class _Builder:
         )
 
     def store_result(self, round: Round, by: User, held_on: dt.date) -> Result:
-        """Score and select as `run_selection` does, without the sensitivity analysis (which
-        would add seconds to the load), and store the result."""
-        weights = prioritisation_actions.weights_snapshot(round)
-        inputs = prioritisation_actions.inputs_snapshot(round)
-        scores = prioritisation_actions.score_from_snapshot(weights, inputs)
-        problem, candidates = prioritisation_actions.build_problem(round, scores)
-        solution = selection.solve(problem)
-        chosen = {int(i) for i in solution.selected}
-        greedy = {int(i) for i in solution.greedy_selected}
-        ranked = sorted(range(len(candidates)), key=lambda i: (-problem.values[i], candidates[i].initiative.reference))
-        rank = {i: position + 1 for position, i in enumerate(ranked)}
-        rows: dict[str, dict[str, object]] = {}
-        for i, candidate in enumerate(candidates):
-            score = scores.get(str(candidate.pk))
-            rows[str(candidate.pk)] = {
-                "initiative": candidate.initiative_id,
-                "reference": candidate.initiative.reference,
-                "value": score["value"] if score else None,
-                "spread": score["spread"] if score else None,
-                "wide": score["wide"] if score else False,
-                "scorers": score["n"] if score else 0,
-                "rank": rank[i],
-                "selected": i in chosen,
-                "greedy": i in greedy,
-                "must_do": candidate.must_do,
-            }
-        result = Result.objects.create(
-            round=round,
-            created_by=by,
-            method=round.method,
-            method_version=str(scoring.METHOD_VERSION),
-            weights=weights,
-            inputs=inputs,
-            scores=rows,
-            status=str(solution.status),
-            selected=[candidates[i].pk for i in sorted(chosen)],
-            objective=float(solution.objective),
-            bound=float(solution.bound),
-            gap=float(solution.gap),
-            seconds=float(solution.seconds),
-            greedy_selected=[candidates[i].pk for i in sorted(greedy)],
-            greedy_objective=float(solution.greedy_objective),
-            capacity=[
-                {"name": name, "capacity": problem.capacities[r], "used": sum(problem.weights[r][i] for i in chosen)}
-                for r, name in enumerate(problem.constraint_names or [])
-            ],
-            conflicts=list(solution.conflicts),
-        )
+        """Score and select through `run_selection`, as the round page does, without the weight
+        what-ifs (which would add seconds to the load), dated the day the round was held."""
+        result = prioritisation_actions.run_selection(round=round, by=by, with_robustness=False)
         Result.objects.filter(pk=result.pk).update(created_at=self.moment(held_on, 11))
         return result
 
@@ -866,8 +803,8 @@ class _Builder:
         before: dict[int, tuple[bool, int]] = {}
         if previous is not None and previous.current_result is not None:
             before = {
-                int(row["initiative"]): (bool(row["selected"]), int(row["rank"]))
-                for row in previous.current_result.scores.values()
+                initiative: (row["selected"], row["rank"])
+                for initiative, row in previous.current_result.stored().by_initiative().items()
             }
         # The decisions the demo recorded at this meeting: each change made then points at one.
         decisions = {
@@ -875,8 +812,8 @@ class _Builder:
             for d in Decision.objects.filter(initiative__organisation=round.organisation, decided_on=round.held_on)
         }
         changes = []
-        for row in result.scores.values():
-            initiative_id, rank, selected = int(row["initiative"]), int(row["rank"]), bool(row["selected"])
+        for row in result.stored().scores.values():
+            initiative_id, rank, selected = row["initiative"], row["rank"], row["selected"]
             was = before.get(initiative_id)
             kind = change_kind(status=statuses[initiative_id], selected=selected, rank=rank, before=was)
             if kind is None:
@@ -885,7 +822,7 @@ class _Builder:
             if decision is not None:
                 reason = decision.rationale
             elif row["reference"] in reasons:
-                reason = reasons[str(row["reference"])]
+                reason = reasons[row["reference"]]
             elif kind == RoundChange.Kind.CONTINUED:
                 reason = f"Selected again at the same rank ({rank})."
             else:
