@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Max, Min
 from django.test import TestCase, override_settings
@@ -28,6 +29,9 @@ from headway.portfolio.models import (
 from tests.test_demo_finance import money_counts
 from tests.test_demo_metrics import demo_metrics
 from tests.test_demo_rounds import round_counts
+
+# Each class loads the whole demo organisation (seconds).
+pytestmark = pytest.mark.slow
 
 # A Monday, the hardest day for "this week": its checkpoints are written on the day itself.
 TODAY = dt.date(2026, 3, 16)
@@ -145,8 +149,7 @@ class DemoTests(TestCase):
 
     def test_some_active_initiatives_are_overdue_and_some_are_due(self) -> None:
         states = [
-            checkpoint_state(i.last_checkpoint_week, i.start_date, TODAY)
-            for i in self.initiatives().in_progress()
+            checkpoint_state(i.last_checkpoint_week, i.start_date, TODAY) for i in self.initiatives().in_progress()
         ]
         self.assertTrue(2 <= states.count("overdue") <= 3, states)
         self.assertTrue(2 <= states.count("due") <= 3, states)

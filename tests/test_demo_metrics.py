@@ -20,6 +20,7 @@ import datetime as dt
 import io
 from collections import Counter
 
+import pytest
 from django.test import SimpleTestCase, TestCase
 
 from headway.accounts.models import Membership, Organisation
@@ -30,6 +31,9 @@ from headway.metrics.models import IMPACT_KINDS, Annotation, Kind, Metric, Obser
 from headway.metrics.series import build_series
 from headway.metrics.verdicts import MIN_POINTS
 from headway.portfolio.models import Initiative
+
+# Each class loads the whole demo organisation (seconds).
+pytestmark = pytest.mark.slow
 
 # A Monday, as in test_demo: "this week" has only just begun.
 TODAY = dt.date(2026, 3, 16)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.test import TestCase
 
 from headway.accounts.models import Organisation
@@ -14,6 +15,9 @@ from headway.demo.loader import load_demo
 from headway.portfolio.models import Decision
 from headway.prioritisation import actions
 from headway.prioritisation.models import Candidate, Rating, Result, Round, RoundChange
+
+# Each class loads the whole demo organisation (seconds).
+pytestmark = pytest.mark.slow
 
 # A Thursday in November: the open round is held the day before and plans 2026/27 Q4.
 TODAY = dt.date(2026, 11, 26)

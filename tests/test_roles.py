@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from headway.accounts.roles import Role
 from headway.portfolio.models import Comment, Decision, Risk, StrategicGoal, UserNeed
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative
+from tests.personas import personas
 
 EVERY_ROLE = [Role.BOARD, Role.EXECUTIVE, Role.DELIVERY_LEAD, Role.PORTFOLIO_OFFICE, Role.VIEWER]
 
@@ -15,9 +16,10 @@ EVERY_ROLE = [Role.BOARD, Role.EXECUTIVE, Role.DELIVERY_LEAD, Role.PORTFOLIO_OFF
 class RoleTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Role Trust")
-        cls.people = {role: make_person(cls.trust, role, f"The {role}") for role in EVERY_ROLE}
-        cls.lead = cls.people[Role.DELIVERY_LEAD]
+        cls.cast = personas("Role Trust")
+        cls.trust = cls.cast.trust
+        cls.people = cls.cast.by_role()
+        cls.lead = cls.cast.lead
         cls.own = make_initiative(cls.trust, status="active", delivery_lead=cls.lead, title="Led by the lead")
         cls.others = make_initiative(cls.trust, status="active", title="Led by someone else")
         cls.goal = StrategicGoal.objects.create(organisation=cls.trust, title="Safer care")

@@ -95,6 +95,7 @@ def test_without_json_it_refuses():
         call_command("select_portfolio", stdin=io.StringIO("{}"))
 
 
+@pytest.mark.slow
 def test_as_a_real_process_it_writes_json_to_stdout_and_errors_to_stderr():
     env = {**os.environ, "HEADWAY_ENV": "test"}
     command = [sys.executable, "manage.py", "select_portfolio", "--json"]

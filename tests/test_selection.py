@@ -45,6 +45,7 @@ def knapsack(values, sizes, capacity, **kwargs) -> Problem:
     return Problem(values=values, weights=[sizes], capacities=[capacity], **kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "time_limit"), INSTANCES)
 def test_published_instances_reach_their_best_known_value_with_a_feasible_selection(name, time_limit):
     instance = json.loads((MKP / f"{name}.json").read_text())

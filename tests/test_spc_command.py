@@ -106,6 +106,7 @@ def _process(payload: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_as_a_process_it_reads_standard_input_and_writes_json_to_standard_output():
     completed = _process(json.dumps([{"values": STEADY}]))
     assert completed.returncode == 0, completed.stderr
@@ -113,6 +114,7 @@ def test_as_a_process_it_reads_standard_input_and_writes_json_to_standard_output
     assert result["variation_icon"] == "improvement_high"
 
 
+@pytest.mark.slow
 def test_as_a_process_bad_input_exits_non_zero_with_the_reason_on_standard_error_only():
     completed = _process('[{"values": [1, 2]}, {"values": [1, "x"]}]')
     assert completed.returncode != 0
