@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from headway.accounts.roles import Role
 from headway.finance import actions, forecast, queries
 from headway.finance.models import ProjectType
+from headway.lib.money import pounds, short_pounds
+from headway.lib.percentages import percent
 from headway.metrics.models import Observation
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Initiative
@@ -34,16 +36,16 @@ def money_of(initiative, today=TODAY):
 
 class WordsTest(SimpleTestCase):
     def test_money_is_written_in_whole_pounds_with_commas(self):
-        self.assertEqual(queries.pounds(1234567.4), "£1,234,567")
-        self.assertEqual(queries.pounds(-2500), "-£2,500")
+        self.assertEqual(pounds(1234567.4), "£1,234,567")
+        self.assertEqual(pounds(-2500), "-£2,500")
 
     def test_summaries_write_millions_short(self):
-        self.assertEqual(queries.short_pounds(1_234_567), "£1.2m")
-        self.assertEqual(queries.short_pounds(450_000), "£450,000")
+        self.assertEqual(short_pounds(1_234_567), "£1.2m")
+        self.assertEqual(short_pounds(450_000), "£450,000")
 
     def test_fractions_are_written_as_percentages(self):
-        self.assertEqual(queries.percent(0.84), "84%")
-        self.assertEqual(queries.percent(0.2808), "28.1%")
+        self.assertEqual(percent(0.84), "84%")
+        self.assertEqual(percent(0.2808), "28.1%")
 
     def test_a_forecasts_last_year_holds_everything_after_it(self):
         self.assertEqual(queries.year_labels(2026, 3), ["2026/27", "2027/28", "2028/29 and later"])

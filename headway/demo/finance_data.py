@@ -66,7 +66,7 @@ from headway.finance.models import (
     ProjectType,
 )
 from headway.finance.reference import ensure_optimism_bias_reference
-from headway.lib.financial_years import financial_year_start
+from headway.lib.financial_years import financial_year_start, first_day, last_day, year_label
 from headway.metrics.models import Metric
 from headway.portfolio import actions
 from headway.portfolio.models import Initiative, Status
@@ -1565,22 +1565,6 @@ MONEY: tuple[MoneySpec, ...] = (
 # -------------------------------------------------------------------------------- dates
 
 
-def fy_of(day: dt.date) -> int:
-    return financial_year_start(day)
-
-
-def fy_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def fy_first_day(year: int) -> dt.date:
-    return dt.date(year, 4, 1)
-
-
-def fy_last_day(year: int) -> dt.date:
-    return dt.date(year + 1, 3, 31)
-
-
 def months_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / DAYS_IN_A_MONTH
 
@@ -1596,8 +1580,8 @@ def spread(total: int, start: dt.date, end: dt.date, *, step: int = 1_000) -> di
         return {}
     end = max(end, start)
     days = {
-        year: (min(end, fy_last_day(year)) - max(start, fy_first_day(year))).days + 1
-        for year in range(fy_of(start), fy_of(end) + 1)
+        year: (min(end, last_day(year)) - max(start, first_day(year))).days + 1
+        for year in range(financial_year_start(start), financial_year_start(end) + 1)
     }
     whole = sum(days.values())
     shares = {year: int(total * d / whole) // step * step for year, d in days.items()}
@@ -1656,10 +1640,10 @@ class _Money:
     def __init__(self, builder: Builder) -> None:
         self.builder = builder
         self.today = builder.today
-        self.current = fy_of(builder.today)
+        self.current = financial_year_start(builder.today)
         # How far through the current financial year we are, for year-to-date figures.
-        self.elapsed = ((self.today - fy_first_day(self.current)).days + 1) / (
-            (fy_last_day(self.current) - fy_first_day(self.current)).days + 1
+        self.elapsed = ((self.today - first_day(self.current)).days + 1) / (
+            (last_day(self.current) - first_day(self.current)).days + 1
         )
         ensure_optimism_bias_reference()
         self.project_type = ProjectType.objects.get(is_default=True)
@@ -1735,7 +1719,7 @@ class _Money:
                 raise ValueError(f"{spec.reference}: the money needs a start date and a planned go-live.")
             start, go_live = initiative.start_date, initiative.planned_go_live
             planned_months = round(months_between(start, go_live))
-        first_year = fy_of(start)
+        first_year = financial_year_start(start)
         return _Plan(
             start=start,
             go_live=go_live,
@@ -1767,7 +1751,7 @@ class _Money:
             for year, amount in spread(_round(cost.amount * scale, 1_000), plan.start, plan.go_live).items():
                 lines.append((year, cost, amount))
         for cost in spec.run:
-            for year in range(fy_of(plan.go_live) + 1, plan.last_year + 1):
+            for year in range(financial_year_start(plan.go_live) + 1, plan.last_year + 1):
                 lines.append((year, cost, _round(cost.amount * scale, 1_000)))
         return lines
 
@@ -1784,7 +1768,7 @@ class _Money:
             self.funding[spec.organisation].append(
                 FundingLine(
                     initiative=initiative,
-                    financial_year=fy_label(year),
+                    financial_year=year_label(year),
                     kind=kind,
                     source=source,
                     state=self.state(year, build=True, proposed=proposed, approved=approved),
@@ -1797,11 +1781,11 @@ class _Money:
         if not spec.run_funded:
             return
         yearly = sum(cost.amount for cost in spec.run)
-        for year in range(fy_of(plan.go_live) + 1, self.current + FUNDING_YEARS_AHEAD + 1):
+        for year in range(financial_year_start(plan.go_live) + 1, self.current + FUNDING_YEARS_AHEAD + 1):
             self.funding[spec.organisation].append(
                 FundingLine(
                     initiative=initiative,
-                    financial_year=fy_label(year),
+                    financial_year=year_label(year),
                     kind=REVENUE,
                     source=spec.run_source,
                     state=self.state(year, build=False, proposed=proposed, approved=approved),
@@ -1839,7 +1823,7 @@ class _Money:
             initiative=initiative,
             stage=case_spec.stage,
             project_type=self.project_type,
-            first_year=fy_label(plan.first_year),
+            first_year=year_label(plan.first_year),
             planned_months=plan.planned_months,
             planned_first_benefit_months=plan.first_benefit_months,
             approved_on=approved_on,
@@ -1857,7 +1841,7 @@ class _Money:
         for year, cost, amount in self.cost_lines(spec, plan, case_spec.cost_scale):
             cost_line = CostLine(
                 business_case=case,
-                financial_year=fy_label(year),
+                financial_year=year_label(year),
                 kind=cost.kind,
                 category=cost.category,
                 amount=amount,
@@ -1875,14 +1859,14 @@ class _Money:
                 if metric is None:
                     raise ValueError(f"{spec.reference}: no demo metric called {benefit.metric!r}.")
             yearly = _round(benefit.amount * case_spec.benefit_scale, 1_000)
-            for year in range(fy_of(first_benefit), plan.last_year + 1):
+            for year in range(financial_year_start(first_benefit), plan.last_year + 1):
                 # The first year counts from the first benefit to the year's end.
                 share = 1.0
-                if year == fy_of(first_benefit):
-                    share = min(1.0, ((fy_last_day(year) - first_benefit).days + 1) / 365)
+                if year == financial_year_start(first_benefit):
+                    share = min(1.0, ((last_day(year) - first_benefit).days + 1) / 365)
                 line = BenefitLine(
                     business_case=case,
-                    financial_year=fy_label(year),
+                    financial_year=year_label(year),
                     kind=benefit.kind,
                     description=benefit.description,
                     amount=_round(yearly * share, 1_000),
@@ -1939,7 +1923,7 @@ class _Money:
                 spec.organisation,
                 Actual(
                     initiative=initiative,
-                    financial_year=fy_label(line.year),
+                    financial_year=year_label(line.year),
                     kind=Actual.Kind.SPEND,
                     money_kind=line.kind,
                     amount=line.amount,
@@ -1963,9 +1947,9 @@ class _Money:
                 continue
             if finished:
                 assert plan.went_live is not None
-                if year <= fy_of(plan.went_live):
+                if year <= financial_year_start(plan.went_live):
                     continue
-            elif fy_first_day(year) < plan.start:
+            elif first_day(year) < plan.start:
                 continue
             amount = _round(line.amount * share * (self.elapsed if year == self.current else 1.0), 10)
             if amount <= 0:
@@ -1991,5 +1975,5 @@ class _Money:
 
     def recorded_at(self, year: int) -> dt.datetime:
         """Past years are recorded when the accounts close, about three weeks after the year ends."""
-        day = self.today if year >= self.current else fy_last_day(year) + dt.timedelta(weeks=3)
+        day = self.today if year >= self.current else last_day(year) + dt.timedelta(weeks=3)
         return self.builder.moment(min(day, self.today), 9)

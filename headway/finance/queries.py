@@ -37,7 +37,9 @@ from headway.finance.models import (
     MoneyKind,
     ProjectType,
 )
-from headway.lib.financial_years import financial_year_start
+from headway.lib.financial_years import financial_year_start, first_day, last_day, year_label, year_start
+from headway.lib.money import pounds, short_pounds
+from headway.lib.percentages import percent
 from headway.metrics.improvement import SUSTAINED_RUN, better_than, sustained_improvements
 from headway.metrics.models import Metric, Observation
 from headway.portfolio.models import Checkpoint, Initiative, Status
@@ -59,54 +61,12 @@ MONTE_CARLO_SEED = 2026  # fixed, so the page shows the same ranges each time it
 # Words and numbers ---------------------------------------------------------------------------
 
 
-def pounds(value: float | int | Decimal | None) -> str:
-    """£1,234,567 (whole pounds)."""
-    if value is None:
-        return ""
-    amount = round(float(value))
-    return f"-£{-amount:,}" if amount < 0 else f"£{amount:,}"
-
-
-def short_pounds(value: float | int | Decimal | None) -> str:
-    """£1.2m for a million or more; £450,000 below that. For summaries and headlines."""
-    if value is None:
-        return ""
-    amount = float(value)
-    if abs(amount) >= 999_500:
-        text = f"£{abs(amount) / 1_000_000:,.1f}m"
-        return f"-{text}" if amount < 0 else text
-    return pounds(amount)
-
-
-def percent(fraction: float | None, places: int = 1) -> str:
-    if fraction is None:
-        return ""
-    text = f"{fraction * 100:,.{places}f}".rstrip("0").rstrip(".") if places else f"{fraction * 100:,.0f}"
-    return f"{text}%"
-
-
 def months_text(months: float | None) -> str:
     if months is None:
         return ""
     rounded = round(months, 1)
     text = f"{rounded:g}"
     return f"{text} month" if rounded == 1 else f"{text} months"
-
-
-def fy_start(label: str) -> int:
-    return int(label[:4])
-
-
-def fy_label(start: int) -> str:
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def fy_first_day(label: str) -> dt.date:
-    return dt.date(fy_start(label), 4, 1)
-
-
-def fy_of(day: dt.date) -> int:
-    return financial_year_start(day)
 
 
 def months_between(start: dt.date, end: dt.date) -> float:
@@ -449,13 +409,13 @@ def case_figures(
 ) -> CaseFigures:
     """A business case's figures year by year, its appraisal at its own discount rate (year 0 is
     its first year), and its optimism bias."""
-    first = fy_start(case.first_year)
+    first = year_start(case.first_year)
     years = [line.financial_year for line in costs] + [line.financial_year for line in benefits]
-    last = max([first, *(fy_start(year) for year in years)])
+    last = max([first, *(year_start(year) for year in years)])
     rate = float(case.discount_rate) / 100
-    rows = [YearRow(year=fy_label(y), discount_factor=1 / (1 + rate) ** (y - first)) for y in range(first, last + 1)]
+    rows = [YearRow(year=year_label(y), discount_factor=1 / (1 + rate) ** (y - first)) for y in range(first, last + 1)]
     for cost in costs:
-        offset = fy_start(cost.financial_year) - first
+        offset = year_start(cost.financial_year) - first
         if offset < 0:
             continue  # cannot be saved (actions refuse it); ignored rather than mis-discounted
         if cost.kind == MoneyKind.CAPITAL:
@@ -463,7 +423,7 @@ def case_figures(
         else:
             rows[offset].revenue += cost.amount
     for benefit in benefits:
-        offset = fy_start(benefit.financial_year) - first
+        offset = year_start(benefit.financial_year) - first
         if offset >= 0:
             rows[offset].benefits += benefit.amount
     cost_flows = [float(r.cost) for r in rows]
@@ -553,11 +513,6 @@ class FundingCheck:
     requested_years: list[str] = field(default_factory=list)
 
 
-def fy_last_day(label: str) -> dt.date:
-    """31 March at the end of a financial year."""
-    return dt.date(fy_start(label) + 1, 3, 31)
-
-
 def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> FundingCheck:
     """Flagged when nothing secured (approved, committed or spent) pays for the service after
     go-live (the real date once it has gone live, the planned one before). What counts: a line
@@ -577,12 +532,12 @@ def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> Fundi
             False,
             "There is no planned go-live date yet, so we cannot tell whether the funding carries on after it.",
         )
-    year = fy_of(go_live)
+    year = financial_year_start(go_live)
     running_on = [
         line
         for line in lines
-        if fy_last_day(line.financial_year) > go_live
-        and (line.purpose == FundingLine.Purpose.RUN or fy_of(fy_first_day(line.financial_year)) > year)
+        if last_day(line.financial_year) > go_live
+        and (line.purpose == FundingLine.Purpose.RUN or year_start(line.financial_year) > year)
     ]
     later = [line for line in running_on if line.state in SECURED_STATES]
     requested = [line for line in running_on if line.state == FundingLine.State.REQUESTED]
@@ -593,7 +548,7 @@ def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> Fundi
     went = "went live" if live else "is planned to go live"
     if later:
         text = (
-            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}). There is {pounds(after)} of approved, committed "
+            f"It {went} on {go_live:%-d %B %Y} ({year_label(year)}). There is {pounds(after)} of approved, committed "
             f"or spent funding for after go-live ({', '.join(years)})"
         )
         if any(line.purpose == FundingLine.Purpose.RUN for line in later):
@@ -605,7 +560,7 @@ def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> Fundi
             )
     else:
         text = (
-            f"It {went} on {go_live:%-d %B %Y} ({fy_label(year)}), and no approved, committed or spent funding is "
+            f"It {went} on {go_live:%-d %B %Y} ({year_label(year)}), and no approved, committed or spent funding is "
             "recorded for after it: nothing secured pays to run and improve the live service (money to build it "
             "in the go-live year does not count), and digital services that are not kept improving decline. "
             "Secure run-and-improve funding for the years after go-live."
@@ -615,7 +570,9 @@ def funding_check(initiative: Initiative, lines: Sequence[FundingLine]) -> Fundi
             f" Separately, there is {pounds(requested_after)} requested but not yet approved for those years "
             f"({', '.join(requested_years)}); it does not count until it is approved."
         )
-    return FundingCheck(go_live, live, fy_label(year), after, years, not later, text, requested_after, requested_years)
+    return FundingCheck(
+        go_live, live, year_label(year), after, years, not later, text, requested_after, requested_years
+    )
 
 
 def first_benefit(
@@ -639,7 +596,7 @@ def first_benefit(
         year = min(a.financial_year for a in realised)
         # No earlier than the start: a benefit cannot come before the work (and a first benefit dated
         # before the start would make the months to it negative).
-        day = fy_first_day(year) if start is None else max(fy_first_day(year), start)
+        day = first_day(year) if start is None else max(first_day(year), start)
         candidates.append((day, f"a realised benefit recorded for {year}"))
     for period, _ in improved:
         if start is None or period >= start:
@@ -810,7 +767,7 @@ def cost_to_go_live(costs: Iterable[CostLine], go_live_year: int | None, *, kind
         line.amount
         for line in costs
         if line.category != CostLine.Category.RUN
-        and (go_live_year is None or fy_start(line.financial_year) <= go_live_year)
+        and (go_live_year is None or year_start(line.financial_year) <= go_live_year)
         and (kind is None or line.kind == kind)
     )
 
@@ -841,13 +798,13 @@ def reference_class(data: MoneyData) -> list[ClassMember]:
         case = cases[0]
         planned_months = case.planned_months
         assert planned_months is not None
-        go_live_year = fy_of(initiative.went_live_on)
+        go_live_year = financial_year_start(initiative.went_live_on)
         planned = cost_to_go_live(data.costs.get(case.pk, []), go_live_year)
         actuals = data.actuals.get(initiative.pk, [])
         spend = [a for a in actuals if a.kind == Actual.Kind.SPEND]
         if planned <= 0 or not any(a.amount for a in spend):
             continue
-        spent = sum(a.amount for a in spend if fy_start(a.financial_year) <= go_live_year)
+        spent = sum(a.amount for a in spend if year_start(a.financial_year) <= go_live_year)
         benefit_day, _ = first_benefit(initiative, actuals, data.improved.get(initiative.pk, []))
         members.append(
             ClassMember(
@@ -860,7 +817,7 @@ def reference_class(data: MoneyData) -> list[ClassMember]:
                 actual_benefit_months=(
                     max(months_between(initiative.start_date, benefit_day), 0.0) if benefit_day else None
                 ),
-                go_live_year=fy_label(go_live_year),
+                go_live_year=year_label(go_live_year),
             )
         )
     return members
@@ -928,12 +885,12 @@ def class_forecasts(
     initiative = initiative or figures.case.initiative
     bias = figures.bias
     go_live = go_live_date(initiative, figures.case)
-    go_live_year = fy_of(go_live) if go_live is not None else None
+    go_live_year = financial_year_start(go_live) if go_live is not None else None
     basis = cost_to_go_live(figures.costs, go_live_year)
     if go_live_year is not None:
         cost_basis = (
             "Cost here is the cost to go-live: the business case's costs up to and including "
-            f"{fy_label(go_live_year)}, the year it goes live, without the running costs (the “Running and "
+            f"{year_label(go_live_year)}, the year it goes live, without the running costs (the “Running and "
             "improving the live service” category). The finished initiatives are compared on the same basis: "
             "their planned costs to the year they went live, without running costs, against what they spent up "
             "to and including that year."
@@ -1285,7 +1242,7 @@ def planned_items(
     overdue go-live is a negative month too. Without a start date, work is taken to have started
     the case's planned months (12 if none) before its planned go-live, or today if that is later.
     Work that is live already has nothing left to slip (start and finish today)."""
-    current = fy_of(today)
+    current = financial_year_start(today)
     items: list[forecast.PlannedItem] = []
     included: list[InitiativeMoney] = []
     left_out: list[tuple[InitiativeMoney, str]] = []
@@ -1301,12 +1258,12 @@ def planned_items(
         costs: dict[int, float] = defaultdict(float)
         benefits: dict[int, float] = defaultdict(float)
         for year_row in money.latest.rows:
-            offset = fy_start(year_row.year) - current
+            offset = year_start(year_row.year) - current
             if offset >= 0:
                 costs[offset] += year_row.cost
                 benefits[offset] += year_row.benefits
         # This year's plan less what has already been spent or realised this year: the rest of the work.
-        this_year = fy_label(current)
+        this_year = year_label(current)
         for kind, flows in ((Actual.Kind.SPEND, costs), (Actual.Kind.BENEFIT, benefits)):
             done = sum(a.amount for a in money.actuals if a.kind == kind and a.financial_year == this_year)
             if done and flows.get(0):
@@ -1370,7 +1327,7 @@ def _years_worth_showing(result: forecast.PortfolioForecast) -> int:
 
 def year_labels(first: int, years: int) -> list[str]:
     """Labels for a forecast's years; the last holds that year and everything after it."""
-    labels = [fy_label(first + i) for i in range(years)]
+    labels = [year_label(first + i) for i in range(years)]
     if labels:
         labels[-1] += " and later"
     return labels
@@ -1384,7 +1341,7 @@ def portfolio_forecast(
     data = load(Initiative.objects.for_organisation(organisation).filter(status__in=FORECAST_STATUSES))
     moneys = [initiative_money(data, i, today) for i in data.initiatives]
     items, included, left_out, _ = planned_items(moneys, today)
-    current = fy_of(today)
+    current = financial_year_start(today)
     if not items:
         return PortfolioForecastPage(
             None,
@@ -1410,7 +1367,7 @@ def portfolio_forecast(
     labels = year_labels(current, result.years)
     keep = _years_worth_showing(result)
     if keep < result.years:
-        labels = [fy_label(current + i) for i in range(keep)]
+        labels = [year_label(current + i) for i in range(keep)]
     planned_total = float(result.planned_total_cost)
     exceed = 1.0 - float(result.chance_within_budget)
     p50, p80, p90 = (float(result.total_cost[p]) for p in (50, 80, 90))

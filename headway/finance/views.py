@@ -47,6 +47,7 @@ from headway.finance.forms import (
 )
 from headway.finance.models import Actual, BusinessCase
 from headway.lib.financial_years import financial_year_label
+from headway.lib.money import pounds
 from headway.portfolio.models import Initiative, Status
 
 T = TypeVar("T")
@@ -263,7 +264,7 @@ def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
     def ask() -> Removal:
         kind = line.get_kind_display().lower()
         return Removal(
-            question=f"Remove the {line.financial_year} {kind} funding of {queries.pounds(line.amount)}?",
+            question=f"Remove the {line.financial_year} {kind} funding of {pounds(line.amount)}?",
             caption=str(line.initiative),
             back=_money_url(line.initiative, "funding"),
             details=[
@@ -554,7 +555,7 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
     def ask() -> Removal:
         return Removal(
-            question=f"Remove the {line.financial_year} {category} cost of {queries.pounds(line.amount)}?",
+            question=f"Remove the {line.financial_year} {category} cost of {pounds(line.amount)}?",
             caption=f"{case.initiative.reference} {case.get_stage_display()}",
             back=_case_url(case, "costs"),
             details=[("Kind", line.get_kind_display()), *_note(line.note)],
@@ -654,7 +655,7 @@ def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 ("Kind", line.get_kind_display()),
                 ("Owner", str(line.owner)),
                 ("Measured by", line.metric.name if line.metric else "Not measured"),
-                ("Value", queries.pounds(line.amount) if line.amount else "Not valued in pounds"),
+                ("Value", pounds(line.amount) if line.amount else "Not valued in pounds"),
             ],
             consequences=consequences,
         )
@@ -770,7 +771,7 @@ def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
         figure = "Spent so far" if spend else "Benefits realised so far"
         details = [("Benefit", actual.benefit.description)] if actual.benefit else []
         return Removal(
-            question=f"Remove the {actual.financial_year} {what} of {queries.pounds(actual.amount)}?",
+            question=f"Remove the {actual.financial_year} {what} of {pounds(actual.amount)}?",
             caption=str(actual.initiative),
             back=_money_url(actual.initiative, "actuals"),
             details=[*details, *_note(actual.note)],

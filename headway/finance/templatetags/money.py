@@ -9,23 +9,24 @@ from typing import Any
 from django import template
 
 from headway.finance import queries
+from headway.lib import money, percentages
 
 register = template.Library()
 
 
 @register.filter
 def pounds(value: Any) -> str:
-    return queries.pounds(value)
+    return money.pounds(value)
 
 
 @register.filter
 def short_pounds(value: Any) -> str:
-    return queries.short_pounds(value)
+    return money.short_pounds(value)
 
 
 @register.filter
 def percent(value: Any, places: int = 1) -> str:
-    return "" if value is None or value == "" else queries.percent(float(value), int(places))
+    return "" if value is None or value == "" else percentages.percent(float(value), int(places))
 
 
 @register.filter
@@ -49,4 +50,4 @@ def over_under(value: Any) -> str:
     amount = round(float(value))
     if amount == 0:
         return "on forecast"
-    return f"{queries.pounds(abs(amount))} {'over' if amount > 0 else 'under'}"
+    return f"{money.pounds(abs(amount))} {'over' if amount > 0 else 'under'}"
