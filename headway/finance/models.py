@@ -265,6 +265,16 @@ class BusinessCase(models.Model):
     def __str__(self) -> str:
         return f"{self.initiative.reference} {self.get_stage_display()}"
 
+    @property
+    def stage_rank(self) -> int:
+        """1 for a strategic outline case to 3 for a full business case: the latest stage is the
+        highest, and an initiative's figures come from its latest case."""
+        return STAGE_ORDER.get(BusinessCase.Stage(self.stage), 0)
+
+
+#: The stages in the order a business case goes through them.
+STAGE_ORDER = {BusinessCase.Stage.SOC: 1, BusinessCase.Stage.OBC: 2, BusinessCase.Stage.FBC: 3}
+
 
 class CostLine(models.Model):
     class Category(models.TextChoices):
