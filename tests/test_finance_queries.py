@@ -134,7 +134,10 @@ class CaseFiguresTest(TestCase):
         self.assertIsNone(bias.cost_bias)
         self.assertIsNone(bias.adjusted_cost)
         self.assertAlmostEqual(bias.duration_bias, 0.54)  # the time bounds are still usable
-        self.assertIn("cannot be used (for cost: The lower bound (250%) is above the upper bound (200%))", bias.problem)
+        self.assertIn(
+            "cannot be used (for cost: The lower bound (250%) is above the upper bound (200%))",
+            presenters.bias_problem(bias),
+        )
         self.assertIsNone(self.figures().adjusted_appraisal)
 
     def test_managing_a_risk_area_brings_the_uplift_down_by_its_share(self):

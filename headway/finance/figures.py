@@ -104,9 +104,10 @@ class BiasFigures:
     # expenditure for outsourcing), so running costs are not raised.
     cost_kind: str = MoneyKind.CAPITAL
     biased_cost: int = 0
-    # Why no uplift could be worked out, when the reference data cannot be used (say, a lower bound
-    # above the upper bound after an edit in the admin); empty when all is well.
-    problem: str = ""
+    # What the bias maths refused, when the reference data cannot be used (say, a lower bound above
+    # the upper bound after an edit in the admin), as (measure, the forecast module's reason) with
+    # measure "cost" or "time"; empty when all is well.
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def uplift(self) -> float | None:
@@ -186,7 +187,7 @@ def bias_figures(
     (its capital costs; its revenue costs for outsourcing); without it, the whole total.
 
     Reference data that the bias maths refuses (edited into a state such as a lower bound above
-    its upper bound, or contributions adding up to more than 105%) gives no uplift and a `problem`
+    its upper bound, or contributions adding up to more than 105%) gives no uplift and `problems`
     saying why, instead of an error that would stop the page."""
     project_type = case.project_type
     scores = {m.factor_id: m for m in mitigations}
@@ -206,14 +207,14 @@ def bias_figures(
     cost_upper, cost_lower = _fraction(project_type.cost_upper), _fraction(project_type.cost_lower)
     duration_upper, duration_lower = _fraction(project_type.duration_upper), _fraction(project_type.duration_lower)
     cost_bias = duration_bias = None
-    problems = []
+    problems: list[tuple[str, str]] = []
     if cost_upper is not None:
         try:
             cost_bias = forecast.resultant_bias(
                 cost_upper, [(r.cost_share, r.mitigation) for r in rows if r.cost_share is not None], lower=cost_lower
             )
         except ValueError as error:
-            problems.append(f"for cost: {str(error).rstrip('.')}")
+            problems.append(("cost", str(error)))
     if duration_upper is not None:
         try:
             duration_bias = forecast.resultant_bias(
@@ -222,14 +223,7 @@ def bias_figures(
                 lower=duration_lower,
             )
         except ValueError as error:
-            problems.append(f"for time: {str(error).rstrip('.')}")
-    problem = ""
-    if problems:
-        problem = (
-            f"The optimism-bias reference data for “{project_type.name}” cannot be used ({'; '.join(problems)}), "
-            "so no uplift is shown where it is affected. An administrator needs to correct the project type "
-            "and its risk areas."
-        )
+            problems.append(("time", str(error)))
     biased = total_cost if biased_cost is None else biased_cost
     planned_months = case.planned_months
     return BiasFigures(
@@ -252,7 +246,7 @@ def bias_figures(
         scored=sum(1 for r in rows if r.scored),
         cost_kind=project_type.cost_bias_kind,
         biased_cost=biased,
-        problem=problem,
+        problems=problems,
     )
 
 
@@ -747,9 +741,12 @@ class Overview:
         return [out for out in found if out.members]
 
     @property
-    def bias_problems(self) -> list[str]:
-        """Why the optimism bias could not be worked out for some current cases (one message a type)."""
-        return sorted({m.latest.bias.problem for m in self.current if m.latest and m.latest.bias.problem})
+    def bias_problems(self) -> list[BiasFigures]:
+        """The current cases' optimism bias that could not be worked out, one for each project type."""
+        by_type = {
+            m.latest.bias.project_type.pk: m.latest.bias for m in self.current if m.latest and m.latest.bias.problems
+        }
+        return list(by_type.values())
 
 
 def overview(data: MoneyData, first_release_weeks: int, today: dt.date) -> Overview:

@@ -52,6 +52,18 @@ def stage_short(figures: CaseFigures) -> str:
 # One business case ---------------------------------------------------------------------------
 
 
+def bias_problem(bias: BiasFigures) -> str:
+    """Why no uplift could be worked out, when the reference data cannot be used; "" when all is well."""
+    if not bias.problems:
+        return ""
+    reasons = "; ".join(f"for {measure}: {reason.rstrip('.')}" for measure, reason in bias.problems)
+    return (
+        f"The optimism-bias reference data for “{bias.project_type.name}” cannot be used ({reasons}), "
+        "so no uplift is shown where it is affected. An administrator needs to correct the project type "
+        "and its risk areas."
+    )
+
+
 def cost_kind_label(kind: str) -> str:
     """ "capital costs" or "revenue (operating) costs": what the cost bias applies to."""
     return "revenue (operating) costs" if kind == MoneyKind.REVENUE else "capital costs"
@@ -220,7 +232,7 @@ def cost_basis(forecasts: ClassForecasts) -> str:
 def cost_note(forecasts: ClassForecasts) -> str:
     """How the Green Book uplift was applied, when it was used, and why it could not be, if so."""
     bias = forecasts.bias
-    problem = bias.problem if bias is not None else ""
+    problem = bias_problem(bias) if bias is not None else ""
     if not forecasts.cost.fallback:
         return problem
     note = ""
@@ -272,6 +284,7 @@ class OverviewWords:
     flags: list[FlagGroupText]
     track_record: str
     left_out: list[str]
+    bias_problems: list[str]
 
 
 def overview_words(overview: Overview) -> OverviewWords:
@@ -287,6 +300,7 @@ def overview_words(overview: Overview) -> OverviewWords:
         ],
         track_record=track_record(overview),
         left_out=left_out_texts(overview.left_out),
+        bias_problems=sorted({bias_problem(bias) for bias in overview.bias_problems}),
     )
 
 
