@@ -66,7 +66,7 @@ from headway.finance.models import (
     ProjectType,
 )
 from headway.finance.reference import ensure_optimism_bias_reference
-from headway.lib.financial_years import financial_year_start, first_day, last_day, year_label
+from headway.lib.financial_years import financial_year_start, first_day, last_day, year_label, year_start
 from headway.metrics.models import Metric
 from headway.portfolio import actions
 from headway.portfolio.models import Initiative, Status
@@ -1942,7 +1942,7 @@ class _Money:
         by = self.clerk(spec.organisation)
         for line in lines:
             share = realised[line.kind, line.description]
-            year = int(line.financial_year[:4])
+            year = year_start(line.financial_year)
             if not share or not line.amount or year > self.current:
                 continue
             if finished:
