@@ -40,6 +40,9 @@ from headway.portfolio.models import Initiative, Status
 OPEN_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED)
 FORECAST_STATUSES = (Status.PROPOSED, Status.ACTIVE)
 DAYS_IN_A_MONTH = 365.25 / 12
+#: Why an active or proposed initiative is left out of the portfolio forecast.
+NO_CASE_TO_FORECAST = "no_case"
+NOTHING_TO_COME = "nothing_to_come"
 MONTE_CARLO_TRIALS = 10_000
 MONTE_CARLO_SEED = 2026  # fixed, so the page shows the same ranges each time it is opened
 
@@ -819,7 +822,7 @@ class ForecastFigures:
 
     result: forecast.PortfolioForecast | None
     included: list[InitiativeMoney]
-    left_out: list[tuple[InitiativeMoney, str]]
+    left_out: list[tuple[InitiativeMoney, str]]  # with why (NO_CASE_TO_FORECAST or NOTHING_TO_COME)
     year_labels: list[str] = field(default_factory=list)
     cost_rows: list[BandRow] = field(default_factory=list)
     benefit_rows: list[BandRow] = field(default_factory=list)
@@ -866,7 +869,7 @@ def planned_items(
         if initiative.status not in FORECAST_STATUSES:
             continue
         if money.latest is None:
-            left_out.append((money, "it has no business case"))
+            left_out.append((money, NO_CASE_TO_FORECAST))
             continue
         costs: dict[int, float] = defaultdict(float)
         benefits: dict[int, float] = defaultdict(float)
@@ -882,7 +885,7 @@ def planned_items(
             if done and flows.get(0):
                 flows[0] = max(flows[0] - done, 0.0)
         if not any(costs.values()) and not any(benefits.values()):
-            left_out.append((money, "its business case has no costs or benefits still to come"))
+            left_out.append((money, NOTHING_TO_COME))
             continue
         case_months = money.latest.case.planned_months
         finish: float | None

@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from headway.finance import charts, flags
 from headway.finance.figures import (
+    NO_CASE_TO_FORECAST,
+    NOTHING_TO_COME,
     BenefitEvidence,
     BiasFigures,
     CaseFigures,
@@ -302,6 +304,17 @@ def overview_words(overview: Overview) -> OverviewWords:
         left_out=left_out_texts(overview.left_out),
         bias_problems=sorted({bias_problem(bias) for bias in overview.bias_problems}),
     )
+
+
+FORECAST_LEFT_OUT = {
+    NO_CASE_TO_FORECAST: "it has no business case",
+    NOTHING_TO_COME: "its business case has no costs or benefits still to come",
+}
+
+
+def forecast_left_out(why: str) -> str:
+    """Why an initiative is not in the portfolio forecast, to follow its name."""
+    return FORECAST_LEFT_OUT[why]
 
 
 @dataclass

@@ -66,6 +66,7 @@ register.filter("stage_short", presenters.stage_short)
 register.filter("first_benefit_source", presenters.first_benefit_source)
 register.filter("cost_basis", presenters.cost_basis)
 register.filter("cost_note", presenters.cost_note)
+register.filter("forecast_left_out", presenters.forecast_left_out)
 
 
 @register.filter
