@@ -157,6 +157,12 @@ class ReadingTest(FinancePagesTestCase):
         self.assertContains(response, "<svg", html=False)
         self.assertContains(response, "P80")
 
+    def test_the_forecast_page_names_work_it_left_out_and_says_why(self):
+        make_initiative(self.trust, by=self.office, status="active", reference="DIG-077", title="No case yet")
+        self.client.force_login(self.viewer)
+        response = self.client.get(url("forecast"))
+        self.assertContains(response, "DIG-077 No case yet</a>: it has no business case.", html=False)
+
     def test_the_forecast_page_gives_go_live_as_p10_p50_p80_and_p90_and_flags_a_passed_go_live(self):
         Initiative.objects.filter(pk=self.ours.pk).update(planned_go_live=dt.date(2026, 3, 2))
         self.client.force_login(self.viewer)
