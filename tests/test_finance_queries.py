@@ -9,8 +9,11 @@ from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from headway.accounts.roles import Role
-from headway.finance import actions, forecast, queries
+from headway.assurance.money import organisation_money, portfolio_forecast
+from headway.finance import actions, figures, forecast, presenters, queries
 from headway.finance.models import ProjectType
+from headway.lib.money import pounds, short_pounds
+from headway.lib.percentages import percent
 from headway.metrics.models import Observation
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Initiative
@@ -29,24 +32,24 @@ TODAY = dt.date(2026, 6, 15)  # in 2026/27
 
 def money_of(initiative, today=TODAY):
     data = queries.load(Initiative.objects.for_organisation(initiative.organisation).filter(pk=initiative.pk))
-    return queries.initiative_money(data, data.initiatives[0], today)
+    return figures.initiative_money(data, data.initiatives[0], today)
 
 
 class WordsTest(SimpleTestCase):
     def test_money_is_written_in_whole_pounds_with_commas(self):
-        self.assertEqual(queries.pounds(1234567.4), "£1,234,567")
-        self.assertEqual(queries.pounds(-2500), "-£2,500")
+        self.assertEqual(pounds(1234567.4), "£1,234,567")
+        self.assertEqual(pounds(-2500), "-£2,500")
 
     def test_summaries_write_millions_short(self):
-        self.assertEqual(queries.short_pounds(1_234_567), "£1.2m")
-        self.assertEqual(queries.short_pounds(450_000), "£450,000")
+        self.assertEqual(short_pounds(1_234_567), "£1.2m")
+        self.assertEqual(short_pounds(450_000), "£450,000")
 
     def test_fractions_are_written_as_percentages(self):
-        self.assertEqual(queries.percent(0.84), "84%")
-        self.assertEqual(queries.percent(0.2808), "28.1%")
+        self.assertEqual(percent(0.84), "84%")
+        self.assertEqual(percent(0.2808), "28.1%")
 
     def test_a_forecasts_last_year_holds_everything_after_it(self):
-        self.assertEqual(queries.year_labels(2026, 3), ["2026/27", "2027/28", "2028/29 and later"])
+        self.assertEqual(figures.year_labels(2026, 3), ["2026/27", "2027/28", "2028/29 and later"])
 
 
 class CaseFiguresTest(TestCase):
@@ -103,14 +106,16 @@ class CaseFiguresTest(TestCase):
         self.assertAlmostEqual(figures.bias.adjusted_cost, 250_000 + 2.0 * 50_000)
         expected = forecast.appraise([100_000 + 150_000, 100_000, 0], [0, 50_000, 200_000], rate=0.035)
         self.assertAlmostEqual(figures.adjusted_appraisal.npv, expected.npv)
-        self.assertIn("applied to the £50,000 of capital costs only, adding £100,000", figures.bias.applied_to)
-        self.assertIn("the other £200,000 (revenue) is not raised", figures.bias.applied_to)
+        self.assertIn(
+            "applied to the £50,000 of capital costs only, adding £100,000", presenters.applied_to(figures.bias)
+        )
+        self.assertIn("the other £200,000 (revenue) is not raised", presenters.applied_to(figures.bias))
 
     def test_a_case_with_only_revenue_costs_is_not_raised_and_the_page_says_why(self):
         bias = self.figures().bias
         self.assertAlmostEqual(bias.adjusted_cost, 200_000)
-        self.assertIn("applies to capital costs only", bias.applied_to)
-        self.assertIn("this case has none, so nothing is raised", bias.applied_to)
+        self.assertIn("applies to capital costs only", presenters.applied_to(bias))
+        self.assertIn("this case has none, so nothing is raised", presenters.applied_to(bias))
 
     def test_for_outsourcing_the_cost_uplift_raises_operating_costs_only(self):
         outsourcing = ProjectType.objects.get(key="outsourcing")  # 41% on operating expenditure
@@ -121,7 +126,7 @@ class CaseFiguresTest(TestCase):
         bias = self.figures().bias
         self.assertEqual((bias.cost_kind, bias.biased_cost), ("revenue", 200_000))
         self.assertAlmostEqual(bias.adjusted_cost, 50_000 + 200_000 * 1.41)
-        self.assertIn("revenue (operating) costs only", bias.applied_to)
+        self.assertIn("revenue (operating) costs only", presenters.applied_to(bias))
 
     def test_reference_data_the_bias_maths_refuses_gives_a_message_instead_of_an_error(self):
         ProjectType.objects.filter(pk=self.it.pk).update(cost_lower=Decimal("250"))  # above the 200% upper bound
@@ -129,7 +134,10 @@ class CaseFiguresTest(TestCase):
         self.assertIsNone(bias.cost_bias)
         self.assertIsNone(bias.adjusted_cost)
         self.assertAlmostEqual(bias.duration_bias, 0.54)  # the time bounds are still usable
-        self.assertIn("cannot be used (for cost: The lower bound (250%) is above the upper bound (200%))", bias.problem)
+        self.assertIn(
+            "cannot be used (for cost: The lower bound (250%) is above the upper bound (200%))",
+            presenters.bias_problem(bias),
+        )
         self.assertIsNone(self.figures().adjusted_appraisal)
 
     def test_managing_a_risk_area_brings_the_uplift_down_by_its_share(self):
@@ -163,8 +171,8 @@ class CaseFiguresTest(TestCase):
         self.assertIn("no_benefits", codes)
         self.assertNotIn("cash_only", codes)
         flag = next(f for f in money.flags if f.code == "no_benefits")
-        self.assertEqual(flag.label, "No benefits recorded")
-        self.assertIn("records no benefits at all", flag.explanation)
+        self.assertEqual(presenters.flag_label(flag), "No benefits recorded")
+        self.assertIn("records no benefits at all", presenters.flag_explanation(flag))
         self.assertNotIn("no_benefits", [f.code for f in money_of(self.initiative).flags])
 
     def test_the_latest_stage_is_the_one_used(self):
@@ -195,20 +203,27 @@ class FundingAndShapeTest(TestCase):
         # It goes live in June 2027; the 2027/28 money is to build it, so nothing pays for running it.
         money = money_of(self.initiative)
         self.assertTrue(money.funding_check.flagged)
-        self.assertIn("money to build it in the go-live year does not count", money.funding_check.text)
+        self.assertIn(
+            "money to build it in the go-live year does not count", presenters.funding_check_text(money.funding_check)
+        )
         self.assertIn("funding_ends", [f.code for f in money.flags])
 
     def test_running_money_in_the_go_live_year_covers_the_months_after_go_live(self):
         make_funding_line(self.initiative, self.office, financial_year="2027/28", purpose="run", kind="revenue")
         check = money_of(self.initiative).funding_check
         self.assertFalse(check.flagged)
-        self.assertIn("£100,000 of approved, committed or spent funding for after go-live (2027/28)", check.text)
+        self.assertIn(
+            "£100,000 of approved, committed or spent funding for after go-live (2027/28)",
+            presenters.funding_check_text(check),
+        )
 
     def test_any_secured_money_for_a_year_after_the_go_live_year_counts(self):
         make_funding_line(self.initiative, self.office, financial_year="2028/29", purpose="build")
         check = money_of(self.initiative).funding_check
         self.assertFalse(check.flagged)
-        self.assertIn("none of it is marked for running and improving the live service", check.text)
+        self.assertIn(
+            "none of it is marked for running and improving the live service", presenters.funding_check_text(check)
+        )
 
     def test_funding_that_ends_before_go_live_is_flagged_and_explained(self):
         self.go_live_on(dt.date(2028, 4, 10))
@@ -216,7 +231,7 @@ class FundingAndShapeTest(TestCase):
         self.assertTrue(money.funding_check.flagged)
         self.assertIn(
             "no approved, committed or spent funding is recorded for after it",
-            money.funding_check.text,
+            presenters.funding_check_text(money.funding_check),
         )
         self.assertIn("funding_ends", [f.code for f in money.flags])
 
@@ -226,15 +241,22 @@ class FundingAndShapeTest(TestCase):
         check = money_of(self.initiative).funding_check
         self.assertTrue(check.flagged)
         self.assertEqual((check.requested_after, check.requested_years), (80_000, ["2029/30"]))
-        self.assertIn("£80,000 requested but not yet approved for those years (2029/30)", check.text)
+        self.assertIn(
+            "£80,000 requested but not yet approved for those years (2029/30)", presenters.funding_check_text(check)
+        )
 
     def test_run_and_improve_funding_after_go_live_clears_the_flag(self):
         self.go_live_on(dt.date(2028, 4, 10))
         make_funding_line(self.initiative, self.office, financial_year="2028/29", purpose="run", kind="revenue")
         money = money_of(self.initiative)
         self.assertFalse(money.funding_check.flagged)
-        self.assertIn("£100,000 of approved, committed or spent funding", money.funding_check.text)
-        self.assertIn("for after go-live (2028/29), to run and improve the live service.", money.funding_check.text)
+        self.assertIn(
+            "£100,000 of approved, committed or spent funding", presenters.funding_check_text(money.funding_check)
+        )
+        self.assertIn(
+            "for after go-live (2028/29), to run and improve the live service.",
+            presenters.funding_check_text(money.funding_check),
+        )
 
     def test_once_live_the_real_go_live_date_is_used(self):
         self.go_live_on(dt.date(2028, 4, 10))
@@ -246,7 +268,7 @@ class FundingAndShapeTest(TestCase):
         no_date = make_initiative(self.trust, by=self.office, status="active")
         check = money_of(no_date).funding_check
         self.assertFalse(check.flagged)
-        self.assertIn("no planned go-live date", check.text)
+        self.assertIn("no planned go-live date", presenters.funding_check_text(check))
 
     def test_nothing_in_real_users_hands_after_the_organisations_weeks_is_flagged(self):
         codes = [f.code for f in money_of(self.initiative).flags]
@@ -364,11 +386,11 @@ class ReferenceClassTest(TestCase):
         )
 
     def members(self):
-        return queries.reference_class(queries.load(Initiative.objects.for_organisation(self.trust)))
+        return figures.reference_class(queries.load(Initiative.objects.for_organisation(self.trust)))
 
     def forecasts(self, members=None):
         money = money_of(self.current)
-        return queries.class_forecasts(money.latest, self.members() if members is None else members, self.current)
+        return figures.class_forecasts(money.latest, self.members() if members is None else members, self.current)
 
     def test_only_comparable_finished_initiatives_are_in_the_class(self):
         members = self.members()
@@ -393,7 +415,7 @@ class ReferenceClassTest(TestCase):
         self.assertEqual(result.cost.planned, 220_000)
         self.assertAlmostEqual(result.cost.p50, 220_000 * 1.5)
         self.assertAlmostEqual(result.cost.p80, 220_000 * 2.2)
-        self.assertIn("up to and including 2027/28", result.cost_basis)
+        self.assertIn("up to and including 2027/28", presenters.cost_basis(result))
         # Durations: about 1.0, 1.25, 1.5, 2.0 and 3.0 times the plan.
         self.assertAlmostEqual(result.duration.p50, 10 * 1.5, places=1)
         self.assertAlmostEqual(result.duration.p80, 10 * 2.2, places=1)
@@ -406,7 +428,7 @@ class ReferenceClassTest(TestCase):
         # The 200% uplift is on the £20,000 of capital, not on the £200,000 of revenue beside it.
         self.assertAlmostEqual(result.cost.p80, 220_000 + 20_000 * figures.bias.cost_bias)
         self.assertIn("Green Book", result.cost.explanation)
-        self.assertIn("applies to capital costs only: £20,000 of the £220,000", result.cost_note)
+        self.assertIn("applies to capital costs only: £20,000 of the £220,000", presenters.cost_note(result))
         self.assertIsNone(result.benefit)  # no planned months to the first benefit
 
     def test_ratios_of_zero_are_left_out_of_the_class_and_the_page_says_which_and_why(self):
@@ -445,14 +467,14 @@ class ReferenceClassTest(TestCase):
         result = self.forecasts()
         self.assertEqual((result.cost.n, result.duration.n, result.benefit.n), (6, 6, 0))
         self.assertEqual(len(result.left_out), 3)
-        cost, duration, benefit = result.left_out
+        cost, duration, benefit = presenters.left_out_texts(result.left_out)
         self.assertIn("For cost, 1 finished initiative was left out (LATE-SPEND)", cost)
         self.assertIn("no spend is recorded up to the year it went live", cost)
         self.assertIn("For time to go-live, 1 finished initiative was left out (SAME-DAY)", duration)
         self.assertIn("went live on (or before) the day it started", duration)
         self.assertIn("For time to the first benefit, 1 finished initiative was left out (SAME-DAY)", benefit)
-        overview = queries.overview(self.trust, TODAY)
-        self.assertEqual(len(overview.left_out), 2)
+        overview = organisation_money(self.trust, TODAY)
+        self.assertEqual(len(presenters.overview_words(overview).left_out), 2)
         self.assertGreater(overview.median_duration_ratio, 1)
 
 
@@ -498,19 +520,19 @@ class OverviewTest(TestCase):
         for count in (2, 6):
             self.add_initiatives(count)
             with CaptureQueriesContext(connection) as captured:
-                overview = queries.overview(self.trust, TODAY)
+                overview = organisation_money(self.trust, TODAY)
             counts.append(len(captured))
         self.assertEqual(len(overview.moneys), 8)
         self.assertEqual(counts[0], counts[1], counts)
 
     def test_totals_add_up_the_initiatives(self):
         self.add_initiatives(3)
-        overview = queries.overview(self.trust, TODAY)
+        overview = organisation_money(self.trust, TODAY)
         self.assertEqual(overview.planned_cost, 4500)
         self.assertEqual(overview.spent, 1200)
         this_year = next(r for r in overview.years if r.year == "2026/27")
         self.assertEqual((this_year.forecast_cost, this_year.actual_spend, this_year.funding), (3000, 1200, 300_000))
-        funding_ends = next(g for g in overview.flags if g.code == "funding_ends")
+        funding_ends = next(g for g in presenters.overview_words(overview).flags if g.code == "funding_ends")
         self.assertEqual(len(funding_ends.moneys), 3)
         self.assertIn("nothing secured pays to run and improve the live service", funding_ends.summary)
 
@@ -542,46 +564,47 @@ class PortfolioForecastTest(TestCase):
 
     def test_items_run_from_this_financial_year_with_the_months_to_go_live(self):
         data = queries.load(Initiative.objects.for_organisation(self.trust))
-        moneys = [queries.initiative_money(data, i, TODAY) for i in data.initiatives]
-        items, _, left_out, _ = queries.planned_items(moneys, TODAY)
+        moneys = [figures.initiative_money(data, i, TODAY) for i in data.initiatives]
+        items, _, left_out, _ = figures.planned_items(moneys, TODAY)
         self.assertEqual([i.key for i in items], ["DIG-001"])
         item = items[0]
         self.assertEqual(list(item.cost_by_year), [300_000, 200_000, 0])  # 2025/26 is past
         self.assertEqual(list(item.benefits_by_year), [0, 0, 400_000])
         self.assertAlmostEqual(item.planned_months, 12, delta=0.1)
         # Under way since 1 October 2025: its start is about 8.4 months before today.
-        self.assertAlmostEqual(item.start_month, -257 / queries.DAYS_IN_A_MONTH)
+        self.assertAlmostEqual(item.start_month, -257 / figures.DAYS_IN_A_MONTH)
         self.assertEqual(
-            [(m.initiative.reference, why) for m, why in left_out], [("DIG-002", "it has no business case")]
+            [(m.initiative.reference, presenters.forecast_left_out(why)) for m, why in left_out],
+            [("DIG-002", "it has no business case")],
         )
 
     def test_this_years_plan_counts_only_what_is_still_to_spend(self):
         record_actual(self.active, self.office, financial_year="2026/27", amount=120_000)
         record_actual(self.active, self.office, financial_year="2025/26", amount=999_999)
         data = queries.load(Initiative.objects.for_organisation(self.trust))
-        moneys = [queries.initiative_money(data, i, TODAY) for i in data.initiatives]
-        items, _, _, _ = queries.planned_items(moneys, TODAY)
+        moneys = [figures.initiative_money(data, i, TODAY) for i in data.initiatives]
+        items, _, _, _ = figures.planned_items(moneys, TODAY)
         self.assertEqual(list(items[0].cost_by_year), [180_000, 200_000, 0])
 
     def test_the_forecast_gives_ranges_and_says_them_in_words(self):
-        page = queries.portfolio_forecast(self.trust, TODAY, trials=2000)
+        page = portfolio_forecast(self.trust, TODAY, trials=2000)
         self.assertEqual(page.year_labels[0], "2026/27")
         self.assertEqual(page.planned_total, 500_000)
         self.assertLessEqual(page.p50_total, page.p80_total)
         self.assertLessEqual(page.p80_total, page.p90_total)
-        self.assertIn("We have planned £500,000 for the rest of this work", page.summary)
-        self.assertIn("a one-in-five chance it costs more than", page.summary)
-        self.assertIn("<svg", page.cost_chart)
+        self.assertIn("We have planned £500,000 for the rest of this work", presenters.forecast_page(page).summary)
+        self.assertIn("a one-in-five chance it costs more than", presenters.forecast_page(page).summary)
+        self.assertIn("<svg", presenters.forecast_page(page).cost_chart)
         self.assertEqual([row.label for row in page.cost_rows], page.year_labels)
         self.assertEqual(page.completion[0].planned_date, dt.date(2027, 6, 15))
-        again = queries.portfolio_forecast(self.trust, TODAY, trials=2000)
+        again = portfolio_forecast(self.trust, TODAY, trials=2000)
         self.assertEqual(page.p80_total, again.p80_total)
 
     def test_a_slip_stretches_the_whole_planned_time_from_the_start_not_only_the_months_left(self):
-        page = queries.portfolio_forecast(self.trust, TODAY, trials=200)
+        page = portfolio_forecast(self.trust, TODAY, trials=200)
         row = page.completion[0]
-        start = -257 / queries.DAYS_IN_A_MONTH  # 1 October 2025
-        whole = (dt.date(2027, 6, 15) - dt.date(2025, 10, 1)).days / queries.DAYS_IN_A_MONTH
+        start = -257 / figures.DAYS_IN_A_MONTH  # 1 October 2025
+        whole = (dt.date(2027, 6, 15) - dt.date(2025, 10, 1)).days / figures.DAYS_IN_A_MONTH
         model = forecast.OverrunModel()
         for q, months in ((10, row.p10), (50, row.p50), (80, row.p80), (90, row.p90)):
             with self.subTest(q=q):
@@ -603,13 +626,13 @@ class PortfolioForecastTest(TestCase):
             planned_go_live=dt.date(2026, 3, 2),
         )
         make_business_case(overdue, self.office, first_year="2026/27", costs={"2026/27": 50_000})
-        page = queries.portfolio_forecast(self.trust, TODAY, trials=200)
+        page = portfolio_forecast(self.trust, TODAY, trials=200)
         row = next(r for r in page.completion if r.money.initiative.reference == "DIG-004")
         self.assertTrue(row.overdue)
         self.assertGreater(row.p10_date, TODAY)
         # 14 months planned, 17 months gone: it has already taken at least 17/14 of its plan.
-        start = (dt.date(2025, 1, 6) - TODAY).days / queries.DAYS_IN_A_MONTH
-        whole = (dt.date(2026, 3, 2) - dt.date(2025, 1, 6)).days / queries.DAYS_IN_A_MONTH
+        start = (dt.date(2025, 1, 6) - TODAY).days / figures.DAYS_IN_A_MONTH
+        whole = (dt.date(2026, 3, 2) - dt.date(2025, 1, 6)).days / figures.DAYS_IN_A_MONTH
         model = forecast.OverrunModel()
         floor = -start / whole
         done = model.schedule_cdf(floor)
@@ -618,6 +641,6 @@ class PortfolioForecastTest(TestCase):
         self.assertGreater(row.p50, 1.0)
 
     def test_with_nothing_to_forecast_the_page_says_so(self):
-        page = queries.portfolio_forecast(make_organisation(), TODAY)
+        page = portfolio_forecast(make_organisation(), TODAY)
         self.assertIsNone(page.result)
-        self.assertIn("nothing to forecast", page.summary)
+        self.assertIn("nothing to forecast", presenters.forecast_page(page).summary)

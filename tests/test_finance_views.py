@@ -157,6 +157,12 @@ class ReadingTest(FinancePagesTestCase):
         self.assertContains(response, "<svg", html=False)
         self.assertContains(response, "P80")
 
+    def test_the_forecast_page_names_work_it_left_out_and_says_why(self):
+        make_initiative(self.trust, by=self.office, status="active", reference="DIG-077", title="No case yet")
+        self.client.force_login(self.viewer)
+        response = self.client.get(url("forecast"))
+        self.assertContains(response, "DIG-077 No case yet</a>: it has no business case.", html=False)
+
     def test_the_forecast_page_gives_go_live_as_p10_p50_p80_and_p90_and_flags_a_passed_go_live(self):
         Initiative.objects.filter(pk=self.ours.pk).update(planned_go_live=dt.date(2026, 3, 2))
         self.client.force_login(self.viewer)
@@ -371,16 +377,36 @@ class ConfirmRemovalTest(FinancePagesTestCase):
         """(address, the question it asks, its caption, where "No, go back" leads)."""
         money, case = url("initiative", self.ours.pk), url("case", self.case.pk)
         return [
-            (url("funding_delete", self.funding.pk), "Remove the 2026/27 capital funding of £500,000?",
-             "DIG-001 Electronic observations", money + "#funding"),
-            (url("case_delete", self.case.pk), "Remove the outline business case for DIG-001?",
-             "DIG-001 Electronic observations", case),
-            (url("cost_delete", self.cost.pk), "Remove the 2026/27 staff cost of £400,000?",
-             "DIG-001 Outline business case", case + "#costs"),
-            (url("benefit_delete", self.benefit.pk), "Remove the 2027/28 benefit “Time given back”?",
-             "DIG-001 Outline business case", case + "#benefits"),
-            (url("actual_delete", self.actual.pk), "Remove the 2026/27 revenue spend of £120,000?",
-             "DIG-001 Electronic observations", money + "#actuals"),
+            (
+                url("funding_delete", self.funding.pk),
+                "Remove the 2026/27 capital funding of £500,000?",
+                "DIG-001 Electronic observations",
+                money + "#funding",
+            ),
+            (
+                url("case_delete", self.case.pk),
+                "Remove the outline business case for DIG-001?",
+                "DIG-001 Electronic observations",
+                case,
+            ),
+            (
+                url("cost_delete", self.cost.pk),
+                "Remove the 2026/27 staff cost of £400,000?",
+                "DIG-001 Outline business case",
+                case + "#costs",
+            ),
+            (
+                url("benefit_delete", self.benefit.pk),
+                "Remove the 2027/28 benefit “Time given back”?",
+                "DIG-001 Outline business case",
+                case + "#benefits",
+            ),
+            (
+                url("actual_delete", self.actual.pk),
+                "Remove the 2026/27 revenue spend of £120,000?",
+                "DIG-001 Electronic observations",
+                money + "#actuals",
+            ),
         ]
 
     def test_each_remove_opens_a_page_naming_what_will_go_and_changes_nothing(self):
@@ -397,8 +423,9 @@ class ConfirmRemovalTest(FinancePagesTestCase):
                     self.assertContains(response, f"<title>{question} – {caption} – Riverside Trust", html=False)
                     self.assertContains(response, f'<span class="nhsuk-caption-l">{caption}<', html=False)
                     self.assertContains(response, "Headway's history of changes keeps a record")
-                    self.assertContains(response, '<form method="post" novalidate aria-labelledby="confirm-heading">',
-                                        html=False)
+                    self.assertContains(
+                        response, '<form method="post" novalidate aria-labelledby="confirm-heading">', html=False
+                    )
                     self.assertContains(response, ">Yes, remove it</button>", html=False)
                     self.assertContains(response, f'<a class="nhsuk-back-link" href="{back}">', html=False)
                     self.assertContains(response, f'<a class="nhsuk-link" href="{back}">No, go back</a>', html=False)
@@ -524,7 +551,7 @@ class FundingFormTest(FinancePagesTestCase):
         self.client.force_login(self.office)
         before = self.counts()
         for amount, message in (
-            ("12k", "‘12k’ is not an amount in whole pounds"),
+            ("12p", "‘12p’ is not an amount in whole pounds"),
             ("-5", "An amount cannot be negative"),
         ):
             with self.subTest(amount=amount):
@@ -534,7 +561,7 @@ class FundingFormTest(FinancePagesTestCase):
                 self.assert_form_errors(response, message, "Write the financial year as 2026/27")
                 self.assertContains(response, f'value="{amount}"', html=False)
         response = self.client.post(url("funding_add", self.ours.pk), self.valid(financial_year="2026/28"))
-        self.assert_form_errors(response, "2026/28 is not a financial year: after 2026 comes 27.")
+        self.assert_form_errors(response, "‘2026/28’ is not a financial year: after 2026 comes 27.")
         for year in ("0000/01", "3026/27"):
             with self.subTest(year=year):
                 response = self.client.post(url("funding_add", self.ours.pk), self.valid(financial_year=year))
@@ -657,17 +684,17 @@ class CostFormTest(FinancePagesTestCase):
     def test_each_bad_line_is_explained_and_nothing_is_saved(self):
         self.client.force_login(self.office)
         before = self.counts()
-        typed = "2026/2028 | £1,000\n2027/28 | 12k\n2028/29 | -5\n2025/26 | 10"
+        typed = "2026/2028 | £1,000\n2027/28 | 12p\n2028/29 | -5\n2025/26 | 10"
         response = self.client.post(
             url("cost_add", self.case.pk), {"category": "staff", "kind": "revenue", "amounts": typed}
         )
         self.assert_form_errors(
             response,
             "Line 1: Write the financial year as 2026/27",
-            "Line 2: ‘12k’ is not an amount in whole pounds",
+            "Line 2: ‘12p’ is not an amount in whole pounds",
             "Line 3: An amount cannot be negative",
         )
-        self.assertContains(response, "2027/28 | 12k")
+        self.assertContains(response, "2027/28 | 12p")
         response = self.client.post(
             url("cost_add", self.case.pk), {"category": "staff", "kind": "revenue", "amounts": "2025/26 | 10"}
         )
@@ -682,7 +709,7 @@ class CostFormTest(FinancePagesTestCase):
 
     def test_a_cost_is_changed_and_bad_input_changes_nothing(self):
         self.client.force_login(self.office)
-        data = {"financial_year": "2026/27", "category": "staff", "kind": "revenue", "amount": "12k", "note": ""}
+        data = {"financial_year": "2026/27", "category": "staff", "kind": "revenue", "amount": "12p", "note": ""}
         self.assert_form_errors(self.client.post(url("cost_edit", self.cost.pk), data), "is not an amount")
         self.cost.refresh_from_db()
         self.assertEqual(self.cost.amount, 400_000)
@@ -718,7 +745,7 @@ class BenefitFormTest(FinancePagesTestCase):
         before = self.counts()
         response = self.client.post(
             url("benefit_add", self.case.pk),
-            self.valid(owner=str(self.stranger.pk), metric=str(self.foreign_metric.pk), amounts="2027/28 | 12k"),
+            self.valid(owner=str(self.stranger.pk), metric=str(self.foreign_metric.pk), amounts="2027/28 | 12p"),
         )
         self.assert_form_errors(
             response,
@@ -808,7 +835,7 @@ class ActualFormTest(FinancePagesTestCase):
     def test_bad_input_is_explained_and_nothing_is_saved(self):
         self.client.force_login(self.office)
         before = self.counts()
-        response = self.client.post(url("actual_add", self.ours.pk), self.valid(amount="12k", money_kind=""))
+        response = self.client.post(url("actual_add", self.ours.pk), self.valid(amount="12p", money_kind=""))
         self.assert_form_errors(response, "is not an amount", "Say whether the spend was capital or revenue.")
         their_benefit = self.their_case.benefits.get()
         response = self.client.post(

@@ -29,20 +29,21 @@ Dates are counted from the loader's `today` like the rest of the demo: financial
 the initiatives' start and go-live dates, so funding that stops at go-live stops there whatever
 day the demo is loaded. The finished initiatives are created by the loader like the others
 (through the portfolio actions, closed by recorded decisions); their go-live dates, and their
-money, are written here. Nothing is random.
+money, are written here. Every funding line, business case, cost and benefit line, optimism-bias
+score and actual goes through `headway.finance.actions`, the same writes a person's form makes,
+so the demo keeps every rule they keep. Nothing is random.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from django.db import models, transaction
-from simple_history.utils import bulk_create_with_history
+from django.db import transaction
 
 from headway.accounts.models import Organisation, User
 from headway.demo.data import (
@@ -54,19 +55,18 @@ from headway.demo.data import (
     NeedSpec,
 )
 from headway.demo.metrics_data import MONTHLY, Change, MetricSpec, SeriesSpec
+from headway.finance import actions as finance_actions
 from headway.finance.models import (
     Actual,
     BenefitLine,
     BiasFactor,
     BusinessCase,
-    CostLine,
     FundingLine,
-    Mitigation,
     MoneyKind,
     ProjectType,
 )
 from headway.finance.reference import ensure_optimism_bias_reference
-from headway.lib.financial_years import financial_year_start
+from headway.lib.financial_years import financial_year_start, first_day, last_day, year_label, year_start
 from headway.metrics.models import Metric
 from headway.portfolio import actions
 from headway.portfolio.models import Initiative, Status
@@ -1565,22 +1565,6 @@ MONEY: tuple[MoneySpec, ...] = (
 # -------------------------------------------------------------------------------- dates
 
 
-def fy_of(day: dt.date) -> int:
-    return financial_year_start(day)
-
-
-def fy_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def fy_first_day(year: int) -> dt.date:
-    return dt.date(year, 4, 1)
-
-
-def fy_last_day(year: int) -> dt.date:
-    return dt.date(year + 1, 3, 31)
-
-
 def months_between(start: dt.date, end: dt.date) -> float:
     return (end - start).days / DAYS_IN_A_MONTH
 
@@ -1596,8 +1580,8 @@ def spread(total: int, start: dt.date, end: dt.date, *, step: int = 1_000) -> di
         return {}
     end = max(end, start)
     days = {
-        year: (min(end, fy_last_day(year)) - max(start, fy_first_day(year))).days + 1
-        for year in range(fy_of(start), fy_of(end) + 1)
+        year: (min(end, last_day(year)) - max(start, first_day(year))).days + 1
+        for year in range(financial_year_start(start), financial_year_start(end) + 1)
     }
     whole = sum(days.values())
     shares = {year: int(total * d / whole) // step * step for year, d in days.items()}
@@ -1656,10 +1640,10 @@ class _Money:
     def __init__(self, builder: Builder) -> None:
         self.builder = builder
         self.today = builder.today
-        self.current = fy_of(builder.today)
+        self.current = financial_year_start(builder.today)
         # How far through the current financial year we are, for year-to-date figures.
-        self.elapsed = ((self.today - fy_first_day(self.current)).days + 1) / (
-            (fy_last_day(self.current) - fy_first_day(self.current)).days + 1
+        self.elapsed = ((self.today - first_day(self.current)).days + 1) / (
+            (last_day(self.current) - first_day(self.current)).days + 1
         )
         ensure_optimism_bias_reference()
         self.project_type = ProjectType.objects.get(is_default=True)
@@ -1669,14 +1653,10 @@ class _Money:
             for key, organisation in builder.organisations.items()
             for metric in Metric.objects.for_organisation(organisation)
         }
-        # Rows by organisation, so each history record names that organisation's portfolio office.
-        self.funding: dict[str, list[FundingLine]] = defaultdict(list)
-        self.costs: dict[str, list[CostLine]] = defaultdict(list)
-        self.benefits: dict[str, list[BenefitLine]] = defaultdict(list)
-        self.mitigations: dict[str, list[Mitigation]] = defaultdict(list)
-        self.actuals: dict[str, list[Actual]] = defaultdict(list)
+        # Each record is written by the finance actions, as the portfolio office would; what the
+        # story dates differently (when a case was written, when an actual was recorded) is set after.
+        self.actuals: list[tuple[Actual, dt.datetime]] = []
         self.cases: list[BusinessCase] = []
-        self.recorded: dict[int, dt.datetime] = {}
 
     def clerk(self, organisation: str) -> User:
         """Who keeps the money records: the portfolio office."""
@@ -1690,26 +1670,11 @@ class _Money:
         self.record_go_lives()
         for spec in MONEY:
             self.add(spec)
-        # Benefit lines before actuals: a realised benefit points at its line.
-        for rows in (self.funding, self.costs, self.mitigations, self.benefits, self.actuals):
-            for organisation, objects in rows.items():
-                self.save(organisation, objects)
-        # auto_now_add set these to now; the story gives them their own dates (kept by object id).
-        actuals = [actual for objects in self.actuals.values() for actual in objects]
-        for actual in actuals:
-            actual.recorded_at = self.recorded[id(actual)]
-        Actual.objects.bulk_update(actuals, ["recorded_at"], batch_size=500)
+        # auto_now_add set these to now; the story gives them their own dates.
+        for actual, recorded_at in self.actuals:
+            actual.recorded_at = recorded_at
+        Actual.objects.bulk_update([actual for actual, _ in self.actuals], ["recorded_at"], batch_size=500)
         BusinessCase.objects.bulk_update(self.cases, ["created_at"], batch_size=500)
-
-    def save(self, organisation: str, objects: Sequence[models.Model]) -> None:
-        if objects:
-            bulk_create_with_history(
-                list(objects),
-                type(objects[0]),
-                batch_size=500,
-                default_user=self.clerk(organisation),
-                default_change_reason="Loaded with the demo",
-            )
 
     def record_go_lives(self) -> None:
         for (organisation, reference), weeks_ago in WENT_LIVE.items():
@@ -1735,7 +1700,7 @@ class _Money:
                 raise ValueError(f"{spec.reference}: the money needs a start date and a planned go-live.")
             start, go_live = initiative.start_date, initiative.planned_go_live
             planned_months = round(months_between(start, go_live))
-        first_year = fy_of(start)
+        first_year = financial_year_start(start)
         return _Plan(
             start=start,
             go_live=go_live,
@@ -1767,7 +1732,7 @@ class _Money:
             for year, amount in spread(_round(cost.amount * scale, 1_000), plan.start, plan.go_live).items():
                 lines.append((year, cost, amount))
         for cost in spec.run:
-            for year in range(fy_of(plan.go_live) + 1, plan.last_year + 1):
+            for year in range(financial_year_start(plan.go_live) + 1, plan.last_year + 1):
                 lines.append((year, cost, _round(cost.amount * scale, 1_000)))
         return lines
 
@@ -1781,35 +1746,35 @@ class _Money:
         by = self.clerk(spec.organisation)
         for (year, kind), amount in sorted(build.items()):
             source = spec.capital_source if kind == CAPITAL else spec.revenue_source
-            self.funding[spec.organisation].append(
-                FundingLine(
-                    initiative=initiative,
-                    financial_year=fy_label(year),
-                    kind=kind,
-                    source=source,
-                    state=self.state(year, build=True, proposed=proposed, approved=approved),
-                    purpose=FundingLine.Purpose.BUILD,
-                    amount=amount,
-                    note=spec.funding_note,
-                    created_by=by,
-                )
+            finance_actions.save_funding_line(
+                initiative=initiative,
+                by=by,
+                fields={
+                    "financial_year": year_label(year),
+                    "kind": kind,
+                    "source": source,
+                    "state": self.state(year, build=True, proposed=proposed, approved=approved),
+                    "purpose": FundingLine.Purpose.BUILD,
+                    "amount": amount,
+                    "note": spec.funding_note,
+                },
             )
         if not spec.run_funded:
             return
         yearly = sum(cost.amount for cost in spec.run)
-        for year in range(fy_of(plan.go_live) + 1, self.current + FUNDING_YEARS_AHEAD + 1):
-            self.funding[spec.organisation].append(
-                FundingLine(
-                    initiative=initiative,
-                    financial_year=fy_label(year),
-                    kind=REVENUE,
-                    source=spec.run_source,
-                    state=self.state(year, build=False, proposed=proposed, approved=approved),
-                    purpose=FundingLine.Purpose.RUN,
-                    amount=yearly,
-                    note="Run and improve the live service",
-                    created_by=by,
-                )
+        for year in range(financial_year_start(plan.go_live) + 1, self.current + FUNDING_YEARS_AHEAD + 1):
+            finance_actions.save_funding_line(
+                initiative=initiative,
+                by=by,
+                fields={
+                    "financial_year": year_label(year),
+                    "kind": REVENUE,
+                    "source": spec.run_source,
+                    "state": self.state(year, build=False, proposed=proposed, approved=approved),
+                    "purpose": FundingLine.Purpose.RUN,
+                    "amount": yearly,
+                    "note": "Run and improve the live service",
+                },
             )
 
     def state(self, year: int, *, build: bool, proposed: bool, approved: bool) -> str:
@@ -1835,36 +1800,31 @@ class _Money:
                 else self.builder.day(case_spec.approved_weeks_ago, DECISION_WEEKDAY)
             )
         by = self.clerk(spec.organisation)
-        case = BusinessCase(
+        case = finance_actions.save_business_case(
             initiative=initiative,
-            stage=case_spec.stage,
-            project_type=self.project_type,
-            first_year=fy_label(plan.first_year),
-            planned_months=plan.planned_months,
-            planned_first_benefit_months=plan.first_benefit_months,
-            approved_on=approved_on,
-            summary=case_spec.summary,
-            created_by=by,
+            by=by,
+            fields={
+                "stage": case_spec.stage,
+                "project_type": self.project_type,
+                "first_year": year_label(plan.first_year),
+                "planned_months": plan.planned_months,
+                "planned_first_benefit_months": plan.first_benefit_months,
+                "approved_on": approved_on,
+                "summary": case_spec.summary,
+            },
         )
-        case.full_clean()
-        case._history_user = by  # type: ignore[attr-defined]
-        case._change_reason = "Loaded with the demo"  # type: ignore[attr-defined]
-        case.save()
         written = (approved_on - dt.timedelta(weeks=3)) if approved_on else (self.today - dt.timedelta(weeks=2))
         case.created_at = self.builder.moment(written, 10)
         self.cases.append(case)
 
+        # One cost of the spec is one line a year, added as a person adds it (a year a line).
+        by_cost: dict[int, tuple[Cost, dict[str, int]]] = {}
         for year, cost, amount in self.cost_lines(spec, plan, case_spec.cost_scale):
-            cost_line = CostLine(
-                business_case=case,
-                financial_year=fy_label(year),
-                kind=cost.kind,
-                category=cost.category,
-                amount=amount,
-                note=cost.note,
+            by_cost.setdefault(id(cost), (cost, {}))[1][year_label(year)] = amount
+        for cost, amounts in by_cost.values():
+            finance_actions.add_cost_lines(
+                case=case, by=by, kind=cost.kind, category=cost.category, amounts=amounts, note=cost.note
             )
-            cost_line.clean_fields(exclude=["business_case"])
-            self.costs[spec.organisation].append(cost_line)
 
         lines: list[BenefitLine] = []
         first_benefit = add_months(plan.start, plan.first_benefit_months)
@@ -1875,34 +1835,29 @@ class _Money:
                 if metric is None:
                     raise ValueError(f"{spec.reference}: no demo metric called {benefit.metric!r}.")
             yearly = _round(benefit.amount * case_spec.benefit_scale, 1_000)
-            for year in range(fy_of(first_benefit), plan.last_year + 1):
+            by_year: dict[str, int] = {}
+            for year in range(financial_year_start(first_benefit), plan.last_year + 1):
                 # The first year counts from the first benefit to the year's end.
                 share = 1.0
-                if year == fy_of(first_benefit):
-                    share = min(1.0, ((fy_last_day(year) - first_benefit).days + 1) / 365)
-                line = BenefitLine(
-                    business_case=case,
-                    financial_year=fy_label(year),
-                    kind=benefit.kind,
-                    description=benefit.description,
-                    amount=_round(yearly * share, 1_000),
-                    owner=self.builder.people[benefit.owner],
-                    metric=metric,
-                )
-                line.clean_fields(exclude=["business_case", "owner", "metric"])
-                lines.append(line)
-        self.benefits[spec.organisation].extend(lines)
+                if year == financial_year_start(first_benefit):
+                    share = min(1.0, ((last_day(year) - first_benefit).days + 1) / 365)
+                by_year[year_label(year)] = _round(yearly * share, 1_000)
+            lines += finance_actions.add_benefit_lines(
+                case=case,
+                by=by,
+                kind=benefit.kind,
+                description=benefit.description,
+                owner=self.builder.people[benefit.owner],
+                amounts=by_year,
+                metric=metric,
+            )
 
-        if latest:
-            for mitigated in spec.mitigations:
-                mitigation = Mitigation(
-                    business_case=case,
-                    factor=self.factors[mitigated.factor],
-                    mitigation=Decimal(f"{mitigated.score:.2f}"),
-                    evidence=mitigated.evidence,
-                )
-                mitigation.clean_fields(exclude=["business_case", "factor"])
-                self.mitigations[spec.organisation].append(mitigation)
+        if latest and spec.mitigations:
+            finance_actions.set_mitigations(
+                case=case,
+                by=by,
+                scores={self.factors[m.factor].pk: (Decimal(f"{m.score:.2f}"), m.evidence) for m in spec.mitigations},
+            )
         return lines
 
     def add_spend(self, spec: MoneySpec, initiative: Initiative, plan: _Plan, finished: bool) -> None:
@@ -1936,16 +1891,15 @@ class _Money:
             if line.amount <= 0:
                 continue
             self.add_actual(
-                spec.organisation,
-                Actual(
-                    initiative=initiative,
-                    financial_year=fy_label(line.year),
-                    kind=Actual.Kind.SPEND,
-                    money_kind=line.kind,
-                    amount=line.amount,
-                    recorded_by=by,
-                    note="Year to date" if line.year == self.current else "From the ledger at year end",
-                ),
+                initiative,
+                by,
+                {
+                    "financial_year": year_label(line.year),
+                    "kind": Actual.Kind.SPEND,
+                    "money_kind": line.kind,
+                    "amount": line.amount,
+                    "note": "Year to date" if line.year == self.current else "From the ledger at year end",
+                },
                 line.year,
             )
 
@@ -1958,38 +1912,36 @@ class _Money:
         by = self.clerk(spec.organisation)
         for line in lines:
             share = realised[line.kind, line.description]
-            year = int(line.financial_year[:4])
+            year = year_start(line.financial_year)
             if not share or not line.amount or year > self.current:
                 continue
             if finished:
                 assert plan.went_live is not None
-                if year <= fy_of(plan.went_live):
+                if year <= financial_year_start(plan.went_live):
                     continue
-            elif fy_first_day(year) < plan.start:
+            elif first_day(year) < plan.start:
                 continue
             amount = _round(line.amount * share * (self.elapsed if year == self.current else 1.0), 10)
             if amount <= 0:
                 continue
             self.add_actual(
-                spec.organisation,
-                Actual(
-                    initiative=initiative,
-                    financial_year=line.financial_year,
-                    kind=Actual.Kind.BENEFIT,
-                    amount=amount,
-                    benefit=line,
-                    recorded_by=by,
-                    note=line.description,
-                ),
+                initiative,
+                by,
+                {
+                    "financial_year": line.financial_year,
+                    "kind": Actual.Kind.BENEFIT,
+                    "amount": amount,
+                    "benefit": line,
+                    "note": line.description,
+                },
                 year,
             )
 
-    def add_actual(self, organisation: str, actual: Actual, year: int) -> None:
-        actual.clean_fields(exclude=["initiative", "benefit", "recorded_by"])
-        self.actuals[organisation].append(actual)
-        self.recorded[id(actual)] = self.recorded_at(year)
+    def add_actual(self, initiative: Initiative, by: User, fields: dict[str, object], year: int) -> None:
+        actual = finance_actions.save_actual(initiative=initiative, by=by, fields=fields)
+        self.actuals.append((actual, self.recorded_at(year)))
 
     def recorded_at(self, year: int) -> dt.datetime:
         """Past years are recorded when the accounts close, about three weeks after the year ends."""
-        day = self.today if year >= self.current else fy_last_day(year) + dt.timedelta(weeks=3)
+        day = self.today if year >= self.current else last_day(year) + dt.timedelta(weeks=3)
         return self.builder.moment(min(day, self.today), 9)

@@ -4,9 +4,9 @@ Every finance view fetches objects through these helpers. Each reaches the objec
 `request.organisation` (by way of the initiative it belongs to), so another organisation's
 funding line, business case or actual is simply not found (404).
 
-Everyone in the organisation reads the money pages. Changing an initiative's money follows the
-rule for editing the initiative itself (`portfolio.access.can_edit_initiative`): those who may
-edit any initiative, and a delivery lead on the initiatives they lead.
+Everyone in the organisation reads the money pages. Changing an initiative's money is for those
+who may manage money (`Action.MANAGE_MONEY`, any initiative) and for a delivery lead on the
+initiatives they lead (`Action.EDIT_OWN_INITIATIVE`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from headway.accounts.access import current_membership, current_organisation
+from headway.accounts.roles import Action
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
-from headway.portfolio.access import can_edit_initiative
 from headway.portfolio.models import Initiative
 
 
@@ -71,8 +71,13 @@ def get_actual(request: HttpRequest, pk: int) -> Actual:
 
 
 def can_change_money(request: HttpRequest, initiative: Initiative) -> bool:
-    """The same rule as editing the initiative."""
-    return can_edit_initiative(request, initiative)
+    """Anyone who may manage money, or a delivery lead on the initiatives they lead."""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return False
+    if membership.can(Action.MANAGE_MONEY):
+        return True
+    return bool(membership.can(Action.EDIT_OWN_INITIATIVE) and initiative.is_led_by(request.user))
 
 
 def require_change(request: HttpRequest, initiative: Initiative) -> None:

@@ -31,6 +31,7 @@ from headway.finance.models import (
     ProjectType,
     check_financial_year,
 )
+from headway.lib.financial_years import year_label, year_start
 from headway.metrics.models import Metric
 from headway.portfolio.models import Initiative
 
@@ -45,11 +46,6 @@ def _stamp(instance: Model, by: User | None, reason: str | None) -> None:
 def _apply(instance: Model, fields: Mapping[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
-
-
-def fy_start(label: str) -> int:
-    """2026 for "2026/27"."""
-    return int(label[:4])
 
 
 def default_project_type() -> ProjectType:
@@ -77,25 +73,20 @@ def _check_metric(organisation: Organisation, metric: Metric | None) -> None:
 MAX_CASE_YEARS = 60
 
 
-def fy_label(start: int) -> str:
-    """ "2026/27" for 2026."""
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def _last_year(first_year: str) -> str:
-    return fy_label(fy_start(first_year) + MAX_CASE_YEARS - 1)
+    return year_label(year_start(first_year) + MAX_CASE_YEARS - 1)
 
 
 def _check_year_in_case(case: BusinessCase, year: str, field: str = "financial_year") -> None:
     check_financial_year(year)
-    if fy_start(year) < fy_start(case.first_year):
+    if year_start(year) < year_start(case.first_year):
         raise ValidationError(
             {
                 field: f"{year} is before the business case's first year, {case.first_year}. "
                 "Change the case's first year, or choose a later year."
             }
         )
-    if fy_start(year) - fy_start(case.first_year) >= MAX_CASE_YEARS:
+    if year_start(year) - year_start(case.first_year) >= MAX_CASE_YEARS:
         raise ValidationError(
             {
                 field: f"{year} is too far ahead: a business case covers at most {MAX_CASE_YEARS} financial years, "
@@ -203,11 +194,11 @@ def save_business_case_reporting(
             {"stage": f"{initiative.reference} already has a {case.get_stage_display().lower()}. Change that one."}
         )
     case.full_clean(exclude=["initiative", "created_by"])
-    first_year = fy_start(case.first_year)
+    first_year = year_start(case.first_year)
     if not creating:
         years = [*case.costs.values_list("financial_year", flat=True)]
         years += case.benefits.values_list("financial_year", flat=True)
-        earlier = [year for year in years if fy_start(year) < first_year]
+        earlier = [year for year in years if year_start(year) < first_year]
         if earlier:
             raise ValidationError(
                 {
@@ -215,13 +206,13 @@ def save_business_case_reporting(
                     "Choose a first year no later than that."
                 }
             )
-        too_late = [year for year in years if fy_start(year) - first_year >= MAX_CASE_YEARS]
+        too_late = [year for year in years if year_start(year) - first_year >= MAX_CASE_YEARS]
         if too_late:
             raise ValidationError(
                 {
                     "first_year": f"The case has costs or benefits in {max(too_late)}, and a business case covers "
                     f"at most {MAX_CASE_YEARS} financial years, so its first year can be no earlier than "
-                    f"{fy_label(fy_start(max(too_late)) - MAX_CASE_YEARS + 1)}."
+                    f"{year_label(year_start(max(too_late)) - MAX_CASE_YEARS + 1)}."
                 }
             )
     _stamp(case, by, "Added" if creating else "Changed")
@@ -266,11 +257,11 @@ def _carry_scores_to_new_type(case: BusinessCase, by: User | None, saved: CaseSa
 def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None, saved: CaseSaved) -> None:
     if source.initiative_id != target.initiative_id:
         raise ValidationError("A business case can only start from another case for the same initiative.")
-    first_year = fy_start(target.first_year)
+    first_year = year_start(target.first_year)
     reason = f"Copied from the {source.get_stage_display().lower()}"
 
     def fits(year: str) -> bool:
-        offset = fy_start(year) - first_year
+        offset = year_start(year) - first_year
         if offset < 0:
             saved.lines_before_first_year += 1
             return False

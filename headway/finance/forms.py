@@ -1,9 +1,10 @@
 """Forms for money, drawn in the NHS design system.
 
-Amounts are whole pounds and may be typed as £250,000, 250,000 or 250000; anything else ("12k",
-"-5", "£1.5m") is refused with a message saying what to type. Financial years are written
-2026/27. People and metrics come from the current organisation only, so a forged post naming
-another organisation's metric, or someone who is not a member, fails validation.
+Amounts are whole pounds, read by `headway.lib.money` (£250,000, 250000, 1200.00, £1.2m, 250k);
+pence and negative amounts are refused with a message saying what to type. Financial years are
+written 2026/27 and checked by the one rule in `headway.lib.financial_years`. People and metrics
+come from the current organisation only, so a forged post naming another organisation's metric,
+or someone who is not a member, fails validation.
 
 Costs and benefits are added a year at a time in one box (one financial year a line), which
 suits a business case's five- or ten-year profile, reads well with a screen reader and works
@@ -33,6 +34,7 @@ from headway.finance.models import (
     check_financial_year,
 )
 from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
+from headway.lib import money
 from headway.metrics.models import Metric
 from headway.portfolio.models import Initiative
 
@@ -69,15 +71,12 @@ STAGE_HINTS = {
 MITIGATION_ERROR = "Give a number from 0 (not managed at all) to 1 (fully managed), for example 0.5."
 
 
-def parse_pounds(text: str) -> int:
-    """Whole pounds from £250,000, 250,000 or 250000."""
-    raw = text.strip()
-    cleaned = re.sub(r"[£,\s]", "", raw)
-    if re.fullmatch(r"-\d+", cleaned):
-        raise ValidationError("An amount cannot be negative.")
-    if not re.fullmatch(r"\d+", cleaned):
-        raise ValidationError(f"‘{raw}’ is not an amount in whole pounds. Write it like £250,000.")
-    return int(cleaned)
+def _pounds(text: str) -> int:
+    """Whole pounds, read by the one rule in `headway.lib.money`; its refusal as a form's error."""
+    try:
+        return money.parse_pounds(text)
+    except money.MoneyError as error:
+        raise ValidationError(str(error)) from error
 
 
 def parse_year_amounts(text: str, *, allow_zero: bool = True) -> dict[str, int]:
@@ -93,7 +92,7 @@ def parse_year_amounts(text: str, *, allow_zero: bool = True) -> dict[str, int]:
             continue
         try:
             check_financial_year(parts[0])
-            amount = parse_pounds(parts[1])
+            amount = _pounds(parts[1])
             if parts[0] in amounts:
                 raise ValidationError(f"{parts[0]} is given twice.")
             if amount == 0 and not allow_zero:
@@ -109,7 +108,7 @@ def parse_year_amounts(text: str, *, allow_zero: bool = True) -> dict[str, int]:
 
 
 def amounts_text(amounts: dict[str, int]) -> str:
-    return "\n".join(f"{year} | £{amount:,}" for year, amount in sorted(amounts.items()))
+    return "\n".join(f"{year} | {money.pounds(amount)}" for year, amount in sorted(amounts.items()))
 
 
 class MoneyField(forms.CharField):
@@ -122,14 +121,14 @@ class MoneyField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
-            return f"£{value:,}"
+            return money.pounds(value)
         return value
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        return parse_pounds(str(text))
+        return _pounds(str(text))
 
 
 class FinancialYearField(forms.CharField):

@@ -12,38 +12,33 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
 from headway.finance.forecast import CONTRIBUTION_TOLERANCE
+from headway.lib.financial_years import FinancialYearError, normalise_financial_year
 from headway.portfolio.models import Initiative
 
-financial_year_validator = RegexValidator(
-    r"^\d{4}/\d{2}$",
-    "Write the financial year as 2026/27 (the year it starts, a slash, the next year's last two digits).",
+#: How a financial year is stored and shown; said when it was typed some other way.
+WRITE_FINANCIAL_YEAR = (
+    "Write the financial year as 2026/27 (the year it starts, a slash, the next year's last two digits)."
 )
 
 
-#: The financial years Headway accepts: those starting from 2000 to 2099 (2000/01 to 2099/00). Outside
-#: them a year is almost certainly a typing slip, and far-off years break the date arithmetic (there
-#: is no year 0) or make a forecast run for centuries.
-FIRST_FINANCIAL_YEAR = 2000
-LAST_FINANCIAL_YEAR = 2099
-
-
 def check_financial_year(value: str) -> None:
-    financial_year_validator(value)
-    start, end = int(value[:4]), int(value[5:])
-    if (start + 1) % 100 != end:
-        raise ValidationError(f"{value} is not a financial year: after {start} comes {(start + 1) % 100:02d}.")
-    if not FIRST_FINANCIAL_YEAR <= start <= LAST_FINANCIAL_YEAR:
-        raise ValidationError(
-            f"{value} is outside the years Headway accepts: give a financial year from "
-            f"{FIRST_FINANCIAL_YEAR}/{(FIRST_FINANCIAL_YEAR + 1) % 100:02d} to "
-            f"{LAST_FINANCIAL_YEAR}/{(LAST_FINANCIAL_YEAR + 1) % 100:02d}."
-        )
+    """A financial year as it is stored: read by the one rule and range in
+    `headway.lib.financial_years` (2000/01 to 2099/00), and written the one way, 2026/27."""
+    try:
+        label = normalise_financial_year(value)
+    except FinancialYearError as error:
+        # Typed in another shape (2026/2028, 26/27): say how to write it as well as what is wrong.
+        if len(value.strip()) != len("2026/27"):
+            raise ValidationError(f"{WRITE_FINANCIAL_YEAR} {error}") from error
+        raise ValidationError(str(error)) from error
+    if label != value:
+        raise ValidationError(WRITE_FINANCIAL_YEAR)
 
 
 class MoneyKind(models.TextChoices):
@@ -269,6 +264,16 @@ class BusinessCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative.reference} {self.get_stage_display()}"
+
+    @property
+    def stage_rank(self) -> int:
+        """1 for a strategic outline case to 3 for a full business case: the latest stage is the
+        highest, and an initiative's figures come from its latest case."""
+        return STAGE_ORDER.get(BusinessCase.Stage(self.stage), 0)
+
+
+#: The stages in the order a business case goes through them.
+STAGE_ORDER = {BusinessCase.Stage.SOC: 1, BusinessCase.Stage.OBC: 2, BusinessCase.Stage.FBC: 3}
 
 
 class CostLine(models.Model):

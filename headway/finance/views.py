@@ -2,8 +2,10 @@
 business cases, and the forms that change them.
 
 Function views only. Objects are fetched through `finance.access`, which keeps the organisation
-boundary; every write goes through `finance.actions`; what the pages show is gathered by
-`finance.queries` in a fixed number of queries.
+boundary; every write goes through `finance.actions`; what the pages show is read by
+`finance.queries` in a fixed number of queries (composed in `assurance.money` where the board pack
+and the API will read the same figures), worked out by `finance.figures` and worded by
+`finance.presenters`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from django.utils.text import Truncator
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import Organisation, User
 from headway.accounts.roles import Action
+from headway.assurance import money as assurance_money
 from headway.confirm import Removal, confirm_removal, in_words, plural
-from headway.finance import actions, queries
+from headway.finance import actions, figures, presenters, queries
 from headway.finance.access import (
     can_change_money,
     get_actual,
@@ -47,6 +50,7 @@ from headway.finance.forms import (
 )
 from headway.finance.models import Actual, BusinessCase
 from headway.lib.financial_years import financial_year_label
+from headway.lib.money import pounds
 from headway.portfolio.models import Initiative, Status
 
 T = TypeVar("T")
@@ -99,12 +103,12 @@ def _this_year() -> str:
     return financial_year_label(timezone.localdate())
 
 
-def _members(organisation: Organisation) -> list[queries.ClassMember]:
+def _members(organisation: Organisation) -> list[figures.ClassMember]:
     """The reference class: the organisation's finished initiatives that can be compared."""
     finished = Initiative.objects.for_organisation(organisation).filter(
         status=Status.COMPLETED, start_date__isnull=False, went_live_on__isnull=False
     )
-    return queries.reference_class(queries.load(finished))
+    return figures.reference_class(queries.load(finished))
 
 
 def _form_page(
@@ -155,19 +159,27 @@ def _linked_actuals_text(count: int, linked_to: str) -> str:
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     organisation = current_organisation(request)
-    data = queries.overview(organisation, today)
+    data = assurance_money.organisation_money(organisation, today)
     return render(
         request,
         "finance/overview.html",
-        {"o": data, "today": today, "this_year": _this_year(), "weeks": organisation.first_release_weeks},
+        {
+            "o": data,
+            "words": presenters.overview_words(data),
+            "today": today,
+            "this_year": _this_year(),
+            "weeks": organisation.first_release_weeks,
+        },
     )
 
 
 @member_required(Action.VIEW)
 def forecast(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    page = queries.portfolio_forecast(current_organisation(request), today)
-    return render(request, "finance/forecast.html", {"f": page, "today": today})
+    found = assurance_money.portfolio_forecast(current_organisation(request), today)
+    return render(
+        request, "finance/forecast.html", {"f": found, "page": presenters.forecast_page(found), "today": today}
+    )
 
 
 # One initiative ------------------------------------------------------------------------------
@@ -179,9 +191,9 @@ def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = current_organisation(request)
     initiative = get_initiative(request, pk)
     data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=initiative.pk))
-    money = queries.initiative_money(data, data.initiatives[0], today)
+    money = figures.initiative_money(data, data.initiatives[0], today)
     forecasts = (
-        queries.class_forecasts(money.latest, _members(organisation), money.initiative) if money.latest else None
+        figures.class_forecasts(money.latest, _members(organisation), money.initiative) if money.latest else None
     )
     return render(
         request,
@@ -190,7 +202,7 @@ def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
             "initiative": money.initiative,
             "m": money,
             "forecasts": forecasts,
-            "years": queries.actual_rows([money]),
+            "years": figures.actual_rows([money]),
             "evidence": queries.metric_evidence(money.latest.benefits, organisation) if money.latest else [],
             "can_change": can_change_money(request, initiative),
             "weeks": organisation.first_release_weeks,
@@ -263,7 +275,7 @@ def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
     def ask() -> Removal:
         kind = line.get_kind_display().lower()
         return Removal(
-            question=f"Remove the {line.financial_year} {kind} funding of {queries.pounds(line.amount)}?",
+            question=f"Remove the {line.financial_year} {kind} funding of {pounds(line.amount)}?",
             caption=str(line.initiative),
             back=_money_url(line.initiative, "funding"),
             details=[
@@ -386,7 +398,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_business_case(request, pk)
     data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=found.initiative_id))
     case = next(c for c in data.cases[found.initiative_id] if c.pk == found.pk)
-    figures = queries.figures_for(data, case)
+    case_figures = figures.figures_for(data, case)
     latest = data.cases[found.initiative_id][0]
     return render(
         request,
@@ -394,12 +406,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "initiative": data.initiatives[0],
-            "c": figures,
+            "c": case_figures,
             "is_latest": latest.pk == case.pk,
             "latest": latest,
             "others": [c for c in data.cases[found.initiative_id] if c.pk != case.pk],
-            "forecasts": queries.class_forecasts(figures, _members(organisation), data.initiatives[0]),
-            "evidence": queries.metric_evidence(figures.benefits, organisation),
+            "forecasts": figures.class_forecasts(case_figures, _members(organisation), data.initiatives[0]),
+            "evidence": queries.metric_evidence(case_figures.benefits, organisation),
             "can_change": can_change_money(request, case.initiative),
         },
     )
@@ -460,11 +472,11 @@ def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
         if linked:
             consequences.append(_linked_actuals_text(linked, "its benefit lines"))
         others = sorted(
-            (c for c in initiative.business_cases.all() if c.pk != case.pk), key=queries.stage_rank, reverse=True
+            (c for c in initiative.business_cases.all() if c.pk != case.pk), key=lambda c: c.stage_rank, reverse=True
         )
         if not others:
             consequences.append(f"{initiative.reference} will then have no business case.")
-        elif queries.stage_rank(case) > queries.stage_rank(others[0]):
+        elif case.stage_rank > others[0].stage_rank:
             consequences.append(
                 f"The money pages and forecasts will then use the {others[0].get_stage_display().lower()}."
             )
@@ -554,7 +566,7 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
     def ask() -> Removal:
         return Removal(
-            question=f"Remove the {line.financial_year} {category} cost of {queries.pounds(line.amount)}?",
+            question=f"Remove the {line.financial_year} {category} cost of {pounds(line.amount)}?",
             caption=f"{case.initiative.reference} {case.get_stage_display()}",
             back=_case_url(case, "costs"),
             details=[("Kind", line.get_kind_display()), *_note(line.note)],
@@ -654,7 +666,7 @@ def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
                 ("Kind", line.get_kind_display()),
                 ("Owner", str(line.owner)),
                 ("Measured by", line.metric.name if line.metric else "Not measured"),
-                ("Value", queries.pounds(line.amount) if line.amount else "Not valued in pounds"),
+                ("Value", pounds(line.amount) if line.amount else "Not valued in pounds"),
             ],
             consequences=consequences,
         )
@@ -770,7 +782,7 @@ def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
         figure = "Spent so far" if spend else "Benefits realised so far"
         details = [("Benefit", actual.benefit.description)] if actual.benefit else []
         return Removal(
-            question=f"Remove the {actual.financial_year} {what} of {queries.pounds(actual.amount)}?",
+            question=f"Remove the {actual.financial_year} {what} of {pounds(actual.amount)}?",
             caption=str(actual.initiative),
             back=_money_url(actual.initiative, "actuals"),
             details=[*details, *_note(actual.note)],
