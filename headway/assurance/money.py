@@ -1,37 +1,10 @@
-"""Money figures composed for the pages that show them: the initiative page's short "Money"
-section, the money overview and the portfolio forecast; later the board pack and the API, which
-read the same figures and word them their own way."""
+"""Money figures for the board layer: the initiative page's short "Money" section, the money
+overview and the portfolio forecast, as the finance app loads and works them out
+(`finance.summaries`). The board pack and the API read them from here, beside the other apps'
+figures, and word them their own way."""
 
 from __future__ import annotations
 
-import datetime as dt
+from headway.finance.summaries import initiative_money, organisation_money, portfolio_forecast
 
-from headway.accounts.models import Organisation
-from headway.finance import figures, queries
-from headway.finance.figures import ForecastFigures, InitiativeMoney, Overview
-from headway.portfolio.models import Initiative
-
-
-def initiative_money(initiative: Initiative, today: dt.date) -> InitiativeMoney | None:
-    """One initiative's money figures, read in a fixed number of queries."""
-    data = queries.load(Initiative.objects.for_organisation(initiative.organisation).filter(pk=initiative.pk))
-    return figures.initiative_money(data, data.initiatives[0], today) if data.initiatives else None
-
-
-def organisation_money(organisation: Organisation, today: dt.date) -> Overview:
-    """The organisation's money: every initiative's figures, totals by year, the checks that failed
-    and the track record, read in a fixed number of queries however many initiatives there are."""
-    data = queries.load(Initiative.objects.for_organisation(organisation))
-    return figures.overview(data, organisation.first_release_weeks, today)
-
-
-def portfolio_forecast(
-    organisation: Organisation,
-    today: dt.date,
-    *,
-    trials: int = figures.MONTE_CARLO_TRIALS,
-    seed: int = figures.MONTE_CARLO_SEED,
-) -> ForecastFigures:
-    """The Monte Carlo forecast of the organisation's active and proposed work from today."""
-    data = queries.load(Initiative.objects.for_organisation(organisation).filter(status__in=figures.FORECAST_STATUSES))
-    return figures.portfolio_forecast(data, today, trials=trials, seed=seed)
+__all__ = ["initiative_money", "organisation_money", "portfolio_forecast"]

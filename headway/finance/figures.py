@@ -343,7 +343,7 @@ def figures_for(data: MoneyData, case: BusinessCase) -> CaseFigures:
 @dataclass(frozen=True)
 class BenefitEvidence:
     """How the first benefit is known: a realised benefit recorded for a financial year, or a linked
-    metric better than its baseline SUSTAINED_RUN times in a row."""
+    metric that the one rule (`metrics.improvement`, ADR 13) counts as better."""
 
     REALISED = "realised"
     METRIC = "metric"
@@ -363,9 +363,9 @@ def first_benefit(
       as an actual (we record benefits by year, so the start of that year is the earliest it
       could have been), or the start date if that is later;
     - the first observation, on or after the start date, of a metric linked to one of the
-      initiative's benefits that begins SUSTAINED_RUN observations in a row better than the
-      metric's baseline (higher where higher is better, lower where lower is better; metrics with
-      no baseline or no direction do not count).
+      initiative's benefits that starts a run the one rule counts as better (`metrics.improvement`:
+      a special cause improvement on its chart, or with too few points for a chart
+      SUSTAINED_RUN in a row better than the baseline; metrics with no direction never count).
     """
     candidates: list[tuple[dt.date, int, BenefitEvidence]] = []
     realised = [a for a in actuals if a.kind == Actual.Kind.BENEFIT and a.amount > 0]

@@ -31,6 +31,7 @@ from headway.finance.models import BusinessCase, MoneyKind
 from headway.lib.financial_years import year_label
 from headway.lib.money import pounds, short_pounds
 from headway.lib.percentages import percent
+from headway.metrics.presenters import FIRST_BENEFIT_WORDS
 
 STAGE_SHORT = {
     BusinessCase.Stage.SOC: "Strategic outline",
@@ -181,7 +182,7 @@ def first_benefit_source(evidence: BenefitEvidence | None) -> str:
         return ""
     if evidence.kind == BenefitEvidence.REALISED:
         return f"a realised benefit recorded for {evidence.year}"
-    return f"a linked metric better than its baseline {evidence.run} times in a row"
+    return FIRST_BENEFIT_WORDS
 
 
 # The organisation's track record -------------------------------------------------------------

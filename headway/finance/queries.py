@@ -25,7 +25,7 @@ from headway.finance.models import (
     FundingLine,
     Mitigation,
 )
-from headway.metrics.improvement import better_than, sustained_improvements
+from headway.metrics import queries as metric_queries
 from headway.metrics.models import Metric, Observation
 from headway.portfolio.models import Checkpoint, Initiative
 
@@ -75,11 +75,8 @@ def load(initiatives: QuerySet[Initiative]) -> MoneyData:
             metric_initiatives[benefit.metric_id].add(case_initiative[benefit.business_case_id])
     improved: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     if metric_initiatives:
-        series = Observation.objects.filter(metric_id__in=list(metric_initiatives)).order_by("metric_id", "period")
-        rows = series.values_list(
-            "metric_id", "period", "value", "metric__baseline_value", "metric__improvement_direction"
-        )
-        for metric_id, period in sustained_improvements(rows):
+        # "Better" by the one rule (ADR 13), read from each metric's own chart.
+        for metric_id, period in metric_queries.improvement_starts(list(metric_initiatives)):
             for initiative_id in metric_initiatives[metric_id]:
                 improved[initiative_id].append((period, metric_id))
         for periods in improved.values():
@@ -112,7 +109,8 @@ def load(initiatives: QuerySet[Initiative]) -> MoneyData:
 
 @dataclass
 class Evidence:
-    """A benefit's linked metric: its latest value against its baseline and target."""
+    """A benefit's linked metric: its latest value against its baseline and target, and whether it
+    is better by the one rule (`metrics.improvement`, ADR 13)."""
 
     metric: Metric
     benefits: list[BenefitLine]
@@ -138,10 +136,12 @@ def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation)
         )
         .order_by("name")
     )
+    chosen = list(metrics)
+    answers = metric_queries.improvements(chosen)  # the one rule (ADR 13), not the latest value alone
     found = []
-    for metric in metrics:
+    for metric in chosen:
         value = metric.newest_value  # type: ignore[attr-defined]
-        better = better_than(value, metric.baseline_value, metric.improvement_direction)
+        better = answers[metric.pk].better
         found.append(
             Evidence(
                 metric=metric,

@@ -3,9 +3,8 @@ business cases, and the forms that change them.
 
 Function views only. Objects are fetched through `finance.access`, which keeps the organisation
 boundary; every write goes through `finance.actions`; what the pages show is read by
-`finance.queries` in a fixed number of queries (composed in `assurance.money` where the board pack
-and the API will read the same figures), worked out by `finance.figures` and worded by
-`finance.presenters`.
+`finance.queries` in a fixed number of queries, worked out by `finance.figures` (both at once by
+`finance.summaries`, which the board layer reads too) and worded by `finance.presenters`.
 """
 
 from __future__ import annotations
@@ -25,9 +24,8 @@ from django.utils.text import Truncator
 from headway.accounts.access import current_organisation, member_required
 from headway.accounts.models import Organisation, User
 from headway.accounts.roles import Action
-from headway.assurance import money as assurance_money
 from headway.confirm import Removal, confirm_removal, in_words, plural
-from headway.finance import actions, figures, presenters, queries
+from headway.finance import actions, figures, presenters, queries, summaries
 from headway.finance.access import (
     can_change_money,
     get_actual,
@@ -159,7 +157,7 @@ def _linked_actuals_text(count: int, linked_to: str) -> str:
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     organisation = current_organisation(request)
-    data = assurance_money.organisation_money(organisation, today)
+    data = summaries.organisation_money(organisation, today)
     return render(
         request,
         "finance/overview.html",
@@ -176,7 +174,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @member_required(Action.VIEW)
 def forecast(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    found = assurance_money.portfolio_forecast(current_organisation(request), today)
+    found = summaries.portfolio_forecast(current_organisation(request), today)
     return render(
         request, "finance/forecast.html", {"f": found, "page": presenters.forecast_page(found), "today": today}
     )

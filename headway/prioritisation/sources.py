@@ -1,8 +1,7 @@
 """Loading the finance figures a round reads for its candidates' money, in three queries.
 
-This reads `headway.finance.models` only. Its "latest business case" rule is the one finance
-uses (full, then outline, then strategic outline case); it is repeated here, in `STAGE_RANK`,
-until finance offers it from a module this app can depend on.
+This reads `headway.finance.models` only. The "latest business case" is finance's own rule,
+`BusinessCase.stage_rank` (full, then outline, then strategic outline case).
 """
 
 from __future__ import annotations
@@ -15,12 +14,6 @@ from headway.prioritisation import costs
 from headway.prioritisation.costs import CostSource
 from headway.prioritisation.models import Candidate
 
-STAGE_RANK = {BusinessCase.Stage.SOC: 1, BusinessCase.Stage.OBC: 2, BusinessCase.Stage.FBC: 3}
-
-
-def stage_rank(case: BusinessCase) -> int:
-    return STAGE_RANK.get(BusinessCase.Stage(case.stage), 0)
-
 
 def finance_sources(initiative_ids: Iterable[int]) -> dict[int, tuple[CostSource | None, CostSource | None]]:
     """{initiative id: (its latest business case's costs, its funding lines)}, each None when
@@ -31,7 +24,7 @@ def finance_sources(initiative_ids: Iterable[int]) -> dict[int, tuple[CostSource
     latest: dict[int, BusinessCase] = {}
     for case in BusinessCase.objects.filter(initiative_id__in=ids).only("pk", "initiative_id", "stage"):
         held = latest.get(case.initiative_id)
-        if held is None or stage_rank(case) > stage_rank(held):
+        if held is None or case.stage_rank > held.stage_rank:
             latest[case.initiative_id] = case
     case_lines: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
     for case_id, year, kind, amount in CostLine.objects.filter(
