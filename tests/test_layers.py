@@ -26,6 +26,11 @@ PURE = [
     "headway/metrics/improvement.py",
     "headway/prioritisation/selection.py",
     "headway/prioritisation/scoring.py",
+    "headway/prioritisation/problem.py",
+    "headway/prioritisation/robustness.py",
+    "headway/prioritisation/costs.py",
+    "headway/prioritisation/changes.py",
+    "headway/prioritisation/results.py",
     "headway/finance/forecast.py",
 ]
 

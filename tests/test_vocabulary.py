@@ -17,6 +17,7 @@ from headway.lib.quarters import (
     QuarterError,
     parse_calendar_quarter,
     parse_financial_quarter,
+    stored_financial_quarter,
 )
 from headway.lib.weeks import WeekError, parse_week, week_label
 
@@ -158,3 +159,14 @@ def test_it_reads_and_shows_percentages() -> None:
     for bad in ("seventy", "", "72%%", "nan"):
         with pytest.raises(InputError):
             parse_percent(bad)
+
+
+def test_what_is_stored_is_written_one_way() -> None:
+    assert fy.stored_financial_year("2026/27") == "2026/27"
+    with pytest.raises(fy.FinancialYearError, match="as stored: write it like 2026/27"):
+        fy.stored_financial_year("2026-27")
+    with pytest.raises(fy.FinancialYearError, match="outside the years Headway accepts"):
+        fy.stored_financial_year("1999/00")
+    assert stored_financial_quarter("2026/27 Q3") == "2026/27 Q3"
+    with pytest.raises(QuarterError, match="as stored: write it like 2026/27 Q3"):
+        stored_financial_quarter("2026-27 q3")

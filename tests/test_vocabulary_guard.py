@@ -21,7 +21,9 @@ SIGNS = {
     "a financial-year label built by hand": re.compile(r"\+\s*1\)\s*%\s*100"),
     "a start year cut from a label": re.compile(r"\[:4\]\)"),
     "a quarter pattern": re.compile(r"Q\(?\[1-4\]"),
-    "pounds formatted by hand": re.compile(r"""f["']-?£\{"""),
+    "a financial quarter worked out by hand": re.compile(r"month\s*-\s*4\)\s*%\s*12"),
+    "pounds formatted by hand": re.compile(r"""f["'][^"']*£\{"""),
+    "a percentage formatted by hand": re.compile(r"""\*\s*100\s*:[^}]*\}\s*%|:[,.\d]*f\}%["']"""),
     "pounds parsed by hand": re.compile(r"""\[£|replace\(\s*["']£"""),
 }
 
@@ -50,7 +52,9 @@ def test_the_guard_finds_a_hand_made_year_label(tmp_path: Path) -> None:
         "a financial-year label built by hand": 'label = f"{start}/{(start + 1) % 100:02d}"',
         "a start year cut from a label": "start = int(label[:4])",
         "a quarter pattern": r'QUARTER = re.compile(r"Q([1-4])")',
-        "pounds formatted by hand": 'text = f"£{amount:,}"',
+        "a financial quarter worked out by hand": 'number = ((day.month - 4) % 12) // 3 + 1',
+        "pounds formatted by hand": 'text = f"{name} costs £{amount:,}"',
+        "a percentage formatted by hand": 'text = f"{fraction * 100:.1f}%"',
         "pounds parsed by hand": r'cleaned = re.sub(r"[£,\s]", "", text)',
     }
     for sign, code in samples.items():

@@ -41,7 +41,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
+from headway.accounts import actions as account_actions
+from headway.accounts.models import IntegratedCareSystem, Organisation, User
 from headway.accounts.roles import Role
 from headway.demo import data, finance_data, metrics_data, rounds_data
 from headway.lib.financial_years import years_between
@@ -330,9 +331,12 @@ class _Builder:
             user.save()
             self.people[spec.key] = user
             for seat in spec.seats:
-                Membership.objects.create(
-                    user=user,
+                # The portfolio office's own way of giving someone access.
+                account_actions.add_member(
                     organisation=self.organisations[seat.organisation],
+                    by=None,
+                    email=user.email,
+                    full_name=user.full_name,
                     role=Role(seat.role),
                     directorate=seat.directorate,
                 )

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
 from headway.finance.forecast import CONTRIBUTION_TOLERANCE
-from headway.lib.financial_years import FinancialYearError, normalise_financial_year
+from headway.lib.financial_years import FinancialYearError, stored_financial_year
 from headway.portfolio.models import Initiative
 
 #: How a financial year is stored and shown; said when it was typed some other way.
@@ -28,17 +28,15 @@ WRITE_FINANCIAL_YEAR = (
 
 
 def check_financial_year(value: str) -> None:
-    """A financial year as it is stored: read by the one rule and range in
-    `headway.lib.financial_years` (2000/01 to 2099/00), and written the one way, 2026/27."""
+    """A financial year as it is stored: the one rule, range and spelling of
+    `headway.lib.financial_years.stored_financial_year` (2000/01 to 2099/00, written 2026/27)."""
     try:
-        label = normalise_financial_year(value)
+        stored_financial_year(value)
     except FinancialYearError as error:
-        # Typed in another shape (2026/2028, 26/27): say how to write it as well as what is wrong.
-        if len(value.strip()) != len("2026/27"):
+        # Written in another shape (2026/2028, 26/27, 2026-27): say how to write it as well.
+        if len(value) != len("2026/27") or "/" not in value:
             raise ValidationError(f"{WRITE_FINANCIAL_YEAR} {error}") from error
         raise ValidationError(str(error)) from error
-    if label != value:
-        raise ValidationError(WRITE_FINANCIAL_YEAR)
 
 
 class MoneyKind(models.TextChoices):

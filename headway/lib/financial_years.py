@@ -94,6 +94,16 @@ def normalise_financial_year(text: str) -> str:
     return year_label(parse_financial_year(text))
 
 
+def stored_financial_year(text: str) -> str:
+    """A year as it is stored: valid by `parse_financial_year` and already written 2026/27 (the
+    forms read the other spellings and store the label; what is stored is never another shape)."""
+    raw = (text or "").strip()
+    label = normalise_financial_year(raw)
+    if label != raw:
+        raise FinancialYearError(f"‘{raw}’ is not a financial year as stored: write it like {label}.")
+    return label
+
+
 def years_between(first: int, last: int) -> list[str]:
     """The labels from the year starting `first` to the year starting `last`, inclusive."""
     return [year_label(start) for start in range(first, last + 1)]

@@ -99,6 +99,15 @@ def normalise_financial_quarter(text: str) -> str:
     return parse_financial_quarter(text).label
 
 
+def stored_financial_quarter(text: str) -> str:
+    """A financial quarter as it is stored: valid and already written "2026/27 Q1"."""
+    raw = " ".join((text or "").split())
+    label = parse_financial_quarter(raw).label
+    if label != raw:
+        raise QuarterError(f"‘{raw}’ is not a quarter as stored: write it like {label}.")
+    return label
+
+
 def looks_like_calendar_quarter(text: str) -> bool:
     return bool(_CALENDAR.match((text or "").strip()))
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from headway.accounts.models import Organisation, User
 from headway.lib import financial_years
 from headway.lib.errors import InputError
-from headway.lib.quarters import FINANCIAL_QUARTER_HINT, parse_financial_quarter
+from headway.lib.quarters import stored_financial_quarter
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative, Status
 from headway.prioritisation import problem as problem_input
@@ -111,29 +111,21 @@ def inputs_for(round: Round, criteria: Sequence[Criterion] | None = None) -> lis
 
 
 def check_financial_year(label: str) -> str:
-    """A stored financial year label, checked by the one rule in `headway.lib.financial_years`
-    (its accepted range included). Stored labels are written one way, 2026/27; forms read the
-    other spellings people type and pass the normalised label here."""
-    label = label.strip()
+    """A stored financial year label, by the one rule of `headway.lib.financial_years` (its
+    accepted range and its one spelling, 2026/27); forms read the other spellings people type
+    and pass the label here."""
     try:
-        start = financial_years.parse_financial_year(label)
+        return financial_years.stored_financial_year(label)
     except InputError as error:
         raise ValidationError(str(error)) from error
-    if financial_years.year_label(start) != label:
-        raise ValidationError(f"‘{label}’ is not a financial year: write it like 2026/27.")
-    return label
 
 
 def check_quarter(label: str) -> str:
     """A stored team-day quarter: a financial quarter ("2026/27 Q1", Q1 is April to June)."""
-    label = " ".join(label.split())
     try:
-        quarter = parse_financial_quarter(label)
+        return stored_financial_quarter(label)
     except InputError as error:
         raise ValidationError(str(error)) from error
-    if quarter.label != label:
-        raise ValidationError(f"‘{label}’ is not a quarter: {FINANCIAL_QUARTER_HINT}.")
-    return label
 
 
 _pounds = problem_input.stored_pounds
