@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from headway.metrics import actions, improvement, queries, spc
+from headway.metrics import actions, charts, improvement, queries, spc
 from headway.metrics.figures import metric_figures
 from headway.metrics.models import Annotation, Observation
 from headway.metrics.presenters import better_words, list_rows, value_text
@@ -108,6 +108,13 @@ class FiguresAndListRowsTest(TestCase):
         [row] = list_rows(queries.metrics_for_list(self.trust), TODAY)
         self.assertEqual((row.latest, row.stale, row.provisional), ("57%", True, True))
         self.assertEqual(value_text(1200, "£"), "£1,200")
+
+
+def test_a_value_and_its_chart_label_write_a_unit_the_same_way_even_when_negative():
+    assert value_text(-5, "£") == charts.with_unit("-5", "£") == "-£5"
+    assert value_text(72.5, "%") == charts.with_unit("72.5", "%") == "72.5%"
+    assert value_text(14, "minutes") == "14 minutes"
+    assert value_text(3, "") == "3"
 
 
 def test_the_answer_is_put_into_words_with_how_it_is_known():

@@ -180,8 +180,9 @@ def import_observations(
         note = row.note.strip() if row.note is not None else None
         observation = existing.get(start)
         if observation is None:
-            new.append(Observation(metric=metric, period=start, value=float(row.value), note=note or "",
-                                   recorded_by=by))
+            new.append(
+                Observation(metric=metric, period=start, value=float(row.value), note=note or "", recorded_by=by)
+            )
             continue
         if observation.value == row.value and (note is None or observation.note == note):
             unchanged += 1

@@ -72,12 +72,15 @@ class Metric(models.Model):
     data_source = models.CharField(max_length=300, help_text="Where the numbers come from.")
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="metrics")
     screen_outliers = models.BooleanField(
-        "screen large moving ranges", default=True,
+        "screen large moving ranges",
+        default=True,
         help_text="Leave on: one unusual jump then does not widen the process limits.",
     )
     fix_after_n_points = models.PositiveIntegerField(
         "fix the limits after this many points",
-        null=True, blank=True, validators=[MinValueValidator(12)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12)],
         help_text="Leave empty to recalculate the limits from every point. At least 12.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,7 +146,8 @@ class Annotation(models.Model):
     period = models.DateField(help_text="The first period the change applies to.")
     text = models.CharField("what changed and why", max_length=500)
     starts_new_period = models.BooleanField(
-        "recalculate the limits from here", default=False,
+        "recalculate the limits from here",
+        default=False,
         help_text="Choose this when the process itself changed, so the old limits no longer describe it.",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -159,7 +163,7 @@ class Annotation(models.Model):
 
 
 class Verdict(models.Model):
-    """"Is it working?" for one initiative, from its outcome, adoption and experience metrics.
+    """ "Is it working?" for one initiative, from its outcome, adoption and experience metrics.
 
     Derived data (ADR 7): recomputed whenever one of its metrics' summaries changes, or the
     metrics linked to it change."""

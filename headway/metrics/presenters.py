@@ -45,12 +45,7 @@ def value_text(value: float | None, unit: str) -> str:
     """A value as typed, with its unit: 72%, £1,200, 14 minutes."""
     if value is None:
         return ""
-    text = f"{value:,.10g}"
-    if unit == "%":
-        return f"{text}%"
-    if unit in ("£", "$", "€"):
-        return f"{unit}{text}"
-    return f"{text} {unit}".strip()
+    return charts.with_unit(f"{value:,.10g}", unit.strip())
 
 
 def latest_period_text(figures: MetricFigures) -> str:
