@@ -157,6 +157,7 @@ def initiative_money(request: MemberRequest, pk: int) -> HttpResponse:
             "evidence": queries.metric_evidence(money.latest.benefits, organisation) if money.latest else [],
             "can_change": can_change_money(request, initiative),
             "weeks": organisation.first_release_weeks,
+            "first_benefit_words": presenters.FIRST_BENEFIT_WORDS,
             "today": today,
             "this_year": _this_year(),
         },
