@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
@@ -46,9 +47,22 @@ class Frequency(models.TextChoices):
 FREQUENCY_DAYS = {Frequency.WEEKLY: 7, Frequency.MONTHLY: 31, Frequency.QUARTERLY: 92}
 
 
+def fresh_from(frequency: str, today: dt.date) -> dt.date:
+    """The staleness rule, in one place: a metric is stale when its newest data is older than twice
+    its frequency (or it has none), so data from this day on is fresh."""
+    return today - dt.timedelta(days=2 * FREQUENCY_DAYS[Frequency(frequency)])
+
+
 class MetricQuerySet(models.QuerySet["Metric"]):
     def for_organisation(self, organisation: Organisation) -> MetricQuerySet:
         return self.filter(organisation=organisation)
+
+    def stale(self, today: dt.date) -> MetricQuerySet:
+        """The metrics `Metric.is_stale` says are stale, in the database."""
+        q = Q(latest_period__isnull=True)
+        for frequency in FREQUENCY_DAYS:
+            q |= Q(frequency=frequency, latest_period__lt=fresh_from(frequency, today))
+        return self.filter(q)
 
 
 class Metric(models.Model):
@@ -111,7 +125,7 @@ class Metric(models.Model):
         """Its newest data is older than twice its frequency (or it has none)."""
         if self.latest_period is None:
             return True
-        return (today - self.latest_period).days > 2 * FREQUENCY_DAYS[Frequency(self.frequency)]
+        return self.latest_period < fresh_from(self.frequency, today)
 
 
 class Observation(models.Model):
