@@ -20,6 +20,7 @@ from headway.assurance import initiatives
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.lib.weeks import checkpoint_state, week_start
+from headway.metrics import presenters as metric_presenters
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.access import can_do, can_edit_initiative, get_initiative
@@ -152,6 +153,7 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
         if initiative.status == Status.ACTIVE
         else None
     )
+    impact = initiatives.impact(initiative, today)
     return render(
         request,
         "assurance/initiative.html",
@@ -173,7 +175,7 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit_initiative(request, initiative),
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
-            "impact": initiatives.impact(initiative, today),
+            "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),
             "today": today,
         },
