@@ -13,6 +13,8 @@ from headway.accounts.models import Organisation
 from headway.accounts.roles import Role
 from headway.finance import actions
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, Mitigation, ProjectType
+from headway.metrics import queries as metric_queries
+from headway.metrics.presenters import FIRST_BENEFIT_WORDS, better_words
 from headway.portfolio.models import Initiative
 from tests.factories import (
     make_business_case,
@@ -125,6 +127,14 @@ class ReadingTest(FinancePagesTestCase):
         self.assertContains(response, reverse("metrics:detail", args=[self.metric.pk]))
         self.assertContains(response, "Minutes of paperwork a shift")
         self.assertContains(response, "The Green Book uplift")  # no reference class yet
+
+    def test_the_money_page_answers_is_it_better_by_the_one_rule_and_says_how_it_knows(self):
+        self.client.force_login(self.board)
+        response = self.client.get(url("initiative", self.ours.pk))
+        answer = metric_queries.improvements([self.metric])[self.metric.pk]
+        self.assertContains(response, better_words(answer))  # the answer and how it is known
+        self.assertContains(response, FIRST_BENEFIT_WORDS)
+        self.assertNotContains(response, "better than its baseline.")  # the old rule's words
 
     def test_the_business_case_page_shows_the_plan_beside_the_plan_after_optimism_bias(self):
         actions.add_cost_lines(

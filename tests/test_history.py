@@ -3,7 +3,9 @@ whichever path made it: the web forms, the admin, or a management command."""
 
 import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
@@ -70,6 +72,18 @@ class HistoryPathsTest(TestCase):
         status_change = Initiative.objects.get(pk=initiative.pk).history.first()
         self.assertEqual(status_change.status, "stopped")
         self.assertEqual(status_change.history_user, self.pmo)
+
+    def test_the_command_dates_a_decision_today_in_england_and_finds_the_member_however_the_email_is_typed(self):
+        initiative = make_initiative(self.trust, by=self.pmo, status="active")
+        # Half past midnight on 1 July in London is still 30 June on a server clock set to UTC.
+        with time_machine.travel(dt.datetime(2026, 6, 30, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
+            call_command(
+                "record_decision", "--organisation", "HIS01", "--initiative", initiative.reference, "--kind", "pause",
+                "--rationale", "Waiting for the supplier", "--evidence", "Email", "--decided-by", "Board",
+                "--by", " Pat@Example.test ", stdout=StringIO(),
+            )
+        decision = Decision.objects.get(initiative=initiative, kind="pause")
+        self.assertEqual((decision.decided_on, decision.history.first().history_user), (dt.date(2026, 7, 1), self.pmo))
 
     def test_the_command_refuses_a_decision_without_a_reason_and_changes_nothing(self):
         initiative = make_initiative(self.trust, by=self.pmo, status="active")

@@ -1,10 +1,20 @@
-"""The one rule for "is this metric better?" (headway.metrics.improvement), without a database."""
+"""The one rule for "is this metric better?" (headway.metrics.improvement): the rule itself
+without a database, and every page that gives the answer, through its own code, with one."""
 
 import datetime as dt
 
+import pytest
+
+from headway.finance import actions as finance_actions
+from headway.finance import queries as finance_queries
+from headway.metrics import actions as metric_actions
 from headway.metrics import improvement, spc
-from headway.metrics.improvement import MIN_SPC_POINTS, SUSTAINED_RUN, assess, sustained_improvements
-from headway.metrics.verdicts import MetricSummary, decide
+from headway.metrics import queries as metric_queries
+from headway.metrics.imports import ObservationRow
+from headway.metrics.improvement import MIN_SPC_POINTS, assess, sustained_improvements
+from headway.metrics.models import Verdict
+from headway.portfolio.models import Initiative
+from tests.factories import make_business_case, make_initiative, make_metric, make_organisation, make_person
 
 FLAT = [50.0, 52.0, 49.0, 51.0, 50.0, 48.0, 52.0, 50.0, 51.0, 49.0, 50.0, 52.0, 48.0, 50.0]
 # Long enough for SPC, and ending in a shift well above the old level.
@@ -23,27 +33,47 @@ def rows(metric_id: int, values: list[float], baseline: float | None, direction:
 
 
 def by_every_page(values: list[float], baseline: float | None, direction: str) -> dict[str, bool | None]:
-    """The answer each page gives for one metric, each reading it the way that page does."""
-    result = spc.analyse(values, improvement_direction=direction)  # type: ignore[arg-type]
+    """The answer each page gives for one metric, from each page's own code: the data goes in
+    through the actions, and each answer is read the way its page reads it, so a page that drifts
+    from the one rule fails here."""
+    organisation = make_organisation()
+    owner = make_person(organisation)
+    initiative = make_initiative(organisation)
+    metric = make_metric(organisation, baseline_value=baseline, improvement_direction=direction)
+    metric.initiatives.add(initiative)
+    case = make_business_case(initiative)
+    benefits = finance_actions.add_benefit_lines(
+        case=case,
+        by=None,
+        kind="non_cash",
+        description="Better care",
+        owner=owner,
+        amounts={"2026/27": 0},
+        metric=metric,
+    )
+    dated = zip(months(len(values)), values, strict=True)
+    metric_actions.import_observations(
+        metric=metric,
+        by=None,
+        rows=[ObservationRow(n, period, value, None) for n, (period, value) in enumerate(dated, start=1)],
+    )
+    metric.refresh_from_db()
     points = sum(v is not None for v in values)
-    money = assess(
-        direction=direction,
-        baseline=baseline,
-        point_count=points,
-        variation_icon=result.variation_icon,
-        latest_values=values[-SUSTAINED_RUN:],
-    ).better
-    starts = {period for _, period in sustained_improvements(rows(1, values, baseline, direction))}
+    [evidence] = finance_queries.metric_evidence(benefits, organisation)  # the money page
+    assert evidence.better == metric_queries.improvements([metric])[metric.pk]  # the metrics pages
+    result = spc.analyse(values, improvement_direction=direction)  # type: ignore[arg-type]
     flags = improvement.better_points(values, baseline, direction, special_cause=result.special_cause)
-    verdict = decide([MetricSummary(1, "M", "outcome", points, result.variation_icon, direction)]).state
+    data = finance_queries.load(Initiative.objects.filter(pk=initiative.pk))  # delivery shape's first benefit
+    verdict = Verdict.objects.get(initiative=initiative).state  # the stored verdict every page reads
     return {
-        "money page": money,
+        "money page": evidence.better.better,
         "latest point by the rule": flags[-1],
-        "first measured benefit found": bool(starts),
+        "first measured benefit found": bool(data.improved.get(initiative.pk)),
         "verdict improving": verdict == "improving" if points >= MIN_SPC_POINTS else None,
     }
 
 
+@pytest.mark.django_db
 def test_a_metric_with_a_special_cause_improvement_is_better_on_every_page():
     answers = by_every_page(SHIFTED, baseline=50, direction="increase")
     assert answers == {
@@ -54,6 +84,7 @@ def test_a_metric_with_a_special_cause_improvement_is_better_on_every_page():
     }
 
 
+@pytest.mark.django_db
 def test_a_metric_above_its_baseline_by_ordinary_noise_is_better_on_no_page():
     # With enough points for SPC, three in a row above the baseline is not enough: the chart shows
     # that much movement by chance. (The old money page said "Better" here.)
@@ -68,6 +99,7 @@ def test_a_metric_above_its_baseline_by_ordinary_noise_is_better_on_no_page():
     }
 
 
+@pytest.mark.django_db
 def test_a_short_series_falls_back_to_three_in_a_row_better_than_the_baseline():
     values = [48.0, 55.0, 47.0, 56.0, 57.0, 58.0]
     answers = by_every_page(values, baseline=50, direction="increase")
@@ -77,6 +109,7 @@ def test_a_short_series_falls_back_to_three_in_a_row_better_than_the_baseline():
     assert answers["verdict improving"] is None  # the verdict says "not enough data" instead
 
 
+@pytest.mark.django_db
 def test_a_short_series_with_only_two_good_points_is_not_better_yet():
     answers = by_every_page([48.0, 49.0, 56.0, 57.0], baseline=50, direction="increase")
     assert answers["money page"] is False

@@ -72,8 +72,9 @@ class MetricActionsTest(TestCase):
 
     def test_moving_a_metric_to_another_initiative_refreshes_both_verdicts_and_says_so_in_the_history(self):
         metric = self.make_metric()
-        actions.save_metric(organisation=self.trust, by=self.pmo, fields={}, initiatives=[self.reminders],
-                            metric=metric)
+        actions.save_metric(
+            organisation=self.trust, by=self.pmo, fields={}, initiatives=[self.reminders], metric=metric
+        )
         self.assertEqual(Verdict.objects.get(initiative=self.booking).state, Verdict.State.NOT_MEASURED)
         self.assertEqual(Verdict.objects.get(initiative=self.reminders).state, Verdict.State.NOT_ENOUGH_DATA)
         latest = metric.history.first()
@@ -90,8 +91,9 @@ class MetricActionsTest(TestCase):
             metric=metric, by=self.pmo, period=dt.date(2026, 3, 17), value=12.5, note=" Strike "
         )
         self.assertTrue(created)
-        self.assertEqual((observation.period, observation.value, observation.note), (dt.date(2026, 3, 1), 12.5,
-                                                                                      "Strike"))
+        self.assertEqual(
+            (observation.period, observation.value, observation.note), (dt.date(2026, 3, 1), 12.5, "Strike")
+        )
         self.assertEqual(observation.recorded_by, self.pmo)
         stored = Metric.objects.get(pk=metric.pk)
         self.assertEqual((stored.latest_period, stored.point_count), (dt.date(2026, 3, 1), 1))
@@ -191,8 +193,9 @@ class MetricActionsTest(TestCase):
         for i in range(14):
             actions.record_observation(metric=metric, by=self.pmo, period=month(i), value=10 + (i % 2))
         before = actions.refresh_metric_summary(metric)
-        actions.add_annotation(metric=metric, by=self.pmo, period=month(7), text="Process change",
-                               starts_new_period=True)
+        actions.add_annotation(
+            metric=metric, by=self.pmo, period=month(7), text="Process change", starts_new_period=True
+        )
         after = actions.refresh_metric_summary(metric)
         self.assertEqual(len(before.result.periods), 1)
         self.assertEqual(len(after.result.periods), 2)
@@ -232,3 +235,46 @@ class AdminPathTest(TestCase):
         self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
         self.assertFalse(Metric.objects.get(pk=self.metric.pk).initiatives.exists())
         self.assertEqual(Verdict.objects.get(initiative=self.booking).state, Verdict.State.NOT_MEASURED)
+        # Saved by actions.save_metric, whose history says which initiative it no longer serves.
+        record = Metric.history.filter(id=self.metric.pk).first()
+        self.assertEqual(
+            (record.history_user, record.history_change_reason),
+            (self.admin, f"Edited: no longer serves {self.booking.reference}"),
+        )
+
+    def test_the_admin_keeps_the_rules_of_the_metric_pages_and_says_why_before_saving_anything(self):
+        stranger = make_person(make_organisation("Hillside Trust"), name="Sam Stranger")
+        self.client.force_login(self.admin)
+        data = {**FIELDS, "organisation": self.trust.pk, "initiatives": [self.booking.pk], "owner": stranger.pk}
+        response = self.client.post(f"/admin/metrics/metric/{self.metric.pk}/change/", data)
+        self.assertContains(response, "The owner must be someone in this organisation.")
+        self.assertIsNone(Metric.objects.get(pk=self.metric.pk).owner)
+
+    def test_values_and_annotations_changed_in_the_admin_say_so_in_their_history(self):
+        self.client.force_login(self.admin)
+        self.client.post(
+            "/admin/metrics/observation/add/",
+            {"metric": self.metric.pk, "period": "2026-03-17", "value": "4.5", "note": ""},
+        )
+        observation = Observation.objects.get()
+        response = self.client.post(
+            f"/admin/metrics/observation/{observation.pk}/change/",
+            {"metric": self.metric.pk, "period": "2026-03-01", "value": "5", "note": ""},
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        self.assertEqual(
+            [r.history_change_reason for r in observation.history.order_by("history_id")],
+            ["Added in the admin", "Changed in the admin"],
+        )
+        self.client.post(
+            "/admin/metrics/annotation/add/",
+            {"metric": self.metric.pk, "period": "2026-03-20", "text": " New triage rota ", "starts_new_period": ""},
+        )
+        annotation = Annotation.objects.get()
+        self.assertEqual(
+            (annotation.period, annotation.text, annotation.created_by),
+            (dt.date(2026, 3, 1), "New triage rota", self.admin),
+        )
+        self.client.post(f"/admin/metrics/annotation/{annotation.pk}/delete/", {"post": "yes"})
+        removed = Annotation.history.filter(history_type="-").get()
+        self.assertEqual((removed.history_user, removed.history_change_reason), (self.admin, "Removed in the admin"))

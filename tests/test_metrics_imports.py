@@ -234,6 +234,14 @@ class ImportObservationsCommandTest(TestCase):
         self.assertIn("dna.csv", record.history_change_reason)
         self.assertEqual(Metric.objects.get(pk=self.metric.pk).point_count, 3)
 
+    def test_the_person_is_found_by_email_as_typed_and_a_stranger_is_refused(self):
+        path = self.file("dna.csv", b"period,value\n2026-02,7\n")
+        self.run_command(path, "--metric", str(self.metric.pk), "--by", " Ann@Example.NHS.uk ")
+        record = Observation.history.filter(metric_id=self.metric.pk, period=dt.date(2026, 2, 1)).get()
+        self.assertEqual(record.history_user, self.analyst)
+        with self.assertRaisesMessage(CommandError, "nobody@example.nhs.uk is not a member of"):
+            self.run_command(path, "--metric", str(self.metric.pk), "--by", "nobody@example.nhs.uk")
+
     def test_it_imports_an_excel_workbook(self):
         path = self.file("dna.xlsx", xlsx_bytes([("period", "value"), ("2026-02", 7)]))
         out, _ = self.run_command(path, "--metric", str(self.metric.pk))

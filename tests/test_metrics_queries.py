@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from headway.metrics import actions, improvement, queries, spc
+from headway.metrics import actions, charts, improvement, queries, spc
 from headway.metrics.figures import metric_figures
-from headway.metrics.models import Annotation, Observation
+from headway.metrics.models import FREQUENCY_DAYS, Annotation, Metric, Observation
 from headway.metrics.presenters import better_words, list_rows, value_text
 from tests.factories import make_metric, make_organisation
 
@@ -110,7 +110,39 @@ class FiguresAndListRowsTest(TestCase):
         self.assertEqual(value_text(1200, "£"), "£1,200")
 
 
+def test_a_value_and_its_chart_label_write_a_unit_the_same_way_even_when_negative():
+    assert value_text(-5, "£") == charts.with_unit("-5", "£") == "-£5"
+    assert value_text(72.5, "%") == charts.with_unit("72.5", "%") == "72.5%"
+    assert value_text(14, "minutes") == "14 minutes"
+    assert value_text(3, "") == "3"
+
+
 def test_the_answer_is_put_into_words_with_how_it_is_known():
     assert better_words(improvement.Assessment(True, "spc")) == "Better (from its chart)"
     assert better_words(improvement.Assessment(False, "baseline")).startswith("Not better yet (3 in a row")
     assert better_words(improvement.Assessment(None, "no_direction")) == "Cannot tell (neither direction is better)"
+
+
+class StalenessTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trust = make_organisation()
+        cls.today = dt.date(2026, 12, 4)
+        cls.metrics = [make_metric(cls.trust, "No data yet", latest_period=None)]
+        for frequency, days in FREQUENCY_DAYS.items():
+            for age in (days, 2 * days, 2 * days + 1):
+                cls.metrics.append(
+                    make_metric(
+                        cls.trust,
+                        f"{frequency} {age} days old",
+                        frequency=frequency,
+                        latest_period=cls.today - dt.timedelta(days=age),
+                    )
+                )
+
+    def test_the_database_and_one_metric_agree_on_which_are_stale_to_the_day(self):
+        by_metric = {m.name for m in self.metrics if m.is_stale(self.today)}
+        self.assertEqual(set(Metric.objects.stale(self.today).values_list("name", flat=True)), by_metric)
+        self.assertEqual(
+            by_metric, {"No data yet", "weekly 15 days old", "monthly 63 days old", "quarterly 185 days old"}
+        )

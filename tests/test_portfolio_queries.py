@@ -7,11 +7,14 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.assurance.glance import glance
+from headway.assurance.initiatives import impact
 from headway.lib.weeks import week_start
+from headway.metrics.verdicts import VerdictFigures
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import queries
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, StrategicGoal
@@ -322,6 +325,18 @@ class IsItWorkingQueryCountTest(TestCase):
         with self.assertNumQueries(len(one)):
             response = self.client.get(url)
         self.assertEqual(response.content.decode().count('role="img" aria-labelledby="xmr-'), 6)
+
+    def test_the_board_layer_gives_an_initiatives_impact_as_figures_with_no_words_or_svg(self):
+        initiative = Initiative.objects.filter(organisation=self.trust).order_by("pk").last()
+        add_metric(self.trust, initiative, "Only")
+        found = impact(initiative, TODAY)
+        self.assertIsInstance(found.verdict, VerdictFigures)
+        self.assertEqual([series.metric.name for series in found.series], ["Only"])
+        self.assertEqual(found.series[0].points, 15)
+        # Its summary was never refreshed, so it counts as having no data: a figure, not a sentence.
+        self.assertEqual([(m.name, m.latest_period) for m in found.verdict.stale], [("Only", None)])
+        for value in [*vars(found.verdict).values(), *vars(found.series[0]).values()]:
+            self.assertNotIsInstance(value, SafeString)  # the charts are drawn by metrics.presenters
 
 
 class GlanceVerdictFactsTest(TestCase):

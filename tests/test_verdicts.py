@@ -1,4 +1,4 @@
-""""Is it working?": every rule of the verdict, its storage in a fixed number of queries, and how pages show it."""
+""" "Is it working?": every rule of the verdict, its storage in a fixed number of queries, and how pages show it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from headway.metrics import spc
 from headway.metrics.models import Metric, Verdict
-from headway.metrics.verdicts import MIN_POINTS, MetricSummary, decide, refresh_verdicts, verdict_for_display
+from headway.metrics.presenters import verdict_for_display
+from headway.metrics.verdicts import MIN_POINTS, MetricSummary, decide, refresh_verdicts
 from headway.portfolio.models import Initiative
 from tests.factories import make_initiative, make_organisation
 
@@ -103,9 +104,18 @@ class RefreshTest(TestCase):
 
     def metric(self, name: str, kind: str, points: int, icon: str, *initiatives: Initiative, **fields) -> Metric:
         metric = Metric.objects.create(
-            organisation=self.trust, name=name, definition="d", kind=kind, beneficiary="patients", unit="%",
-            improvement_direction="increase", frequency="monthly", data_source="s", point_count=points,
-            variation_icon=icon, **fields,
+            organisation=self.trust,
+            name=name,
+            definition="d",
+            kind=kind,
+            beneficiary="patients",
+            unit="%",
+            improvement_direction="increase",
+            frequency="monthly",
+            data_source="s",
+            point_count=points,
+            variation_icon=icon,
+            **fields,
         )
         metric.initiatives.set(initiatives)
         return metric
@@ -149,8 +159,9 @@ class RefreshTest(TestCase):
 
     def test_the_display_adds_stale_data_and_decides_when_nothing_is_stored(self):
         initiative = make_initiative(self.trust)
-        fresh = self.metric("Fresh", "outcome", ENOUGH, "improvement_high", initiative,
-                            latest_period=dt.date(2026, 10, 1))
+        fresh = self.metric(
+            "Fresh", "outcome", ENOUGH, "improvement_high", initiative, latest_period=dt.date(2026, 10, 1)
+        )
         old = self.metric("Old", "adoption", ENOUGH, "common_cause", initiative, latest_period=dt.date(2026, 6, 1))
         empty = self.metric("Empty", "experience", 0, "", initiative)
         shown = verdict_for_display(None, [fresh, old, empty], TODAY)

@@ -11,10 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from headway.accounts.models import Organisation
-from headway.metrics.models import FREQUENCY_DAYS, IMPACT_KINDS, Verdict
+from headway.metrics.models import IMPACT_KINDS, Metric, Verdict
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.models import Initiative, Status
 
@@ -54,15 +52,6 @@ def verdict_state(initiative: Initiative) -> str:
     return verdict.state if verdict is not None else str(Verdict.State.NOT_MEASURED)
 
 
-def stale_q(today: dt.date, prefix: str = "") -> Q:
-    """Metrics whose newest data is older than twice their frequency, or that have none (as
-    Metric.is_stale)."""
-    q = Q(**{f"{prefix}latest_period__isnull": True})
-    for frequency, days in FREQUENCY_DAYS.items():
-        q |= Q(**{f"{prefix}frequency": frequency, f"{prefix}latest_period__lt": today - dt.timedelta(days=2 * days)})
-    return q
-
-
 def working(organisation: Organisation, today: dt.date) -> Working:
     """ "Is it working?" for the active initiatives, in three queries whatever their number."""
     active = Initiative.objects.for_organisation(organisation).filter(status=Status.ACTIVE)
@@ -75,9 +64,8 @@ def working(organisation: Organisation, today: dt.date) -> Working:
     deteriorating = list(
         active.filter(verdict__state=Verdict.State.DETERIORATING).select_related("verdict").order_by("reference")
     )
-    stale = (
-        active.filter(stale_q(today, "metrics__"), metrics__kind__in=IMPACT_KINDS).order_by().values("pk").distinct()
-    ).count()
+    stale_impact = Metric.objects.stale(today).filter(kind__in=IMPACT_KINDS)
+    stale = active.filter(metrics__in=stale_impact).order_by().values("pk").distinct().count()
     return Working(
         verdicts=[(str(state), counts.get(state, 0)) for state in VERDICT_ORDER],
         deteriorating=deteriorating,

@@ -14,10 +14,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from headway.accounts.models import Organisation
-from headway.metrics import charts as metric_charts
-from headway.metrics import presenters as metric_presenters
 from headway.metrics.models import IMPACT_KINDS, Kind, Metric, Verdict
-from headway.metrics.verdicts import VerdictDisplay, verdict_for_display
+from headway.metrics.series import Series, build_series
+from headway.metrics.verdicts import VerdictFigures, verdict_figures
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.models import Initiative
 
@@ -35,23 +34,19 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
     return qs
 
 
-@dataclass
+@dataclass(frozen=True)
 class Impact:
-    verdict: VerdictDisplay
-    charts: list[metric_charts.Chart]
+    """Whether an initiative is working, as figures: its verdict and each linked metric's series
+    (its data and SPC result), impact measures first. The words and charts are
+    `metrics.presenters.impact_section`'s, so the board pack and the API can read the same figures."""
 
-    @property
-    def impact_charts(self) -> list[metric_charts.Chart]:
-        return [c for c in self.charts if c.metric.kind in IMPACT_KINDS]
-
-    @property
-    def other_charts(self) -> list[metric_charts.Chart]:
-        return [c for c in self.charts if c.metric.kind not in IMPACT_KINDS]
+    verdict: VerdictFigures
+    series: list[Series]
 
 
 def impact(initiative: Initiative, today: dt.date) -> Impact:
-    """The initiative's verdict and the charts of its metrics, in four queries however many metrics
-    it has (its verdict, its metrics, their observations, their annotations)."""
+    """The initiative's verdict and its metrics' series, in four queries however many metrics it
+    has (its verdict, its metrics, their observations, their annotations)."""
     try:
         verdict: Verdict | None = initiative.verdict  # type: ignore[attr-defined]
     except Verdict.DoesNotExist:
@@ -60,4 +55,7 @@ def impact(initiative: Initiative, today: dt.date) -> Impact:
         initiative.metrics.prefetch_related("observations", "annotations"),  # type: ignore[attr-defined]
         key=lambda m: (m.kind not in IMPACT_KINDS, m.kind == Kind.ACTIVITY, m.name.lower()),
     )
-    return Impact(verdict=verdict_for_display(verdict, metrics, today), charts=metric_presenters.charts_for(metrics))
+    return Impact(
+        verdict=verdict_figures(verdict, metrics, today),
+        series=[build_series(m, m.observations.all(), m.annotations.all()) for m in metrics],
+    )

@@ -20,7 +20,9 @@ from headway.assurance import initiatives
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.lib.weeks import checkpoint_state, week_start
+from headway.metrics import presenters as metric_presenters
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
+from headway.portfolio import presenters as portfolio_presenters
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.access import can_do, can_edit_initiative, get_initiative
 from headway.portfolio.forms import CommentForm
@@ -40,7 +42,7 @@ def glance(request: MemberRequest) -> HttpResponse:
     portfolio = figures.portfolio
     flags = dict(figures.working.flags)
     statuses, phases = dict(Status.choices), dict(Phase.choices)
-    rating = portfolio_queries.LABELS
+    rating = portfolio_presenters.LABELS
     return render(
         request,
         "assurance/glance.html",
@@ -98,9 +100,9 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
                 "verdict": verdict,
                 "verdict_label": STATE_LABELS.get(verdict, ""),
                 "state": state,
-                "state_label": portfolio_queries.CHECKPOINT_STATE_LABELS.get(state or "", ""),
+                "state_label": portfolio_presenters.CHECKPOINT_STATE_LABELS.get(state or "", ""),
                 "confidence": initiative.current_confidence,
-                "confidence_label": portfolio_queries.LABELS.get(initiative.current_confidence or "", ""),
+                "confidence_label": portfolio_presenters.LABELS.get(initiative.current_confidence or "", ""),
             }
         )
     sort = filters.get("sort") or "reference"
@@ -152,6 +154,7 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
         if initiative.status == Status.ACTIVE
         else None
     )
+    impact = initiatives.impact(initiative, today)
     return render(
         request,
         "assurance/initiative.html",
@@ -166,14 +169,14 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "show_all": show_all,
             "timeline_weeks": TIMELINE_WEEKS,
             "state": state,
-            "state_label": portfolio_queries.CHECKPOINT_STATE_LABELS.get(state or "", ""),
+            "state_label": portfolio_presenters.CHECKPOINT_STATE_LABELS.get(state or "", ""),
             "risks": list(initiative.risks.open().select_related("owner")),
             "comments": list(initiative.comments.select_related("author")),
             "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
-            "impact": initiatives.impact(initiative, today),
+            "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),
             "today": today,
         },

@@ -13,60 +13,51 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 
-from headway.accounts.access import current_membership, current_organisation
 from headway.accounts.roles import Action
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
 from headway.portfolio.models import Initiative
+from headway.views import MemberRequest, scoped_get
 
 
-def get_initiative(request: HttpRequest, pk: int) -> Initiative:
-    return get_object_or_404(
-        Initiative.objects.for_organisation(current_organisation(request)).select_related(
-            "organisation", "delivery_lead", "sro"
-        ),
-        pk=pk,
+def get_initiative(request: MemberRequest, pk: int) -> Initiative:
+    return scoped_get(request, Initiative.objects.select_related("organisation", "delivery_lead", "sro"), pk)
+
+
+def get_funding_line(request: MemberRequest, pk: int) -> FundingLine:
+    return scoped_get(request, FundingLine.objects.select_related("initiative"), pk, through="initiative__organisation")
+
+
+def get_business_case(request: MemberRequest, pk: int) -> BusinessCase:
+    return scoped_get(
+        request,
+        BusinessCase.objects.select_related("initiative", "initiative__organisation", "project_type", "created_by"),
+        pk,
+        through="initiative__organisation",
     )
 
 
-def get_funding_line(request: HttpRequest, pk: int) -> FundingLine:
-    return get_object_or_404(
-        FundingLine.objects.for_organisation(current_organisation(request)).select_related("initiative"), pk=pk
+def get_cost_line(request: MemberRequest, pk: int) -> CostLine:
+    return scoped_get(
+        request,
+        CostLine.objects.select_related("business_case", "business_case__initiative"),
+        pk,
+        through="business_case__initiative__organisation",
     )
 
 
-def get_business_case(request: HttpRequest, pk: int) -> BusinessCase:
-    return get_object_or_404(
-        BusinessCase.objects.for_organisation(current_organisation(request)).select_related(
-            "initiative", "initiative__organisation", "project_type", "created_by"
-        ),
-        pk=pk,
+def get_benefit_line(request: MemberRequest, pk: int) -> BenefitLine:
+    return scoped_get(
+        request,
+        BenefitLine.objects.select_related("business_case", "business_case__initiative"),
+        pk,
+        through="business_case__initiative__organisation",
     )
 
 
-def get_cost_line(request: HttpRequest, pk: int) -> CostLine:
-    return get_object_or_404(
-        CostLine.objects.filter(business_case__initiative__organisation=current_organisation(request)).select_related(
-            "business_case", "business_case__initiative"
-        ),
-        pk=pk,
-    )
-
-
-def get_benefit_line(request: HttpRequest, pk: int) -> BenefitLine:
-    return get_object_or_404(
-        BenefitLine.objects.filter(
-            business_case__initiative__organisation=current_organisation(request)
-        ).select_related("business_case", "business_case__initiative"),
-        pk=pk,
-    )
-
-
-def get_actual(request: HttpRequest, pk: int) -> Actual:
-    return get_object_or_404(
-        Actual.objects.for_organisation(current_organisation(request)).select_related("initiative", "benefit"),
-        pk=pk,
+def get_actual(request: MemberRequest, pk: int) -> Actual:
+    return scoped_get(
+        request, Actual.objects.select_related("initiative", "benefit"), pk, through="initiative__organisation"
     )
 
 
@@ -80,7 +71,7 @@ def can_change_money(request: HttpRequest, initiative: Initiative) -> bool:
     return bool(membership.can(Action.EDIT_OWN_INITIATIVE) and initiative.is_led_by(request.user))
 
 
-def require_change(request: HttpRequest, initiative: Initiative) -> None:
+def require_change(request: MemberRequest, initiative: Initiative) -> None:
     if not can_change_money(request, initiative):
-        role = current_membership(request).get_role_display()
+        role = request.membership.get_role_display()
         raise PermissionDenied(f"Your role ({role}) cannot change the money for {initiative.reference}.")

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from headway.lib import svg
+from headway.lib.percentages import points
 
 # The kit's palette under the names this module's marks use.
 TEXT, BLUE, ORANGE, PURPLE, RED = svg.TEXT, svg.BLUE, svg.ORANGE, svg.PURPLE, svg.RED
@@ -258,7 +259,7 @@ def _share(part: int, whole: int) -> str:
         return "under 1%"
     if 99 < share < 100:
         return "over 99%"
-    return f"{share:.0f}%"
+    return points(share, 0)
 
 
 def histogram(
@@ -298,7 +299,8 @@ def histogram(
     ticks = [t for t in ticks if low - 1e-9 * abs(high - low) <= t <= high + 1e-9 * abs(high - low)] or [low, high]
     tick_labels = svg.tick_labels(ticks, unit=unit) if len(ticks) > 1 else [format_amount(ticks[0], unit)]
     y_ticks = svg.nice_ticks(0.0, float(shares.max()) * 1.08, 4)
-    y_labels = [f"{t * 100:.{0 if (y_ticks[1] - y_ticks[0]) * 100 >= 1 else 1}f}%" for t in y_ticks]
+    # The shared tick rule gives the whole axis one number of decimals (0.5%, 1.0%, 1.5%).
+    y_labels = [label + "%" for label in svg.tick_labels([t * 100 for t in y_ticks])]
 
     # Mark labels sit in rows above the plot, each in the first row where it does not overlap.
     left = 16 + max(svg.text_width(t, 12) for t in y_labels)

@@ -30,6 +30,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.special import log_ndtr, ndtri
 
+from headway.lib.percentages import percent
+
 FloatArray = npt.NDArray[np.float64]
 
 #: HM Treasury Green Book real discount rate for the first 30 years of an appraisal.
@@ -67,12 +69,6 @@ def _numbers(name: str, values: Sequence[float], *, non_negative: bool = False) 
             raise ValueError(f"{name}[{index}] is negative ({number:g}); amounts must be zero or more.")
         checked.append(number)
     return checked
-
-
-def _percent(fraction: float) -> str:
-    """0.297 -> '29.7%', 0.4 -> '40%'."""
-    text = f"{fraction * 100:.1f}".rstrip("0").rstrip(".")
-    return f"{text}%"
 
 
 def _times(ratio: float) -> str:
@@ -145,7 +141,7 @@ def combined_upper_bound(parts: Sequence[tuple[float, float]]) -> float:
         combined += share * upper
     if abs(total_share - 1) > _SHARE_TOLERANCE:
         raise ValueError(
-            f"The shares must add up to 1 (100%), but they add up to {total_share:.6g} ({_percent(total_share)})."
+            f"The shares must add up to 1 (100%), but they add up to {total_share:.6g} ({percent(total_share)})."
         )
     return combined
 
@@ -181,8 +177,8 @@ def resultant_bias(upper: float, factors: Sequence[tuple[float, float]], lower: 
         managed += contribution * mitigation
     if total > 1 + CONTRIBUTION_TOLERANCE:
         raise ValueError(
-            f"The contributions add up to {_percent(total)} of the bias; they cannot add up to more than 100% "
-            f"(allowing {_percent(CONTRIBUTION_TOLERANCE)} for rounding in the published tables)."
+            f"The contributions add up to {percent(total)} of the bias; they cannot add up to more than 100% "
+            f"(allowing {percent(CONTRIBUTION_TOLERANCE)} for rounding in the published tables)."
         )
     result = upper * max(0.0, 1 - managed)
     if lower is not None:
@@ -190,7 +186,7 @@ def resultant_bias(upper: float, factors: Sequence[tuple[float, float]], lower: 
         if lower < 0:
             raise ValueError(f"lower is {lower:g}; a lower bound cannot be negative.")
         if lower > upper:
-            raise ValueError(f"The lower bound ({_percent(lower)}) is above the upper bound ({_percent(upper)}).")
+            raise ValueError(f"The lower bound ({percent(lower)}) is above the upper bound ({percent(upper)}).")
         result = max(result, lower)
     return result
 
@@ -244,7 +240,7 @@ def reference_class_forecast(
         )
         explanation = (
             f"{have} a recorded outcome to compare with, fewer than the {minimum} needed for a reference class. "
-            f"So this uses the Green Book optimism-bias adjustment instead ({_percent(fallback_bias)} on the plan), "
+            f"So this uses the Green Book optimism-bias adjustment instead ({percent(fallback_bias)} on the plan), "
             "and gives one figure, not a range: P50 and P80 are both the adjusted plan."
         )
         return ClassForecast(planned=planned, p50=adjusted, p80=adjusted, n=n, fallback=True, explanation=explanation)

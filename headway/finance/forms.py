@@ -35,6 +35,7 @@ from headway.finance.models import (
 )
 from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
 from headway.lib import money
+from headway.lib.percentages import points
 from headway.metrics.models import Metric
 from headway.portfolio.models import Initiative
 
@@ -209,7 +210,7 @@ class ProjectTypeChoiceField(forms.ModelChoiceField):
 
 
 def _bound(value: Decimal | None) -> str:
-    return "none given" if value is None else f"{value.normalize():f}%"
+    return "none given" if value is None else points(float(value), 2)
 
 
 class BusinessCaseForm(NHSFormMixin, forms.ModelForm):
@@ -412,7 +413,7 @@ class BenefitLineForm(NHSFormMixin, forms.ModelForm):
 
 
 def _share(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}%"
+    return "" if value is None else points(float(value), 2)
 
 
 class MitigationForm(NHSFormMixin, forms.Form):

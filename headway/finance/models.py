@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from headway.accounts.models import Organisation
 from headway.finance.forecast import CONTRIBUTION_TOLERANCE
 from headway.lib.financial_years import FinancialYearError, stored_financial_year
+from headway.lib.money import pounds
 from headway.portfolio.models import Initiative
 
 #: How a financial year is stored and shown; said when it was typed some other way.
@@ -203,7 +204,8 @@ class FundingLine(models.Model):
         ordering = ["initiative", "financial_year", "kind", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} {self.get_kind_display().lower()} £{self.amount:,} ({self.get_state_display()})"
+        kind = self.get_kind_display().lower()
+        return f"{self.financial_year} {kind} {pounds(self.amount)} ({self.get_state_display()})"
 
 
 # --------------------------------------------------------------------------- business cases
@@ -295,7 +297,7 @@ class CostLine(models.Model):
         ordering = ["business_case", "financial_year", "kind", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} {self.get_category_display().lower()} £{self.amount:,}"
+        return f"{self.financial_year} {self.get_category_display().lower()} {pounds(self.amount)}"
 
 
 class BenefitLine(models.Model):
@@ -382,4 +384,4 @@ class Actual(models.Model):
         ordering = ["initiative", "financial_year", "kind", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.financial_year} {self.get_kind_display().lower()} £{self.amount:,}"
+        return f"{self.financial_year} {self.get_kind_display().lower()} {pounds(self.amount)}"

@@ -25,6 +25,7 @@ from headway.finance.models import (
     FundingLine,
     Mitigation,
 )
+from headway.metrics import improvement
 from headway.metrics import queries as metric_queries
 from headway.metrics.models import Metric, Observation
 from headway.portfolio.models import Checkpoint, Initiative
@@ -110,13 +111,13 @@ def load(initiatives: QuerySet[Initiative]) -> MoneyData:
 @dataclass
 class Evidence:
     """A benefit's linked metric: its latest value against its baseline and target, and whether it
-    is better by the one rule (`metrics.improvement`, ADR 13)."""
+    is better by the one rule (`metrics.improvement`, ADR 13), with which part of the rule said so."""
 
     metric: Metric
     benefits: list[BenefitLine]
     latest_value: float | None
     latest_period: dt.date | None
-    better_than_baseline: bool | None
+    better: improvement.Assessment
 
 
 def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation) -> list[Evidence]:
@@ -141,14 +142,13 @@ def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation)
     found = []
     for metric in chosen:
         value = metric.newest_value  # type: ignore[attr-defined]
-        better = answers[metric.pk].better
         found.append(
             Evidence(
                 metric=metric,
                 benefits=by_metric[metric.pk],
                 latest_value=value,
                 latest_period=metric.newest_period,  # type: ignore[attr-defined]
-                better_than_baseline=better,
+                better=answers[metric.pk],
             )
         )
     return found

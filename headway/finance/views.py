@@ -9,11 +9,9 @@ boundary; every write goes through `finance.actions`; what the pages show is rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +19,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
-from headway.accounts.access import current_organisation, member_required
-from headway.accounts.models import Organisation, User
+from headway.accounts.models import Organisation
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal, in_words, plural
 from headway.finance import actions, figures, presenters, queries, summaries
@@ -50,51 +47,7 @@ from headway.finance.models import Actual, BusinessCase
 from headway.lib.financial_years import financial_year_label
 from headway.lib.money import pounds
 from headway.portfolio.models import Initiative, Status
-
-T = TypeVar("T")
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _attach(form: BaseForm, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form so the person's input is kept."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def _saved(
-    request: HttpRequest,
-    form: BaseForm,
-    save: Callable[[], T],
-    message: str | Callable[[T], str],
-    to: str | Callable[[T], str],
-) -> HttpResponse | None:
-    """Run the action for a posted, valid form. Done: the success message and the redirect.
-    Refused (or not posted, or invalid): None, with the action's reasons put on the form, so the
-    page is shown again with everything the person typed."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = save()
-    except ValidationError as error:
-        _attach(form, error)
-        return None
-    messages.success(request, message(result) if callable(message) else message)
-    return redirect(to(result) if callable(to) else to)
+from headway.views import MemberRequest, member_required, posted, saved
 
 
 def _this_year() -> str:
@@ -154,9 +107,9 @@ def _linked_actuals_text(count: int, linked_to: str) -> str:
 
 
 @member_required(Action.VIEW)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
-    organisation = current_organisation(request)
+    organisation = request.organisation
     data = summaries.organisation_money(organisation, today)
     return render(
         request,
@@ -172,9 +125,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def forecast(request: HttpRequest) -> HttpResponse:
+def forecast(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
-    found = summaries.portfolio_forecast(current_organisation(request), today)
+    found = summaries.portfolio_forecast(request.organisation, today)
     return render(
         request, "finance/forecast.html", {"f": found, "page": presenters.forecast_page(found), "today": today}
     )
@@ -184,9 +137,9 @@ def forecast(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_money(request: MemberRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
-    organisation = current_organisation(request)
+    organisation = request.organisation
     initiative = get_initiative(request, pk)
     data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=initiative.pk))
     money = figures.initiative_money(data, data.initiatives[0], today)
@@ -204,6 +157,7 @@ def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": queries.metric_evidence(money.latest.benefits, organisation) if money.latest else [],
             "can_change": can_change_money(request, initiative),
             "weeks": organisation.first_release_weeks,
+            "first_benefit_words": presenters.FIRST_BENEFIT_WORDS,
             "today": today,
             "this_year": _this_year(),
         },
@@ -214,14 +168,14 @@ def initiative_money(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+def funding_add(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_change(request, initiative)
-    form = FundingLineForm(_posted(request), initial={"financial_year": _this_year()})
-    done = _saved(
+    form = FundingLineForm(posted(request), initial={"financial_year": _this_year()})
+    done = saved(
         request,
         form,
-        lambda: actions.save_funding_line(initiative=initiative, by=_user(request), fields=form.cleaned_data),
+        lambda: actions.save_funding_line(initiative=initiative, by=request.user, fields=form.cleaned_data),
         "The funding line has been added.",
         _money_url(initiative, "funding"),
     )
@@ -240,15 +194,15 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def funding_edit(request: MemberRequest, pk: int) -> HttpResponse:
     line = get_funding_line(request, pk)
     require_change(request, line.initiative)
-    form = FundingLineForm(_posted(request), instance=line)
-    done = _saved(
+    form = FundingLineForm(posted(request), instance=line)
+    done = saved(
         request,
         form,
         lambda: actions.save_funding_line(
-            initiative=line.initiative, by=_user(request), fields=form.cleaned_data, line=line
+            initiative=line.initiative, by=request.user, fields=form.cleaned_data, line=line
         ),
         "The funding line has been changed.",
         _money_url(line.initiative_id, "funding"),
@@ -266,7 +220,7 @@ def funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def funding_delete(request: MemberRequest, pk: int) -> HttpResponse:
     line = get_funding_line(request, pk)  # first, so another organisation's is 404 by any method
     require_change(request, line.initiative)  # for the confirmation page as well as the removal
 
@@ -286,7 +240,7 @@ def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def remove() -> HttpResponse:
-        actions.delete_funding_line(line=line, by=_user(request))
+        actions.delete_funding_line(line=line, by=request.user)
         messages.success(request, f"The funding line for {line.financial_year} has been removed.")
         return redirect(_money_url(line.initiative_id, "funding"))
 
@@ -297,13 +251,13 @@ def funding_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def case_add(request: HttpRequest, pk: int) -> HttpResponse:
+def case_add(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_change(request, initiative)
     taken = set(initiative.business_cases.values_list("stage", flat=True))
     next_stage = next((s for s in BusinessCase.Stage.values if s not in taken), BusinessCase.Stage.SOC)
     form = BusinessCaseForm(
-        _posted(request),
+        posted(request),
         initiative=initiative,
         initial={
             "stage": next_stage,
@@ -319,12 +273,12 @@ def case_add(request: HttpRequest, pk: int) -> HttpResponse:
             return f"The {saved.case.get_stage_display().lower()} has been added. Add its costs and benefits next."
         return _copied_text(saved, source)
 
-    done = _saved(
+    done = saved(
         request,
         form,
         lambda: actions.save_business_case_reporting(
             initiative=initiative,
-            by=_user(request),
+            by=request.user,
             fields=form.model_fields(),
             copy_from=form.cleaned_data.get("copy_from"),
         ),
@@ -391,8 +345,8 @@ def _copied_text(saved: actions.CaseSaved, source: BusinessCase) -> str:
 
 
 @member_required(Action.VIEW)
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = current_organisation(request)
+def case_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     found = get_business_case(request, pk)
     data = queries.load(Initiative.objects.for_organisation(organisation).filter(pk=found.initiative_id))
     case = next(c for c in data.cases[found.initiative_id] if c.pk == found.pk)
@@ -416,16 +370,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_business_case(request, pk)
     require_change(request, case.initiative)
     title = f"Change the {case.get_stage_display().lower()}"
-    form = BusinessCaseForm(_posted(request), instance=case, initiative=case.initiative)
-    done = _saved(
+    form = BusinessCaseForm(posted(request), instance=case, initiative=case.initiative)
+    done = saved(
         request,
         form,
         lambda: actions.save_business_case_reporting(
-            initiative=case.initiative, by=_user(request), fields=form.model_fields(), case=case
+            initiative=case.initiative, by=request.user, fields=form.model_fields(), case=case
         ),
         lambda saved: " ".join(["The business case has been changed.", *_scores_text(saved)]),
         _case_url(case),
@@ -445,7 +399,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def case_delete(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_business_case(request, pk)  # first, so another organisation's is 404 by any method
     initiative = case.initiative
     require_change(request, initiative)  # for the confirmation page as well as the removal
@@ -487,7 +441,7 @@ def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def remove() -> HttpResponse:
-        actions.delete_business_case(case=case, by=_user(request))
+        actions.delete_business_case(case=case, by=request.user)
         messages.success(request, f"The {stage} and its costs, benefits and scores have been removed.")
         return redirect(_money_url(initiative.pk, "business-cases"))
 
@@ -498,16 +452,16 @@ def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
+def cost_add(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_business_case(request, pk)
     require_change(request, case.initiative)
-    form = CostLinesForm(_posted(request))
-    done = _saved(
+    form = CostLinesForm(posted(request))
+    done = saved(
         request,
         form,
         lambda: actions.add_cost_lines(
             case=case,
-            by=_user(request),
+            by=request.user,
             kind=form.cleaned_data["kind"],
             category=form.cleaned_data["category"],
             amounts=form.cleaned_data["amounts"],
@@ -531,15 +485,15 @@ def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def cost_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cost_edit(request: MemberRequest, pk: int) -> HttpResponse:
     line = get_cost_line(request, pk)
     case = line.business_case
     require_change(request, case.initiative)
-    form = CostLineForm(_posted(request), instance=line)
-    done = _saved(
+    form = CostLineForm(posted(request), instance=line)
+    done = saved(
         request,
         form,
-        lambda: actions.save_cost_line(line=line, by=_user(request), fields=form.cleaned_data),
+        lambda: actions.save_cost_line(line=line, by=request.user, fields=form.cleaned_data),
         "The cost has been changed.",
         _case_url(case, "costs"),
     )
@@ -556,7 +510,7 @@ def cost_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def cost_delete(request: MemberRequest, pk: int) -> HttpResponse:
     line = get_cost_line(request, pk)  # first, so another organisation's is 404 by any method
     case = line.business_case
     require_change(request, case.initiative)  # for the confirmation page as well as the removal
@@ -572,7 +526,7 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def remove() -> HttpResponse:
-        actions.delete_cost_line(line=line, by=_user(request))
+        actions.delete_cost_line(line=line, by=request.user)
         messages.success(request, f"The {category} cost for {line.financial_year} has been removed.")
         return redirect(_case_url(case, "costs"))
 
@@ -583,17 +537,17 @@ def cost_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def benefit_add(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_add(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_business_case(request, pk)
     require_change(request, case.initiative)
-    organisation = current_organisation(request)
-    form = BenefitLinesForm(_posted(request), organisation=organisation)
-    done = _saved(
+    organisation = request.organisation
+    form = BenefitLinesForm(posted(request), organisation=organisation)
+    done = saved(
         request,
         form,
         lambda: actions.add_benefit_lines(
             case=case,
-            by=_user(request),
+            by=request.user,
             kind=form.cleaned_data["kind"],
             description=form.cleaned_data["description"],
             owner=form.cleaned_data["owner"],
@@ -618,15 +572,15 @@ def benefit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_edit(request: MemberRequest, pk: int) -> HttpResponse:
     line = get_benefit_line(request, pk)
     case = line.business_case
     require_change(request, case.initiative)
-    form = BenefitLineForm(_posted(request), instance=line, organisation=current_organisation(request))
-    done = _saved(
+    form = BenefitLineForm(posted(request), instance=line, organisation=request.organisation)
+    done = saved(
         request,
         form,
-        lambda: actions.save_benefit_line(line=line, by=_user(request), fields=form.cleaned_data),
+        lambda: actions.save_benefit_line(line=line, by=request.user, fields=form.cleaned_data),
         "The benefit has been changed.",
         _case_url(case, "benefits"),
     )
@@ -643,7 +597,7 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_delete(request: MemberRequest, pk: int) -> HttpResponse:
     line = get_benefit_line(request, pk)  # first, so another organisation's is 404 by any method
     case = line.business_case
     require_change(request, case.initiative)  # for the confirmation page as well as the removal
@@ -670,7 +624,7 @@ def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def remove() -> HttpResponse:
-        actions.delete_benefit_line(line=line, by=_user(request))
+        actions.delete_benefit_line(line=line, by=request.user)
         messages.success(request, f"The benefit for {line.financial_year} has been removed.")
         return redirect(_case_url(case, "benefits"))
 
@@ -681,16 +635,16 @@ def benefit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def mitigations(request: HttpRequest, pk: int) -> HttpResponse:
+def mitigations(request: MemberRequest, pk: int) -> HttpResponse:
     case = get_business_case(request, pk)
     require_change(request, case.initiative)
     factors = list(case.project_type.factors.all())
     current = {m.factor_id: (m.mitigation, m.evidence) for m in case.mitigations.all()}
-    form = MitigationForm(_posted(request), factors=factors, current=current)
-    done = _saved(
+    form = MitigationForm(posted(request), factors=factors, current=current)
+    done = saved(
         request,
         form,
-        lambda: actions.set_mitigations(case=case, by=_user(request), scores=form.scores()),
+        lambda: actions.set_mitigations(case=case, by=request.user, scores=form.scores()),
         "The optimism-bias scores have been saved.",
         _case_url(case, "optimism-bias"),
     )
@@ -713,19 +667,19 @@ def mitigations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def actual_add(request: HttpRequest, pk: int) -> HttpResponse:
+def actual_add(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_change(request, initiative)
     kind = request.GET.get("kind")
     form = ActualForm(
-        _posted(request),
+        posted(request),
         initiative=initiative,
         initial={"financial_year": _this_year(), "kind": kind if kind in ("spend", "benefit") else "spend"},
     )
-    done = _saved(
+    done = saved(
         request,
         form,
-        lambda: actions.save_actual(initiative=initiative, by=_user(request), fields=form.cleaned_data),
+        lambda: actions.save_actual(initiative=initiative, by=request.user, fields=form.cleaned_data),
         lambda actual: f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been recorded.",
         _money_url(initiative, "actuals"),
     )
@@ -744,15 +698,15 @@ def actual_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def actual_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def actual_edit(request: MemberRequest, pk: int) -> HttpResponse:
     actual = get_actual(request, pk)
     require_change(request, actual.initiative)
-    form = ActualForm(_posted(request), instance=actual, initiative=actual.initiative)
-    done = _saved(
+    form = ActualForm(posted(request), instance=actual, initiative=actual.initiative)
+    done = saved(
         request,
         form,
         lambda: actions.save_actual(
-            initiative=actual.initiative, by=_user(request), fields=form.cleaned_data, actual=actual
+            initiative=actual.initiative, by=request.user, fields=form.cleaned_data, actual=actual
         ),
         "The record has been changed.",
         _money_url(actual.initiative_id, "actuals"),
@@ -770,7 +724,7 @@ def actual_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def actual_delete(request: MemberRequest, pk: int) -> HttpResponse:
     actual = get_actual(request, pk)  # first, so another organisation's is 404 by any method
     require_change(request, actual.initiative)  # for the confirmation page as well as the removal
 
@@ -788,7 +742,7 @@ def actual_delete(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     def remove() -> HttpResponse:
-        actions.delete_actual(actual=actual, by=_user(request))
+        actions.delete_actual(actual=actual, by=request.user)
         messages.success(
             request, f"The {actual.get_kind_display().lower()} for {actual.financial_year} has been removed."
         )

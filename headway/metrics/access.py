@@ -14,32 +14,23 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 
-from headway.accounts.access import current_membership, current_organisation
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.metrics.models import Annotation, Metric, Observation
+from headway.views import MemberRequest, scoped_get
 
 
-def get_metric(request: HttpRequest, pk: int) -> Metric:
-    return get_object_or_404(
-        Metric.objects.for_organisation(current_organisation(request)).select_related("owner"), pk=pk
-    )
+def get_metric(request: MemberRequest, pk: int) -> Metric:
+    return scoped_get(request, Metric.objects.select_related("owner"), pk)
 
 
-def get_observation(request: HttpRequest, pk: int) -> Observation:
-    return get_object_or_404(
-        Observation.objects.filter(metric__organisation=current_organisation(request)).select_related("metric"),
-        pk=pk,
-    )
+def get_observation(request: MemberRequest, pk: int) -> Observation:
+    return scoped_get(request, Observation.objects.select_related("metric"), pk, through="metric__organisation")
 
 
-def get_annotation(request: HttpRequest, pk: int) -> Annotation:
-    return get_object_or_404(
-        Annotation.objects.filter(metric__organisation=current_organisation(request)).select_related("metric"),
-        pk=pk,
-    )
+def get_annotation(request: MemberRequest, pk: int) -> Annotation:
+    return scoped_get(request, Annotation.objects.select_related("metric"), pk, through="metric__organisation")
 
 
 def people_of(organisation_id: int) -> dict[int, str]:
@@ -67,9 +58,9 @@ def can_add_data(request: HttpRequest, metric: Metric) -> bool:
     )
 
 
-def require_edit_metric(request: HttpRequest) -> None:
+def require_edit_metric(request: MemberRequest) -> None:
     if not can_edit_metric(request):
-        role = current_membership(request).get_role_display()
+        role = request.membership.get_role_display()
         raise PermissionDenied(f"Your role ({role}) cannot change a metric's definition.")
 
 

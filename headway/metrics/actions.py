@@ -59,20 +59,11 @@ def save_metric(
     """Create or change a metric and the initiatives it serves, then refresh its summary and
     the verdicts of every initiative it served before or serves now."""
     chosen = list(initiatives)
-    if any(i.organisation_id != organisation.pk for i in chosen):
-        raise ValidationError({"initiatives": "Choose only this organisation's initiatives."})
-    owner = fields.get("owner")
-    if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
-        raise ValidationError({"owner": "The owner must be someone in this organisation."})
+    check_metric(organisation=organisation, fields=fields, initiatives=chosen, metric=metric)
     creating = metric is None or metric.pk is None
     if metric is None:
         metric = Metric(organisation=organisation)
     name = str(fields.get("name", metric.name)).strip()
-    clash = Metric.objects.for_organisation(organisation).filter(name__iexact=name)
-    if not creating:
-        clash = clash.exclude(pk=metric.pk)
-    if clash.exists():
-        raise ValidationError({"name": "There is already a metric with this name."})
     for field_name, value in fields.items():
         setattr(metric, field_name, value)
     metric.name = name
@@ -85,6 +76,41 @@ def save_metric(
     metric.initiatives.set(chosen)
     refresh_metric_summary(metric, also=before.keys())
     return metric
+
+
+def check_metric(
+    *,
+    organisation: Organisation,
+    fields: Mapping[str, Any],
+    initiatives: Iterable[Initiative],
+    metric: Metric | None = None,
+) -> None:
+    """The rules `save_metric` keeps beyond the model's own, raised as a ValidationError by field,
+    so that a form that does not come through the pages (the admin's) can show them before saving."""
+    if any(i.organisation_id != organisation.pk for i in initiatives):
+        raise ValidationError({"initiatives": "Choose only this organisation's initiatives."})
+    owner = fields.get("owner")
+    if owner is not None and not owner.memberships.filter(organisation=organisation).exists():
+        raise ValidationError({"owner": "The owner must be someone in this organisation."})
+    name = str(fields.get("name", metric.name if metric else "")).strip()
+    clash = Metric.objects.for_organisation(organisation).filter(name__iexact=name)
+    if metric is not None and metric.pk is not None:
+        clash = clash.exclude(pk=metric.pk)
+    if clash.exists():
+        raise ValidationError({"name": "There is already a metric with this name."})
+
+
+@transaction.atomic
+def delete_metrics(*, metrics: Sequence[Metric], by: User | None, reason: str | None = None) -> None:
+    """Remove metrics with their data, then refresh the verdicts of the initiatives they served."""
+    from headway.metrics.verdicts import refresh_verdicts
+
+    served: set[int] = set()
+    for metric in metrics:
+        served.update(metric.initiatives.values_list("pk", flat=True))
+        _stamp(metric, by, reason or "Removed")
+        metric.delete()
+    refresh_verdicts(sorted(served))
 
 
 def _links_reason(before: Mapping[int, Initiative], after: Mapping[int, Initiative]) -> str:
@@ -131,6 +157,38 @@ def record_observation(
     observation.save()
     refresh_metric_summary(metric)
     return observation, created
+
+
+@transaction.atomic
+def save_observation(*, observation: Observation, by: User | None, reason: str | None = None) -> Observation:
+    """Save an observation someone changed field by field (the admin): its period moves to the
+    start of the metric's period, and the summaries of its metric (and of the metric it belonged to
+    until now, if it moved) are refreshed."""
+    moved_from = None
+    if observation.pk is not None:
+        moved_from = Observation.objects.filter(pk=observation.pk).values_list("metric_id", flat=True).first()
+    observation.period = period_start(observation.period, observation.metric.frequency)
+    observation.value = _finite(observation.value)
+    observation.recorded_by = by
+    observation.full_clean(exclude=["recorded_by"])
+    _stamp(observation, by, reason or ("Replaced" if moved_from is not None else "Recorded"))
+    observation.save()
+    refresh_metric_summary(observation.metric)
+    if moved_from is not None and moved_from != observation.metric_id:
+        refresh_metric_summary(Metric.objects.get(pk=moved_from))
+    return observation
+
+
+@transaction.atomic
+def delete_observations(*, observations: Sequence[Observation], by: User | None, reason: str | None = None) -> None:
+    """Remove values; the history keeps them. Each metric's summary is refreshed once."""
+    metrics: dict[int, Metric] = {}
+    for observation in observations:
+        metrics[observation.metric_id] = observation.metric
+        _stamp(observation, by, reason or "Removed")
+        observation.delete()
+    for metric in metrics.values():
+        refresh_metric_summary(metric)
 
 
 @dataclass(frozen=True)
@@ -180,8 +238,9 @@ def import_observations(
         note = row.note.strip() if row.note is not None else None
         observation = existing.get(start)
         if observation is None:
-            new.append(Observation(metric=metric, period=start, value=float(row.value), note=note or "",
-                                   recorded_by=by))
+            new.append(
+                Observation(metric=metric, period=start, value=float(row.value), note=note or "", recorded_by=by)
+            )
             continue
         if observation.value == row.value and (note is None or observation.note == note):
             unchanged += 1
@@ -246,6 +305,40 @@ def delete_annotation(*, annotation: Annotation, by: User | None, reason: str | 
     _stamp(annotation, by, reason or "Removed")
     annotation.delete()
     refresh_metric_summary(metric)
+
+
+@transaction.atomic
+def save_annotation(*, annotation: Annotation, by: User | None, reason: str | None = None) -> Annotation:
+    """Save an annotation someone changed field by field (the admin), as `add_annotation` would,
+    and refresh its metric's summary (and the one it belonged to until now, if it moved)."""
+    moved_from = None
+    if annotation.pk is not None:
+        moved_from = Annotation.objects.filter(pk=annotation.pk).values_list("metric_id", flat=True).first()
+    if not (annotation.text or "").strip():
+        raise ValidationError({"text": "Say what changed and why."})
+    annotation.text = annotation.text.strip()
+    annotation.period = period_start(annotation.period, annotation.metric.frequency)
+    if annotation.pk is None:
+        annotation.created_by = by
+    annotation.full_clean(exclude=["created_by"])
+    _stamp(annotation, by, reason or ("Edited" if moved_from is not None else "Added"))
+    annotation.save()
+    refresh_metric_summary(annotation.metric)
+    if moved_from is not None and moved_from != annotation.metric_id:
+        refresh_metric_summary(Metric.objects.get(pk=moved_from))
+    return annotation
+
+
+@transaction.atomic
+def delete_annotations(*, annotations: Sequence[Annotation], by: User | None, reason: str | None = None) -> None:
+    """Remove annotations; the history keeps them. Each metric's summary is refreshed once."""
+    metrics: dict[int, Metric] = {}
+    for annotation in annotations:
+        metrics[annotation.metric_id] = annotation.metric
+        _stamp(annotation, by, reason or "Removed")
+        annotation.delete()
+    for metric in metrics.values():
+        refresh_metric_summary(metric)
 
 
 # The derived summary (ADR 7) -----------------------------------------------------------------

@@ -164,10 +164,12 @@ def format_number(value: float | None) -> str:
 
 
 def with_unit(text: str, unit: str) -> str:
+    """A number already written as text, with the metric's unit: 72%, -£5, 14 minutes. The one
+    place a metric's unit is attached, for pages and charts alike."""
     if not text or not unit:
         return text
     if unit == "%":
-        return f"{text}%"
+        return text + unit
     if unit in svg.PREFIX_UNITS:
         return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
     return f"{text} {unit}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
@@ -46,9 +47,22 @@ class Frequency(models.TextChoices):
 FREQUENCY_DAYS = {Frequency.WEEKLY: 7, Frequency.MONTHLY: 31, Frequency.QUARTERLY: 92}
 
 
+def fresh_from(frequency: str, today: dt.date) -> dt.date:
+    """The staleness rule, in one place: a metric is stale when its newest data is older than twice
+    its frequency (or it has none), so data from this day on is fresh."""
+    return today - dt.timedelta(days=2 * FREQUENCY_DAYS[Frequency(frequency)])
+
+
 class MetricQuerySet(models.QuerySet["Metric"]):
     def for_organisation(self, organisation: Organisation) -> MetricQuerySet:
         return self.filter(organisation=organisation)
+
+    def stale(self, today: dt.date) -> MetricQuerySet:
+        """The metrics `Metric.is_stale` says are stale, in the database."""
+        q = Q(latest_period__isnull=True)
+        for frequency in FREQUENCY_DAYS:
+            q |= Q(frequency=frequency, latest_period__lt=fresh_from(frequency, today))
+        return self.filter(q)
 
 
 class Metric(models.Model):
@@ -72,12 +86,15 @@ class Metric(models.Model):
     data_source = models.CharField(max_length=300, help_text="Where the numbers come from.")
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="metrics")
     screen_outliers = models.BooleanField(
-        "screen large moving ranges", default=True,
+        "screen large moving ranges",
+        default=True,
         help_text="Leave on: one unusual jump then does not widen the process limits.",
     )
     fix_after_n_points = models.PositiveIntegerField(
         "fix the limits after this many points",
-        null=True, blank=True, validators=[MinValueValidator(12)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12)],
         help_text="Leave empty to recalculate the limits from every point. At least 12.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -108,7 +125,7 @@ class Metric(models.Model):
         """Its newest data is older than twice its frequency (or it has none)."""
         if self.latest_period is None:
             return True
-        return (today - self.latest_period).days > 2 * FREQUENCY_DAYS[Frequency(self.frequency)]
+        return self.latest_period < fresh_from(self.frequency, today)
 
 
 class Observation(models.Model):
@@ -143,7 +160,8 @@ class Annotation(models.Model):
     period = models.DateField(help_text="The first period the change applies to.")
     text = models.CharField("what changed and why", max_length=500)
     starts_new_period = models.BooleanField(
-        "recalculate the limits from here", default=False,
+        "recalculate the limits from here",
+        default=False,
         help_text="Choose this when the process itself changed, so the old limits no longer describe it.",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -159,7 +177,7 @@ class Annotation(models.Model):
 
 
 class Verdict(models.Model):
-    """"Is it working?" for one initiative, from its outcome, adoption and experience metrics.
+    """ "Is it working?" for one initiative, from its outcome, adoption and experience metrics.
 
     Derived data (ADR 7): recomputed whenever one of its metrics' summaries changes, or the
     metrics linked to it change."""

@@ -13,10 +13,11 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from headway.lib.periods import period_label
-from headway.metrics import charts, improvement
+from headway.metrics import charts, improvement, verdicts
+from headway.metrics.charts import Chart
 from headway.metrics.figures import MetricFigures, metric_figures
-from headway.metrics.models import Annotation, Kind, Metric, Observation
-from headway.metrics.series import Series, build_series
+from headway.metrics.models import IMPACT_KINDS, Annotation, Kind, Metric, Observation, Verdict
+from headway.metrics.series import Series
 from headway.portfolio.models import Initiative
 
 # Plain words for the Making Data Count icons, for people who have not met SPC charts.
@@ -45,12 +46,7 @@ def value_text(value: float | None, unit: str) -> str:
     """A value as typed, with its unit: 72%, £1,200, 14 minutes."""
     if value is None:
         return ""
-    text = f"{value:,.10g}"
-    if unit == "%":
-        return f"{text}%"
-    if unit in ("£", "$", "€"):
-        return f"{unit}{text}"
-    return f"{text} {unit}".strip()
+    return charts.with_unit(f"{value:,.10g}", unit.strip())
 
 
 def latest_period_text(figures: MetricFigures) -> str:
@@ -182,10 +178,87 @@ def better_words(answer: improvement.Assessment) -> str:
     return f"{verdict} ({BASIS_WORDS[answer.basis]})"
 
 
-# Other pages' charts -----------------------------------------------------------------------------
+# "Is it working?" in words, and an initiative's impact section ----------------------------------
 
 
-def charts_for(metrics: Iterable[Metric]) -> list[charts.Chart]:
-    """Each metric's chart, for a page that shows several (an initiative's impact). Prefetch the
-    metrics' observations and annotations first: this reads them, it does not query."""
-    return [charts.chart(build_series(m, m.observations.all(), m.annotations.all())) for m in metrics]
+@dataclass(frozen=True)
+class Driver:
+    metric_id: int
+    name: str
+    kind: str
+    variation_icon: str
+    variation: str  # the icon in words
+    point_count: int
+
+
+@dataclass(frozen=True)
+class VerdictDisplay:
+    state: str
+    label: str
+    explanation: str
+    drivers: list[Driver]
+    warnings: list[str]  # the flags in words, stale data included
+    flags: list[str]  # codes, with "stale" when any linked metric's data is stale
+
+    @property
+    def min_points(self) -> int:
+        return verdicts.MIN_POINTS
+
+
+def verdict_words(figures: verdicts.VerdictFigures) -> VerdictDisplay:
+    """The verdict as `templates/metrics/_verdict.html` shows it, with a warning for each linked
+    metric whose data is stale."""
+    # "stale" is said metric by metric below, not as a flag.
+    flags = [flag for flag in figures.flags if not (flag == "stale" and figures.stale)]
+    warnings = [verdicts.FLAG_LABELS.get(flag, flag.replace("_", " ").capitalize()) for flag in flags]
+    for measure in figures.stale:
+        if measure.latest_period is None:
+            warnings.append(f"{measure.name} has no data yet")
+        else:
+            warnings.append(
+                f"{measure.name} has no data since {period_label(measure.latest_period, measure.frequency)}"
+            )
+    return VerdictDisplay(
+        state=figures.state,
+        label=verdicts.STATE_LABELS.get(figures.state, figures.state),
+        explanation=verdicts.STATE_EXPLANATIONS.get(figures.state, ""),
+        drivers=[
+            Driver(
+                metric_id=d.metric_id,
+                name=d.name,
+                kind=d.kind,
+                variation_icon=d.variation_icon,
+                variation=charts.variation_words(d.variation_icon or None),
+                point_count=d.point_count,
+            )
+            for d in figures.drivers
+        ],
+        warnings=warnings,
+        flags=list(figures.flags),
+    )
+
+
+def verdict_for_display(verdict: Verdict | None, metrics: Sequence[Metric], today: dt.date) -> VerdictDisplay:
+    """The stored verdict (or one decided now) in words, with stale data."""
+    return verdict_words(verdicts.verdict_figures(verdict, metrics, today))
+
+
+@dataclass(frozen=True)
+class ImpactSection:
+    """An initiative's "Is it working?" section: the verdict in words and each metric's chart,
+    impact measures first."""
+
+    verdict: VerdictDisplay
+    charts: list[Chart]
+
+    @property
+    def impact_charts(self) -> list[Chart]:
+        return [c for c in self.charts if c.metric.kind in IMPACT_KINDS]
+
+    @property
+    def other_charts(self) -> list[Chart]:
+        return [c for c in self.charts if c.metric.kind not in IMPACT_KINDS]
+
+
+def impact_section(verdict: verdicts.VerdictFigures, series: Sequence[Series]) -> ImpactSection:
+    return ImpactSection(verdict=verdict_words(verdict), charts=[charts.chart(s) for s in series])

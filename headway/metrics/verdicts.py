@@ -25,7 +25,7 @@ The rules, in order (the first that applies decides):
 Impact metrics with too few points alongside ones with enough are flagged `some_without_enough_data`.
 
 Staleness (no data for twice the metric's frequency) depends on today's date, so it is not
-stored: `verdict_for_display` adds it when a page is shown.
+stored: `verdict_figures` adds it when a page is shown.
 
 `decide` is pure (no database); `refresh_verdicts` reads the cached summaries and writes the
 verdicts in a fixed number of queries, however many initiatives it is given.
@@ -39,7 +39,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from headway.lib.periods import period_label
 from headway.metrics import improvement
 from headway.metrics.models import IMPACT_KINDS, Kind, Metric, Verdict
 from headway.portfolio.models import Initiative
@@ -192,71 +191,63 @@ def summary_of(metric: Metric) -> MetricSummary:
     )
 
 
-# For pages ---------------------------------------------------------------------------------
+# For pages, the board pack and the API ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Driver:
+class DriverFigures:
+    """A measure behind a verdict, as stored with it."""
+
     metric_id: int
     name: str
     kind: str
     variation_icon: str
-    variation: str  # the icon in words
     point_count: int
 
 
 @dataclass(frozen=True)
-class VerdictDisplay:
+class StaleMeasure:
+    """A linked metric whose data is out of date (`Metric.is_stale`); `latest_period` is None when
+    it has no data at all."""
+
+    name: str
+    latest_period: dt.date | None
+    frequency: str
+
+
+@dataclass(frozen=True)
+class VerdictFigures:
+    """One initiative's verdict as figures: the stored one, or decided now from its metrics when
+    none is stored yet, so a page never contradicts the charts below it. Staleness depends on
+    today, so it is added here rather than stored. The words are `metrics.presenters.verdict_words`."""
+
     state: str
-    label: str
-    explanation: str
-    drivers: list[Driver]
-    warnings: list[str]  # the flags in words, stale data included
+    drivers: list[DriverFigures]
     flags: list[str]  # codes, with "stale" when any linked metric's data is stale
-
-    @property
-    def min_points(self) -> int:
-        return MIN_POINTS
+    stale: list[StaleMeasure]
 
 
-def verdict_for_display(verdict: Verdict | None, metrics: Sequence[Metric], today: dt.date) -> VerdictDisplay:
-    """The verdict as a page shows it, with a warning for each linked metric whose data is stale.
-
-    Without a stored verdict (none has been worked out yet) it is decided from `metrics` now, so
-    the page never contradicts the charts below it."""
-    from headway.metrics.charts import variation_words
-
+def verdict_figures(verdict: Verdict | None, metrics: Sequence[Metric], today: dt.date) -> VerdictFigures:
     if verdict is None:
         decision = decide([summary_of(m) for m in metrics])
         state, drivers, flags = decision.state, decision.drivers, list(decision.flags)
     else:
         state, drivers, flags = verdict.state, list(verdict.drivers or []), list(verdict.flags or [])
-    warnings = [FLAG_LABELS.get(flag, flag.replace("_", " ").capitalize()) for flag in flags]
-    for metric in metrics:
-        if not metric.is_stale(today):
-            continue
-        if "stale" not in flags:
-            flags.append("stale")
-        if metric.latest_period is None:
-            warnings.append(f"{metric.name} has no data yet")
-        else:
-            since = period_label(metric.latest_period, metric.frequency)
-            warnings.append(f"{metric.name} has no data since {since}")
-    return VerdictDisplay(
+    stale = [StaleMeasure(m.name, m.latest_period, m.frequency) for m in metrics if m.is_stale(today)]
+    if stale and "stale" not in flags:
+        flags.append("stale")
+    return VerdictFigures(
         state=state,
-        label=STATE_LABELS.get(state, state),
-        explanation=STATE_EXPLANATIONS.get(state, ""),
         drivers=[
-            Driver(
+            DriverFigures(
                 metric_id=int(d.get("metric", 0)),
                 name=str(d.get("name", "")),
                 kind=str(d.get("kind", "")),
                 variation_icon=str(d.get("variation_icon", "")),
-                variation=variation_words(d.get("variation_icon") or None),
                 point_count=int(d.get("point_count", 0)),
             )
             for d in drivers
         ],
-        warnings=warnings,
         flags=flags,
+        stale=stale,
     )

@@ -12,16 +12,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model
-from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from headway.accounts.access import current_organisation, member_required
-from headway.accounts.models import User
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.history import Describe, HistoryEntry, display, history_entries
@@ -39,40 +35,19 @@ from headway.metrics.access import (
 from headway.metrics.forms import AnnotationForm, MetricForm, ObservationForm, UploadForm
 from headway.metrics.imports import MAX_BYTES, FileRefused, read_observations
 from headway.metrics.models import Annotation, Metric, Observation
+from headway.views import MemberRequest, attach, member_required, page_of, posted, saved
 
 MAX_LISTED_PROBLEMS = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The posted data, or None for a GET: a POST with no fields is still a submission."""
-    return request.POST if request.method == "POST" else None
-
-
-def _attach(form: BaseForm, error: ValidationError) -> None:
-    """Put an action's ValidationError on the form so the person's input is kept."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, e)
-    else:
-        form.add_error(None, error)
 
 
 # The list ------------------------------------------------------------------------------------
 
 
 @member_required(Action.VIEW)
-def metric_list(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def metric_list(request: MemberRequest) -> HttpResponse:
+    organisation = request.organisation
     # 50 a page, like the portfolio list: drawing thousands of rows is what costs, not the SQL.
-    page = Paginator(queries.metrics_for_list(organisation), 50).get_page(request.GET.get("page"))
+    page = page_of(request, queries.metrics_for_list(organisation))
     rows = presenters.list_rows(page.object_list, timezone.localdate())
     return render(
         request,
@@ -91,7 +66,7 @@ def metric_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def metric_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def metric_detail(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
     observations, annotations, initiatives = queries.detail_data(metric)
     page = presenters.metric_page(
@@ -109,37 +84,36 @@ def metric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _metric_form_page(request: HttpRequest, *, metric: Metric | None, initial: Mapping[str, Any]) -> HttpResponse:
-    organisation = current_organisation(request)
-    form = MetricForm(_posted(request), instance=metric, organisation=organisation, initial=dict(initial))
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_metric(
-                organisation=organisation,
-                by=_user(request),
-                fields=form.metric_fields(),
-                initiatives=form.cleaned_data["initiatives"],
-                metric=metric,
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"‘{saved.name}’ has been {'updated' if metric else 'added'}.")
-            return redirect("metrics:detail", pk=saved.pk)
-    return render(request, "metrics/metric_form.html", {"form": form, "metric": metric})
+def _metric_form_page(request: MemberRequest, *, metric: Metric | None, initial: Mapping[str, Any]) -> HttpResponse:
+    organisation = request.organisation
+    form = MetricForm(posted(request), instance=metric, organisation=organisation, initial=dict(initial))
+    done = saved(
+        request,
+        form,
+        lambda: actions.save_metric(
+            organisation=organisation,
+            by=request.user,
+            fields=form.metric_fields(),
+            initiatives=form.cleaned_data["initiatives"],
+            metric=metric,
+        ),
+        lambda result: f"‘{result.name}’ has been {'updated' if metric else 'added'}.",
+        lambda result: reverse("metrics:detail", args=[result.pk]),
+    )
+    return done or render(request, "metrics/metric_form.html", {"form": form, "metric": metric})
 
 
 @member_required(Action.MANAGE_METRICS)
-def metric_create(request: HttpRequest) -> HttpResponse:
+def metric_create(request: MemberRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     asked = request.GET.get("initiative", "")
     if asked.isdigit():
-        initial["initiatives"] = queries.initiative_ids(current_organisation(request), [int(asked)])
+        initial["initiatives"] = queries.initiative_ids(request.organisation, [int(asked)])
     return _metric_form_page(request, metric=None, initial=initial)
 
 
 @member_required(Action.VIEW)
-def metric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def metric_edit(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
     require_edit_metric(request)
     return _metric_form_page(request, metric=metric, initial={})
@@ -149,7 +123,7 @@ def metric_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_add(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
     require_add_data(request, metric)
     initial: dict[str, Any] = {}
@@ -162,7 +136,7 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
             existing = None
         if existing is not None:
             initial = {"period": asked, "value": existing.value, "note": existing.note, "replace": asked}
-    form = ObservationForm(_posted(request), metric=metric, initial=initial)
+    form = ObservationForm(posted(request), metric=metric, initial=initial)
     confirm: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         period: dt.date = form.cleaned_data["period"]
@@ -183,13 +157,13 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 _, created = actions.record_observation(
                     metric=metric,
-                    by=_user(request),
+                    by=request.user,
                     period=period,
                     value=form.cleaned_data["value"],
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach(form, error)
             else:
                 label = period_label(period, metric.frequency)
                 messages.success(
@@ -206,10 +180,10 @@ def observation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def upload(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
     require_add_data(request, metric)
-    form = UploadForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = UploadForm(posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         problems: list[str] = []
@@ -221,7 +195,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
                     file.read(), filename=file.name or "", frequency=metric.frequency, unit=metric.unit
                 )
                 counts = actions.import_observations(
-                    metric=metric, by=_user(request), rows=rows, reason=f"Uploaded from {file.name}"
+                    metric=metric, by=request.user, rows=rows, reason=f"Uploaded from {file.name}"
                 )
             except FileRefused as refused:
                 problems = [str(e) for e in refused.errors]
@@ -250,38 +224,37 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.VIEW)
-def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def annotation_add(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
     require_add_data(request, metric)
-    form = AnnotationForm(_posted(request), metric=metric)
-    if request.method == "POST" and form.is_valid():
-        try:
-            annotation = actions.add_annotation(
-                metric=metric,
-                by=_user(request),
-                period=form.cleaned_data["period"],
-                text=form.cleaned_data["text"],
-                starts_new_period=form.cleaned_data["starts_new_period"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(
-                request, f"The annotation for {period_label(annotation.period, metric.frequency)} has been added."
-            )
-            return redirect(reverse("metrics:detail", args=[metric.pk]) + "#annotations")
+    form = AnnotationForm(posted(request), metric=metric)
+    done = saved(
+        request,
+        form,
+        lambda: actions.add_annotation(
+            metric=metric,
+            by=request.user,
+            period=form.cleaned_data["period"],
+            text=form.cleaned_data["text"],
+            starts_new_period=form.cleaned_data["starts_new_period"],
+        ),
+        lambda annotation: f"The annotation for {period_label(annotation.period, metric.frequency)} has been added.",
+        reverse("metrics:detail", args=[metric.pk]) + "#annotations",
+    )
+    if done:
+        return done
     return render(request, "metrics/annotation_form.html", {"form": form, "metric": metric})
 
 
 @member_required(Action.VIEW)
-def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def annotation_delete(request: MemberRequest, pk: int) -> HttpResponse:
     annotation = get_annotation(request, pk)  # first, so another organisation's is "not found" by any method
     metric = annotation.metric
     require_add_data(request, metric)
     back = reverse("metrics:detail", args=[metric.pk]) + "#annotations"
 
     def remove() -> HttpResponse:
-        actions.delete_annotation(annotation=annotation, by=_user(request))
+        actions.delete_annotation(annotation=annotation, by=request.user)
         messages.success(request, "The annotation has been removed. It stays in the history of changes.")
         return redirect(back)
 
@@ -333,7 +306,7 @@ def _history(metric: Metric) -> list[HistoryEntry]:
 
 
 @member_required(Action.VIEW)
-def metric_history(request: HttpRequest, pk: int) -> HttpResponse:
+def metric_history(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
-    page = Paginator(_history(metric), 30).get_page(request.GET.get("page"))
+    page = page_of(request, _history(metric), 30)
     return render(request, "metrics/history.html", {"metric": metric, "page": page})

@@ -16,13 +16,10 @@ from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Valu
 from django.db.models.functions import Coalesce
 
 from headway.accounts.models import Organisation
-from headway.accounts.people import names_of
-from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, recent_weeks, week_start
 from headway.portfolio.models import (
     CONFIDENCE_RANK,
     Checkpoint,
-    Confidence,
     Decision,
     Initiative,
     Phase,
@@ -34,9 +31,6 @@ from headway.portfolio.models import (
 
 # Keyed by plain strings so annotated values (str) can be looked up.
 RANK: dict[str, int] = {str(k): v for k, v in CONFIDENCE_RANK.items()}
-LABELS: dict[str, str] = {str(k): str(v) for k, v in Confidence.choices}
-
-CHECKPOINT_STATE_LABELS = {"up_to_date": "Up to date", "due": "Due this week", "overdue": "Overdue"}
 
 
 def _confidence_rank() -> Case:
@@ -287,28 +281,13 @@ def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntr
 # History ---------------------------------------------------------------------------------------
 
 
-def _describe(model: type[Model], record: Any) -> str:
-    if model is Initiative:
-        return "Initiative"
-    if model is Checkpoint:
-        return f"Checkpoint, week of {record.week_start:%d %B %Y}"
-    if model is Decision:
-        return f"Decision: {dict(Decision.Kind.choices).get(record.kind, record.kind)}"
-    if model is Risk:
-        return f"Risk: {record.title}"
-    if model is UserNeed:
-        return f"User need: {record.statement[:60]}"
-    return model.__name__
-
-
-def history(initiative: Initiative) -> list[HistoryEntry]:
-    """Every recorded change to the initiative and the records that belong to it, newest first."""
-    people = names_of(initiative.organisation_id)
-    sources: list[tuple[type[Model], Any]] = [
+def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
+    """The history of the initiative and of the records that belong to it, for
+    `headway.history.history_entries` (`portfolio.presenters.history` puts them into words)."""
+    return [
         (Initiative, Initiative.history.filter(id=initiative.pk)),  # type: ignore[attr-defined]
         (UserNeed, UserNeed.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Checkpoint, Checkpoint.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Decision, Decision.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Risk, Risk.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
     ]
-    return history_entries(sources, people, describe=_describe, skip={"initiative"})

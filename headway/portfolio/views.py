@@ -23,7 +23,7 @@ from django.utils import timezone
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import WeekError, parse_week, week_start
-from headway.portfolio import actions, queries
+from headway.portfolio import actions, presenters
 from headway.portfolio.access import (
     can_do,
     get_goal,
@@ -107,7 +107,7 @@ def initiative_edit(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.VIEW)
 def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
-    page = page_of(request, queries.history(initiative), 30)
+    page = page_of(request, presenters.history(initiative), 30)
     return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
 
 

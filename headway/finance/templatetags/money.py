@@ -11,6 +11,7 @@ from django import template
 
 from headway.finance import presenters
 from headway.lib import money, percentages
+from headway.metrics.presenters import better_words
 
 register = template.Library()
 
@@ -67,6 +68,8 @@ register.filter("first_benefit_source", presenters.first_benefit_source)
 register.filter("cost_basis", presenters.cost_basis)
 register.filter("cost_note", presenters.cost_note)
 register.filter("forecast_left_out", presenters.forecast_left_out)
+# "Is it better?" (ADR 13) in the words every page uses, with how it is known.
+register.filter("better_words", better_words)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from headway.accounts.models import User
+from headway.accounts.people import member_by_email
 from headway.metrics import actions
 from headway.metrics.imports import MAX_BYTES, FileRefused, read_observations
 from headway.metrics.models import Metric
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no metric {options['metric']}.") from None
         by = None
         if options["by"]:
-            by = User.objects.filter(email=options["by"].lower(), memberships__organisation=metric.organisation).first()
+            by = member_by_email(metric.organisation, options["by"])
             if by is None:
                 raise CommandError(f"{options['by']} is not a member of {metric.organisation.name}.")
         path = Path(options["file"])

@@ -5,8 +5,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from headway.accounts.models import Organisation, User
+from headway.accounts.models import Organisation
+from headway.accounts.people import member_by_email
 from headway.portfolio import actions
 from headway.portfolio.models import Decision, Initiative
 
@@ -43,13 +45,11 @@ class Command(BaseCommand):
             ) from None
         by = None
         if options["by"]:
-            by = User.objects.filter(
-                email=options["by"].lower(), memberships__organisation=organisation
-            ).first()
+            by = member_by_email(organisation, options["by"])
             if by is None:
                 raise CommandError(f"{options['by']} is not a member of {organisation.name}.")
         try:
-            decided_on = dt.date.fromisoformat(options["on"]) if options["on"] else dt.date.today()
+            decided_on = dt.date.fromisoformat(options["on"]) if options["on"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"--on must be a date written YYYY-MM-DD, not {options['on']!r}.") from None
         try:

@@ -96,8 +96,7 @@ class Command(BaseCommand):
         for initiative, state in items:
             link = base_url + reverse("portfolio:checkpoint", args=[initiative.pk])
             lines += [
-                f"- {initiative.reference} {initiative.title} ({initiative.organisation.name}): "
-                f"{STATE_WORDS[state]}",
+                f"- {initiative.reference} {initiative.title} ({initiative.organisation.name}): {STATE_WORDS[state]}",
                 f"  Record it here: {link}",
             ]
         lines += [

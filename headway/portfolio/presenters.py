@@ -1,0 +1,41 @@
+"""The portfolio's figures in words, for its pages and the board layer's: the labels of a
+confidence rating and of a checkpoint's state, and what each history record is.
+
+Words only: the loading is `portfolio.queries`'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from headway.accounts.people import names_of
+from headway.history import HistoryEntry, history_entries
+from headway.portfolio import queries
+from headway.portfolio.models import Checkpoint, Confidence, Decision, Initiative, Risk, UserNeed
+
+LABELS: dict[str, str] = {str(k): str(v) for k, v in Confidence.choices}
+
+CHECKPOINT_STATE_LABELS = {"up_to_date": "Up to date", "due": "Due this week", "overdue": "Overdue"}
+
+
+def describe(model: type[Model], record: Any) -> str:
+    """What a history record is about: "Checkpoint, week of 05 January 2026"."""
+    if model is Initiative:
+        return "Initiative"
+    if model is Checkpoint:
+        return f"Checkpoint, week of {record.week_start:%d %B %Y}"
+    if model is Decision:
+        return f"Decision: {dict(Decision.Kind.choices).get(record.kind, record.kind)}"
+    if model is Risk:
+        return f"Risk: {record.title}"
+    if model is UserNeed:
+        return f"User need: {record.statement[:60]}"
+    return model.__name__
+
+
+def history(initiative: Initiative) -> list[HistoryEntry]:
+    """Every recorded change to the initiative and the records that belong to it, newest first."""
+    people = names_of(initiative.organisation_id)
+    return history_entries(queries.history_sources(initiative), people, describe=describe, skip={"initiative"})
