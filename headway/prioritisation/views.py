@@ -10,14 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from headway.accounts.roles import Action
-from headway.lib.money import pounds
 from headway.lib.quarters import FinancialQuarter
-from headway.prioritisation import actions, costs, sources
+from headway.prioritisation import actions, figures, presenters
 from headway.prioritisation.access import (
     can_close,
     can_set_up,
@@ -39,7 +37,7 @@ from headway.prioritisation.forms import (
     rating_field_name,
 )
 from headway.prioritisation.models import Round
-from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history
+from headway.prioritisation.queries import closed_history, from_finance_only, load_round
 from headway.views import MemberRequest, member_required, page_of, posted, saved
 
 
@@ -103,9 +101,10 @@ def round_create(request: MemberRequest) -> HttpResponse:
 def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     result = round.current_result
-    stored = result.stored() if result is not None else None
-    rows = candidate_rows(round, result)
-    capacity = capacity_rows(result)
+    data = load_round(round, result)
+    stored = data.stored
+    rows = figures.candidate_figures(data)
+    limits = figures.limit_uses(stored)
     greedy_gap = None
     if result is not None and result.objective is not None and result.greedy_objective is not None:
         greedy_gap = result.objective - result.greedy_objective
@@ -115,17 +114,12 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
         {
             "round": round,
             "result": result,
-            "rows": rows,
-            "chosen_text": f"{sum(1 for r in rows if r.selected)} of {len(rows)} initiatives",
-            "capacity": capacity,
-            "full_limits": [row.name for row in capacity if row.binding]
-            + (
-                [f"No more than {round.wip_limit} initiative{pluralize(round.wip_limit)} at once"]
-                if stored is not None and round.wip_limit and len(stored.selected) >= round.wip_limit
-                else []
-            ),
-            "marginal": [r.candidate.initiative.reference for r in rows if r.robustness_label == "Marginal"],
-            "budgets": [(b, pounds(b.capital), pounds(b.revenue)) for b in round.budgets.all()],
+            "rows": presenters.candidate_rows(rows),
+            "chosen_text": presenters.chosen_text(rows),
+            "capacity": presenters.capacity_rows(limits),
+            "full_limits": presenters.full_limits(round, limits, len(stored.selected) if stored is not None else None),
+            "marginal": presenters.marginal(rows),
+            "budgets": presenters.budget_rows(round),
             "teams": list(round.team_capacities.all()),
             "scenarios": list(round.scenarios.select_related("current_result").order_by("pk")),
             "greedy_gap": greedy_gap,
@@ -210,9 +204,7 @@ def candidate_edit(request: MemberRequest, pk: int) -> HttpResponse:
     )
     if done is not None:
         return done
-    case, funding = sources.finance_sources([candidate.initiative_id]).get(candidate.initiative_id, (None, None))
-    # What the round would use if nothing were entered here: the same rule as the selection's.
-    from_finance = costs.effective_costs(entered_costs={}, reason="", case=case, funding=funding)
+    from_finance = from_finance_only(candidate)
     return render(
         request,
         "prioritisation/candidate_form.html",
@@ -221,9 +213,7 @@ def candidate_edit(request: MemberRequest, pk: int) -> HttpResponse:
             "round": round,
             "form": form,
             "from_finance": from_finance,
-            "from_finance_years": [
-                (year, pounds(m["capital"]), pounds(m["revenue"])) for year, m in from_finance.costs.items()
-            ],
+            "from_finance_years": presenters.money_years(from_finance),
         },
     )
 
@@ -397,11 +387,14 @@ def scenario_create(request: MemberRequest, pk: int) -> HttpResponse:
 def compare(request: MemberRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
     base = get_round(request, scenario.scenario_of_id or 0)
-    base_rows = {r.candidate.initiative_id: r for r in candidate_rows(base, base.current_result)}
+    base_rows = {
+        r.figures.candidate.initiative_id: r
+        for r in presenters.candidate_rows(figures.candidate_figures(load_round(base, base.current_result)))
+    }
     rows = []
-    for row in candidate_rows(scenario, scenario.current_result):
-        before = base_rows.get(row.candidate.initiative_id)
-        rows.append((row, before, before is not None and before.selected != row.selected))
+    for row in presenters.candidate_rows(figures.candidate_figures(load_round(scenario, scenario.current_result))):
+        before = base_rows.get(row.figures.candidate.initiative_id)
+        rows.append((row, before, before is not None and before.figures.selected != row.figures.selected))
     return render(
         request,
         "prioritisation/compare.html",
