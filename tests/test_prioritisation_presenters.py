@@ -7,7 +7,7 @@ from django.test import SimpleTestCase
 
 from headway.prioritisation.figures import FIRM_IN, FIRM_OUT, MARGINAL, CandidateFigures, LimitUse, firmness
 from headway.prioritisation.models import Candidate
-from headway.prioritisation.presenters import capacity_rows, robustness_label, short_reason
+from headway.prioritisation.presenters import candidate_rows, capacity_rows, robustness_label, short_reason
 from headway.prioritisation.results import StoredExplanation
 
 
@@ -53,3 +53,9 @@ class FiguresThenWordsTests(SimpleTestCase):
         )
         self.assertEqual((rows[0].capacity, rows[0].used, rows[0].binding), ("£1,000", "£990", True))
         self.assertEqual((rows[1].capacity, rows[1].used, rows[1].binding), ("40 days", "10 days", False))
+
+    def test_a_candidates_robustness_is_shown_as_a_whole_percentage_with_its_words(self):
+        (row,) = candidate_rows([CandidateFigures(candidate=Candidate(), robustness=0.5, firmness=MARGINAL)])
+        self.assertEqual((row.robustness, row.robustness_label), ("50%", "Marginal"))
+        (unrun,) = candidate_rows([CandidateFigures(candidate=Candidate())])
+        self.assertEqual((unrun.robustness, unrun.robustness_label, unrun.costs), ("", "", ""))

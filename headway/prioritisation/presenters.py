@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.template.defaultfilters import pluralize
 
 from headway.lib.money import pounds
+from headway.lib.percentages import percent
 from headway.prioritisation.costs import CostSource
 from headway.prioritisation.figures import FIRM_IN, FIRM_OUT, MARGINAL, CandidateFigures, LimitUse
 from headway.prioritisation.models import Round
@@ -65,6 +66,7 @@ class CandidateRow:
     costs_source: str  # where the money comes from, in words
     costs_at_run: str  # where it came from when the selection was worked out, if that differs
     demand: str
+    robustness: str  # how often it was chosen when the weights moved, as a percentage
     robustness_label: str
     reason: str
     short_reason: str
@@ -80,6 +82,7 @@ def candidate_rows(rows: Sequence[CandidateFigures]) -> list[CandidateRow]:
             costs_source=row.money.label if row.money is not None else "",
             costs_at_run=row.money_at_run or "",
             demand=days(row.team_days) if row.team_days else "",
+            robustness=percent(row.robustness, places=0),
             robustness_label=robustness_label(row.firmness),
             reason=row.explanation["reason"] if row.explanation is not None else "",
             short_reason=short_reason(row),
