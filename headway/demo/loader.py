@@ -789,7 +789,6 @@ class _Builder:
         chosen = sorted(by_pk[pk].initiative.reference for pk in result.stored().selected)
         if chosen != sorted(spec.chosen):
             raise ValueError(f"Round {name}: the optimiser chose {chosen}, not the story's {sorted(spec.chosen)}.")
-        round.refresh_from_db()
         self.record_round_changes(round, recorder, statuses, dict(spec.reasons))
         Round.objects.filter(pk=round.pk).update(
             status=Round.State.CLOSED,
