@@ -10,10 +10,10 @@ import pytest
 from django.test import TestCase
 
 from headway.accounts.models import Organisation
-from headway.demo import data, finance_data
+from headway.demo import data, finance_data, rounds_data
 from headway.demo.loader import load_demo
 from headway.portfolio.models import Decision
-from headway.prioritisation import actions
+from headway.prioritisation import actions, costs, sources
 from headway.prioritisation.models import Candidate, Rating, Result, Round, RoundChange
 
 # Each class loads the whole demo organisation (seconds).
@@ -142,6 +142,41 @@ class DemoRoundsTests(TestCase):
             self.assertFalse({pair.a_id, pair.b_id} <= chosen)
         # Something is left out: the round asks the board to choose.
         self.assertLess(len(chosen), round.candidates.count())
+
+    def test_the_open_round_takes_its_money_from_finance_and_types_it_only_with_a_reason(self) -> None:
+        round = self.open_round()
+        candidates = list(round.candidates.select_related("initiative"))
+        money = sources.effective_costs(candidates)
+        origins = [money[c.pk].origin for c in candidates]
+        self.assertGreaterEqual(origins.count(costs.BUSINESS_CASE), 10)
+        self.assertIn(costs.FUNDING_LINES, origins)
+        self.assertNotIn(costs.NO_COSTS, origins)
+        open_spec = next(spec for spec in rounds_data.ROUNDS if not spec.closed)
+        reasons = dict(open_spec.costs_entered)
+        typed = {c.initiative.reference: c.costs_reason for c in candidates if money[c.pk].origin == costs.ENTERED}
+        self.assertEqual(typed, reasons)
+        self.assertTrue(all(c.initiative.status == "paused" for c in candidates if c.initiative.reference in typed))
+        self.assertNotIn(rounds_data.COSTS_REASON, typed.values())
+
+    def test_the_past_rounds_were_held_on_figures_typed_at_the_time(self) -> None:
+        for round in self.closed_rounds():
+            result = round.current_result
+            assert result is not None
+            used = result.stored().costs.values()
+            self.assertTrue(used, round.name)
+            self.assertEqual({c["origin"] for c in used}, {costs.ENTERED}, round.name)
+            self.assertEqual(set(round.candidates.values_list("costs_reason", flat=True)), {rounds_data.COSTS_REASON})
+
+    def test_less_money_in_the_what_if_changes_what_is_chosen(self) -> None:
+        round = self.open_round()
+        scenario = round.scenarios.get()
+        full = actions.run_selection(round=round, by=None, with_robustness=False)
+        chosen = {c.initiative_id for c in round.candidates.filter(pk__in=full.stored().selected)}
+        less = actions.run_selection(round=scenario, by=None, with_robustness=False)
+        self.assertEqual(less.status, "optimal")
+        self.assertNotEqual(
+            {c.initiative_id for c in scenario.candidates.filter(pk__in=less.stored().selected)}, chosen
+        )
 
     def test_the_scorers_disagree_widely_about_one_candidate(self) -> None:
         round = self.open_round()

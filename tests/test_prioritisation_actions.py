@@ -66,6 +66,20 @@ class RoundTest(TestCase):
         )
         self.assertIsNone(round.previous)
 
+    def test_a_round_can_be_given_its_initiatives_including_a_paused_one(self):
+        paused = make_initiative(self.organisation, by=self.office, status="paused", reference="DIG-005")
+        round = self.new_round(initiatives=[self.active, paused])
+        self.assertEqual(
+            sorted(round.candidates.values_list("initiative__reference", flat=True)), ["DIG-001", "DIG-005"]
+        )
+
+    def test_a_round_refuses_another_organisations_initiative(self):
+        elsewhere = make_organisation(name="Elsewhere")
+        theirs = make_initiative(elsewhere, by=make_person(elsewhere, Role.PORTFOLIO_OFFICE, "Them"))
+        with self.assertRaises(ValidationError):
+            self.new_round(initiatives=[self.active, theirs])
+        self.assertFalse(Round.objects.filter(organisation=self.organisation).exists())
+
     def test_a_round_carries_over_budgets_teams_costs_and_constraints_from_the_last_closed_round(self):
         first = self.new_round()
         actions.set_capacity(
@@ -256,6 +270,14 @@ class ChangesAndClosingTest(TestCase):
             {ref: c.change for ref, c in changes.items()},
             {"DIG-001": "new", "DIG-002": "stopped", "DIG-003": "started"},
         )
+
+    def test_the_changes_of_a_round_recorded_later_follow_the_statuses_it_was_held_with(self):
+        # DIG-003 was already active when the round was held, so it carried on rather than started.
+        statuses = dict(Initiative.objects.values_list("pk", "status")) | {self.begin.pk: "active"}
+        changes = {
+            c.initiative.reference: c.change for c in actions.compute_changes(round=self.round, statuses=statuses)
+        }
+        self.assertEqual(changes, {"DIG-001": "new", "DIG-002": "stopped", "DIG-003": "new"})
 
     def test_closing_is_refused_until_every_change_has_its_reason_and_nothing_changes(self):
         self.changes()

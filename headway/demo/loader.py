@@ -32,7 +32,7 @@ import datetime as dt
 import random
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,20 +65,9 @@ from headway.portfolio.models import (
     StrategicGoal,
 )
 from headway.prioritisation import actions as prioritisation_actions
-from headway.prioritisation.changes import change_kind
-from headway.prioritisation.models import (
-    Budget,
-    Candidate,
-    Combine,
-    Dependency,
-    Exclusive,
-    Method,
-    Rating,
-    Result,
-    Round,
-    RoundChange,
-    TeamCapacity,
-)
+from headway.prioritisation import sources
+from headway.prioritisation.costs import NO_COSTS
+from headway.prioritisation.models import Candidate, Combine, Method, Result, Round, RoundChange
 
 SEED = 2026
 _CANDIDATES = {spec.reference: spec for spec in rounds_data.CANDIDATES}
@@ -299,8 +288,9 @@ class _Builder:
         self.create_risks()
         self.create_comments()
         self.create_metrics()
-        self.create_rounds()
+        # Money before the rounds: the open round's candidates take their costs from it.
         finance_data.create_money(self)
+        self.create_rounds()
         self.backdate()
 
     def create_organisations(self) -> None:
@@ -636,14 +626,15 @@ class _Builder:
     # Prioritisation rounds --------------------------------------------------------------------
 
     def create_rounds(self) -> None:
+        """The acute trust's rounds, through the actions a person's forms call: two past rounds,
+        set up, scored, selected and given their reasons as they were then, and the open round."""
         org = data.ACUTE
         organisation = self.organisations[org]
         prioritisation_actions.criteria_for(organisation)  # the defaults
         self.round_rng = random.Random(SEED)
-        previous: Round | None = None
         for spec in rounds_data.ROUNDS:
             if spec.closed:
-                previous = self.create_closed_round(organisation, spec, previous)
+                self.create_closed_round(organisation, spec)
             else:
                 self.create_open_round(organisation, spec)
 
@@ -686,183 +677,17 @@ class _Builder:
             ratings[scorer] = {key: float(v) for key, v in zip(rounds_data.CRITERIA, values, strict=True)}
         return ratings
 
-    def create_closed_round(
-        self, organisation: Organisation, spec: rounds_data.RoundSpec, previous: Round | None
-    ) -> Round:
-        org = data.ACUTE
-        recorder = self.recorders[org]
-        held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
-        name, years, quarters = self.round_calendar(held_on)
-        round = Round.objects.create(
-            organisation=organisation,
-            name=name,
-            held_on=held_on,
-            method=Method.WEIGHTED,
-            combine=Combine.MEDIAN,
-            wip_limit=spec.wip_limit,
-            previous=previous,
-            created_by=recorder,
-        )
-        then = dict(spec.ratings_then)
-        statuses: dict[int, str] = {}
-        candidates: list[Candidate] = []
-        ratings: list[tuple[Candidate, dict[str, dict[str, float]]]] = []
-        for initiative_spec in data.INITIATIVES:
-            if initiative_spec.organisation != org:
-                continue
-            status = status_then(initiative_spec, spec.weeks_ago)
-            if status not in (Status.ACTIVE, Status.PAUSED, Status.PROPOSED):
-                continue
-            candidate_spec = _CANDIDATES[initiative_spec.reference]
-            initiative = self.initiatives[org, initiative_spec.reference]
-            statuses[initiative.pk] = status
-            costs, demand = self.candidate_fields(candidate_spec, years, quarters)
-            candidate = Candidate(
-                round=round,
-                initiative=initiative,
-                must_do=bool(candidate_spec.must_do),
-                must_do_reason=candidate_spec.must_do,
-                costs=costs,
-                team_demand=demand,
-                costs_reason=rounds_data.COSTS_REASON,
-            )
-            candidates.append(candidate)
-            ratings.append((candidate, self.scorer_ratings(candidate_spec, then.get(initiative_spec.reference))))
-        Candidate.objects.bulk_create(candidates)
-        Rating.objects.bulk_create(
-            [
-                Rating(round=round, candidate=candidate, scorer=self.people[scorer], key=key, value=value)
-                for candidate, by_scorer in ratings
-                for scorer, values in by_scorer.items()
-                for key, value in values.items()
-            ]
-        )
-        self.add_constraints(round, {c.initiative.reference: c for c in candidates})
-        # The money and days were enough for everything these rounds chose; the limit that bit
-        # was the number of initiatives, so the budgets sit a little above what was asked for.
-        Budget.objects.bulk_create(
-            [
-                Budget(
-                    round=round,
-                    financial_year=year,
-                    capital=_round_up(sum(c.costs[year]["capital"] for c in candidates) * 1.1, 50_000),
-                    revenue=_round_up(sum(c.costs[year]["revenue"] for c in candidates) * 1.1, 50_000),
-                )
-                for year in years
-            ]
-        )
-        capacities = []
-        for team in rounds_data.TEAMS:
-            for quarter in quarters:
-                asked = sum(c.team_demand.get(team, {}).get(quarter, 0) for c in candidates)
-                capacities.append(
-                    TeamCapacity(round=round, team=team, quarter=quarter, days=max(_round_up(asked * 1.1, 5), 5))
-                )
-        TeamCapacity.objects.bulk_create(capacities)
-        result = self.store_result(round, recorder, held_on)
-        by_pk = {c.pk: c for c in candidates}
-        chosen = sorted(by_pk[pk].initiative.reference for pk in result.selected)
-        if chosen != sorted(spec.chosen):
-            raise ValueError(f"Round {name}: the optimiser chose {chosen}, not the story's {sorted(spec.chosen)}.")
-        self.record_round_changes(round, result, previous, statuses, dict(spec.reasons))
-        round.current_result = result
-        round.status = Round.State.CLOSED
-        round.closed_at = self.moment(held_on, 18)
-        round.save(update_fields=["current_result", "status", "closed_at"])
-        Round.objects.filter(pk=round.pk).update(created_at=self.moment(held_on - dt.timedelta(days=14), 10))
-        round.ratings.update(updated_at=self.moment(held_on - dt.timedelta(days=5), 16))
-        return round
-
-    def add_constraints(self, round: Round, by_reference: dict[str, Candidate]) -> None:
-        Dependency.objects.bulk_create(
-            [
-                Dependency(round=round, candidate=by_reference[a], requires=by_reference[b])
-                for a, b in rounds_data.DEPENDENCIES
-                if a in by_reference and b in by_reference
-            ]
-        )
-        Exclusive.objects.bulk_create(
-            [
-                Exclusive(round=round, a=by_reference[a], b=by_reference[b])
-                for a, b in rounds_data.EXCLUSIVES
-                if a in by_reference and b in by_reference
-            ]
-        )
-
-    def store_result(self, round: Round, by: User, held_on: dt.date) -> Result:
-        """Score and select through `run_selection`, as the round page does, without the weight
-        what-ifs (which would add seconds to the load), dated the day the round was held."""
-        result = prioritisation_actions.run_selection(round=round, by=by, with_robustness=False)
-        Result.objects.filter(pk=result.pk).update(created_at=self.moment(held_on, 11))
-        return result
-
-    def record_round_changes(
+    def set_up_candidates(
         self,
         round: Round,
-        result: Result,
-        previous: Round | None,
-        statuses: dict[int, str],
-        reasons: dict[str, str],
-    ) -> None:
-        before: dict[int, tuple[bool, int]] = {}
-        if previous is not None and previous.current_result is not None:
-            before = {
-                initiative: (row["selected"], row["rank"])
-                for initiative, row in previous.current_result.stored().by_initiative().items()
-            }
-        # The decisions the demo recorded at this meeting: each change made then points at one.
-        decisions = {
-            d.initiative_id: d
-            for d in Decision.objects.filter(initiative__organisation=round.organisation, decided_on=round.held_on)
-        }
-        changes = []
-        for row in result.stored().scores.values():
-            initiative_id, rank, selected = row["initiative"], row["rank"], row["selected"]
-            was = before.get(initiative_id)
-            kind = change_kind(status=statuses[initiative_id], selected=selected, rank=rank, before=was)
-            if kind is None:
-                continue
-            decision = decisions.pop(initiative_id, None)
-            if decision is not None:
-                reason = decision.rationale
-            elif row["reference"] in reasons:
-                reason = reasons[row["reference"]]
-            elif kind == RoundChange.Kind.CONTINUED:
-                reason = f"Selected again at the same rank ({rank})."
-            else:
-                reason = rounds_data.DEFAULT_REASONS[kind]
-            changes.append(
-                RoundChange(
-                    round=round,
-                    initiative_id=initiative_id,
-                    change=kind,
-                    from_rank=was[1] if was and was[0] else None,
-                    to_rank=rank if selected else None,
-                    reason=reason,
-                    decision=decision,
-                )
-            )
-        if decisions:
-            missing = sorted(d.initiative.reference for d in decisions.values())
-            raise ValueError(f"Round {round.name}: decisions that week with no change in the round: {missing}.")
-        RoundChange.objects.bulk_create(changes)
-
-    def create_open_round(self, organisation: Organisation, spec: rounds_data.RoundSpec) -> Round:
-        org = data.ACUTE
-        recorder = self.recorders[org]
-        held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
-        name, years, quarters = self.round_calendar(held_on)
-        # Active and proposed initiatives come in through create_round; paused ones are added,
-        # because a round is where the board decides whether to restart them.
-        round = prioritisation_actions.create_round(
-            organisation=organisation,
-            by=recorder,
-            name=name,
-            held_on=held_on,
-            wip_limit=spec.wip_limit,
-        )
-        paused = Initiative.objects.for_organisation(organisation).filter(status=Status.PAUSED)
-        Candidate.objects.bulk_create([Candidate(round=round, initiative=initiative) for initiative in paused])
+        by: User,
+        years: Sequence[str],
+        quarters: Sequence[str],
+        costs_reason: Callable[[str], str | None],
+    ) -> dict[str, Candidate]:
+        """Each candidate's must-do, team days, constraints and, where `costs_reason` gives a
+        reason for its reference, money typed for the round; the others take their money from
+        finance. As the candidate form saves them."""
         by_reference = {c.initiative.reference: c for c in round.candidates.select_related("initiative")}
         needs: dict[str, list[str]] = {}
         for a, b in rounds_data.DEPENDENCIES:
@@ -874,18 +699,168 @@ class _Builder:
         for reference, candidate in sorted(by_reference.items()):
             candidate_spec = _CANDIDATES[reference]
             costs, demand = self.candidate_fields(candidate_spec, years, quarters)
+            reason = costs_reason(reference)
             prioritisation_actions.update_candidate(
                 candidate=candidate,
-                by=recorder,
+                by=by,
                 must_do=bool(candidate_spec.must_do),
                 must_do_reason=candidate_spec.must_do,
-                costs=costs,
+                costs=costs if reason is not None else {},
+                costs_reason=reason or "",
                 committed={},
                 team_demand=demand,
-                costs_reason=rounds_data.COSTS_REASON,
                 requires=[by_reference[r] for r in needs.get(reference, []) if r in by_reference],
                 exclusive_with=[by_reference[r] for r in partners.get(reference, []) if r in by_reference],
             )
+        return by_reference
+
+    def rate(
+        self,
+        round: Round,
+        by_reference: dict[str, Candidate],
+        order: Sequence[str],
+        then: dict[str, rounds_data.Ratings],
+    ) -> None:
+        """Each scorer's ratings, saved as the scoring page saves them. The candidates are rated
+        in `order`, always the same, so the same ratings are drawn whenever the demo loads."""
+        by_scorer: dict[str, dict[int, dict[str, float | None]]] = {}
+        for reference in order:
+            candidate = by_reference[reference]
+            for scorer, values in self.scorer_ratings(_CANDIDATES[reference], then.get(reference)).items():
+                by_scorer.setdefault(scorer, {})[candidate.pk] = dict(values)
+        for scorer, ratings in by_scorer.items():
+            prioritisation_actions.save_ratings(round=round, by=self.people[scorer], ratings=ratings)
+
+    def create_closed_round(self, organisation: Organisation, spec: rounds_data.RoundSpec) -> Round:
+        org = data.ACUTE
+        recorder = self.recorders[org]
+        held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
+        name, years, quarters = self.round_calendar(held_on)
+        # The candidates are the initiatives that were active, paused or proposed then.
+        statuses: dict[int, str] = {}
+        initiatives = []
+        for initiative_spec in data.INITIATIVES:
+            if initiative_spec.organisation != org:
+                continue
+            status = status_then(initiative_spec, spec.weeks_ago)
+            if status in (Status.ACTIVE, Status.PAUSED, Status.PROPOSED):
+                initiative = self.initiatives[org, initiative_spec.reference]
+                statuses[initiative.pk] = status
+                initiatives.append(initiative)
+        round = prioritisation_actions.create_round(
+            organisation=organisation,
+            by=recorder,
+            name=name,
+            held_on=held_on,
+            method=Method.WEIGHTED,
+            combine=Combine.MEDIAN,
+            wip_limit=spec.wip_limit,
+            initiatives=initiatives,
+        )
+        # Past rounds were held on the portfolio office's own figures, typed in.
+        by_reference = self.set_up_candidates(round, recorder, years, quarters, lambda _: rounds_data.COSTS_REASON)
+        candidates = [c for _, c in sorted(by_reference.items())]
+        # The money and days were enough for everything these rounds chose; the limit that bit
+        # was the number of initiatives, so the budgets sit a little above what was asked for.
+        prioritisation_actions.set_capacity(
+            round=round,
+            by=recorder,
+            budgets={
+                year: {
+                    kind: _round_up(sum(c.costs[year][kind] for c in candidates) * 1.1, 50_000)
+                    for kind in ("capital", "revenue")
+                }
+                for year in years
+            },
+            teams={
+                team: {
+                    quarter: max(
+                        _round_up(sum(c.team_demand.get(team, {}).get(quarter, 0) for c in candidates) * 1.1, 5), 5
+                    )
+                    for quarter in quarters
+                }
+                for team in rounds_data.TEAMS
+            },
+            wip_limit=spec.wip_limit,
+        )
+        self.rate(round, by_reference, [i.reference for i in initiatives], dict(spec.ratings_then))
+        result = self.store_result(round, recorder, held_on)
+        by_pk = {c.pk: c for c in candidates}
+        chosen = sorted(by_pk[pk].initiative.reference for pk in result.stored().selected)
+        if chosen != sorted(spec.chosen):
+            raise ValueError(f"Round {name}: the optimiser chose {chosen}, not the story's {sorted(spec.chosen)}.")
+        self.record_round_changes(round, recorder, statuses, dict(spec.reasons))
+        Round.objects.filter(pk=round.pk).update(
+            status=Round.State.CLOSED,
+            closed_at=self.moment(held_on, 18),
+            created_at=self.moment(held_on - dt.timedelta(days=14), 10),
+        )
+        round.ratings.update(updated_at=self.moment(held_on - dt.timedelta(days=5), 16))
+        return round
+
+    def store_result(self, round: Round, by: User, held_on: dt.date) -> Result:
+        """Score and select through `run_selection`, as the round page does, without the weight
+        what-ifs (which would add seconds to the load), dated the day the round was held."""
+        result = prioritisation_actions.run_selection(round=round, by=by, with_robustness=False)
+        Result.objects.filter(pk=result.pk).update(created_at=self.moment(held_on, 11))
+        return result
+
+    def record_round_changes(self, round: Round, by: User, statuses: dict[int, str], reasons: dict[str, str]) -> None:
+        """The round's changes, worked out by `compute_changes` as the changes page does (with
+        the statuses the initiatives had then), and their reasons: a decision recorded at the
+        same meeting gives its rationale, and the change points at it.
+
+        The round is not closed through `close_round`, which records a decision for every
+        change: the demo's decision history already holds the decisions of these meetings."""
+        decisions = {
+            d.initiative_id: d
+            for d in Decision.objects.filter(initiative__organisation=round.organisation, decided_on=round.held_on)
+        }
+        changes = prioritisation_actions.compute_changes(round=round, statuses=statuses)
+        written: dict[int, str] = {}
+        linked = []
+        for change in changes:
+            decision = decisions.pop(change.initiative_id, None)
+            reference = change.initiative.reference
+            if decision is not None:
+                written[change.pk] = decision.rationale
+                change.decision = decision
+                linked.append(change)
+            elif reference in reasons:
+                written[change.pk] = reasons[reference]
+            elif not change.reason:
+                written[change.pk] = rounds_data.DEFAULT_REASONS[change.change]
+        if decisions:
+            missing = sorted(d.initiative.reference for d in decisions.values())
+            raise ValueError(f"Round {round.name}: decisions that week with no change in the round: {missing}.")
+        prioritisation_actions.save_change_reasons(round=round, by=by, reasons=written)
+        RoundChange.objects.bulk_update(linked, ["decision"])
+
+    def create_open_round(self, organisation: Organisation, spec: rounds_data.RoundSpec) -> Round:
+        org = data.ACUTE
+        recorder = self.recorders[org]
+        held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
+        name, years, quarters = self.round_calendar(held_on)
+        # Active and proposed initiatives, and the paused ones, because a round is where the
+        # board decides whether to restart them.
+        round = prioritisation_actions.create_round(
+            organisation=organisation,
+            by=recorder,
+            name=name,
+            held_on=held_on,
+            wip_limit=spec.wip_limit,
+            initiatives=Initiative.objects.for_organisation(organisation).filter(
+                status__in=[Status.ACTIVE, Status.PROPOSED, Status.PAUSED]
+            ),
+        )
+        # Money is entered once: each candidate's comes from its business case or funding lines,
+        # except where the story gives a reason to type it for this round.
+        overrides = dict(spec.costs_entered)
+        by_reference = self.set_up_candidates(round, recorder, years, quarters, overrides.get)
+        money = sources.effective_costs(list(by_reference.values()))
+        missing = sorted(c.initiative.reference for c in by_reference.values() if money[c.pk].origin == NO_COSTS)
+        if missing:
+            raise ValueError(f"Round {name}: no money in finance or entered for {missing}.")
         assert spec.budgets is not None and spec.capacity is not None
         prioritisation_actions.set_capacity(
             round=round,
@@ -897,12 +872,7 @@ class _Builder:
             teams={team: dict(zip(quarters, days, strict=True)) for team, days in spec.capacity},
             wip_limit=spec.wip_limit,
         )
-        by_scorer: dict[str, dict[int, dict[str, float | None]]] = {}
-        for reference, candidate in sorted(by_reference.items()):
-            for scorer, values in self.scorer_ratings(_CANDIDATES[reference], None).items():
-                by_scorer.setdefault(scorer, {})[candidate.pk] = dict(values)
-        for scorer, ratings in by_scorer.items():
-            prioritisation_actions.save_ratings(round=round, by=self.people[scorer], ratings=ratings)
+        self.rate(round, by_reference, sorted(by_reference), {})
         # A what-if beside it, as a finance director would ask for: the same round with 10% less
         # money. Not run, like the round itself, so a demonstration starts by pressing Run.
         prioritisation_actions.copy_as_scenario(

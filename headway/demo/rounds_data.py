@@ -31,9 +31,12 @@ CRITERIA = (
     "strategic_fit", "patient_impact", "staff_impact", "safety_risk_reduction", "urgency", "evidence", "effort",
 )
 
-# The demo's money is the portfolio office's figure for what is still to spend in the two years a
-# round plans, entered for each round (with this reason) rather than read from finance.
-COSTS_REASON = "The portfolio office's figure for what is still to spend"
+# The past rounds were held on the portfolio office's own figures for what was still to spend in
+# the two years each planned, typed into the round with this reason. The open round reads each
+# candidate's money from its business case or funding lines (`headway.demo.finance_data`), as a
+# round does once money is entered once; only `RoundSpec.costs_entered` are typed, each with its
+# own reason.
+COSTS_REASON = "The portfolio office's figure at the time for what was still to spend"
 
 EPR = "EPR team"
 INTEGRATION = "Integration team"
@@ -76,6 +79,9 @@ class RoundSpec:
     reasons: tuple[tuple[str, str], ...] = ()
     closed: bool = True
     decided_by: str = "Digital Investment Board"
+    # The open round: (reference, reason) for the candidates whose money is typed for the round,
+    # from `CANDIDATES`, because finance holds none for them; the rest take it from finance.
+    costs_entered: tuple[tuple[str, str], ...] = ()
 
 
 CANDIDATES: tuple[CandidateSpec, ...] = (
@@ -266,7 +272,8 @@ ROUNDS: tuple[RoundSpec, ...] = (
         weeks_ago=0,
         # Back to the trust's limit: the board asked for a round that brings the portfolio to ten.
         wip_limit=10,
-        budgets=((900_000, 600_000), (2_400_000, 2_400_000)),
+        # The whole year's money, as the business cases and funding lines count it.
+        budgets=((2_600_000, 1_600_000), (800_000, 2_500_000)),
         capacity=(
             (EPR, (260, 260, 260, 260)),
             (INTEGRATION, (195, 195, 195, 195)),
@@ -274,13 +281,20 @@ ROUNDS: tuple[RoundSpec, ...] = (
             (DATA, (130, 130, 130, 130)),
         ),
         closed=False,
+        # Paused work released its funding, and none of it has a business case, so the portfolio
+        # office typed what a restart would cost.
+        costs_entered=(
+            ("DIG-013", "Paused, so its funding was released: the portfolio office's estimate to restart it"),
+            ("DIG-014", "Paused, so its funding was released: the supplier's quote to restart on the new version"),
+            ("DIG-020", "Paused, so its funding was released: the portfolio office's estimate to restart it"),
+        ),
     ),
 )
 
-# Reasons for continuing changes that none of the above covers, by kind of change.
+# Reasons for continuing changes that none of the above covers, by kind of change. One selected
+# again at the same rank needs none: `compute_changes` says so itself.
 DEFAULT_REASONS = {
     "new": "Already under way when it was first scored here; still within budget and team days.",
-    "continued": "Selected again at the same rank; nothing in its checkpoints argues for a change.",
     "moved_up": "Still selected, and ranked higher now that its evidence is stronger.",
     "moved_down": "Still selected, but ranked lower as newer work scored above it.",
 }

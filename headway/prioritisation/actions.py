@@ -159,9 +159,15 @@ def create_round(
     method: str = Method.WEIGHTED,
     combine: str = "median",
     wip_limit: int | None = None,
+    initiatives: Iterable[Initiative] | None = None,
 ) -> Round:
-    """A new round with every active and proposed initiative as a candidate. Costs, demand,
-    budgets, team capacity and constraints are carried over from the last closed round."""
+    """A new round with every active and proposed initiative as a candidate, or with
+    `initiatives` when given (paused ones the board may restart, say, or those that were active
+    when a past round was held). Costs, demand, budgets, team capacity and constraints are
+    carried over from the last closed round."""
+    chosen = None if initiatives is None else list(initiatives)
+    if chosen is not None and any(i.organisation_id != organisation.pk for i in chosen):
+        raise ValidationError("A round's initiatives must belong to its organisation.")
     previous = _last_closed_round(organisation)
     round = Round(
         organisation=organisation,
@@ -176,12 +182,15 @@ def create_round(
     round.full_clean(exclude=["organisation", "previous", "scenario_of", "current_result", "created_by"])
     round.save()
     criteria_for(organisation)
-    initiatives = Initiative.objects.for_organisation(organisation).filter(status__in=[Status.ACTIVE, Status.PROPOSED])
+    if chosen is None:
+        chosen = list(
+            Initiative.objects.for_organisation(organisation).filter(status__in=[Status.ACTIVE, Status.PROPOSED])
+        )
     earlier: dict[int, Candidate] = {}
     if previous is not None:
         earlier = {c.initiative_id: c for c in previous.candidates.all()}
     candidates = []
-    for initiative in initiatives:
+    for initiative in chosen:
         before = earlier.get(initiative.pk)
         candidates.append(
             Candidate(
@@ -582,10 +591,12 @@ def _positions(result: Result | None) -> dict[int, tuple[bool, int]]:
 
 
 @transaction.atomic
-def compute_changes(*, round: Round) -> list[RoundChange]:
+def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) -> list[RoundChange]:
     """What this round's result changes from the last closed round's, one row per initiative.
 
-    Reasons already written are kept when the change itself is the same.
+    Reasons already written are kept when the change itself is the same. `statuses` ({initiative
+    id: status}) are the initiatives' statuses when the round was held, for a round recorded
+    after the event; by default their statuses now.
     """
     _require_open(round)
     result = round.current_result
@@ -593,7 +604,8 @@ def compute_changes(*, round: Round) -> list[RoundChange]:
         raise ValidationError("Run the selection before looking at the changes.")
     before = _positions(round.previous.current_result if round.previous else None)
     now = _positions(result)
-    statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
+    if statuses is None:
+        statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
     existing = {c.initiative_id: c for c in round.changes.all()}
     wanted: dict[int, tuple[str, int | None, int | None]] = {}
     for initiative_id, (selected, rank) in now.items():

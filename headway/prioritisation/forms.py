@@ -107,9 +107,10 @@ def parse_days(text: str) -> dict[str, dict[str, int]]:
     return days
 
 
-def money_text(money: dict[str, Any]) -> str:
+def money_text(amounts: dict[str, Any]) -> str:
     return "\n".join(
-        f"{year} | £{int(m.get('capital', 0)):,} | £{int(m.get('revenue', 0)):,}" for year, m in sorted(money.items())
+        f"{year} | {money.pounds(int(m.get('capital', 0)))} | {money.pounds(int(m.get('revenue', 0)))}"
+        for year, m in sorted(amounts.items())
     )
 
 

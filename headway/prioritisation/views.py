@@ -6,24 +6,16 @@ organisation boundary; every write goes through `prioritisation.actions`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from headway.accounts.access import current_organisation, member_required
-from headway.accounts.models import User
 from headway.accounts.roles import Action
-from headway.lib.financial_years import financial_year_label
-from headway.lib.money import pounds
-from headway.prioritisation import actions, costs, sources
+from headway.lib.quarters import FinancialQuarter
+from headway.prioritisation import actions, figures, presenters
 from headway.prioritisation.access import (
     can_close,
     can_set_up,
@@ -45,27 +37,8 @@ from headway.prioritisation.forms import (
     rating_field_name,
 )
 from headway.prioritisation.models import Round
-from headway.prioritisation.queries import candidate_rows, capacity_rows, closed_history
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _attach(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(name if name in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+from headway.prioritisation.queries import closed_history, from_finance_only, load_round
+from headway.views import MemberRequest, member_required, page_of, posted, saved
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -84,10 +57,10 @@ def _closed_refusal(request: HttpRequest, round: Round) -> HttpResponse | None:
 
 
 @member_required(Action.VIEW)
-def round_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(
-        rounds_of(request).rounds().select_related("current_result").order_by("-held_on", "-pk"), 20
-    ).get_page(request.GET.get("page"))
+def round_list(request: MemberRequest) -> HttpResponse:
+    page = page_of(
+        request, rounds_of(request).rounds().select_related("current_result").order_by("-held_on", "-pk"), 20
+    )
     rounds = list(page.object_list)
     history = closed_history(rounds)
     return render(
@@ -98,43 +71,40 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def round_create(request: HttpRequest) -> HttpResponse:
-    organisation = current_organisation(request)
+def round_create(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = RoundForm(
-        _posted(request),
-        initial={"name": f"{financial_year_label(today)} Q{((today.month - 4) % 12) // 3 + 1}", "held_on": today},
+    form = RoundForm(posted(request), initial={"name": FinancialQuarter.containing(today).label, "held_on": today})
+    done = saved(
+        request,
+        form,
+        lambda: actions.create_round(
+            organisation=request.organisation,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            held_on=form.cleaned_data["held_on"],
+            method=form.cleaned_data["method"],
+            combine=form.cleaned_data["combine"],
+            wip_limit=form.cleaned_data["wip_limit"],
+        ),
+        lambda round: (
+            f"Round {round.name} has been set up with {round.candidates.count()} "
+            "initiatives. Set its budgets and team capacity next."
+        ),
+        lambda round: reverse("prioritisation:detail", args=[round.pk]),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            round = actions.create_round(
-                organisation=organisation,
-                by=_user(request),
-                name=form.cleaned_data["name"],
-                held_on=form.cleaned_data["held_on"],
-                method=form.cleaned_data["method"],
-                combine=form.cleaned_data["combine"],
-                wip_limit=form.cleaned_data["wip_limit"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(
-                request,
-                f"Round {round.name} has been set up with {round.candidates.count()} "
-                "initiatives. Set its budgets and team capacity next.",
-            )
-            return redirect("prioritisation:detail", pk=round.pk)
+    if done is not None:
+        return done
     return render(request, "prioritisation/round_form.html", {"form": form})
 
 
 @member_required(Action.VIEW)
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     result = round.current_result
-    stored = result.stored() if result is not None else None
-    rows = candidate_rows(round, result)
-    capacity = capacity_rows(result)
+    data = load_round(round, result)
+    stored = data.stored
+    rows = figures.candidate_figures(data)
+    limits = figures.limit_uses(stored)
     greedy_gap = None
     if result is not None and result.objective is not None and result.greedy_objective is not None:
         greedy_gap = result.objective - result.greedy_objective
@@ -144,17 +114,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": round,
             "result": result,
-            "rows": rows,
-            "chosen_text": f"{sum(1 for r in rows if r.selected)} of {len(rows)} initiatives",
-            "capacity": capacity,
-            "full_limits": [row.name for row in capacity if row.binding]
-            + (
-                [f"No more than {round.wip_limit} initiative{pluralize(round.wip_limit)} at once"]
-                if stored is not None and round.wip_limit and len(stored.selected) >= round.wip_limit
-                else []
-            ),
-            "marginal": [r.candidate.initiative.reference for r in rows if r.robustness_label == "Marginal"],
-            "budgets": [(b, pounds(b.capital), pounds(b.revenue)) for b in round.budgets.all()],
+            "rows": presenters.candidate_rows(rows),
+            "chosen_text": presenters.chosen_text(rows),
+            "capacity": presenters.capacity_rows(limits),
+            "full_limits": presenters.full_limits(round, limits, len(stored.selected) if stored is not None else None),
+            "marginal": presenters.marginal(rows),
+            "budgets": presenters.budget_rows(round),
             "teams": list(round.team_capacities.all()),
             "scenarios": list(round.scenarios.select_related("current_result").order_by("pk")),
             "greedy_gap": greedy_gap,
@@ -168,7 +133,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def capacity(request: HttpRequest, pk: int) -> HttpResponse:
+def capacity(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
@@ -177,34 +142,35 @@ def capacity(request: HttpRequest, pk: int) -> HttpResponse:
     for t in round.team_capacities.all():
         teams.setdefault(t.team, {})[t.quarter] = t.days
     form = CapacityForm(
-        _posted(request),
+        posted(request),
         initial={"budgets": money_text(budgets), "teams": days_text(teams), "wip_limit": round.wip_limit},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_capacity(
-                round=round,
-                by=_user(request),
-                budgets=form.cleaned_data["budgets"],
-                teams=form.cleaned_data["teams"],
-                wip_limit=form.cleaned_data["wip_limit"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The budgets and team capacity have been saved.")
-            return redirect("prioritisation:detail", pk=round.pk)
+    done = saved(
+        request,
+        form,
+        lambda: actions.set_capacity(
+            round=round,
+            by=request.user,
+            budgets=form.cleaned_data["budgets"],
+            teams=form.cleaned_data["teams"],
+            wip_limit=form.cleaned_data["wip_limit"],
+        ),
+        "The budgets and team capacity have been saved.",
+        reverse("prioritisation:detail", args=[round.pk]),
+    )
+    if done is not None:
+        return done
     return render(request, "prioritisation/capacity.html", {"round": round, "form": form})
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_edit(request: MemberRequest, pk: int) -> HttpResponse:
     candidate = get_candidate(request, pk)
     round = candidate.round
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     form = CandidateForm(
-        _posted(request),
+        posted(request),
         candidate=candidate,
         initial={
             "must_do": candidate.must_do,
@@ -218,29 +184,27 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             + [e.a_id for e in round.exclusives.filter(b=candidate)],
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_candidate(
-                candidate=candidate,
-                by=_user(request),
-                must_do=data["must_do"],
-                must_do_reason=data["must_do_reason"],
-                costs=data["costs"],
-                costs_reason=data["costs_reason"],
-                committed=data["committed"],
-                team_demand=data["team_demand"],
-                requires=data["requires"],
-                exclusive_with=data["exclusive_with"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"{candidate.initiative.reference} has been updated.")
-            return redirect(reverse("prioritisation:detail", args=[round.pk]) + "#candidates")
-    case, funding = sources.finance_sources([candidate.initiative_id]).get(candidate.initiative_id, (None, None))
-    # What the round would use if nothing were entered here: the same rule as the selection's.
-    from_finance = costs.effective_costs(entered_costs={}, reason="", case=case, funding=funding)
+    done = saved(
+        request,
+        form,
+        lambda: actions.update_candidate(
+            candidate=candidate,
+            by=request.user,
+            must_do=form.cleaned_data["must_do"],
+            must_do_reason=form.cleaned_data["must_do_reason"],
+            costs=form.cleaned_data["costs"],
+            costs_reason=form.cleaned_data["costs_reason"],
+            committed=form.cleaned_data["committed"],
+            team_demand=form.cleaned_data["team_demand"],
+            requires=form.cleaned_data["requires"],
+            exclusive_with=form.cleaned_data["exclusive_with"],
+        ),
+        f"{candidate.initiative.reference} has been updated.",
+        reverse("prioritisation:detail", args=[round.pk]) + "#candidates",
+    )
+    if done is not None:
+        return done
+    from_finance = from_finance_only(candidate)
     return render(
         request,
         "prioritisation/candidate_form.html",
@@ -249,45 +213,44 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round,
             "form": form,
             "from_finance": from_finance,
-            "from_finance_years": [
-                (year, pounds(m["capital"]), pounds(m["revenue"])) for year, m in from_finance.costs.items()
-            ],
+            "from_finance_years": presenters.money_years(from_finance),
         },
     )
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def score(request: HttpRequest, pk: int) -> HttpResponse:
+def score(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
-    user = _user(request)
+    user = request.user
     candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
     inputs = actions.inputs_for(round)
     mine = {
         rating_field_name(candidate_id, key): value
         for candidate_id, key, value in round.ratings.filter(scorer=user).values_list("candidate_id", "key", "value")
     }
-    form = ScoreForm(_posted(request), candidates=candidates, inputs=inputs, initial=mine)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actions.save_ratings(round=round, by=user, ratings=form.ratings())
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Your {saved} rating{'s' if saved != 1 else ''} have been saved.")
-            return redirect("prioritisation:detail", pk=round.pk)
+    form = ScoreForm(posted(request), candidates=candidates, inputs=inputs, initial=mine)
+    done = saved(
+        request,
+        form,
+        lambda: actions.save_ratings(round=round, by=user, ratings=form.ratings()),
+        lambda count: f"Your {count} rating{'s' if count != 1 else ''} have been saved.",
+        reverse("prioritisation:detail", args=[round.pk]),
+    )
+    if done is not None:
+        return done
     return render(request, "prioritisation/score.html", {"round": round, "form": form, "inputs": inputs})
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def run(request: HttpRequest, pk: int) -> HttpResponse:
+def run(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
-    result = actions.run_selection(round=round, by=_user(request))
+    result = actions.run_selection(round=round, by=request.user)
     stored = result.stored()
     if stored.conflicts:
         messages.error(request, "No selection fits every limit. The conflicts are listed below.")
@@ -300,7 +263,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _changes_page(
-    request: HttpRequest,
+    request: MemberRequest,
     round: Round,
     form: ChangesForm | None = None,
     close_form: CloseForm | None = None,
@@ -327,7 +290,7 @@ def _changes_page(
 
 
 @member_required(Action.VIEW)
-def changes(request: HttpRequest, pk: int) -> HttpResponse:
+def changes(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if round.is_scenario:
         return redirect("prioritisation:compare", pk=round.pk)
@@ -341,35 +304,43 @@ def changes(request: HttpRequest, pk: int) -> HttpResponse:
             return refused
         current = list(round.changes.select_related("initiative").order_by("change", "to_rank"))
         form = ChangesForm(request.POST, changes=current)
-        if form.is_valid():
-            actions.save_change_reasons(round=round, by=_user(request), reasons=form.reasons(), paused=form.paused())
-            messages.success(request, "The reasons have been saved.")
-            return redirect("prioritisation:changes", pk=round.pk)
+        done = saved(
+            request,
+            form,
+            lambda: actions.save_change_reasons(
+                round=round, by=request.user, reasons=form.reasons(), paused=form.paused()
+            ),
+            "The reasons have been saved.",
+            reverse("prioritisation:changes", args=[round.pk]),
+        )
+        if done is not None:
+            return done
         return _changes_page(request, round, form=form)
     return _changes_page(request, round)
 
 
 @member_required(Action.DECIDE)
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            decisions = actions.close_round(
-                round=round,
-                by=_user(request),
-                decided_by=form.cleaned_data["decided_by"],
-                decided_on=form.cleaned_data["decided_on"],
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Round {round.name} is closed and its {len(decisions)} decisions recorded.")
-            return redirect("prioritisation:detail", pk=round.pk)
+    done = saved(
+        request,
+        form,
+        lambda: actions.close_round(
+            round=round,
+            by=request.user,
+            decided_by=form.cleaned_data["decided_by"],
+            decided_on=form.cleaned_data["decided_on"],
+        ),
+        lambda decisions: f"Round {round.name} is closed and its {len(decisions)} decisions recorded.",
+        reverse("prioritisation:detail", args=[round.pk]),
+    )
+    if done is not None:
+        return done
     return _changes_page(request, round, close_form=form)
 
 
@@ -377,44 +348,53 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def scenario_create(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_create(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     if round.is_scenario:
         return redirect("prioritisation:scenario_create", pk=round.scenario_of_id)
     teams = sorted({t.team for t in round.team_capacities.all()})
-    form = ScenarioForm(_posted(request), round=round, teams=teams)
-    if request.method == "POST" and form.is_valid():
+    form = ScenarioForm(posted(request), round=round, teams=teams)
+
+    def work_out() -> Round:
         data = form.cleaned_data
-        try:
-            scenario = actions.copy_as_scenario(
-                round=round,
-                by=_user(request),
-                note=data["note"],
-                budget_factor=data["budget_percent"] / 100,
-                remove_team=data["remove_team"],
-                add_must_do=data["add_must_do"],
-                must_do_reason=data["must_do_reason"],
-            )
-            actions.run_selection(round=scenario, by=_user(request))
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "The scenario has been worked out.")
-            return redirect("prioritisation:compare", pk=scenario.pk)
+        scenario = actions.copy_as_scenario(
+            round=round,
+            by=request.user,
+            note=data["note"],
+            budget_factor=data["budget_percent"] / 100,
+            remove_team=data["remove_team"],
+            add_must_do=data["add_must_do"],
+            must_do_reason=data["must_do_reason"],
+        )
+        actions.run_selection(round=scenario, by=request.user)
+        return scenario
+
+    done = saved(
+        request,
+        form,
+        work_out,
+        "The scenario has been worked out.",
+        lambda scenario: reverse("prioritisation:compare", args=[scenario.pk]),
+    )
+    if done is not None:
+        return done
     return render(request, "prioritisation/scenario_form.html", {"round": round, "form": form})
 
 
 @member_required(Action.VIEW)
-def compare(request: HttpRequest, pk: int) -> HttpResponse:
+def compare(request: MemberRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
     base = get_round(request, scenario.scenario_of_id or 0)
-    base_rows = {r.candidate.initiative_id: r for r in candidate_rows(base, base.current_result)}
+    base_rows = {
+        r.figures.candidate.initiative_id: r
+        for r in presenters.candidate_rows(figures.candidate_figures(load_round(base, base.current_result)))
+    }
     rows = []
-    for row in candidate_rows(scenario, scenario.current_result):
-        before = base_rows.get(row.candidate.initiative_id)
-        rows.append((row, before, before is not None and before.selected != row.selected))
+    for row in presenters.candidate_rows(figures.candidate_figures(load_round(scenario, scenario.current_result))):
+        before = base_rows.get(row.figures.candidate.initiative_id)
+        rows.append((row, before, before is not None and before.figures.selected != row.figures.selected))
     return render(
         request,
         "prioritisation/compare.html",
@@ -434,12 +414,12 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_required(Action.RUN_PRIORITISATION)
-def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def adopt(request: MemberRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        base = actions.adopt_scenario(scenario=scenario, by=_user(request))
+        base = actions.adopt_scenario(scenario=scenario, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("prioritisation:compare", pk=scenario.pk)
