@@ -131,3 +131,21 @@ def history_entries(
         entries += _entries(model, ordered, describe=describe, show=show or shown, skip=skipped)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+# Recording ---------------------------------------------------------------------------------------
+
+
+def stamp(instance: Model, by: User | None, reason: str | None) -> None:
+    """Tell django-simple-history who is making this change and why, whatever the path (a form,
+    the admin, a command, an import); every action calls it before it saves."""
+    if by is not None:
+        instance._history_user = by  # type: ignore[attr-defined]
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def apply_fields(instance: Model, fields: Mapping[str, Any]) -> None:
+    """Set each named field of `instance` to its new value (the caller validates and saves)."""
+    for name, value in fields.items():
+        setattr(instance, name, value)

@@ -13,7 +13,6 @@ loop while `make test` still runs everything.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.conf import settings
+
+from tests.clock import FIXED_NOW
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -34,9 +35,6 @@ CHROMIUM_FLAGS = [
 ]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
-#: Friday 4 December 2026, midday in London: the day this clock was fixed. Tests that need
-#: another moment travel there themselves (time_machine.travel) rather than reading the real date.
-FIXED_NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
 _clock = time_machine.travel(FIXED_NOW, tick=True)
 
 

@@ -8,6 +8,7 @@ from headway.accounts.roles import Role
 from headway.portfolio import actions
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status
 from tests.factories import make_initiative, make_organisation, make_person
+from tests.personas import personas
 
 MONDAY = dt.date(2026, 11, 23)
 
@@ -15,8 +16,8 @@ MONDAY = dt.date(2026, 11, 23)
 class DecisionsTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Decisions Trust")
-        cls.sro = make_person(cls.trust, Role.EXECUTIVE, "Sam Owner")
+        cls.cast = personas("Decisions Trust")
+        cls.trust, cls.sro = cls.cast.trust, cls.cast.executive
 
     def decide(self, initiative, kind, rationale="Because the evidence says so."):
         return actions.record_decision(
@@ -78,8 +79,8 @@ class DecisionsTest(TestCase):
 class CheckpointsTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Checkpoint Trust")
-        cls.lead = make_person(cls.trust, Role.DELIVERY_LEAD, "Dee Lead")
+        cls.cast = personas("Checkpoint Trust")
+        cls.trust, cls.lead = cls.cast.trust, cls.cast.lead
         cls.initiative = make_initiative(cls.trust, by=cls.lead, status="active", delivery_lead=cls.lead)
 
     def fields(self, **overrides):
@@ -125,9 +126,8 @@ class CheckpointsTest(TestCase):
 class RisksTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Risk Trust")
-        cls.other = make_organisation("Other Trust")
-        cls.owner = make_person(cls.trust, Role.EXECUTIVE)
+        cls.cast = personas("Risk Trust")
+        cls.trust, cls.other, cls.owner = cls.cast.trust, cls.cast.other_trust, cls.cast.executive
         cls.foreign = make_initiative(cls.other)
 
     def test_score_and_rating_follow_the_nhs_five_by_five_matrix(self):

@@ -9,15 +9,14 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from headway.accounts.roles import Role
 from headway.lib.periods import period_start
 from headway.metrics import actions
 from headway.metrics.models import Annotation, Metric, Observation
+from tests.clock import TODAY
 from tests.factories import make_initiative, make_organisation, make_person
 
-TODAY = timezone.localdate()
 THIS_MONTH = period_start(TODAY, "monthly")
 
 FIELDS = {
@@ -68,7 +67,9 @@ class MetricPagesTestCase(TestCase):
         cls.consent = make_initiative(cls.trust, by=cls.priya, title="Digital consent", delivery_lead=cls.dev)
         cls.foreign = make_initiative(cls.other, by=cls.olly, title="Their secret")
         cls.metric = actions.save_metric(
-            organisation=cls.trust, by=cls.priya, fields={**FIELDS, "owner": cls.vic, "target_value": 5.0},
+            organisation=cls.trust,
+            by=cls.priya,
+            fields={**FIELDS, "owner": cls.vic, "target_value": 5.0},
             initiatives=[cls.booking],
         )
         for n, value in ((3, 9.0), (2, 8.5), (1, 8.0)):
@@ -105,14 +106,16 @@ class ListAndDetailTest(MetricPagesTestCase):
         self.assertContains(response, "Patients")
         self.assertContains(response, "8%")
         self.assertContains(response, months_ago(1).strftime("%b %Y"))
-        self.assertContains(response, "<td class=\"nhsuk-table__cell\">3</td>", html=False)
+        self.assertContains(response, '<td class="nhsuk-table__cell">3</td>', html=False)
         self.assertContains(response, self.booking.reference)
         self.assertNotContains(response, "Out of date")
         self.assertNotContains(response, "Add a metric")  # a viewer cannot add one
 
     def test_the_list_labels_activity_as_not_a_measure_of_impact_and_flags_stale_data(self):
         counted = actions.save_metric(
-            organisation=self.trust, by=self.priya, initiatives=[],
+            organisation=self.trust,
+            by=self.priya,
+            initiatives=[],
             fields={**FIELDS, "name": "Training sessions held", "kind": "activity"},
         )
         actions.record_observation(metric=counted, by=self.priya, period=months_ago(6), value=4)
@@ -123,8 +126,9 @@ class ListAndDetailTest(MetricPagesTestCase):
         self.assertContains(response, "Add a metric")
 
     def test_the_list_shows_nothing_of_another_organisation(self):
-        actions.save_metric(organisation=self.other, by=self.olly, fields={**FIELDS, "name": "Their metric"},
-                            initiatives=[self.foreign])
+        actions.save_metric(
+            organisation=self.other, by=self.olly, fields={**FIELDS, "name": "Their metric"}, initiatives=[self.foreign]
+        )
         self.client.force_login(self.priya)
         self.assertNotContains(self.client.get(reverse("metrics:list")), "Their metric")
 
@@ -133,7 +137,9 @@ class ListAndDetailTest(MetricPagesTestCase):
             Metric.objects.exclude(pk=self.metric.pk).delete()
             for i in range(total - 1):
                 metric = Metric.objects.create(
-                    organisation=self.trust, name=f"Metric {i:02d}", owner=self.dana,
+                    organisation=self.trust,
+                    name=f"Metric {i:02d}",
+                    owner=self.dana,
                     **{k: v for k, v in FIELDS.items() if k != "name"},
                 )
                 metric.initiatives.add(self.booking, self.consent)
@@ -149,8 +155,16 @@ class ListAndDetailTest(MetricPagesTestCase):
     def test_the_metric_page_shows_its_definition_initiatives_data_and_annotations(self):
         self.client.force_login(self.bola)
         response = self.client.get(reverse("metrics:detail", args=[self.metric.pk]))
-        for text in ("Appointments missed without notice", "Patient administration system", "Vic Viewer",
-                     "Lower is better", self.booking.title, "8.5%", "Text reminders started", "5%"):
+        for text in (
+            "Appointments missed without notice",
+            "Patient administration system",
+            "Vic Viewer",
+            "Lower is better",
+            self.booking.title,
+            "8.5%",
+            "Text reminders started",
+            "5%",
+        ):
             self.assertContains(response, text)
         self.assertContains(response, 'class="app-chart"')
         # A board member reads but does not add data.
@@ -180,32 +194,47 @@ class MetricFormTest(MetricPagesTestCase):
         self.client.force_login(self.esther)
         response = self.client.post(
             reverse("metrics:create"),
-            self.post_data(name="Online bookings", kind="adoption", baseline_value="12.5", target_value="40",
-                           target_date="2027-03-31", fix_after_n_points="12", initiatives=[self.booking.pk,
-                                                                                             self.consent.pk]),
+            self.post_data(
+                name="Online bookings",
+                kind="adoption",
+                baseline_value="12.5",
+                target_value="40",
+                target_date="2027-03-31",
+                fix_after_n_points="12",
+                initiatives=[self.booking.pk, self.consent.pk],
+            ),
             follow=True,
         )
         metric = Metric.objects.get(name="Online bookings")
         self.assertRedirects(response, reverse("metrics:detail", args=[metric.pk]))
         self.assertContains(response, "‘Online bookings’ has been added.")
-        self.assertEqual((metric.organisation, metric.owner, metric.baseline_value, metric.fix_after_n_points),
-                         (self.trust, self.dana, 12.5, 12))
+        self.assertEqual(
+            (metric.organisation, metric.owner, metric.baseline_value, metric.fix_after_n_points),
+            (self.trust, self.dana, 12.5, 12),
+        )
         self.assertEqual(set(metric.initiatives.all()), {self.booking, self.consent})
         self.assertEqual(metric.history.get().history_user, self.esther)
 
     def test_the_form_preselects_the_initiative_it_was_opened_from(self):
         self.client.force_login(self.priya)
         response = self.client.get(reverse("metrics:create") + f"?initiative={self.consent.pk}")
-        self.assertContains(response, f'value="{self.consent.pk}" class="nhsuk-checkboxes__input" '
-                                      f'id="id_initiatives_1" checked', html=False)
+        self.assertContains(
+            response,
+            f'value="{self.consent.pk}" class="nhsuk-checkboxes__input" id="id_initiatives_1" checked',
+            html=False,
+        )
         self.assertContains(response, "Counts work done")
 
     def test_an_empty_form_shows_every_problem_and_adds_nothing(self):
         self.client.force_login(self.priya)
         response = self.client.post(reverse("metrics:create"), {"name": "Half typed"})
-        self.assert_error_page(response, "Say exactly what is counted or measured.",
-                               "Choose what kind of measure it is.", "Choose which way is better.",
-                               'value="Half typed"')
+        self.assert_error_page(
+            response,
+            "Say exactly what is counted or measured.",
+            "Choose what kind of measure it is.",
+            "Choose which way is better.",
+            'value="Half typed"',
+        )
         self.assertEqual(Metric.objects.count(), 1)
 
     def test_it_refuses_bad_numbers_too_few_points_and_a_taken_name(self):
@@ -214,14 +243,19 @@ class MetricFormTest(MetricPagesTestCase):
             reverse("metrics:create"),
             self.post_data(name="missed appointments", target_value="lots", fix_after_n_points="5"),
         )
-        self.assert_error_page(response, "There is already a metric with this name.", "Enter the target as a number.",
-                               "Give at least 12 points, or leave it empty.")
+        self.assert_error_page(
+            response,
+            "There is already a metric with this name.",
+            "Enter the target as a number.",
+            "Give at least 12 points, or leave it empty.",
+        )
         self.assertEqual(Metric.objects.count(), 1)
 
     def test_a_forged_initiative_or_owner_from_another_organisation_is_a_form_error(self):
         self.client.force_login(self.priya)
-        response = self.client.post(reverse("metrics:create"),
-                                    self.post_data(name="Forged", initiatives=[self.foreign.pk], owner=self.olly.pk))
+        response = self.client.post(
+            reverse("metrics:create"), self.post_data(name="Forged", initiatives=[self.foreign.pk], owner=self.olly.pk)
+        )
         self.assert_error_page(response, "Choose only this organisation&#x27;s initiatives.")
         self.assertContains(response, "Select a valid choice")  # the owner
         self.assertFalse(Metric.objects.filter(name="Forged").exists())
@@ -243,8 +277,7 @@ class MetricFormTest(MetricPagesTestCase):
             self.client.force_login(person)
             with self.subTest(person=person.full_name):
                 self.assertEqual(self.client.get(reverse("metrics:create")).status_code, 403)
-                self.assertEqual(self.client.post(reverse("metrics:create"), self.post_data(name="X")).status_code,
-                                 403)
+                self.assertEqual(self.client.post(reverse("metrics:create"), self.post_data(name="X")).status_code, 403)
                 self.assertEqual(self.client.get(reverse("metrics:edit", args=[self.metric.pk])).status_code, 403)
         self.assertEqual(Metric.objects.count(), 1)
 
@@ -255,13 +288,17 @@ class ObservationFormTest(MetricPagesTestCase):
 
     def test_the_delivery_lead_adds_this_months_value(self):
         self.client.force_login(self.dana)
-        response = self.client.post(self.url(), {"period": THIS_MONTH.strftime("%Y-%m"), "value": "7.5",
-                                                 "note": "Reminders by text"}, follow=True)
+        response = self.client.post(
+            self.url(),
+            {"period": THIS_MONTH.strftime("%Y-%m"), "value": "7.5", "note": "Reminders by text"},
+            follow=True,
+        )
         self.assertRedirects(response, reverse("metrics:detail", args=[self.metric.pk]) + "#data")
         self.assertContains(response, f"The value for {THIS_MONTH:%b %Y} has been added.")
         observation = Observation.objects.get(metric=self.metric, period=THIS_MONTH)
-        self.assertEqual((observation.value, observation.note, observation.recorded_by), (7.5, "Reminders by text",
-                                                                                        self.dana))
+        self.assertEqual(
+            (observation.value, observation.note, observation.recorded_by), (7.5, "Reminders by text", self.dana)
+        )
         self.assertEqual(Metric.objects.get(pk=self.metric.pk).point_count, 4)
 
     def test_a_period_that_has_a_value_is_replaced_only_after_saying_so(self):
@@ -273,16 +310,21 @@ class ObservationFormTest(MetricPagesTestCase):
         self.assertContains(response, f'name="replace" value="{period.isoformat()}"', html=False)
         self.assertEqual(self.values(), [9, 8.5, 8])
         # Agreeing to replace one period does not replace another without asking.
-        response = self.client.post(self.url(), {"period": months_ago(2).isoformat(), "value": "6",
-                                                 "replace": period.isoformat()})
+        response = self.client.post(
+            self.url(), {"period": months_ago(2).isoformat(), "value": "6", "replace": period.isoformat()}
+        )
         self.assertContains(response, f"{months_ago(2):%b %Y} already has a value")
-        response = self.client.post(self.url(), {"period": period.strftime("%Y-%m"), "value": "6",
-                                                 "replace": period.isoformat()}, follow=True)
+        response = self.client.post(
+            self.url(), {"period": period.strftime("%Y-%m"), "value": "6", "replace": period.isoformat()}, follow=True
+        )
         self.assertContains(response, "The previous value is kept in the history of changes.")
         self.assertEqual(self.values(), [9, 8.5, 6])
         self.assertEqual(
-            list(Observation.history.filter(metric_id=self.metric.pk, period=period)
-                 .order_by("history_id").values_list("value", flat=True)),
+            list(
+                Observation.history.filter(metric_id=self.metric.pk, period=period)
+                .order_by("history_id")
+                .values_list("value", flat=True)
+            ),
             [8, 6],
         )
 
@@ -295,8 +337,9 @@ class ObservationFormTest(MetricPagesTestCase):
     def test_bad_input_shows_the_problems_keeps_what_was_typed_and_changes_nothing(self):
         self.client.force_login(self.dana)
         response = self.client.post(self.url(), {"period": "2026-13", "value": "n/a", "note": "typed"})
-        self.assert_error_page(response, "&#x27;2026-13&#x27; has no month 13.", "Enter the value as a number",
-                               "typed</textarea>")
+        self.assert_error_page(
+            response, "&#x27;2026-13&#x27; has no month 13.", "Enter the value as a number", "typed</textarea>"
+        )
         response = self.client.post(self.url(), {"period": "", "value": ""})
         self.assert_error_page(response, "Enter the period.", "Enter the value.")
         self.assertEqual(self.values(), [9, 8.5, 8])
@@ -327,8 +370,7 @@ class UploadTest(MetricPagesTestCase):
         self.assertContains(response, "values.csv has been uploaded: 1 new value, 1 replaced and 0 unchanged.")
         self.assertEqual(self.values(), [9, 8.5, 7, 6.5])
         record = Observation.history.filter(metric_id=self.metric.pk, period=months_ago(1)).latest("history_id")
-        self.assertEqual((record.history_user, record.history_change_reason), (self.dana,
-                                                                               "Uploaded from values.csv"))
+        self.assertEqual((record.history_user, record.history_change_reason), (self.dana, "Uploaded from values.csv"))
 
     def test_a_good_excel_workbook_is_read_from_its_first_sheet(self):
         self.client.force_login(self.vic)  # the owner
@@ -354,8 +396,9 @@ class UploadTest(MetricPagesTestCase):
         lines = ["period,value"] + [f"{1900 + i // 12}-{i % 12 + 1:02d},{i}" for i in range(600)]
         lines.append(f"{THIS_MONTH:%Y-%m},")
         response = self.upload(csv_file("\n".join(lines)))
-        self.assert_error_page(response, "The file has a problem. Nothing has been saved.",
-                               "Row 602, column value: the value is empty.")
+        self.assert_error_page(
+            response, "The file has a problem. Nothing has been saved.", "Row 602, column value: the value is empty."
+        )
         self.assertEqual(self.values(), [9, 8.5, 8])
         self.assertEqual(Metric.objects.get(pk=self.metric.pk).point_count, 3)
 
@@ -363,8 +406,7 @@ class UploadTest(MetricPagesTestCase):
         self.client.force_login(self.dana)
         lines = ["period,value"] + [f"{2000 + i // 12}-{i % 12 + 1:02d},x" for i in range(60)]
         response = self.upload(csv_file("\n".join(lines)))
-        self.assert_error_page(response, "The file has 60 problems.", "Row 51, column value",
-                               "And 10 more problems.")
+        self.assert_error_page(response, "The file has 60 problems.", "Row 51, column value", "And 10 more problems.")
         self.assertNotContains(response, "Row 52, column value")
 
     def test_a_file_that_is_neither_csv_nor_excel_is_refused(self):

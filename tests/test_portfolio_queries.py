@@ -6,7 +6,6 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from headway.accounts.models import Membership, Organisation, User
@@ -18,8 +17,8 @@ from headway.metrics.verdicts import VerdictFigures
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import queries
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, StrategicGoal
+from tests.clock import TODAY
 
-TODAY = timezone.localdate()
 THIS_WEEK = week_start(TODAY)
 
 

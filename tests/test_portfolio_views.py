@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
@@ -22,8 +21,8 @@ from headway.portfolio.models import (
     StrategicGoal,
     UserNeed,
 )
+from tests.clock import TODAY
 
-TODAY = timezone.localdate()
 THIS_WEEK = week_start(TODAY)
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from pytest_socket import SocketConnectBlockedError
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW
 
 IMPORTED_AT = timezone.now()
 

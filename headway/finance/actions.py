@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import is_member
@@ -31,21 +30,10 @@ from headway.finance.models import (
     ProjectType,
     check_financial_year,
 )
+from headway.history import apply_fields, stamp
 from headway.lib.financial_years import year_label, year_start
 from headway.metrics.models import Metric
 from headway.portfolio.models import Initiative
-
-
-def _stamp(instance: Model, by: User | None, reason: str | None) -> None:
-    if by is not None:
-        instance._history_user = by  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
-
-
-def _apply(instance: Model, fields: Mapping[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def default_project_type() -> ProjectType:
@@ -105,16 +93,16 @@ def save_funding_line(
     line = line or FundingLine(initiative=initiative, created_by=by)
     if line.initiative_id != initiative.pk:
         raise ValidationError("This funding line belongs to another initiative.")
-    _apply(line, fields)
+    apply_fields(line, fields)
     line.full_clean(exclude=["initiative", "created_by"])
-    _stamp(line, by, "Added" if line.pk is None else "Changed")
+    stamp(line, by, "Added" if line.pk is None else "Changed")
     line.save()
     return line
 
 
 @transaction.atomic
 def delete_funding_line(*, line: FundingLine, by: User | None) -> None:
-    _stamp(line, by, "Removed")
+    stamp(line, by, "Removed")
     line.delete()
 
 
@@ -183,7 +171,7 @@ def save_business_case_reporting(
     old_type_id = (
         None if creating else BusinessCase.objects.filter(pk=case.pk).values_list("project_type_id", flat=True).get()
     )
-    _apply(case, fields)
+    apply_fields(case, fields)
     if case.project_type_id is None:
         case.project_type = default_project_type()
     clash = BusinessCase.objects.filter(initiative=initiative, stage=case.stage)
@@ -215,7 +203,7 @@ def save_business_case_reporting(
                     f"{year_label(year_start(max(too_late)) - MAX_CASE_YEARS + 1)}."
                 }
             )
-    _stamp(case, by, "Added" if creating else "Changed")
+    stamp(case, by, "Added" if creating else "Changed")
     case.save()
     saved = CaseSaved(case=case)
     if old_type_id is not None and old_type_id != case.project_type_id:
@@ -244,13 +232,13 @@ def _carry_scores_to_new_type(case: BusinessCase, by: User | None, saved: CaseSa
         match = new_factors.get(mitigation.factor.name)
         if match is not None and match.pk not in taken:
             mitigation.factor = match
-            _stamp(mitigation, by, f"Kept: “{match.name}” is a risk area of the new project type too")
+            stamp(mitigation, by, f"Kept: “{match.name}” is a risk area of the new project type too")
             mitigation.save()
             taken.add(match.pk)
             saved.kept_scores.append(match.name)
         else:
             saved.removed_scores.append(_describe_score(mitigation))
-            _stamp(mitigation, by, f"Removed: “{case.project_type.name}” has no such risk area")
+            stamp(mitigation, by, f"Removed: “{case.project_type.name}” has no such risk area")
             mitigation.delete()
 
 
@@ -280,7 +268,7 @@ def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None, sav
                 amount=cost.amount,
                 note=cost.note,
             )
-            _stamp(copy, by, reason)
+            stamp(copy, by, reason)
             copy.save()
             saved.copied_costs += 1
     for benefit in source.benefits.all():
@@ -294,7 +282,7 @@ def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None, sav
                 owner=benefit.owner,
                 metric=benefit.metric,
             )
-            _stamp(copy_benefit, by, reason)
+            stamp(copy_benefit, by, reason)
             copy_benefit.save()
             saved.copied_benefits += 1
     # Scores carry over for the risk areas the new case's project type has (by name).
@@ -310,13 +298,13 @@ def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None, sav
             mitigation=mitigation.mitigation,
             evidence=mitigation.evidence,
         )
-        _stamp(copy_mitigation, by, reason)
+        stamp(copy_mitigation, by, reason)
         copy_mitigation.save()
 
 
 @transaction.atomic
 def delete_business_case(*, case: BusinessCase, by: User | None) -> None:
-    _stamp(case, by, "Removed")
+    stamp(case, by, "Removed")
     case.delete()
 
 
@@ -350,7 +338,7 @@ def add_cost_lines(
             business_case=case, financial_year=year, kind=kind, category=category, amount=amount, note=note.strip()
         )
         line.full_clean(exclude=["business_case"])
-        _stamp(line, by, "Added")
+        stamp(line, by, "Added")
         line.save()
         lines.append(line)
     return lines
@@ -358,17 +346,17 @@ def add_cost_lines(
 
 @transaction.atomic
 def save_cost_line(*, line: CostLine, by: User | None, fields: Mapping[str, Any]) -> CostLine:
-    _apply(line, fields)
+    apply_fields(line, fields)
     line.full_clean(exclude=["business_case"])
     _check_year_in_case(line.business_case, line.financial_year)
-    _stamp(line, by, "Changed")
+    stamp(line, by, "Changed")
     line.save()
     return line
 
 
 @transaction.atomic
 def delete_cost_line(*, line: CostLine, by: User | None) -> None:
-    _stamp(line, by, "Removed")
+    stamp(line, by, "Removed")
     line.delete()
 
 
@@ -400,7 +388,7 @@ def add_benefit_lines(
             metric=metric,
         )
         line.full_clean(exclude=["business_case"])
-        _stamp(line, by, "Added")
+        stamp(line, by, "Added")
         line.save()
         lines.append(line)
     return lines
@@ -409,19 +397,19 @@ def add_benefit_lines(
 @transaction.atomic
 def save_benefit_line(*, line: BenefitLine, by: User | None, fields: Mapping[str, Any]) -> BenefitLine:
     organisation = line.business_case.initiative.organisation
-    _apply(line, fields)
+    apply_fields(line, fields)
     _check_member(organisation, line.owner, "owner")
     _check_metric(organisation, line.metric)
     line.full_clean(exclude=["business_case"])
     _check_year_in_case(line.business_case, line.financial_year)
-    _stamp(line, by, "Changed")
+    stamp(line, by, "Changed")
     line.save()
     return line
 
 
 @transaction.atomic
 def delete_benefit_line(*, line: BenefitLine, by: User | None) -> None:
-    _stamp(line, by, "Removed")
+    stamp(line, by, "Removed")
     line.delete()
 
 
@@ -454,7 +442,7 @@ def set_mitigations(
         mitigation.evidence = evidence.strip()
         mitigation.full_clean(exclude=["business_case", "factor"])
         if changed:
-            _stamp(mitigation, by, "Scored")
+            stamp(mitigation, by, "Scored")
             mitigation.save()
         saved.append(mitigation)
     return saved
@@ -471,7 +459,7 @@ def save_actual(
     actual = actual or Actual(initiative=initiative, recorded_by=by)
     if actual.initiative_id != initiative.pk:
         raise ValidationError("This record belongs to another initiative.")
-    _apply(actual, fields)
+    apply_fields(actual, fields)
     if actual.kind == Actual.Kind.SPEND:
         if actual.money_kind not in MoneyKind.values:
             raise ValidationError({"money_kind": "Say whether the spend was capital or revenue."})
@@ -479,12 +467,12 @@ def save_actual(
     if actual.benefit is not None and actual.benefit.business_case.initiative_id != initiative.pk:
         raise ValidationError({"benefit": f"Choose one of {initiative.reference}'s benefits."})
     actual.full_clean(exclude=["initiative", "recorded_by"])
-    _stamp(actual, by, "Recorded" if actual.pk is None else "Changed")
+    stamp(actual, by, "Recorded" if actual.pk is None else "Changed")
     actual.save()
     return actual
 
 
 @transaction.atomic
 def delete_actual(*, actual: Actual, by: User | None) -> None:
-    _stamp(actual, by, "Removed")
+    stamp(actual, by, "Removed")
     actual.delete()

@@ -17,24 +17,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from headway.accounts.models import Organisation, User
+from headway.history import stamp
 from headway.lib.periods import period_label, period_start
 from headway.metrics import spc
 from headway.metrics.imports import ObservationRow
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.metrics.series import Series, build_series
 from headway.portfolio.models import Initiative
-
-
-def _stamp(instance: Model, by: User | None, reason: str | None) -> None:
-    """Tell django-simple-history who made this change and why, whatever the path."""
-    if by is not None:
-        instance._history_user = by  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
 
 
 def _finite(value: float, field: str = "value") -> float:
@@ -71,7 +63,7 @@ def save_metric(
 
     before = {} if creating else {i.pk: i for i in metric.initiatives.all()}
     after = {i.pk: i for i in chosen}
-    _stamp(metric, by, reason or ("Created" if creating else _links_reason(before, after) or "Edited"))
+    stamp(metric, by, reason or ("Created" if creating else _links_reason(before, after) or "Edited"))
     metric.save()
     metric.initiatives.set(chosen)
     refresh_metric_summary(metric, also=before.keys())
@@ -108,7 +100,7 @@ def delete_metrics(*, metrics: Sequence[Metric], by: User | None, reason: str | 
     served: set[int] = set()
     for metric in metrics:
         served.update(metric.initiatives.values_list("pk", flat=True))
-        _stamp(metric, by, reason or "Removed")
+        stamp(metric, by, reason or "Removed")
         metric.delete()
     refresh_verdicts(sorted(served))
 
@@ -153,7 +145,7 @@ def record_observation(
     observation.note = note
     observation.recorded_by = by
     observation.full_clean(exclude=["metric", "recorded_by"])
-    _stamp(observation, by, reason or ("Recorded" if created else "Replaced"))
+    stamp(observation, by, reason or ("Recorded" if created else "Replaced"))
     observation.save()
     refresh_metric_summary(metric)
     return observation, created
@@ -171,7 +163,7 @@ def save_observation(*, observation: Observation, by: User | None, reason: str |
     observation.value = _finite(observation.value)
     observation.recorded_by = by
     observation.full_clean(exclude=["recorded_by"])
-    _stamp(observation, by, reason or ("Replaced" if moved_from is not None else "Recorded"))
+    stamp(observation, by, reason or ("Replaced" if moved_from is not None else "Recorded"))
     observation.save()
     refresh_metric_summary(observation.metric)
     if moved_from is not None and moved_from != observation.metric_id:
@@ -185,7 +177,7 @@ def delete_observations(*, observations: Sequence[Observation], by: User | None,
     metrics: dict[int, Metric] = {}
     for observation in observations:
         metrics[observation.metric_id] = observation.metric
-        _stamp(observation, by, reason or "Removed")
+        stamp(observation, by, reason or "Removed")
         observation.delete()
     for metric in metrics.values():
         refresh_metric_summary(metric)
@@ -293,7 +285,7 @@ def add_annotation(
         created_by=by,
     )
     annotation.full_clean(exclude=["metric", "created_by"])
-    _stamp(annotation, by, reason or "Added")
+    stamp(annotation, by, reason or "Added")
     annotation.save()
     refresh_metric_summary(metric)
     return annotation
@@ -302,7 +294,7 @@ def add_annotation(
 @transaction.atomic
 def delete_annotation(*, annotation: Annotation, by: User | None, reason: str | None = None) -> None:
     metric = annotation.metric
-    _stamp(annotation, by, reason or "Removed")
+    stamp(annotation, by, reason or "Removed")
     annotation.delete()
     refresh_metric_summary(metric)
 
@@ -321,7 +313,7 @@ def save_annotation(*, annotation: Annotation, by: User | None, reason: str | No
     if annotation.pk is None:
         annotation.created_by = by
     annotation.full_clean(exclude=["created_by"])
-    _stamp(annotation, by, reason or ("Edited" if moved_from is not None else "Added"))
+    stamp(annotation, by, reason or ("Edited" if moved_from is not None else "Added"))
     annotation.save()
     refresh_metric_summary(annotation.metric)
     if moved_from is not None and moved_from != annotation.metric_id:
@@ -335,7 +327,7 @@ def delete_annotations(*, annotations: Sequence[Annotation], by: User | None, re
     metrics: dict[int, Metric] = {}
     for annotation in annotations:
         metrics[annotation.metric_id] = annotation.metric
-        _stamp(annotation, by, reason or "Removed")
+        stamp(annotation, by, reason or "Removed")
         annotation.delete()
     for metric in metrics.values():
         refresh_metric_summary(metric)

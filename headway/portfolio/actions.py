@@ -14,9 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
 from headway.accounts.models import Organisation, User
+from headway.history import apply_fields, stamp
 from headway.lib.weeks import week_start
 from headway.portfolio.models import (
     Checkpoint,
@@ -31,19 +31,6 @@ from headway.portfolio.models import (
 )
 
 
-def _stamp(instance: Model, by: User | None, reason: str | None) -> None:
-    """Tell django-simple-history who made this change and why, whatever the path."""
-    if by is not None:
-        instance._history_user = by  # type: ignore[attr-defined]
-    if reason:
-        instance._change_reason = reason  # type: ignore[attr-defined]
-
-
-def _apply(instance: Model, fields: Mapping[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 @transaction.atomic
 def create_initiative(
     *,
@@ -56,11 +43,11 @@ def create_initiative(
     reason: str | None = None,
 ) -> Initiative:
     initiative = Initiative(organisation=organisation, status=Status.PROPOSED)
-    _apply(initiative, fields)
+    apply_fields(initiative, fields)
     if not initiative.reference:
         initiative.reference = next_reference(organisation)
     initiative.full_clean(exclude=["organisation"])
-    _stamp(initiative, by, reason or "Created")
+    stamp(initiative, by, reason or "Created")
     initiative.save()
     initiative.goals.set(goals)
     initiative.services.set(services)
@@ -90,9 +77,9 @@ def update_initiative(
 ) -> Initiative:
     if "status" in fields:
         raise ValidationError({"status": "An initiative's status changes only through a recorded decision."})
-    _apply(initiative, fields)
+    apply_fields(initiative, fields)
     initiative.full_clean(exclude=["organisation"])
-    _stamp(initiative, by, reason or "Edited")
+    stamp(initiative, by, reason or "Edited")
     initiative.save()
     if goals is not None:
         initiative.goals.set(goals)
@@ -108,16 +95,16 @@ def save_user_need(
     *, initiative: Initiative, by: User | None, fields: Mapping[str, Any], need: UserNeed | None = None
 ) -> UserNeed:
     need = need or UserNeed(initiative=initiative)
-    _apply(need, fields)
+    apply_fields(need, fields)
     need.full_clean(exclude=["initiative"])
-    _stamp(need, by, None)
+    stamp(need, by, None)
     need.save()
     return need
 
 
 @transaction.atomic
 def delete_user_need(*, need: UserNeed, by: User | None) -> None:
-    _stamp(need, by, "Removed")
+    stamp(need, by, "Removed")
     need.delete()
 
 
@@ -137,7 +124,7 @@ def record_checkpoint(
     created = checkpoint is None
     if checkpoint is None:
         checkpoint = Checkpoint(initiative=initiative, week_start=monday)
-    _apply(checkpoint, fields)
+    apply_fields(checkpoint, fields)
     checkpoint.recorded_by = by
     save_checkpoint(checkpoint=checkpoint, by=by, reason=reason or ("Recorded" if created else "Edited"))
     return checkpoint, created
@@ -153,7 +140,7 @@ def save_checkpoint(*, checkpoint: Checkpoint, by: User | None, reason: str | No
         else None
     )
     checkpoint.full_clean(exclude=["initiative", "recorded_by"])
-    _stamp(checkpoint, by, reason)
+    stamp(checkpoint, by, reason)
     checkpoint.save()
     refresh_checkpoint_summaries(initiative_ids=[checkpoint.initiative_id, moved_from])
     return checkpoint
@@ -165,7 +152,7 @@ def delete_checkpoints(*, checkpoints: Iterable[Checkpoint], by: User | None, re
     touched = set()
     for checkpoint in checkpoints:
         touched.add(checkpoint.initiative_id)
-        _stamp(checkpoint, by, reason or "Removed")
+        stamp(checkpoint, by, reason or "Removed")
         checkpoint.delete()
     refresh_checkpoint_summaries(initiative_ids=touched)
 
@@ -218,13 +205,13 @@ def record_decision(
         recorded_by=by,
     )
     decision.full_clean(exclude=["initiative", "recorded_by"])
-    _stamp(decision, by, reason or "Recorded")
+    stamp(decision, by, reason or "Recorded")
     decision.save()
     if new_status != initiative.status:
         initiative.status = new_status
         if new_status == Status.ACTIVE and initiative.start_date is None:
             initiative.start_date = decided_on
-        _stamp(initiative, by, f"{decision.get_kind_display()} decision on {decided_on:%d %B %Y}")
+        stamp(initiative, by, f"{decision.get_kind_display()} decision on {decided_on:%d %B %Y}")
         initiative.save()
     return decision
 
@@ -240,11 +227,11 @@ def save_risk(
 ) -> Risk:
     if risk is None:
         risk = Risk(organisation=organisation)
-    _apply(risk, fields)
+    apply_fields(risk, fields)
     if risk.initiative is not None and risk.initiative.organisation_id != organisation.pk:
         raise ValidationError({"initiative": "That initiative belongs to another organisation."})
     risk.full_clean(exclude=["organisation"])
-    _stamp(risk, by, reason or ("Raised" if risk.pk is None else "Updated"))
+    stamp(risk, by, reason or ("Raised" if risk.pk is None else "Updated"))
     risk.save()
     return risk
 
