@@ -174,13 +174,7 @@ def save_observation(*, observation: Observation, by: User | None, reason: str |
 @transaction.atomic
 def delete_observations(*, observations: Sequence[Observation], by: User | None, reason: str | None = None) -> None:
     """Remove values; the history keeps them. Each metric's summary is refreshed once."""
-    metrics: dict[int, Metric] = {}
-    for observation in observations:
-        metrics[observation.metric_id] = observation.metric
-        stamp(observation, by, reason or "Removed")
-        observation.delete()
-    for metric in metrics.values():
-        refresh_metric_summary(metric)
+    _remove_and_refresh(observations, by=by, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -324,11 +318,17 @@ def save_annotation(*, annotation: Annotation, by: User | None, reason: str | No
 @transaction.atomic
 def delete_annotations(*, annotations: Sequence[Annotation], by: User | None, reason: str | None = None) -> None:
     """Remove annotations; the history keeps them. Each metric's summary is refreshed once."""
+    _remove_and_refresh(annotations, by=by, reason=reason)
+
+
+def _remove_and_refresh(
+    rows: Sequence[Observation] | Sequence[Annotation], *, by: User | None, reason: str | None
+) -> None:
     metrics: dict[int, Metric] = {}
-    for annotation in annotations:
-        metrics[annotation.metric_id] = annotation.metric
-        stamp(annotation, by, reason or "Removed")
-        annotation.delete()
+    for row in rows:
+        metrics[row.metric_id] = row.metric
+        stamp(row, by, reason or "Removed")
+        row.delete()
     for metric in metrics.values():
         refresh_metric_summary(metric)
 
