@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from headway.accounts.roles import Role
 from headway.portfolio.models import Decision, Initiative
 from headway.prioritisation import actions, robustness
 from headway.prioritisation.models import Candidate, Result, Round, RoundChange
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative
+from tests.personas import personas
 
 HIGH = dict.fromkeys(
     ["strategic_fit", "patient_impact", "staff_impact", "safety_risk_reduction", "urgency", "evidence"], 5
@@ -46,9 +46,8 @@ def cost(round, reference, capital):
 class RoundTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE, "Office")
-        cls.executive = make_person(cls.organisation, Role.EXECUTIVE, "Exec")
+        cls.cast = personas()
+        cls.organisation, cls.office, cls.executive = cls.cast.trust, cls.cast.office, cls.cast.executive
         cls.active = make_initiative(cls.organisation, by=cls.office, status="active", reference="DIG-001")
         cls.proposed = make_initiative(cls.organisation, by=cls.office, reference="DIG-002")
         cls.other = make_initiative(cls.organisation, by=cls.office, reference="DIG-003")
@@ -74,8 +73,7 @@ class RoundTest(TestCase):
         )
 
     def test_a_round_refuses_another_organisations_initiative(self):
-        elsewhere = make_organisation(name="Elsewhere")
-        theirs = make_initiative(elsewhere, by=make_person(elsewhere, Role.PORTFOLIO_OFFICE, "Them"))
+        theirs = make_initiative(self.cast.other_trust, by=self.cast.other_office)
         with self.assertRaises(ValidationError):
             self.new_round(initiatives=[self.active, theirs])
         self.assertFalse(Round.objects.filter(organisation=self.organisation).exists())
@@ -202,9 +200,8 @@ class RoundTest(TestCase):
 class ReproducibilityTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE)
-        cls.executive = make_person(cls.organisation, Role.EXECUTIVE)
+        cls.cast = personas()
+        cls.organisation, cls.office, cls.executive = cls.cast.trust, cls.cast.office, cls.cast.executive
         for n in range(1, 4):
             make_initiative(cls.organisation, by=cls.office, reference=f"DIG-00{n}")
         cls.round = actions.create_round(
@@ -247,8 +244,8 @@ class ReproducibilityTest(TestCase):
 class ChangesAndClosingTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE)
+        cls.cast = personas()
+        cls.organisation, cls.office = cls.cast.trust, cls.cast.office
         cls.keep = make_initiative(cls.organisation, by=cls.office, status="active", reference="DIG-001")
         cls.drop = make_initiative(cls.organisation, by=cls.office, status="active", reference="DIG-002")
         cls.begin = make_initiative(cls.organisation, by=cls.office, reference="DIG-003")
@@ -417,9 +414,8 @@ class RobustnessTest(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE)
-        cls.executive = make_person(cls.organisation, Role.EXECUTIVE)
+        cls.cast = personas()
+        cls.organisation, cls.office, cls.executive = cls.cast.trust, cls.cast.office, cls.cast.executive
         for n in range(1, 5):
             make_initiative(cls.organisation, by=cls.office, reference=f"DIG-00{n}")
 

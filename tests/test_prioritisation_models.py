@@ -5,17 +5,17 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from headway.accounts.roles import Role
 from headway.prioritisation import actions, scoring
 from headway.prioritisation.models import Candidate, Criterion, Result, Round, RoundChange
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative
+from tests.personas import personas
 
 
 class PrioritisationModelTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE)
+        cls.cast = personas()
+        cls.organisation, cls.office = cls.cast.trust, cls.cast.office
         cls.initiative = make_initiative(cls.organisation, by=cls.office, status="active")
         cls.round = actions.create_round(
             organisation=cls.organisation, by=cls.office, name="2026/27 Q1", held_on=dt.date(2026, 4, 10)
@@ -41,13 +41,20 @@ class PrioritisationModelTest(TestCase):
         self.assertNotEqual(Result.objects.get(pk=result.pk).objective, 999)
 
     def test_each_change_maps_to_a_kind_of_decision(self):
-        expected = {"started": "start", "stopped": "stop", "paused": "pause", "continued": "continue",
-                    "moved_up": "continue", "moved_down": "continue", "new": "continue"}
+        expected = {
+            "started": "start",
+            "stopped": "stop",
+            "paused": "pause",
+            "continued": "continue",
+            "moved_up": "continue",
+            "moved_down": "continue",
+            "new": "continue",
+        }
         for change, decision in expected.items():
             self.assertEqual(RoundChange(change=change).decision_kind, decision)
 
     def test_rounds_and_candidates_are_found_only_through_their_organisation(self):
-        other = make_organisation("Other Trust")
+        other = self.cast.other_trust
         self.assertFalse(Round.objects.for_organisation(other).exists())
         self.assertFalse(Candidate.objects.for_organisation(other).exists())
         self.assertTrue(Candidate.objects.for_organisation(self.organisation).exists())

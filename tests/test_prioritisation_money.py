@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from headway.accounts.roles import Role
 from headway.prioritisation import actions, costs, results, sources
 from headway.prioritisation.models import Candidate, Result, RoundChange
-from tests.factories import make_business_case, make_funding_line, make_initiative, make_organisation, make_person
+from tests.factories import make_business_case, make_funding_line, make_initiative
+from tests.personas import personas
 from tests.test_prioritisation_actions import HIGH, rate
 
 OLD_RESULT = Path(__file__).parent / "data" / "prioritisation" / "result_unversioned.json"
@@ -36,8 +36,8 @@ def set_candidate(candidate, **fields):
 class MoneyEnteredOnceTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.organisation, cls.office = cls.cast.trust, cls.cast.office
         cls.with_cases = make_initiative(cls.organisation, by=cls.office, status="active", reference="DIG-001")
         cls.with_funding = make_initiative(cls.organisation, by=cls.office, reference="DIG-002")
         cls.with_nothing = make_initiative(cls.organisation, by=cls.office, reference="DIG-003")
@@ -150,8 +150,8 @@ class OldResultTest(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.organisation, cls.office = cls.cast.trust, cls.cast.office
         for reference, status in (("DIG-001", "active"), ("DIG-002", "proposed"), ("DIG-003", "active")):
             make_initiative(cls.organisation, by=cls.office, status=status, reference=reference)
         make_initiative(cls.organisation, by=cls.office, reference="DIG-004")

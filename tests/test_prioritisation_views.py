@@ -7,23 +7,20 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from headway.accounts.roles import Role
 from headway.portfolio.models import Initiative
 from headway.prioritisation import actions
 from headway.prioritisation.models import Budget, Candidate, Rating, Result, Round, RoundChange
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative
+from tests.personas import personas
 from tests.test_prioritisation_actions import HIGH, LOW, rate
 
 
 class PrioritisationViewTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.organisation = make_organisation()
-        cls.office = make_person(cls.organisation, Role.PORTFOLIO_OFFICE, "Olu Office")
-        cls.executive = make_person(cls.organisation, Role.EXECUTIVE, "Esi Exec")
-        cls.board = make_person(cls.organisation, Role.BOARD, "Bea Board")
-        cls.lead = make_person(cls.organisation, Role.DELIVERY_LEAD, "Del Lead")
-        cls.viewer = make_person(cls.organisation, Role.VIEWER, "Vic Viewer")
+        cls.cast = personas()
+        cls.organisation, cls.office, cls.executive = cls.cast.trust, cls.cast.office, cls.cast.executive
+        cls.board, cls.lead, cls.viewer = cls.cast.board, cls.cast.lead, cls.cast.viewer
         cls.active = make_initiative(
             cls.organisation, by=cls.office, status="active", reference="DIG-001", title="Electronic observations"
         )
@@ -349,8 +346,7 @@ class PrioritisationViewTest(TestCase):
     # Query counts ------------------------------------------------------------------------------
 
     def test_the_round_page_takes_the_same_number_of_queries_for_10_and_60_candidates(self):
-        organisation = make_organisation("Big Trust")
-        office = make_person(organisation, Role.PORTFOLIO_OFFICE)
+        organisation, office = self.cast.other_trust, self.cast.other_office
         initiatives = [make_initiative(organisation, by=office, reference=f"DIG-{n:03d}") for n in range(1, 61)]
         counts = []
         for size in (10, 60):
