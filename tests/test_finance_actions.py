@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from headway.accounts.roles import Role
 from headway.finance import actions
 from headway.finance.models import (
     Actual,
@@ -22,20 +21,17 @@ from tests.factories import (
     make_funding_line,
     make_initiative,
     make_metric,
-    make_organisation,
-    make_person,
     record_actual,
 )
+from tests.personas import personas
 
 
 class FinanceActionsTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Riverside Trust")
-        cls.elsewhere = make_organisation("Hillside Trust")
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
-        cls.owner = make_person(cls.trust, Role.EXECUTIVE, "Esi Exec")
-        cls.stranger = make_person(cls.elsewhere, Role.EXECUTIVE, "Sam Stranger")
+        cls.cast = personas("Riverside Trust")
+        cls.trust, cls.elsewhere = cls.cast.trust, cls.cast.other_trust
+        cls.office, cls.owner, cls.stranger = cls.cast.office, cls.cast.executive, cls.cast.other_office
         cls.initiative = make_initiative(cls.trust, by=cls.office, status="active", reference="DIG-001")
         cls.other = make_initiative(cls.trust, by=cls.office, reference="DIG-002")
         cls.metric = make_metric(cls.trust, "Minutes of paperwork a shift")

@@ -21,10 +21,10 @@ from tests.factories import (
     make_funding_line,
     make_initiative,
     make_metric,
-    make_organisation,
     make_person,
     record_actual,
 )
+from tests.personas import personas
 
 
 def url(name, *args):
@@ -34,15 +34,13 @@ def url(name, *args):
 class FinancePagesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Riverside Trust")
-        cls.elsewhere = make_organisation("Hillside Trust")
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas("Riverside Trust")
+        cls.trust, cls.elsewhere = cls.cast.trust, cls.cast.other_trust
+        cls.office, cls.board, cls.lead = cls.cast.office, cls.cast.board, cls.cast.lead
+        cls.viewer, cls.stranger = cls.cast.viewer, cls.cast.other_office
+        # Kept as their own people: the pages name the case's owner, and a second delivery lead leads theirs.
         cls.executive = make_person(cls.trust, Role.EXECUTIVE, "Esi Exec")
-        cls.board = make_person(cls.trust, Role.BOARD, "Bea Board")
-        cls.lead = make_person(cls.trust, Role.DELIVERY_LEAD, "Del Lead")
         cls.other_lead = make_person(cls.trust, Role.DELIVERY_LEAD, "Dot Otherlead")
-        cls.viewer = make_person(cls.trust, Role.VIEWER, "Vic Viewer")
-        cls.stranger = make_person(cls.elsewhere, Role.PORTFOLIO_OFFICE, "Sam Stranger")
         cls.ours = make_initiative(
             cls.trust,
             by=cls.office,
