@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from headway.accounts.roles import Role
 from headway.assurance.money import organisation_money, portfolio_forecast
 from headway.finance import actions, figures, forecast, presenters, queries
 from headway.finance.models import ProjectType
@@ -22,10 +21,9 @@ from tests.factories import (
     make_funding_line,
     make_initiative,
     make_metric,
-    make_organisation,
-    make_person,
     record_actual,
 )
+from tests.personas import personas
 
 TODAY = dt.date(2026, 6, 15)  # in 2026/27
 
@@ -55,8 +53,8 @@ class WordsTest(SimpleTestCase):
 class CaseFiguresTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation()
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.trust, cls.office = cls.cast.trust, cls.cast.office
         cls.initiative = make_initiative(cls.trust, by=cls.office, status="active")
         cls.case = make_business_case(
             cls.initiative,
@@ -183,8 +181,10 @@ class CaseFiguresTest(TestCase):
 class FundingAndShapeTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation(first_release_weeks=12)
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.trust, cls.office = cls.cast.trust, cls.cast.office
+        cls.trust.first_release_weeks = 12
+        cls.trust.save(update_fields=["first_release_weeks"])
         cls.initiative = make_initiative(
             cls.trust,
             by=cls.office,
@@ -324,8 +324,8 @@ class FundingAndShapeTest(TestCase):
 class ReferenceClassTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation()
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.trust, cls.office = cls.cast.trust, cls.cast.office
         cls.finished = []
         # Five finished initiatives, each planned at £100,000 to go live in 12 months from 1 January 2024,
         # with their own outcomes: cost ratios 1.1, 3.0, 1.5, 1.2, 2.0 and about 2, 1, 3, 1.25 and 1.5
@@ -481,8 +481,8 @@ class ReferenceClassTest(TestCase):
 class OverviewTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation()
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.trust, cls.office = cls.cast.trust, cls.cast.office
         cls.metric = make_metric(cls.trust, baseline_value=10)
         Observation.objects.create(metric=cls.metric, period=dt.date(2026, 5, 1), value=12)
 
@@ -540,8 +540,8 @@ class OverviewTest(TestCase):
 class PortfolioForecastTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation()
-        cls.office = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Olu Office")
+        cls.cast = personas()
+        cls.trust, cls.office = cls.cast.trust, cls.cast.office
         cls.active = make_initiative(
             cls.trust,
             by=cls.office,
@@ -641,6 +641,6 @@ class PortfolioForecastTest(TestCase):
         self.assertGreater(row.p50, 1.0)
 
     def test_with_nothing_to_forecast_the_page_says_so(self):
-        page = portfolio_forecast(make_organisation(), TODAY)
+        page = portfolio_forecast(self.cast.other_trust, TODAY)
         self.assertIsNone(page.result)
         self.assertIn("nothing to forecast", presenters.forecast_page(page).summary)
