@@ -12,6 +12,7 @@ from headway.accounts.middleware import SESSION_KEY
 from headway.accounts.models import Membership, User
 from headway.accounts.roles import Role
 from tests.factories import PASSWORD, make_organisation, make_person
+from tests.personas import personas
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +82,7 @@ class PasswordResetTest(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(len(mail.outbox), 1)
         link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line).strip()
-        path = link[link.index("/password-reset/"):]
+        path = link[link.index("/password-reset/") :]
         response = self.client.get(path, follow=True)
         form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
         response = self.client.post(
@@ -125,8 +126,8 @@ class SwitchingOrganisationTest(TestCase):
 class AdminTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Admin Trust")
-        cls.pmo = make_person(cls.trust, Role.PORTFOLIO_OFFICE)
+        cls.cast = personas("Admin Trust")
+        cls.trust, cls.pmo = cls.cast.trust, cls.cast.office
         cls.root = User.objects.create_superuser(email="root@example.test", password=PASSWORD, full_name="Root")
 
     def test_the_admin_is_not_found_for_trust_staff(self):
@@ -141,8 +142,12 @@ class AdminTest(TestCase):
 
 class PasswordStorageTest(TestCase):
     def test_production_hashes_passwords_with_argon2(self):
-        result = run_manage("shell", "-c", "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
-                            HEADWAY_ENV="development")
+        result = run_manage(
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
+            HEADWAY_ENV="development",
+        )
         self.assertEqual(result.stdout.strip().splitlines()[-1], "django.contrib.auth.hashers.Argon2PasswordHasher")
         with self.settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
             user = make_person(None)
@@ -162,7 +167,12 @@ class ProductionSettingsTest(TestCase):
 
     def test_production_settings_pass_the_deployment_checklist(self):
         result = run_manage(
-            "check", "--deploy", "--fail-level", "WARNING",
-            HEADWAY_ENV="production", SECRET_KEY="k3y-" + "abcdefghij" * 6, ALLOWED_HOSTS="headway.example.nhs.uk",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            HEADWAY_ENV="production",
+            SECRET_KEY="k3y-" + "abcdefghij" * 6,
+            ALLOWED_HOSTS="headway.example.nhs.uk",
         )
         self.assertEqual(result.returncode, 0, result.stderr + result.stdout)

@@ -29,7 +29,8 @@ from headway.portfolio.models import (
     UserNeed,
 )
 from headway.prioritisation.models import Candidate, Round
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative, make_person
+from tests.personas import personas
 
 SHARED_PK = 9001
 
@@ -59,42 +60,68 @@ def admin_urls():
     for model in admin.site._registry:
         meta = model._meta
         base = f"/admin/{meta.app_label}/{meta.model_name}/"
-        urls += [base, f"{base}add/", f"{base}{SHARED_PK}/change/", f"{base}{SHARED_PK}/delete/",
-                 f"{base}{SHARED_PK}/history/"]
+        urls += [
+            base,
+            f"{base}add/",
+            f"{base}{SHARED_PK}/change/",
+            f"{base}{SHARED_PK}/delete/",
+            f"{base}{SHARED_PK}/history/",
+        ]
     return urls
 
 
 class OrganisationBoundaryTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.first = make_organisation("First Trust")
-        cls.second = make_organisation("Second Trust")
-        cls.first_pmo = make_person(cls.first, Role.PORTFOLIO_OFFICE, "First Office")
-        cls.second_pmo = make_person(cls.second, Role.PORTFOLIO_OFFICE, "Second Office")
+        cls.cast = personas("First Trust")
+        cls.first, cls.second = cls.cast.trust, cls.cast.other_trust
+        cls.first_pmo, cls.second_pmo = cls.cast.office, cls.cast.other_office
         goal = StrategicGoal.objects.create(pk=SHARED_PK, organisation=cls.first, title="First goal")
         service = Service.objects.create(pk=SHARED_PK, organisation=cls.first, name="First EPR")
         cls.secret = make_initiative(
-            cls.first, by=cls.first_pmo, status="active", title="Secret first-trust initiative",
-            delivery_lead=cls.first_pmo, id=SHARED_PK,
+            cls.first,
+            by=cls.first_pmo,
+            status="active",
+            title="Secret first-trust initiative",
+            delivery_lead=cls.first_pmo,
+            id=SHARED_PK,
         )
         initiative = cls.secret
         initiative.goals.add(goal)
         initiative.services.add(service)
         UserNeed.objects.create(pk=SHARED_PK, initiative=initiative, statement="As a nurse I need…", evidence="assumed")
         Risk.objects.create(
-            pk=SHARED_PK, organisation=cls.first, initiative=initiative, title="First risk", likelihood=3,
-            consequence=3, owner=cls.first_pmo, next_review=dt.date(2027, 1, 1),
+            pk=SHARED_PK,
+            organisation=cls.first,
+            initiative=initiative,
+            title="First risk",
+            likelihood=3,
+            consequence=3,
+            owner=cls.first_pmo,
+            next_review=dt.date(2027, 1, 1),
         )
         Checkpoint.objects.create(
-            pk=SHARED_PK, initiative=initiative, week_start=dt.date(2026, 11, 16), confidence="green",
+            pk=SHARED_PK,
+            initiative=initiative,
+            week_start=dt.date(2026, 11, 16),
+            confidence="green",
             confidence_reason="Fine",
         )
-        Membership.objects.create(pk=SHARED_PK, organisation=cls.first, role=Role.VIEWER,
-                                  user=make_person(None, name="First Viewer"))
+        # Kept as its own person: the membership needs the shared key, so it is made by hand.
+        Membership.objects.create(
+            pk=SHARED_PK, organisation=cls.first, role=Role.VIEWER, user=make_person(None, name="First Viewer")
+        )
         Comment.objects.create(pk=SHARED_PK, initiative=initiative, author=cls.first_pmo, body="Secret comment")
         metric = Metric.objects.create(
-            pk=SHARED_PK, organisation=cls.first, name="Secret metric", definition="d", kind="outcome",
-            beneficiary="patients", unit="%", improvement_direction="increase", frequency="monthly",
+            pk=SHARED_PK,
+            organisation=cls.first,
+            name="Secret metric",
+            definition="d",
+            kind="outcome",
+            beneficiary="patients",
+            unit="%",
+            improvement_direction="increase",
+            frequency="monthly",
             data_source="PAS",
         )
         metric.initiatives.add(initiative)
@@ -102,46 +129,110 @@ class OrganisationBoundaryTest(TestCase):
         Annotation.objects.create(pk=SHARED_PK, metric=metric, period=dt.date(2026, 10, 1), text="Secret change")
         # A round with a what-if scenario: the scenario has the shared key, so that the pages for
         # a round and those for a scenario both find it.
-        base_round = Round.objects.create(pk=SHARED_PK + 1, organisation=cls.first, name="Secret round",
-                                          held_on=dt.date(2026, 11, 1))
-        scenario = Round.objects.create(pk=SHARED_PK, organisation=cls.first, name="Secret round",
-                                        held_on=dt.date(2026, 11, 1), scenario_of=base_round,
-                                        scenario_note="Secret scenario")
+        base_round = Round.objects.create(
+            pk=SHARED_PK + 1, organisation=cls.first, name="Secret round", held_on=dt.date(2026, 11, 1)
+        )
+        scenario = Round.objects.create(
+            pk=SHARED_PK,
+            organisation=cls.first,
+            name="Secret round",
+            held_on=dt.date(2026, 11, 1),
+            scenario_of=base_round,
+            scenario_note="Secret scenario",
+        )
         Candidate.objects.create(pk=SHARED_PK, round=scenario, initiative=initiative)
         actions.record_decision(
-            initiative=initiative, by=cls.first_pmo, kind="pause", rationale="Secret rationale",
-            evidence="e", decided_by="Board", decided_on=dt.date(2026, 11, 1),
+            initiative=initiative,
+            by=cls.first_pmo,
+            kind="pause",
+            rationale="Secret rationale",
+            evidence="e",
+            decided_by="Board",
+            decided_on=dt.date(2026, 11, 1),
         )
         # Money: every finance object with the shared key.
-        FundingLine.objects.create(pk=SHARED_PK, initiative=initiative, financial_year="2026/27", kind="capital",
-                                   source="trust", amount=1000, note="Secret funding")
-        case = BusinessCase.objects.create(pk=SHARED_PK, initiative=initiative, stage="obc", first_year="2026/27",
-                                           project_type=ProjectType.objects.get(is_default=True))
-        CostLine.objects.create(pk=SHARED_PK, business_case=case, financial_year="2026/27", kind="revenue",
-                                category="staff", amount=1000)
-        benefit = BenefitLine.objects.create(pk=SHARED_PK, business_case=case, financial_year="2026/27",
-                                             kind="cash", description="Secret benefit", owner=cls.first_pmo)
-        Actual.objects.create(pk=SHARED_PK, initiative=initiative, financial_year="2026/27", kind="benefit",
-                              amount=10, benefit=benefit)
+        FundingLine.objects.create(
+            pk=SHARED_PK,
+            initiative=initiative,
+            financial_year="2026/27",
+            kind="capital",
+            source="trust",
+            amount=1000,
+            note="Secret funding",
+        )
+        case = BusinessCase.objects.create(
+            pk=SHARED_PK,
+            initiative=initiative,
+            stage="obc",
+            first_year="2026/27",
+            project_type=ProjectType.objects.get(is_default=True),
+        )
+        CostLine.objects.create(
+            pk=SHARED_PK, business_case=case, financial_year="2026/27", kind="revenue", category="staff", amount=1000
+        )
+        benefit = BenefitLine.objects.create(
+            pk=SHARED_PK,
+            business_case=case,
+            financial_year="2026/27",
+            kind="cash",
+            description="Secret benefit",
+            owner=cls.first_pmo,
+        )
+        Actual.objects.create(
+            pk=SHARED_PK, initiative=initiative, financial_year="2026/27", kind="benefit", amount=10, benefit=benefit
+        )
 
     def test_the_walk_covers_the_pages_with_objects_in_them(self):
         names = {name for name, _ in object_urls()}
-        for expected in ("portfolio:detail", "portfolio:edit", "portfolio:decide", "portfolio:checkpoint",
-                         "portfolio:history", "portfolio:risk_edit", "portfolio:need_edit", "portfolio:goal_edit",
-                         "accounts:person_edit", "accounts:person_remove", "metrics:detail", "metrics:edit",
-                         "metrics:upload", "metrics:observation_add", "metrics:annotation_add",
-                         "metrics:annotation_delete", "metrics:history", "prioritisation:detail",
-                         "prioritisation:run", "prioritisation:close", "prioritisation:candidate_edit",
-                         "prioritisation:compare", "prioritisation:adopt"):
+        for expected in (
+            "portfolio:detail",
+            "portfolio:edit",
+            "portfolio:decide",
+            "portfolio:checkpoint",
+            "portfolio:history",
+            "portfolio:risk_edit",
+            "portfolio:need_edit",
+            "portfolio:goal_edit",
+            "accounts:person_edit",
+            "accounts:person_remove",
+            "metrics:detail",
+            "metrics:edit",
+            "metrics:upload",
+            "metrics:observation_add",
+            "metrics:annotation_add",
+            "metrics:annotation_delete",
+            "metrics:history",
+            "prioritisation:detail",
+            "prioritisation:run",
+            "prioritisation:close",
+            "prioritisation:candidate_edit",
+            "prioritisation:compare",
+            "prioritisation:adopt",
+        ):
             self.assertIn(expected, names)
 
     def test_the_walk_covers_the_money_pages_with_objects_in_them(self):
         names = {name for name, _ in object_urls()}
-        for expected in ("finance:initiative", "finance:funding_add", "finance:funding_edit", "finance:funding_delete",
-                         "finance:case_add", "finance:case", "finance:case_edit", "finance:case_delete",
-                         "finance:cost_add", "finance:cost_edit", "finance:cost_delete", "finance:benefit_add",
-                         "finance:benefit_edit", "finance:benefit_delete", "finance:mitigations",
-                         "finance:actual_add", "finance:actual_edit", "finance:actual_delete"):
+        for expected in (
+            "finance:initiative",
+            "finance:funding_add",
+            "finance:funding_edit",
+            "finance:funding_delete",
+            "finance:case_add",
+            "finance:case",
+            "finance:case_edit",
+            "finance:case_delete",
+            "finance:cost_add",
+            "finance:cost_edit",
+            "finance:cost_delete",
+            "finance:benefit_add",
+            "finance:benefit_edit",
+            "finance:benefit_delete",
+            "finance:mitigations",
+            "finance:actual_add",
+            "finance:actual_edit",
+            "finance:actual_delete",
+        ):
             self.assertIn(expected, names)
 
     def test_no_money_of_another_organisation_is_changed_or_shown(self):
@@ -149,8 +240,9 @@ class OrganisationBoundaryTest(TestCase):
         for name, url in object_urls():
             if name.startswith("finance:"):
                 with self.subTest(name=name):
-                    self.assertEqual(self.client.post(url, {"amount": "1", "financial_year": "2026/27"}).status_code,
-                                     404)
+                    self.assertEqual(
+                        self.client.post(url, {"amount": "1", "financial_year": "2026/27"}).status_code, 404
+                    )
         self.assertTrue(FundingLine.objects.filter(pk=SHARED_PK, amount=1000).exists())
         self.assertEqual(BusinessCase.objects.get(pk=SHARED_PK).costs.count(), 1)
         self.assertTrue(BenefitLine.objects.filter(pk=SHARED_PK).exists())
@@ -232,6 +324,14 @@ class OrganisationBoundaryTest(TestCase):
             with self.subTest(name=name):
                 response = self.client.get(reverse(name))
                 self.assertIn(response.status_code, (200, 405))
-                for secret in ("Secret first-trust initiative", "Secret rationale", "Secret comment", "First risk",
-                               "First goal", "First EPR", "Secret metric", "Secret round"):
+                for secret in (
+                    "Secret first-trust initiative",
+                    "Secret rationale",
+                    "Secret comment",
+                    "First risk",
+                    "First goal",
+                    "First EPR",
+                    "Secret metric",
+                    "Secret round",
+                ):
                     self.assertNotContains(response, secret, status_code=response.status_code)

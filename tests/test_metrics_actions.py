@@ -6,11 +6,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from headway.accounts.roles import Role
 from headway.metrics import actions
 from headway.metrics.imports import ObservationRow
 from headway.metrics.models import Annotation, Metric, Observation, Verdict
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative, make_person
+from tests.personas import personas
 
 FIELDS = {
     "name": "Missed appointments",
@@ -31,10 +31,9 @@ def month(i: int) -> dt.date:
 class MetricActionsTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Riverside Hospitals")
-        cls.other = make_organisation("Hilltop Health")
-        cls.pmo = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Priya Office")
-        cls.outsider = make_person(cls.other, Role.PORTFOLIO_OFFICE, "Olly Outsider")
+        cls.cast = personas("Riverside Hospitals")
+        cls.trust, cls.other = cls.cast.trust, cls.cast.other_trust
+        cls.pmo, cls.outsider = cls.cast.office, cls.cast.other_office
         cls.booking = make_initiative(cls.trust, by=cls.pmo, title="Online booking")
         cls.reminders = make_initiative(cls.trust, by=cls.pmo, title="Text reminders")
         cls.foreign = make_initiative(cls.other, by=cls.outsider, title="Their secret")
@@ -206,7 +205,9 @@ class AdminPathTest(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Riverside Hospitals")
+        cls.cast = personas("Riverside Hospitals")
+        cls.trust = cls.cast.trust
+        # Kept: the installation admin belongs to no organisation.
         cls.admin = make_person(None, name="Ada Admin", is_staff=True, is_superuser=True)
         cls.booking = make_initiative(cls.trust, title="Online booking")
         cls.metric = actions.save_metric(organisation=cls.trust, by=None, fields=FIELDS, initiatives=[cls.booking])
@@ -243,7 +244,7 @@ class AdminPathTest(TestCase):
         )
 
     def test_the_admin_keeps_the_rules_of_the_metric_pages_and_says_why_before_saving_anything(self):
-        stranger = make_person(make_organisation("Hillside Trust"), name="Sam Stranger")
+        stranger = self.cast.other_office
         self.client.force_login(self.admin)
         data = {**FIELDS, "organisation": self.trust.pk, "initiatives": [self.booking.pk], "owner": stranger.pk}
         response = self.client.post(f"/admin/metrics/metric/{self.metric.pk}/change/", data)

@@ -17,7 +17,8 @@ from headway.accounts.roles import Role
 from headway.metrics import actions
 from headway.metrics.imports import MAX_BYTES, MAX_ROWS, FileRefused, ObservationRow, read_observations
 from headway.metrics.models import Metric, Observation
-from tests.factories import make_initiative, make_organisation, make_person
+from tests.factories import make_initiative, make_person
+from tests.personas import personas
 
 
 def csv_bytes(text: str, bom: bool = False) -> bytes:
@@ -96,8 +97,9 @@ class RefusingABadFileTest(SimpleTestCase):
         self.assertEqual(self.problems(b"\xef\xbb\xbf\r\n"), ["The file is empty."])
 
     def test_it_refuses_a_file_with_only_the_column_names(self):
-        self.assertEqual(self.problems(csv_bytes("period,value\n")),
-                         ["The file has no rows of data under the column names."])
+        self.assertEqual(
+            self.problems(csv_bytes("period,value\n")), ["The file has no rows of data under the column names."]
+        )
 
     def test_it_refuses_a_file_without_column_names(self):
         [problem] = self.problems(csv_bytes("2026-01,12\n2026-02,13\n"))
@@ -111,27 +113,31 @@ class RefusingABadFileTest(SimpleTestCase):
     def test_it_refuses_unknown_and_missing_columns(self):
         self.assertEqual(
             self.problems(csv_bytes("period,amount\n2026-01,12\n")),
-            ["Row 1, column amount: Headway does not know this column. Use only period, value and note.",
-             "Row 1: the ‘value’ column is missing."],
+            [
+                "Row 1, column amount: Headway does not know this column. Use only period, value and note.",
+                "Row 1: the ‘value’ column is missing.",
+            ],
         )
 
     def test_it_refuses_a_column_named_twice(self):
-        self.assertEqual(self.problems(csv_bytes("period,value,Value\n2026-01,1,2\n")),
-                         ["Row 1, column value: this column appears twice."])
+        self.assertEqual(
+            self.problems(csv_bytes("period,value,Value\n2026-01,1,2\n")),
+            ["Row 1, column value: this column appears twice."],
+        )
 
     def test_it_lists_every_bad_row_with_its_row_and_column(self):
         data = csv_bytes(
             "period,value,note\n"
-            "2026-01,12,\n"        # row 2: fine
-            ",13,\n"               # row 3: no period
-            "2026-03,,\n"          # row 4: no value
-            "2026-13,14,\n"        # row 5: no such month
-            "2026-05,n/a,\n"       # row 6: not a number
-            "2026-06,NaN,\n"       # row 7
-            "2026-07,inf,\n"       # row 8
-            "2026-01-20,15,\n"     # row 9: January again
-            "next month,16,\n"     # row 10
-            "2026-Q3,17,\n"        # row 11: a quarter, for a monthly metric
+            "2026-01,12,\n"  # row 2: fine
+            ",13,\n"  # row 3: no period
+            "2026-03,,\n"  # row 4: no value
+            "2026-13,14,\n"  # row 5: no such month
+            "2026-05,n/a,\n"  # row 6: not a number
+            "2026-06,NaN,\n"  # row 7
+            "2026-07,inf,\n"  # row 8
+            "2026-01-20,15,\n"  # row 9: January again
+            "next month,16,\n"  # row 10
+            "2026-Q3,17,\n"  # row 11: a quarter, for a monthly metric
         )
         self.assertEqual(
             self.problems(data),
@@ -154,16 +160,22 @@ class RefusingABadFileTest(SimpleTestCase):
         self.assertEqual(self.problems(csv_bytes(text)), ["Row 1002, column value: 'twelve' is not a number."])
 
     def test_it_refuses_a_number_too_large_to_chart(self):
-        self.assertEqual(self.problems(csv_bytes("period,value\n2026-01,1e400\n")),
-                         ["Row 2, column value: '1e400' is not a number that can be charted."])
+        self.assertEqual(
+            self.problems(csv_bytes("period,value\n2026-01,1e400\n")),
+            ["Row 2, column value: '1e400' is not a number that can be charted."],
+        )
 
     def test_it_refuses_a_note_that_is_too_long(self):
-        self.assertEqual(self.problems(csv_bytes("period,value,note\n2026-01,1," + "x" * 501 + "\n")),
-                         ["Row 2, column note: the note is longer than 500 characters."])
+        self.assertEqual(
+            self.problems(csv_bytes("period,value,note\n2026-01,1," + "x" * 501 + "\n")),
+            ["Row 2, column note: the note is longer than 500 characters."],
+        )
 
     def test_it_refuses_values_in_a_column_with_no_name(self):
-        self.assertEqual(self.problems(csv_bytes("period,value,\n2026-01,1,oops\n")),
-                         ["Row 2, column C: this column has no name in row 1, so Headway cannot tell what it holds."])
+        self.assertEqual(
+            self.problems(csv_bytes("period,value,\n2026-01,1,oops\n")),
+            ["Row 2, column C: this column has no name in row 1, so Headway cannot tell what it holds."],
+        )
 
     def test_it_refuses_a_workbook_with_bad_cells_naming_their_rows(self):
         data = xlsx_bytes([("Period", "Value"), ("2026-01", 1), ("2026-02", "#DIV/0!"), (None, 3), ("2026-04", True)])
@@ -180,12 +192,15 @@ class RefusingABadFileTest(SimpleTestCase):
         self.assertEqual(self.problems(b"period,value\n" + b"x" * MAX_BYTES), ["The file is larger than 5 MB."])
 
     def test_it_refuses_more_than_20000_rows(self):
-        self.assertEqual(self.problems(csv_bytes(monthly_csv(MAX_ROWS + 1, start_year=100))),
-                         ["The file has more than 20,000 rows of data. Split it into smaller ones."])
+        self.assertEqual(
+            self.problems(csv_bytes(monthly_csv(MAX_ROWS + 1, start_year=100))),
+            ["The file has more than 20,000 rows of data. Split it into smaller ones."],
+        )
 
     def test_it_says_a_file_that_is_neither_csv_nor_xlsx_is_neither(self):
-        neither = ("This file is neither a CSV file nor an Excel workbook (.xlsx). "
-                   "Save it as one of those and try again.")
+        neither = (
+            "This file is neither a CSV file nor an Excel workbook (.xlsx). Save it as one of those and try again."
+        )
         self.assertEqual(self.problems(b"%PDF-1.4 something", "report.pdf"), [neither])
         self.assertEqual(self.problems(b"PK\x03\x04 not really a workbook", "data.xlsx"), [neither])
         self.assertIn("old-style Excel file (.xls)", self.problems(b"\xd0\xcf\x11\xe0", "data.xls")[0])
@@ -196,16 +211,26 @@ class RefusingABadFileTest(SimpleTestCase):
 class ImportObservationsCommandTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("Riverside Hospitals")
-        cls.other = make_organisation("Hilltop Health")
+        cls.cast = personas("Riverside Hospitals")
+        cls.trust, cls.other = cls.cast.trust, cls.cast.other_trust
+        # Kept as their own people: the command finds them by these emails.
         cls.analyst = make_person(cls.trust, Role.DELIVERY_LEAD, "Ann Analyst", email="ann@example.nhs.uk")
         cls.outsider = make_person(cls.other, Role.PORTFOLIO_OFFICE, "Olly Outsider", email="olly@example.nhs.uk")
         initiative = make_initiative(cls.trust, by=cls.analyst, title="Online booking")
         cls.metric = actions.save_metric(
-            organisation=cls.trust, by=cls.analyst, initiatives=[initiative],
-            fields={"name": "Missed appointments", "definition": "DNAs per 100 booked", "kind": "outcome",
-                    "beneficiary": "patients", "unit": "%", "improvement_direction": "decrease",
-                    "frequency": "monthly", "data_source": "PAS"},
+            organisation=cls.trust,
+            by=cls.analyst,
+            initiatives=[initiative],
+            fields={
+                "name": "Missed appointments",
+                "definition": "DNAs per 100 booked",
+                "kind": "outcome",
+                "beneficiary": "patients",
+                "unit": "%",
+                "improvement_direction": "decrease",
+                "frequency": "monthly",
+                "data_source": "PAS",
+            },
         )
         actions.record_observation(metric=cls.metric, by=cls.analyst, period=dt.date(2026, 1, 1), value=9)
 
@@ -251,13 +276,14 @@ class ImportObservationsCommandTest(TestCase):
         path = self.file("dna.csv", b"period,value\n2026-01,8\n2026-02,seven\n2026-02,7\n")
         err = io.StringIO()
         with self.assertRaises(CommandError) as failed:
-            call_command("import_observations", path, "--metric", str(self.metric.pk), stdout=io.StringIO(),
-                         stderr=err)
+            call_command("import_observations", path, "--metric", str(self.metric.pk), stdout=io.StringIO(), stderr=err)
         self.assertIn("Nothing was imported: dna.csv has 2 problems", str(failed.exception))
         self.assertEqual(
             err.getvalue().splitlines(),
-            ["Row 3, column value: 'seven' is not a number.",
-             "Row 4, column period: the period Feb 2026 is already on row 3. Give each period once."],
+            [
+                "Row 3, column value: 'seven' is not a number.",
+                "Row 4, column period: the period Feb 2026 is already on row 3. Give each period once.",
+            ],
         )
         self.assertEqual(list(self.metric.observations.values_list("value", flat=True)), [9])
 

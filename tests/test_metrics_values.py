@@ -9,7 +9,7 @@ from headway.metrics.forms import MetricForm, ObservationForm
 from headway.metrics.imports import FileRefused, read_observations
 from headway.metrics.models import Metric
 from headway.metrics.values import NotANumber, NotThisUnit, read_value
-from tests.factories import make_organisation, make_person
+from tests.personas import personas
 
 FIELDS = {
     "name": "Referrals made online",
@@ -80,8 +80,8 @@ def test_the_value_form_keeps_its_message_for_text_that_is_no_number():
 class MetricFormValuesTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation()
-        cls.owner = make_person(cls.trust, "portfolio_office")
+        cls.cast = personas()
+        cls.trust, cls.owner = cls.cast.trust, cls.cast.office
 
     def form(self, **changes):
         return MetricForm({**FIELDS, "owner": self.owner.pk, **changes}, organisation=self.trust)

@@ -6,25 +6,31 @@ from django.urls import reverse
 
 from headway.accounts.models import Membership, User
 from headway.accounts.roles import Role
-from tests.factories import make_organisation, make_person
+from tests.factories import make_person
+from tests.personas import personas
 
 
 class PeopleTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.trust = make_organisation("People Trust")
-        cls.other = make_organisation("Other Trust")
-        cls.pmo = make_person(cls.trust, Role.PORTFOLIO_OFFICE, "Polly Office")
+        cls.cast = personas("People Trust")
+        cls.trust, cls.other = cls.cast.trust, cls.cast.other_trust
+        cls.pmo, cls.viewer = cls.cast.office, cls.cast.viewer
+        # Kept as their own people: the pages are checked for Bob's name, and Olu is added again by his email.
         cls.board = make_person(cls.trust, Role.BOARD, "Bob Board")
-        cls.viewer = make_person(cls.trust, Role.VIEWER, "Vera Viewer")
         cls.outsider = make_person(cls.other, Role.VIEWER, "Olu Outsider", email="olu@example.test")
 
     def setUp(self):
         self.client.force_login(self.pmo)
 
     def add(self, **overrides):
-        data = {"email": "new.person@example.test", "full_name": "New Person", "role": "delivery_lead",
-                "directorate": "Digital", **overrides}
+        data = {
+            "email": "new.person@example.test",
+            "full_name": "New Person",
+            "role": "delivery_lead",
+            "directorate": "Digital",
+            **overrides,
+        }
         return self.client.post(reverse("accounts:person_add"), data)
 
     def test_the_portfolio_office_adds_a_new_person_who_is_emailed_a_link_to_set_a_password(self):
@@ -100,8 +106,9 @@ class PeopleTest(TestCase):
         self.assertContains(response, "Their past records stay")
         self.assertContains(response, "history of changes")  # memberships keep a history, so the page says so
         self.assertContains(response, ">Yes, remove it</button>", html=False)
-        self.assertContains(response, f'<a class="nhsuk-link" href="{reverse("accounts:people")}">No, go back</a>',
-                            html=False)
+        self.assertContains(
+            response, f'<a class="nhsuk-link" href="{reverse("accounts:people")}">No, go back</a>', html=False
+        )
         self.assertTrue(Membership.objects.filter(pk=board.pk).exists())  # asking changed nothing
 
     def test_removing_oneself_is_explained_on_the_page_with_no_button_to_try(self):
@@ -117,8 +124,9 @@ class PeopleTest(TestCase):
         board = self.board.memberships.get()
         address = reverse("accounts:person_remove", args=[board.pk])
         response = self.client.get(reverse("accounts:people"))
-        self.assertContains(response, f'href="{address}">Remove<span class="nhsuk-u-visually-hidden"> Bob Board</span>',
-                            html=False)
+        self.assertContains(
+            response, f'href="{address}">Remove<span class="nhsuk-u-visually-hidden"> Bob Board</span>', html=False
+        )
         self.assertNotContains(response, f'action="{address}"', html=False)
         own = reverse("accounts:person_remove", args=[self.pmo.memberships.get().pk])
         self.assertNotContains(response, f'href="{own}"', html=False)
