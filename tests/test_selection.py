@@ -23,8 +23,8 @@ from headway.prioritisation.selection import (
 
 MKP = Path(__file__).resolve().parent / "data" / "mkp"
 
-# Published instances (copied unchanged from /work/shared/benchmarks/mkp; each file's "source" and
-# "provenance" fields give the repository, commit and path):
+# Published instances (copied unchanged from the project's shared benchmarks, benchmarks/mkp; each
+# file's "source" and "provenance" fields give the repository, commit and path):
 # - mknap1-2, mknap1-6: OR-Library mknap1 (C.C. Petersen 1967, Management Science 13(9)).
 # - mknap2-WEING7 (Weingartner and Ness 1967), mknap2-PB7 (Fréville and Plateau): OR-Library mknap2.
 # - OR5x100-0.25_1: OR-Library mknapcb1 (P.C. Chu and J.E. Beasley 1998, J. Heuristics 4:63–86).
