@@ -11,7 +11,7 @@ from headway.metrics import actions as metric_actions
 from headway.metrics import improvement, spc
 from headway.metrics import queries as metric_queries
 from headway.metrics.imports import ObservationRow
-from headway.metrics.improvement import MIN_SPC_POINTS, assess, sustained_improvements
+from headway.metrics.improvement import MIN_SPC_POINTS, assess
 from headway.metrics.models import Verdict
 from headway.portfolio.models import Initiative
 from tests.factories import make_business_case, make_initiative, make_metric, make_organisation, make_person
@@ -141,14 +141,13 @@ def test_with_enough_points_spc_decides_without_a_baseline():
 
 def test_every_run_start_is_reported_for_a_short_series():
     values = [60.0, 61.0, 62.0, 40.0, 55.0, 49.0, 55.0, 56.0, 58.0]
-    starts = sustained_improvements(rows(7, values, 50, "increase"))
-    periods = months(len(values))
-    assert starts == [(7, periods[0]), (7, periods[6])]
+    starts = improvement.run_starts(improvement.better_points(values, 50, "increase"))
+    assert starts == [0, 6]
 
 
-def test_metrics_are_read_apart_in_one_batch_of_rows():
-    both = rows(1, [60.0, 61.0], 50, "increase") + rows(2, [60.0, 61.0, 62.0], 50, "increase")
-    assert sustained_improvements(both) == [(2, months(3)[0])]
+def test_two_points_are_not_yet_a_run_and_three_are():
+    assert improvement.run_starts(improvement.better_points([60.0, 61.0], 50, "increase")) == []
+    assert improvement.run_starts(improvement.better_points([60.0, 61.0, 62.0], 50, "increase")) == [0]
 
 
 def test_the_first_better_point_of_a_shift_is_where_the_chart_marks_it():

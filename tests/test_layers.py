@@ -96,14 +96,14 @@ def app_graph(edges: dict[str, dict[str, set[str]]]) -> dict[str, dict[str, set[
     for source, targets in edges.items():
         if source in SHARED:
             continue
-        todo = [(target, names) for target, names in targets.items()]
+        pending = [(target, names) for target, names in targets.items()]
         seen: set[str] = set()
-        while todo:
-            target, names = todo.pop()
+        while pending:
+            target, names = pending.pop()
             if target in SHARED:
                 if target not in seen:
                     seen.add(target)
-                    todo.extend((further, names | via) for further, via in edges.get(target, {}).items())
+                    pending.extend((further, names | via) for further, via in edges.get(target, {}).items())
             elif target != source:
                 apps.setdefault(source, {}).setdefault(target, set()).update(names)
     return apps
@@ -226,9 +226,11 @@ def test_no_pure_module_imports_django_even_through_another_headway_module():
         # (module, how it was reached), walked through Headway's own modules only.
         # Importing headway.metrics.spc first runs headway/__init__.py and headway/metrics/__init__.py.
         parts = start.split(".")
-        todo = [(start, [start])] + [(".".join(parts[:n]), [start, ".".join(parts[:n])]) for n in range(1, len(parts))]
-        while todo:
-            name, route = todo.pop()
+        pending = [(start, [start])] + [
+            (".".join(parts[:n]), [start, ".".join(parts[:n])]) for n in range(1, len(parts))
+        ]
+        while pending:
+            name, route = pending.pop()
             if name in seen or name not in known:
                 continue
             seen.add(name)
@@ -238,5 +240,5 @@ def test_no_pure_module_imports_django_even_through_another_headway_module():
                 elif imported.startswith("headway."):
                     pieces = imported.split(".")
                     for n in range(2, len(pieces) + 1):
-                        todo.append((".".join(pieces[:n]), [*route, ".".join(pieces[:n])]))
+                        pending.append((".".join(pieces[:n]), [*route, ".".join(pieces[:n])]))
     assert found == [], "Pure modules must not reach Django:\n" + "\n".join(found)

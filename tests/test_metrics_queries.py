@@ -70,13 +70,6 @@ class ImprovementsTest(TestCase):
         self.assertEqual(queries.improvement_starts([self.shifted.pk])[0], (self.shifted.pk, first))
         self.assertEqual(queries.improvement_starts([self.short.pk]), [(self.short.pk, month(1))])
 
-    def test_the_rows_form_agrees_with_the_chart_for_a_metric_without_rebases(self):
-        rows = Observation.objects.filter(metric__in=self.all()).order_by("metric_id", "period")
-        from_rows = improvement.sustained_improvements(
-            rows.values_list("metric_id", "period", "value", "metric__baseline_value", "metric__improvement_direction")
-        )
-        self.assertEqual(sorted(from_rows), sorted(queries.improvement_starts(m.pk for m in self.all())))
-
     def test_a_rebased_chart_is_read_as_the_chart_draws_it(self):
         # A new process from point 14: its own limits start there, so the later level is the norm.
         metric = with_values(make_metric(self.trust, "Rebased", baseline_value=50), SHIFTED)

@@ -21,16 +21,15 @@ The rule, in order (the first that applies decides):
 4. **Too few points and no baseline → cannot say** (None).
 
 `assess` answers "is it better now?" from a metric's cached SPC summary and its latest values;
-`first_better` and `sustained_improvements` answer "since when?" from the whole series. Both read
+`better_points`, `run_starts` and `first_better` answer "since when?" from the whole series (the
+pages ask `metrics.queries.improvement_starts`, which reads each chart's own periods). Both read
 the same rule, so a metric that one page calls better is better on every other page.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
 from typing import Literal
 
 from headway.metrics import spc
@@ -145,30 +144,3 @@ def first_better(
     """The index of the first point the rule counts as better, or None."""
     starts = run_starts(better_points(values, baseline, direction, special_cause=special_cause))
     return starts[0] if starts else None
-
-
-def sustained_improvements(rows: Iterable[tuple[int, dt.date, float, float | None, str]]) -> list[tuple[int, dt.date]]:
-    """(metric id, period) of the start of every run of points the rule counts as better. Rows are
-    (metric id, period, value, baseline, improvement direction), ordered by metric then period.
-
-    A metric with fewer than MIN_SPC_POINTS rows uses the baseline fallback (SUSTAINED_RUN in a
-    row better than the baseline; none without a baseline). One with more is read by SPC over its
-    rows as one period: rows carry no annotations, so a metric whose chart is rebased should be
-    read through `metrics.queries.improvements`, which builds the chart's own series."""
-    groups = [(metric_id, list(group)) for metric_id, group in groupby(rows, key=lambda row: row[0])]
-    # One batched SPC analysis for every long series with a direction (the money pages load many).
-    long = [
-        (metric_id, series)
-        for metric_id, series in groups
-        if has_direction(series[0][4]) and uses_spc(sum(row[2] is not None for row in series))
-    ]
-    analysed = spc.analyse_many(
-        {"values": [row[2] for row in series], "improvement_direction": series[0][4]} for _, series in long
-    )
-    causes = {metric_id: result.special_cause for (metric_id, _), result in zip(long, analysed, strict=True)}
-    found: list[tuple[int, dt.date]] = []
-    for metric_id, series in groups:
-        values = [row[2] for row in series]
-        flags = better_points(values, series[0][3], series[0][4], special_cause=causes.get(metric_id))
-        found.extend((metric_id, series[start][1]) for start in run_starts(flags))
-    return found

@@ -89,7 +89,7 @@ def improvements(metrics: Sequence[Metric]) -> dict[int, improvement.Assessment]
 def improvement_starts(metric_ids: Iterable[int]) -> list[tuple[int, dt.date]]:
     """(metric id, period) of the start of every run of points the one rule counts as better,
     read from each metric's own chart (its gaps and rebased periods included), ordered by metric
-    then period. The exact form of `improvement.sustained_improvements`; three queries."""
+    then period. Three queries."""
     ids = sorted(set(metric_ids))
     if not ids:
         return []
