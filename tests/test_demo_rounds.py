@@ -101,11 +101,24 @@ class DemoRoundsTests(TestCase):
         self.assertNotIn("DIG-005", second)
         self.assertNotIn("DIG-011", second)
 
-    def test_the_rounds_record_no_decisions_of_their_own(self) -> None:
+    def test_the_rounds_were_closed_by_close_round_with_one_decision_for_each_change(self) -> None:
+        # The story's own decisions are all there once; each change without one at its meeting got
+        # a decision from the round, dated the meeting day and naming the round as evidence.
         recorded = Decision.objects.filter(initiative__organisation=self.acute).count()
         specs = (*data.INITIATIVES, *finance_data.FINISHED)
         in_story = sum(len(spec.decisions) for spec in specs if spec.organisation == data.ACUTE)
-        self.assertEqual(recorded, in_story)
+        from_rounds = 0
+        for round in self.closed_rounds():
+            self.assertIsNotNone(round.closed_at)
+            for change in round.changes.select_related("decision"):
+                decision = change.decision
+                assert decision is not None, change
+                self.assertEqual(decision.decided_on, round.held_on)
+                if decision.evidence.startswith(f"Prioritisation round {round.name}"):
+                    self.assertEqual(decision.kind, change.decision_kind)
+                    from_rounds += 1
+        self.assertGreater(from_rounds, 20)
+        self.assertEqual(recorded, in_story + from_rounds)
 
     def test_the_open_round_has_everything_it_needs_to_run(self) -> None:
         round = self.open_round()

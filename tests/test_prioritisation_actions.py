@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
+from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative
 from headway.prioritisation import actions, robustness
 from headway.prioritisation.models import Candidate, Result, Round, RoundChange
@@ -320,6 +321,58 @@ class ChangesAndClosingTest(TestCase):
         self.assertIsNotNone(self.round.closed_at)
         with self.assertRaises(ValidationError):
             actions.run_selection(round=self.round, by=self.office)
+
+    def test_a_decision_already_recorded_at_the_meeting_is_the_rounds_decision_not_a_second_one(self):
+        # The board stopped DIG-002 on its own page on the day of the meeting, before the round
+        # was closed: the round links that decision and takes its reason.
+        stop = portfolio_actions.record_decision(
+            initiative=self.drop,
+            by=self.office,
+            kind="stop",
+            rationale="Staff stopped using it in the pilot.",
+            evidence="Four weeks of usage data.",
+            decided_by="Digital Board",
+            decided_on=dt.date(2026, 4, 20),
+        )
+        recorded = Decision.objects.filter(initiative=self.drop).count()
+        changes = self.changes()
+        actions.save_change_reasons(
+            round=self.round,
+            by=self.office,
+            reasons={changes["DIG-001"].pk: "Still the best value.", changes["DIG-003"].pk: "Urgent safety need."},
+        )
+        decisions = actions.close_round(
+            round=self.round, by=self.office, decided_by="Digital Board", decided_on=dt.date(2026, 4, 20)
+        )
+        self.assertIn(stop, decisions)
+        self.assertEqual(Decision.objects.filter(initiative=self.drop).count(), recorded)
+        change = RoundChange.objects.get(round=self.round, initiative=self.drop)
+        self.assertEqual((change.change, change.decision, change.reason), ("stopped", stop, stop.rationale))
+        self.assertEqual(Decision.objects.filter(initiative=self.begin, kind="start").count(), 1)
+
+    def test_a_decision_at_the_meeting_that_disagrees_with_the_round_is_refused_and_nothing_changes(self):
+        # DIG-001 was stopped at the meeting, but the round selects it.
+        portfolio_actions.record_decision(
+            initiative=self.keep,
+            by=self.office,
+            kind="stop",
+            rationale="The supplier has withdrawn the product.",
+            evidence="Supplier letter of 18 April.",
+            decided_by="Digital Board",
+            decided_on=dt.date(2026, 4, 20),
+        )
+        actions.save_change_reasons(
+            round=self.round, by=self.office, reasons={c.pk: "Agreed at the board." for c in self.changes().values()}
+        )
+        recorded = Decision.objects.count()
+        with self.assertRaises(ValidationError) as raised:
+            actions.close_round(
+                round=self.round, by=self.office, decided_by="Digital Board", decided_on=dt.date(2026, 4, 20)
+            )
+        self.assertIn("DIG-001", " ".join(raised.exception.messages))
+        self.round.refresh_from_db()
+        self.assertTrue(self.round.is_open)
+        self.assertEqual(Decision.objects.count(), recorded)
 
     def test_the_next_round_compares_with_the_closed_one(self):
         changes = self.changes()

@@ -13,12 +13,12 @@ Each initiative's impact metrics (`headway.demo.metrics_data`) are created throu
 insert each (with history), and the metric's SPC summary and the initiatives' verdicts are then
 refreshed once, as ADR 7 requires of anything that bulk-loads observations.
 
-The acute trust's prioritisation rounds (`headway.demo.rounds_data`) come last: two closed past
-rounds and an open one ready to run. The open round is written through
-`headway.prioritisation.actions`. The closed rounds are not closed through `close_round`, which
-records a decision for every change: the portfolio's decisions are already recorded above, and a
-second set would duplicate them. Their result is worked out by the real scoring and selection code
-and stored, and their changes are written directly and point at the decisions already recorded.
+The decisions are replayed in the order they were taken across the whole portfolio, so that the
+acute trust's two past prioritisation rounds (`headway.demo.rounds_data`) are held on their meeting
+days with the statuses of that day: set up, scored, selected and given their reasons through
+`headway.prioritisation.actions`, then closed by `close_round` after the decisions the board took
+at that meeting, which the round takes as its own (its other changes get a decision of their own,
+as any closed round's do). The open round comes last, ready to run, with its money from finance.
 
 After loading, a few timestamps the models set to "now" (when a checkpoint or decision was
 recorded, when a comment was posted, when an initiative or risk was created) are moved back to
@@ -67,7 +67,7 @@ from headway.portfolio.models import (
 from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation import sources
 from headway.prioritisation.costs import NO_COSTS
-from headway.prioritisation.models import Candidate, Combine, Method, Result, Round, RoundChange
+from headway.prioritisation.models import Candidate, Combine, Method, Result, Round
 
 SEED = 2026
 _CANDIDATES = {spec.reference: spec for spec in rounds_data.CANDIDATES}
@@ -245,6 +245,8 @@ class _Builder:
         self.this_week = week_start(today)
         self.now = timezone.now()
         self.rng = random.Random(SEED)
+        # The scorers' ratings in the rounds, drawn in the same order on every load.
+        self.round_rng = random.Random(SEED)
         self.organisations: dict[str, Organisation] = {}
         self.people: dict[str, User] = {}
         self.recorders: dict[str, User] = {}
@@ -279,11 +281,17 @@ class _Builder:
         self.create_organisations()
         self.create_people()
         self.create_goals_and_services()
-        for spec in data.INITIATIVES:
+        # The finished initiatives of the trust's track record (the reference class) come after
+        # the current ones.
+        specs = (*data.INITIATIVES, *finance_data.FINISHED)
+        for spec in specs:
             self.create_initiative(spec)
-        # The finished initiatives of the trust's track record (the reference class).
-        for spec in finance_data.FINISHED:
-            self.create_initiative(spec)
+        self.replay_decisions(specs)
+        for spec in specs:
+            if spec.story is not None:
+                recorder = self.recorders[spec.organisation]
+                by = self._person(spec.delivery_lead) or recorder
+                self.record_checkpoints(self.initiatives[spec.organisation, spec.reference], spec, spec.story, by)
         self.link_initiatives()
         self.create_risks()
         self.create_comments()
@@ -390,13 +398,34 @@ class _Builder:
                 by=recorder,
                 fields={"statement": need.statement, "evidence": need.evidence, "evidence_notes": need.notes},
             )
-        for decision_spec in sorted(spec.decisions, key=lambda d: -d.weeks_ago):
+        for decision_spec in spec.decisions:
             if decision_spec.weeks_ago < 1:
                 raise ValueError(f"{spec.reference}: demo decisions must be dated in a past week.")
-            decided_on = self.day(decision_spec.weeks_ago, DECISION_WEEKDAY)
+
+    def replay_decisions(self, specs: Sequence[data.InitiativeSpec]) -> None:
+        """Every initiative's decisions in the order they were taken, across the portfolio, with the
+        acute trust's past prioritisation rounds held and closed on their meeting days, so that each
+        round sees the statuses of its day and records its decisions as a closed round does."""
+        timeline = sorted(
+            ((decision.weeks_ago, spec, decision) for spec in specs for decision in spec.decisions),
+            key=lambda entry: -entry[0],
+        )
+        past_rounds = sorted((r for r in rounds_data.ROUNDS if r.closed), key=lambda r: -r.weeks_ago)
+        for round_spec in past_rounds:
+            before = [entry for entry in timeline if entry[0] > round_spec.weeks_ago]
+            self.record_decisions(before)
+            timeline = timeline[len(before) :]
+            at_meeting = [entry for entry in timeline if entry[0] == round_spec.weeks_ago]
+            timeline = timeline[len(at_meeting) :]
+            self.hold_past_round(round_spec, at_meeting)
+        self.record_decisions(timeline)
+
+    def record_decisions(self, entries: Sequence[tuple[int, data.InitiativeSpec, data.DecisionSpec]]) -> None:
+        for weeks_ago, spec, decision_spec in entries:
+            decided_on = self.day(weeks_ago, DECISION_WEEKDAY)
             decision = actions.record_decision(
-                initiative=initiative,
-                by=recorder,
+                initiative=self.initiatives[spec.organisation, spec.reference],
+                by=self.recorders[spec.organisation],
                 kind=decision_spec.kind,
                 rationale=decision_spec.rationale,
                 evidence=decision_spec.evidence,
@@ -405,9 +434,6 @@ class _Builder:
             )
             decision.recorded_at = self.moment(decided_on, 17)
             self.backdated_decisions.append(decision)
-        if spec.story is not None:
-            by = self._person(spec.delivery_lead) or recorder
-            self.record_checkpoints(initiative, spec, spec.story, by)
 
     def record_checkpoints(
         self, initiative: Initiative, spec: data.InitiativeSpec, story: data.Story, by: User
@@ -626,16 +652,11 @@ class _Builder:
     # Prioritisation rounds --------------------------------------------------------------------
 
     def create_rounds(self) -> None:
-        """The acute trust's rounds, through the actions a person's forms call: two past rounds,
-        set up, scored, selected and given their reasons as they were then, and the open round."""
-        org = data.ACUTE
-        organisation = self.organisations[org]
-        prioritisation_actions.criteria_for(organisation)  # the defaults
-        self.round_rng = random.Random(SEED)
+        """The acute trust's open round, ready to run; its past rounds were held and closed as the
+        decisions were replayed (`hold_past_round`)."""
+        organisation = self.organisations[data.ACUTE]
         for spec in rounds_data.ROUNDS:
-            if spec.closed:
-                self.create_closed_round(organisation, spec)
-            else:
+            if not spec.closed:
                 self.create_open_round(organisation, spec)
 
     def round_calendar(self, held_on: dt.date) -> tuple[str, list[str], list[str]]:
@@ -731,21 +752,31 @@ class _Builder:
         for scorer, ratings in by_scorer.items():
             prioritisation_actions.save_ratings(round=round, by=self.people[scorer], ratings=ratings)
 
-    def create_closed_round(self, organisation: Organisation, spec: rounds_data.RoundSpec) -> Round:
+    def hold_past_round(
+        self,
+        spec: rounds_data.RoundSpec,
+        at_meeting: Sequence[tuple[int, data.InitiativeSpec, data.DecisionSpec]],
+    ) -> Round:
+        """A past round on its meeting day, as the portfolio office ran it then: set up, scored,
+        selected and given its reasons before the meeting; at the meeting, the decisions the board
+        took on initiatives' own pages (`at_meeting`), then the round closed by `close_round`,
+        which takes those decisions as the round's and records the rest."""
         org = data.ACUTE
+        organisation = self.organisations[org]
+        prioritisation_actions.criteria_for(organisation)  # the defaults, before the first round
         recorder = self.recorders[org]
         held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
         name, years, quarters = self.round_calendar(held_on)
         # The candidates are the initiatives that were active, paused or proposed then.
-        statuses: dict[int, str] = {}
         initiatives = []
         for initiative_spec in data.INITIATIVES:
             if initiative_spec.organisation != org:
                 continue
             status = status_then(initiative_spec, spec.weeks_ago)
             if status in (Status.ACTIVE, Status.PAUSED, Status.PROPOSED):
-                initiative = self.initiatives[org, initiative_spec.reference]
-                statuses[initiative.pk] = status
+                initiative = Initiative.objects.get(pk=self.initiatives[org, initiative_spec.reference].pk)
+                if initiative.status != status:
+                    raise ValueError(f"Round {name}: {initiative.reference} is {initiative.status}, not {status}.")
                 initiatives.append(initiative)
         round = prioritisation_actions.create_round(
             organisation=organisation,
@@ -789,9 +820,33 @@ class _Builder:
         chosen = sorted(by_pk[pk].initiative.reference for pk in result.stored().selected)
         if chosen != sorted(spec.chosen):
             raise ValueError(f"Round {name}: the optimiser chose {chosen}, not the story's {sorted(spec.chosen)}.")
-        self.record_round_changes(round, recorder, statuses, dict(spec.reasons))
+        # Reasons for the changes the board's own decisions at the meeting will not explain.
+        decided_at_meeting = {decision_spec_entry[1].reference for decision_spec_entry in at_meeting}
+        reasons = dict(spec.reasons)
+        written: dict[int, str] = {}
+        for change in prioritisation_actions.compute_changes(round=round):
+            reference = change.initiative.reference
+            if reference in decided_at_meeting:
+                continue
+            if reference in reasons:
+                written[change.pk] = reasons[reference]
+            elif not change.reason:
+                written[change.pk] = rounds_data.DEFAULT_REASONS[change.change]
+        prioritisation_actions.save_change_reasons(round=round, by=recorder, reasons=written)
+        self.record_decisions(at_meeting)
+        decisions = prioritisation_actions.close_round(
+            round=round, by=recorder, decided_by=spec.decided_by, decided_on=held_on
+        )
+        backdated = {d.pk for d in self.backdated_decisions}
+        for decision in decisions:
+            if decision.pk not in backdated:
+                decision.recorded_at = self.moment(held_on, 18)
+                self.backdated_decisions.append(decision)
+        that_day = Decision.objects.filter(initiative__organisation=organisation, decided_on=held_on)
+        unlinked = sorted(d.initiative.reference for d in that_day.exclude(pk__in=[d.pk for d in decisions]))
+        if unlinked:
+            raise ValueError(f"Round {name}: decisions at the meeting with no change in the round: {unlinked}.")
         Round.objects.filter(pk=round.pk).update(
-            status=Round.State.CLOSED,
             closed_at=self.moment(held_on, 18),
             created_at=self.moment(held_on - dt.timedelta(days=14), 10),
         )
@@ -804,37 +859,6 @@ class _Builder:
         result = prioritisation_actions.run_selection(round=round, by=by, with_robustness=False)
         Result.objects.filter(pk=result.pk).update(created_at=self.moment(held_on, 11))
         return result
-
-    def record_round_changes(self, round: Round, by: User, statuses: dict[int, str], reasons: dict[str, str]) -> None:
-        """The round's changes, worked out by `compute_changes` as the changes page does (with
-        the statuses the initiatives had then), and their reasons: a decision recorded at the
-        same meeting gives its rationale, and the change points at it.
-
-        The round is not closed through `close_round`, which records a decision for every
-        change: the demo's decision history already holds the decisions of these meetings."""
-        decisions = {
-            d.initiative_id: d
-            for d in Decision.objects.filter(initiative__organisation=round.organisation, decided_on=round.held_on)
-        }
-        changes = prioritisation_actions.compute_changes(round=round, statuses=statuses)
-        written: dict[int, str] = {}
-        linked = []
-        for change in changes:
-            decision = decisions.pop(change.initiative_id, None)
-            reference = change.initiative.reference
-            if decision is not None:
-                written[change.pk] = decision.rationale
-                change.decision = decision
-                linked.append(change)
-            elif reference in reasons:
-                written[change.pk] = reasons[reference]
-            elif not change.reason:
-                written[change.pk] = rounds_data.DEFAULT_REASONS[change.change]
-        if decisions:
-            missing = sorted(d.initiative.reference for d in decisions.values())
-            raise ValueError(f"Round {round.name}: decisions that week with no change in the round: {missing}.")
-        prioritisation_actions.save_change_reasons(round=round, by=by, reasons=written)
-        RoundChange.objects.bulk_update(linked, ["decision"])
 
     def create_open_round(self, organisation: Organisation, spec: rounds_data.RoundSpec) -> Round:
         org = data.ACUTE

@@ -663,9 +663,44 @@ def _evidence(round: Round, result: Result, change: RoundChange) -> str:
     return " ".join(parts)
 
 
+# The status each change leaves an initiative in, to tell whether a decision already recorded at
+# the meeting agrees with the round.
+_STATUS_AFTER: dict[str, str] = {
+    RoundChange.Kind.STARTED: Status.ACTIVE,
+    RoundChange.Kind.STOPPED: Status.STOPPED,
+    RoundChange.Kind.PAUSED: Status.PAUSED,
+}
+
+
+def _decisions_at_meeting(round: Round, decided_on: dt.date) -> dict[int, list[Decision]]:
+    """{initiative id: decisions recorded for the meeting day, oldest first} for this round's
+    initiatives, leaving out those another round's change already points at."""
+    taken = RoundChange.objects.filter(decision__isnull=False).values("decision_id")
+    found: dict[int, list[Decision]] = {}
+    for decision in (
+        Decision.objects.filter(
+            initiative__in=round.candidates.values("initiative"),
+            decided_on=decided_on,
+        )
+        .exclude(pk__in=taken)
+        .select_related("initiative")
+        .order_by("recorded_at", "pk")
+    ):
+        found.setdefault(decision.initiative_id, []).append(decision)
+    return found
+
+
 @transaction.atomic
 def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: dt.date) -> list[Decision]:
-    """Close the round and record its decisions. Refused until every change has its reason."""
+    """Close the round and record its decisions. Refused until every change has its reason.
+
+    A decision already recorded for one of its initiatives on the day of the meeting (on the
+    initiative's own page, say, before the round was closed) is the round's decision for that
+    initiative, not a reason for a second one: the change is worked out from the status the
+    initiative had before it, points at it and takes its rationale when none is written. Such a
+    decision must agree with the round: a stop recorded for an initiative the round selects is
+    refused, with the initiative named.
+    """
     _require_open(round)
     if round.is_scenario:
         raise ValidationError("A scenario is not closed: adopt it, then close its round.")
@@ -674,7 +709,30 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
         raise ValidationError("Run the selection before closing the round.")
     if not decided_by.strip():
         raise ValidationError({"decided_by": "Say who decided, for example the Digital Board."})
-    changes = compute_changes(round=round)
+    at_meeting = _decisions_at_meeting(round, decided_on)
+    statuses = dict(Initiative.objects.filter(pk__in=round.candidates.values("initiative")).values_list("pk", "status"))
+    statuses.update({pk: decisions[0].status_before for pk, decisions in at_meeting.items()})
+    changes = compute_changes(round=round, statuses=statuses)
+    problems = []
+    linked: dict[int, Decision] = {}
+    for change in changes:
+        decisions = at_meeting.get(change.initiative_id)
+        if not decisions:
+            continue
+        latest = decisions[-1]
+        expected = _STATUS_AFTER.get(change.change, Status.ACTIVE)
+        if latest.status_after != expected:
+            problems.append(
+                f"{change.initiative.reference} {change.initiative.title} was given a "
+                f"‘{latest.get_kind_display().lower()}’ decision on {decided_on:%d %B %Y}, but the round says "
+                f"{change.get_change_display().lower()}. Change the round or record a new decision first."
+            )
+            continue
+        linked[change.pk] = latest
+        if not change.reason.strip():
+            change.reason = latest.rationale
+    if problems:
+        raise ValidationError(problems)
     missing = [c for c in changes if not c.reason.strip()]
     if missing:
         raise ValidationError(
@@ -685,18 +743,20 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
         )
     decisions = []
     for change in changes:
-        decision = portfolio_actions.record_decision(
-            initiative=change.initiative,
-            by=by,
-            kind=change.decision_kind,
-            rationale=change.reason,
-            evidence=_evidence(round, result, change),
-            decided_by=decided_by,
-            decided_on=decided_on,
-            reason=f"Prioritisation round {round.name}",
-        )
+        decision = linked.get(change.pk)
+        if decision is None:
+            decision = portfolio_actions.record_decision(
+                initiative=change.initiative,
+                by=by,
+                kind=change.decision_kind,
+                rationale=change.reason,
+                evidence=_evidence(round, result, change),
+                decided_by=decided_by,
+                decided_on=decided_on,
+                reason=f"Prioritisation round {round.name}",
+            )
         change.decision = decision
-        change.save(update_fields=["decision"])
+        change.save(update_fields=["decision", "reason"])
         decisions.append(decision)
     round.status = Round.State.CLOSED
     round.closed_at = timezone.now()
