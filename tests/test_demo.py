@@ -6,9 +6,11 @@ import datetime as dt
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Max, Min
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
@@ -114,6 +116,23 @@ class DemoTests(TestCase):
             else:
                 assert latest is not None, initiative.reference
                 self.assertEqual(initiative.status, latest.status_after, initiative.reference)
+
+    def test_every_history_record_is_dated_by_the_story_and_in_order(self) -> None:
+        # Loaded for a day in March while the clock says December: a record dated by the load,
+        # not by the story, would fall after the story's last day.
+        last = timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time()))
+        checked = 0
+        for model in apps.get_models():
+            if not model.__name__.startswith("Historical"):
+                continue
+            dates: dict[int, dt.datetime] = {}
+            for pk, when in model.objects.order_by("id", "history_id").values_list("id", "history_date"):
+                self.assertLess(when, last, f"{model.__name__} {pk} is dated by the load, not the story")
+                # Each object's history runs forward, so a history page's changes read in order.
+                self.assertGreaterEqual(when, dates.get(pk, when), f"{model.__name__} {pk} goes back in time")
+                dates[pk] = when
+                checked += 1
+        self.assertGreater(checked, 3_000)
 
     def test_decisions_are_dated_in_the_past_with_a_rationale_and_evidence(self) -> None:
         for decision in Decision.objects.all():

@@ -89,6 +89,21 @@ class DemoFinanceTests(TestCase):
 
     # The reference class ------------------------------------------------------------------
 
+    def test_no_money_is_spent_in_a_year_with_no_money_secured_for_it(self) -> None:
+        secured: dict[tuple[int, str], int] = defaultdict(int)
+        for initiative, year, amount in FundingLine.objects.filter(
+            initiative__organisation=self.acute, state__in=["approved", "committed", "spent"]
+        ).values_list("initiative", "financial_year", "amount"):
+            secured[initiative, year] += amount
+        spent = (
+            Actual.objects.filter(initiative__organisation=self.acute, kind=Actual.Kind.SPEND)
+            .values_list("initiative__reference", "initiative", "financial_year")
+            .distinct()
+        )
+        self.assertGreater(len(spent), 40)
+        for reference, initiative, year in spent:
+            self.assertGreater(secured[initiative, year], 0, f"{reference} spent in {year} with nothing secured")
+
     def test_the_reference_class_has_eight_finished_initiatives_with_plans_and_outturns(self) -> None:
         finished = self.initiatives(Status.COMPLETED)
         self.assertGreaterEqual(finished.count(), 8)

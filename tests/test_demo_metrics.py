@@ -16,6 +16,7 @@ data itself never says what the verdict should be.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections import Counter
@@ -60,6 +61,21 @@ class DemoMetricsTests(TestCase):
 
     def verdicts(self) -> dict[str, Verdict]:
         return {v.initiative.reference: v for v in Verdict.objects.select_related("initiative")}
+
+    def test_the_targets_give_the_board_a_mix_of_assurance(self) -> None:
+        icons = Counter(Metric.objects.exclude(assurance_icon="").values_list("assurance_icon", flat=True))
+        self.assertGreaterEqual(icons["pass"], 3, icons)
+        self.assertGreaterEqual(icons["inconsistent"], 3, icons)
+        self.assertLessEqual(icons["fail"], 2 * sum(icons.values()) / 3, icons)
+
+    def test_the_limits_start_again_where_the_story_has_settled_at_a_new_level(self) -> None:
+        specs = (*metrics_data.METRICS, *finance_data.METRICS)
+        expected = sum(
+            len(metrics_data.settled_changes(spec)) + sum(note.starts_new_period for note in spec.annotations)
+            for spec in specs
+        )
+        self.assertGreaterEqual(expected, 10)
+        self.assertEqual(Annotation.objects.filter(starts_new_period=True).count(), expected)
 
     def test_every_initiative_has_metrics_of_twelve_to_sixty_points_unless_it_is_an_exception(self) -> None:
         for initiative in Initiative.objects.prefetch_related("metrics"):
@@ -146,14 +162,14 @@ class DemoMetricsTests(TestCase):
         for reference in NOT_ENOUGH_DATA:
             self.assertEqual(verdicts[reference].state, Verdict.State.NOT_ENOUGH_DATA, reference)
 
-    def test_a_process_change_with_its_reason_starts_a_second_spc_period(self) -> None:
-        annotations = Annotation.objects.filter(starts_new_period=True)
-        self.assertEqual(annotations.count(), 1)
-        annotation = annotations.get()
-        self.assertGreater(len(annotation.text), 40)
-        series = build_series(annotation.metric)
-        self.assertEqual(len(series.result.periods), 2)
-        self.assertEqual(series.periods[series.result.periods[1].first_index], annotation.period)
+    def test_each_process_change_with_its_reason_starts_a_new_spc_period(self) -> None:
+        annotations = Annotation.objects.filter(starts_new_period=True).select_related("metric")
+        self.assertGreater(annotations.count(), 1)
+        for annotation in annotations:
+            self.assertGreater(len(annotation.text), 40)
+            series = build_series(annotation.metric)
+            starts = {series.periods[period.first_index] for period in series.result.periods}
+            self.assertIn(annotation.period, starts, annotation.metric.name)
 
     def test_exactly_one_metric_is_stale(self) -> None:
         stale = [m for m in Metric.objects.all() if m.is_stale(TODAY)]
@@ -187,6 +203,23 @@ class DemoMetricShapeTests(SimpleTestCase):
     def test_a_ramp_moves_the_level_evenly_and_then_holds_it(self) -> None:
         shape = metrics_data.SeriesSpec(first=10, level=0, noise=0, changes=(metrics_data.Change(at=6, to=4, over=3),))
         self.assertEqual([shape.level_at(ago) for ago in range(10, 0, -1)], [0, 0, 0, 0, 1, 2, 3, 4, 4, 4])
+
+    def test_limits_start_again_only_after_a_clear_settled_change_with_room_on_both_sides(self) -> None:
+        def spec(*changes: metrics_data.Change, first: int = 40) -> metrics_data.MetricSpec:
+            return dataclasses.replace(
+                metrics_data.METRICS[0],
+                annotations=(),
+                series=metrics_data.SeriesSpec(first=first, level=10, noise=1, changes=changes),
+            )
+
+        # A step of four times the noise, settled 20 periods ago: the limits start again there.
+        self.assertEqual(metrics_data.settled_changes(spec(metrics_data.Change(at=24, to=14, over=4))), (20,))
+        # Too small a move, too few points after it, or too few before it: left alone.
+        self.assertEqual(metrics_data.settled_changes(spec(metrics_data.Change(at=20, to=13))), ())
+        self.assertEqual(metrics_data.settled_changes(spec(metrics_data.Change(at=8, to=20))), ())
+        self.assertEqual(metrics_data.settled_changes(spec(metrics_data.Change(at=32, to=20))), ())
+        # A ramp that starts with the series has no old level to leave.
+        self.assertEqual(metrics_data.settled_changes(spec(metrics_data.Change(at=40, to=20, over=12))), ())
 
     def test_the_same_metric_always_gets_the_same_values(self) -> None:
         spec = metrics_data.METRICS[0]

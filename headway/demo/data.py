@@ -205,43 +205,66 @@ def _acute(role: str, directorate: str) -> tuple[Seat, ...]:
 PEOPLE: tuple[PersonSpec, ...] = (
     # The role logins, one for each role at the acute trust.
     PersonSpec(
-        key="board", email=_email("board"), full_name="Rosalind Penhaligon",
+        key="board",
+        email=_email("board"),
+        full_name="Rosalind Penhaligon",
         job_title="Non-executive director; chair of the Digital and Data Committee",
-        seats=_acute("board", "Trust Board"), role_login=True,
+        seats=_acute("board", "Trust Board"),
+        role_login=True,
     ),
     PersonSpec(
-        key="coo", email=_email("sro"), full_name="Marcus Adeyemi-Lund",
+        key="coo",
+        email=_email("sro"),
+        full_name="Marcus Adeyemi-Lund",
         job_title="Chief Operating Officer",
-        seats=_acute("executive", "Operations"), role_login=True,
+        seats=_acute("executive", "Operations"),
+        role_login=True,
     ),
     PersonSpec(
-        key="tomasz", email=_email("delivery"), full_name="Tomasz Wrenfield",
+        key="tomasz",
+        email=_email("delivery"),
+        full_name="Tomasz Wrenfield",
         job_title="Senior delivery lead",
-        seats=_acute("delivery_lead", "Digital Services"), role_login=True,
+        seats=_acute("delivery_lead", "Digital Services"),
+        role_login=True,
     ),
     PersonSpec(
-        key="aisha", email=_email("delivery2"), full_name="Aisha Kettleborough",
+        key="aisha",
+        email=_email("delivery2"),
+        full_name="Aisha Kettleborough",
         job_title="Product manager",
-        seats=_acute("delivery_lead", "Digital Services"), role_login=True,
+        seats=_acute("delivery_lead", "Digital Services"),
+        role_login=True,
     ),
     PersonSpec(
-        key="callum", email=_email("delivery3"), full_name="Callum Ferrier-Ashdown",
+        key="callum",
+        email=_email("delivery3"),
+        full_name="Callum Ferrier-Ashdown",
         job_title="Delivery lead",
-        seats=_acute("delivery_lead", "Digital Services"), role_login=True,
+        seats=_acute("delivery_lead", "Digital Services"),
+        role_login=True,
     ),
     PersonSpec(
-        key="pmo", email=_email("pmo"), full_name="Gwen Tolhurst",
+        key="pmo",
+        email=_email("pmo"),
+        full_name="Gwen Tolhurst",
         job_title="Head of the Digital Portfolio Office",
-        seats=_acute("portfolio_office", "Digital Services"), role_login=True,
+        seats=_acute("portfolio_office", "Digital Services"),
+        role_login=True,
     ),
     PersonSpec(
-        key="viewer", email=_email("viewer"), full_name="Daniel Osei-Barraclough",
+        key="viewer",
+        email=_email("viewer"),
+        full_name="Daniel Osei-Barraclough",
         job_title="Corporate governance manager",
-        seats=_acute("viewer", "Corporate Governance"), role_login=True,
+        seats=_acute("viewer", "Corporate Governance"),
+        role_login=True,
     ),
     # The group CDIO works for both trusts, so organisation switching can be shown.
     PersonSpec(
-        key="cdio", email=_email("cdio"), full_name="Nadia Fairbrother-Quint",
+        key="cdio",
+        email=_email("cdio"),
+        full_name="Nadia Fairbrother-Quint",
         job_title="Group Chief Digital and Information Officer",
         seats=(
             Seat(organisation=ACUTE, role="executive", directorate="Digital Services"),
@@ -251,140 +274,204 @@ PEOPLE: tuple[PersonSpec, ...] = (
     ),
     # Other senior responsible owners.
     PersonSpec(
-        key="cno", email=_email("cno"), full_name="Bernadette Lyle",
-        job_title="Chief Nursing Officer", seats=_acute("executive", "Nursing and Midwifery"),
+        key="cno",
+        email=_email("cno"),
+        full_name="Bernadette Lyle",
+        job_title="Chief Nursing Officer",
+        seats=_acute("executive", "Nursing and Midwifery"),
     ),
     PersonSpec(
-        key="cmo", email=_email("cmo"), full_name="Dr Sunil Haverstock",
-        job_title="Chief Medical Officer", seats=_acute("executive", "Medical Directorate"),
+        key="cmo",
+        email=_email("cmo"),
+        full_name="Dr Sunil Haverstock",
+        job_title="Chief Medical Officer",
+        seats=_acute("executive", "Medical Directorate"),
     ),
     PersonSpec(
-        key="cfo", email=_email("cfo"), full_name="Owen Pritchard-Maye",
+        key="cfo",
+        email=_email("cfo"),
+        full_name="Owen Pritchard-Maye",
         job_title="Chief Finance Officer and senior information risk owner",
         seats=_acute("executive", "Finance"),
     ),
     PersonSpec(
-        key="cpo", email=_email("cpo"), full_name="Lorraine Castellow",
-        job_title="Chief People Officer", seats=_acute("executive", "People"),
+        key="cpo",
+        email=_email("cpo"),
+        full_name="Lorraine Castellow",
+        job_title="Chief People Officer",
+        seats=_acute("executive", "People"),
     ),
     PersonSpec(
-        key="strategy", email=_email("strategy"), full_name="Yasmin Threlfall",
+        key="strategy",
+        email=_email("strategy"),
+        full_name="Yasmin Threlfall",
         job_title="Director of Strategy and Partnerships",
         seats=_acute("executive", "Strategy and Partnerships"),
     ),
     PersonSpec(
-        key="ccio", email=_email("ccio"), full_name="Dr Imogen Rathbone",
+        key="ccio",
+        email=_email("ccio"),
+        full_name="Dr Imogen Rathbone",
         job_title="Chief Clinical Information Officer; consultant in acute medicine",
         seats=_acute("executive", "Medical Directorate"),
     ),
     # More delivery leads.
     PersonSpec(
-        key="bethan", email=_email("bethan.carrow"), full_name="Bethan Carrow",
-        job_title="Delivery lead", seats=_acute("delivery_lead", "Digital Services"),
+        key="bethan",
+        email=_email("bethan.carrow"),
+        full_name="Bethan Carrow",
+        job_title="Delivery lead",
+        seats=_acute("delivery_lead", "Digital Services"),
     ),
     PersonSpec(
-        key="rhys", email=_email("rhys.gallimore"), full_name="Rhys Gallimore",
+        key="rhys",
+        email=_email("rhys.gallimore"),
+        full_name="Rhys Gallimore",
         job_title="Technical delivery lead, infrastructure",
         seats=_acute("delivery_lead", "Digital Services"),
     ),
     # Clinical leads.
     PersonSpec(
-        key="cnio", email=_email("siobhan.marrable"), full_name="Siobhan Marrable",
-        job_title="Chief Nursing Information Officer", seats=_acute("viewer", "Nursing and Midwifery"),
+        key="cnio",
+        email=_email("siobhan.marrable"),
+        full_name="Siobhan Marrable",
+        job_title="Chief Nursing Information Officer",
+        seats=_acute("viewer", "Nursing and Midwifery"),
     ),
     PersonSpec(
-        key="radiologist", email=_email("kwame.ellingham"), full_name="Dr Kwame Ellingham",
-        job_title="Consultant radiologist", seats=_acute("viewer", "Clinical Support Services"),
+        key="radiologist",
+        email=_email("kwame.ellingham"),
+        full_name="Dr Kwame Ellingham",
+        job_title="Consultant radiologist",
+        seats=_acute("viewer", "Clinical Support Services"),
     ),
     PersonSpec(
-        key="pharmacist", email=_email("farid.rezaei-holt"), full_name="Farid Rezaei-Holt",
-        job_title="Consultant pharmacist, medicines safety", seats=_acute("viewer", "Pharmacy"),
+        key="pharmacist",
+        email=_email("farid.rezaei-holt"),
+        full_name="Farid Rezaei-Holt",
+        job_title="Consultant pharmacist, medicines safety",
+        seats=_acute("viewer", "Pharmacy"),
     ),
     PersonSpec(
-        key="geriatrician", email=_email("helena.strachan"), full_name="Dr Helena Strachan",
+        key="geriatrician",
+        email=_email("helena.strachan"),
+        full_name="Dr Helena Strachan",
         job_title="Consultant geriatrician; clinical director for virtual wards",
         seats=_acute("viewer", "Integrated Medicine"),
     ),
     PersonSpec(
-        key="cardiologist", email=_email("jonah.whitcombe"), full_name="Dr Jonah Whitcombe",
+        key="cardiologist",
+        email=_email("jonah.whitcombe"),
+        full_name="Dr Jonah Whitcombe",
         job_title="Consultant cardiologist, heart failure service",
         seats=_acute("viewer", "Integrated Medicine"),
     ),
     PersonSpec(
-        key="anaesthetist", email=_email("tanvi.rao-brennan"), full_name="Dr Tanvi Rao-Brennan",
-        job_title="Consultant anaesthetist; theatres clinical lead", seats=_acute("viewer", "Surgery"),
+        key="anaesthetist",
+        email=_email("tanvi.rao-brennan"),
+        full_name="Dr Tanvi Rao-Brennan",
+        job_title="Consultant anaesthetist; theatres clinical lead",
+        seats=_acute("viewer", "Surgery"),
     ),
     PersonSpec(
-        key="rheumatologist", email=_email("rebecca.aldous"), full_name="Dr Rebecca Aldous",
+        key="rheumatologist",
+        email=_email("rebecca.aldous"),
+        full_name="Dr Rebecca Aldous",
         job_title="Consultant rheumatologist; outpatient transformation lead",
         seats=_acute("viewer", "Integrated Medicine"),
     ),
     PersonSpec(
-        key="microbiologist", email=_email("miriam.penrose"), full_name="Dr Miriam Penrose",
+        key="microbiologist",
+        email=_email("miriam.penrose"),
+        full_name="Dr Miriam Penrose",
         job_title="Consultant microbiologist; pathology clinical lead",
         seats=_acute("viewer", "Clinical Support Services"),
     ),
     # The mental health trust.
     PersonSpec(
-        key="mh_board", email=_email("fenmoor.board"), full_name="Hugh Ardenne",
+        key="mh_board",
+        email=_email("fenmoor.board"),
+        full_name="Hugh Ardenne",
         job_title="Non-executive director",
         seats=(Seat(organisation=MENTAL_HEALTH, role="board", directorate="Trust Board"),),
     ),
     PersonSpec(
-        key="mh_cio", email=_email("orla.kinsella"), full_name="Dr Orla Kinsella",
+        key="mh_cio",
+        email=_email("orla.kinsella"),
+        full_name="Dr Orla Kinsella",
         job_title="Consultant psychiatrist; Chief Clinical Information Officer",
         seats=(Seat(organisation=MENTAL_HEALTH, role="executive", directorate="Medical"),),
     ),
     PersonSpec(
-        key="mh_delivery", email=_email("fenmoor.delivery"), full_name="Esther Quayle",
+        key="mh_delivery",
+        email=_email("fenmoor.delivery"),
+        full_name="Esther Quayle",
         job_title="Digital delivery lead",
         seats=(Seat(organisation=MENTAL_HEALTH, role="delivery_lead", directorate="Digital and Information"),),
     ),
     PersonSpec(
-        key="mh_pmo", email=_email("fenmoor.pmo"), full_name="Ravi Lindqvist",
+        key="mh_pmo",
+        email=_email("fenmoor.pmo"),
+        full_name="Ravi Lindqvist",
         job_title="Portfolio manager",
-        seats=(
-            Seat(organisation=MENTAL_HEALTH, role="portfolio_office", directorate="Digital and Information"),
-        ),
+        seats=(Seat(organisation=MENTAL_HEALTH, role="portfolio_office", directorate="Digital and Information"),),
     ),
 )
 
 
 GOALS: tuple[GoalSpec, ...] = (
     GoalSpec(
-        organisation=ACUTE, key="safety", title="Safer care on every shift",
+        organisation=ACUTE,
+        key="safety",
+        title="Safer care on every shift",
         description="Fewer avoidable harms from missed deterioration, medication errors and lost results.",
     ),
     GoalSpec(
-        organisation=ACUTE, key="home", title="Care closer to home",
+        organisation=ACUTE,
+        key="home",
+        title="Care closer to home",
         description="Treat people at home when hospital adds nothing, with the same clinical oversight.",
     ),
     GoalSpec(
-        organisation=ACUTE, key="access", title="Timely access to planned and urgent care",
+        organisation=ACUTE,
+        key="access",
+        title="Timely access to planned and urgent care",
         description="Shorter waits for outpatients, diagnostics and surgery; a hospital that flows.",
     ),
     GoalSpec(
-        organisation=ACUTE, key="people", title="Better working lives for our people",
+        organisation=ACUTE,
+        key="people",
+        title="Better working lives for our people",
         description="Give staff time back from logins, duplicate typing and paper, and rosters they can plan around.",
     ),
     GoalSpec(
-        organisation=ACUTE, key="joined_up", title="Joined-up care across Northgate and Riverside",
+        organisation=ACUTE,
+        key="joined_up",
+        title="Joined-up care across Northgate and Riverside",
         description="Information follows the patient between the hospital, GPs, community and mental health services.",
     ),
     GoalSpec(
-        organisation=ACUTE, key="foundations", title="Secure and sustainable foundations",
+        organisation=ACUTE,
+        key="foundations",
+        title="Secure and sustainable foundations",
         description="Resilient to cyber attack, off unsupported systems, and funded to keep improving after go-live.",
     ),
     GoalSpec(
-        organisation=MENTAL_HEALTH, key="recovery", title="Care planned with people, not for them",
+        organisation=MENTAL_HEALTH,
+        key="recovery",
+        title="Care planned with people, not for them",
         description="Service users shape and can see their own care plans.",
     ),
     GoalSpec(
-        organisation=MENTAL_HEALTH, key="crisis", title="Help in a crisis within the hour",
+        organisation=MENTAL_HEALTH,
+        key="crisis",
+        title="Help in a crisis within the hour",
         description="Nobody in crisis waits on hold or goes unanswered.",
     ),
     GoalSpec(
-        organisation=MENTAL_HEALTH, key="partners", title="One record across the system",
+        organisation=MENTAL_HEALTH,
+        key="partners",
+        title="One record across the system",
         description="Our clinicians and our partners see the same up-to-date picture.",
     ),
 )
@@ -392,69 +479,101 @@ GOALS: tuple[GoalSpec, ...] = (
 
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec(
-        organisation=ACUTE, key="epr", name="Electronic patient record (EPR)",
+        organisation=ACUTE,
+        key="epr",
+        name="Electronic patient record (EPR)",
         description="The trust-wide clinical record, supplied by Merivale Clinical Systems since 2023.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="pas", name="Patient administration system (PAS)",
+        organisation=ACUTE,
+        key="pas",
+        name="Patient administration system (PAS)",
         description=(
             "Referrals, waiting lists, appointments and admissions. The legacy PAS is being retired into the EPR."
         ),
     ),
     ServiceSpec(
-        organisation=ACUTE, key="pacs", name="Picture archiving and communication system (PACS)",
+        organisation=ACUTE,
+        key="pacs",
+        name="Picture archiving and communication system (PACS)",
         description="Radiology images and reports, shared with the regional imaging network.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="lims", name="Pathology laboratory information management system (LIMS)",
+        organisation=ACUTE,
+        key="lims",
+        name="Pathology laboratory information management system (LIMS)",
         description="Laboratory results and order communications for the hospital and local GP practices.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="epma", name="Electronic prescribing and medicines administration (ePMA)",
+        organisation=ACUTE,
+        key="epma",
+        name="Electronic prescribing and medicines administration (ePMA)",
         description="Inpatient prescribing and drug rounds; a module of the EPR.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="scr", name="Shared care record",
+        organisation=ACUTE,
+        key="scr",
+        name="Shared care record",
         description="The integrated care system's shared record, read by partners through a FHIR API.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="portal", name="Patient portal",
+        organisation=ACUTE,
+        key="portal",
+        name="Patient portal",
         description="Appointments, letters and questionnaires for patients, supplied by Halcyra Health.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="theatres", name="Theatre management system",
+        organisation=ACUTE,
+        key="theatres",
+        name="Theatre management system",
         description="Theatre lists, sessions and utilisation.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="rostering", name="Electronic rostering",
+        organisation=ACUTE,
+        key="rostering",
+        name="Electronic rostering",
         description="Rosters, leave and bank shifts for nursing, midwifery and, in future, medical staff.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="flow", name="Bed management and patient flow",
+        organisation=ACUTE,
+        key="flow",
+        name="Bed management and patient flow",
         description="The site team's view of beds, expected discharges and escalation.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="documents", name="Clinical correspondence and document management",
+        organisation=ACUTE,
+        key="documents",
+        name="Clinical correspondence and document management",
         description="Clinic letters, dictation, scanning and outbound letters to patients and GPs.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="remote", name="Remote monitoring platform",
+        organisation=ACUTE,
+        key="remote",
+        name="Remote monitoring platform",
         description="The regional platform patients use at home to send readings to clinical teams.",
     ),
     ServiceSpec(
-        organisation=ACUTE, key="infrastructure", name="Network, identity and backup services",
+        organisation=ACUTE,
+        key="infrastructure",
+        name="Network, identity and backup services",
         description="Staff logins, multi-factor authentication, the network and the backups the trust restores from.",
     ),
     ServiceSpec(
-        organisation=MENTAL_HEALTH, key="mh_record", name="Mental health clinical record",
+        organisation=MENTAL_HEALTH,
+        key="mh_record",
+        name="Mental health clinical record",
         description="The trust's clinical record for inpatient and community teams.",
     ),
     ServiceSpec(
-        organisation=MENTAL_HEALTH, key="telephony", name="Crisis line telephony",
+        organisation=MENTAL_HEALTH,
+        key="telephony",
+        name="Crisis line telephony",
         description="The 24-hour crisis line and its call queue.",
     ),
     ServiceSpec(
-        organisation=MENTAL_HEALTH, key="video", name="Video consultation",
+        organisation=MENTAL_HEALTH,
+        key="video",
+        name="Video consultation",
         description="Video appointments and online groups.",
     ),
 )
@@ -490,7 +609,9 @@ GENERIC_AUDIENCES: tuple[str, ...] = (
 
 INITIATIVES: tuple[InitiativeSpec, ...] = (
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-001", title="EPR optimisation: clerking and discharge",
+        organisation=ACUTE,
+        reference="DIG-001",
+        title="EPR optimisation: clerking and discharge",
         phase="live",
         problem=(
             "Two years after the EPR went live, doctors spend longer clerking an admission than they did on "
@@ -500,13 +621,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Around 74,000 emergency and elective admissions a year, and their GPs.",
         staff_served="Junior doctors, ward clerks, discharge coordinators and pharmacists.",
-        sro="cmo", sro_directorate="Medical Directorate", clinical_lead="ccio", delivery_lead="tomasz",
-        goals=("safety", "people"), services=("epr", "documents"),
+        sro="cmo",
+        sro_directorate="Medical Directorate",
+        clinical_lead="ccio",
+        delivery_lead="tomasz",
+        goals=("safety", "people"),
+        services=("epr", "documents"),
         riskiest_assumption=(
             "That time saved on clerking and discharge goes back into patient care rather than being "
             "absorbed by new documentation requests."
         ),
-        first_release_in_weeks=-44, go_live_in_weeks=-30,
+        first_release_in_weeks=-44,
+        go_live_in_weeks=-30,
         needs=(
             NeedSpec(
                 statement=(
@@ -530,7 +656,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=52, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=52,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Fund a standing optimisation team rather than another large upgrade: clinicians' time in "
                     "the EPR is the biggest complaint in the staff survey and small weekly changes can fix it."
@@ -540,7 +668,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 ),
             ),
             DecisionSpec(
-                kind="continue", weeks_ago=26, decided_by=INVESTMENT_BOARD,
+                kind="continue",
+                weeks_ago=26,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Clerking time is down by a third on the wards using the new flow and discharge summaries "
                     "sent on the day are up from 48% to 71%. Continue, and move on to medicines reconciliation."
@@ -592,7 +722,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-002", title="E-rostering for nursing and midwifery",
+        organisation=ACUTE,
+        reference="DIG-002",
+        title="E-rostering for nursing and midwifery",
         phase="live",
         problem=(
             "Ward rosters were built in spreadsheets and published two weeks ahead at best, so staff could "
@@ -600,10 +732,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="All inpatients and women using maternity services, through safer staffing.",
         staff_served="About 2,900 nurses, midwives and healthcare support workers; ward managers; the bank office.",
-        sro="cpo", sro_directorate="People", clinical_lead="cnio", delivery_lead="callum",
-        goals=("people", "safety"), services=("rostering",),
+        sro="cpo",
+        sro_directorate="People",
+        clinical_lead="cnio",
+        delivery_lead="callum",
+        goals=("people", "safety"),
+        services=("rostering",),
         riskiest_assumption="That ward managers will give up their spreadsheets once the new roster is trusted.",
-        first_release_in_weeks=-44, go_live_in_weeks=-20,
+        first_release_in_weeks=-44,
+        go_live_in_weeks=-20,
         needs=(
             NeedSpec(
                 statement="As a ward nurse, I need my roster six weeks ahead so that I can plan my life around it.",
@@ -620,14 +757,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=52, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=52,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Agency spend on nursing is the trust's largest avoidable cost and late rosters drive it.",
                 evidence=(
                     "Agency spend by ward for the last 18 months; roster publication dates from ward spreadsheets."
                 ),
             ),
             DecisionSpec(
-                kind="continue", weeks_ago=30, decided_by=INVESTMENT_BOARD,
+                kind="continue",
+                weeks_ago=30,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Pilot wards publish six weeks ahead and their agency use fell; roll out to all wards.",
                 evidence=(
                     "Eight pilot wards: roster notice up from 12 to 43 days; agency shifts down 22% against the same "
@@ -635,7 +776,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 ),
             ),
             DecisionSpec(
-                kind="close", weeks_ago=14, decided_by=INVESTMENT_BOARD,
+                kind="close",
+                weeks_ago=14,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "All 38 wards roster in the system and publish at least six weeks ahead. Close the project "
                     "and hand the service to a small run-and-improve team funded from the People budget."
@@ -673,7 +816,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-003", title="Connect to the ICS shared care record",
+        organisation=ACUTE,
+        reference="DIG-003",
+        title="Connect to the ICS shared care record",
         phase="beta",
         problem=(
             "When our patients are seen by their GP, community nurses or the mental health trust, those "
@@ -682,10 +827,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Anyone who moves between the hospital and other services in Northgate and Riverside.",
         staff_served="Hospital clinicians; GPs, community and mental health teams who read our data.",
-        sro="strategy", sro_directorate="Strategy and Partnerships", clinical_lead="ccio", delivery_lead="bethan",
-        goals=("joined_up", "safety"), services=("scr", "epr", "lims"),
+        sro="strategy",
+        sro_directorate="Strategy and Partnerships",
+        clinical_lead="ccio",
+        delivery_lead="bethan",
+        goals=("joined_up", "safety"),
+        services=("scr", "epr", "lims"),
         riskiest_assumption="That partners will look at our data in the shared record during a consultation.",
-        first_release_in_weeks=-10, go_live_in_weeks=8,
+        first_release_in_weeks=-10,
+        go_live_in_weeks=8,
         needs=(
             NeedSpec(
                 statement=(
@@ -706,14 +856,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=52, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=52,
+                decided_by=INVESTMENT_BOARD,
                 rationale="The ICS expects every trust to publish to the shared record; we are the largest gap.",
                 evidence=(
                     "ICS data-sharing plan; count of partner phone calls to medical records (about 1,100 a month)."
                 ),
             ),
             DecisionSpec(
-                kind="change_course", weeks_ago=20, decided_by=INVESTMENT_BOARD,
+                kind="change_course",
+                weeks_ago=20,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Stop building point-to-point feeds to each partner. Publish once to the ICS record's FHIR "
                     "API and let partners read from there; it is less work for us and it is where the system "
@@ -765,7 +919,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-004", title="Virtual wards for frailty and respiratory",
+        organisation=ACUTE,
+        reference="DIG-004",
+        title="Virtual wards for frailty and respiratory",
         phase="live",
         problem=(
             "Older people with frailty and people with chronic lung disease stay in hospital for days when "
@@ -777,10 +933,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             "at a time."
         ),
         staff_served="Virtual ward nurses and consultants, community teams, and ward staff who refer.",
-        sro="coo", sro_directorate="Operations", clinical_lead="geriatrician", delivery_lead="callum",
-        goals=("home", "access"), services=("remote", "scr", "epr"),
+        sro="coo",
+        sro_directorate="Operations",
+        clinical_lead="geriatrician",
+        delivery_lead="callum",
+        goals=("home", "access"),
+        services=("remote", "scr", "epr"),
         riskiest_assumption="That patients, and their families, will accept care at home instead of a hospital bed.",
-        first_release_in_weeks=-44, go_live_in_weeks=-30,
+        first_release_in_weeks=-44,
+        go_live_in_weeks=-30,
         needs=(
             NeedSpec(
                 statement=(
@@ -805,10 +966,11 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=50, decided_by=EXECUTIVE_TEAM,
+                kind="start",
+                weeks_ago=50,
+                decided_by=EXECUTIVE_TEAM,
                 rationale=(
-                    "Start with respiratory patients, where the clinical model is clearest, and learn before "
-                    "widening."
+                    "Start with respiratory patients, where the clinical model is clearest, and learn before widening."
                 ),
                 evidence=(
                     "Length-of-stay data for COPD admissions; national virtual ward guidance; two consultants willing "
@@ -816,7 +978,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 ),
             ),
             DecisionSpec(
-                kind="change_course", weeks_ago=30, decided_by=INVESTMENT_BOARD,
+                kind="change_course",
+                weeks_ago=30,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Widen the ward to frailty, and stop building our own monitoring app: the regional remote "
                     "monitoring platform now does what we need and other trusts already use it."
@@ -866,7 +1030,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-005", title="Outpatient self check-in kiosks",
+        organisation=ACUTE,
+        reference="DIG-005",
+        title="Outpatient self check-in kiosks",
         phase="beta",
         problem=(
             "Queues at the main outpatient receptions reach 20 minutes at peak times, and reception staff "
@@ -874,10 +1040,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Outpatients attending the main and Riverside sites; about 2,000 a day.",
         staff_served="Outpatient reception teams.",
-        sro="coo", sro_directorate="Operations", clinical_lead=None, delivery_lead="aisha",
-        goals=("access",), services=("pas",),
+        sro="coo",
+        sro_directorate="Operations",
+        clinical_lead=None,
+        delivery_lead="aisha",
+        goals=("access",),
+        services=("pas",),
         riskiest_assumption="That patients will choose a kiosk over a person at the desk.",
-        first_release_in_weeks=-36, go_live_in_weeks=-24,
+        first_release_in_weeks=-36,
+        go_live_in_weeks=-24,
         needs=(
             NeedSpec(
                 statement=(
@@ -898,14 +1069,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=50, decided_by=EXECUTIVE_TEAM,
+                kind="start",
+                weeks_ago=50,
+                decided_by=EXECUTIVE_TEAM,
                 rationale=(
                     "Reduce reception queues ahead of the outpatient recovery push; capital was available this year."
                 ),
                 evidence="Queue times sampled over two weeks; Kestrelgate Kiosks' proposal and reference sites.",
             ),
             DecisionSpec(
-                kind="stop", weeks_ago=24, decided_by=INVESTMENT_BOARD,
+                kind="stop",
+                weeks_ago=24,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "After three months live at two receptions only 6% of patients used the kiosks. One in five "
                     "could not be matched to an appointment because of PAS data quality, and those patients then "
@@ -949,7 +1124,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-006", title="Electronic observations and NEWS2 escalation",
+        organisation=ACUTE,
+        reference="DIG-006",
+        title="Electronic observations and NEWS2 escalation",
         phase="beta",
         problem=(
             "Nurses record vital signs on paper charts and work out the NEWS2 score by hand. Scores are "
@@ -958,10 +1135,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="All adult inpatients; about 900 beds.",
         staff_served="Ward nurses and healthcare support workers; doctors on call; the critical care outreach team.",
-        sro="cno", sro_directorate="Nursing and Midwifery", clinical_lead="cnio", delivery_lead="aisha",
-        goals=("safety", "people"), services=("epr", "flow"),
+        sro="cno",
+        sro_directorate="Nursing and Midwifery",
+        clinical_lead="cnio",
+        delivery_lead="aisha",
+        goals=("safety", "people"),
+        services=("epr", "flow"),
         riskiest_assumption="That an automatic alert gets a doctor to the bedside faster than a phone call does.",
-        first_release_in_weeks=-30, go_live_in_weeks=16,
+        first_release_in_weeks=-30,
+        go_live_in_weeks=16,
         needs=(
             NeedSpec(
                 statement=(
@@ -982,14 +1164,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=48, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=48,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Missed deterioration is the trust's top patient safety theme; paper charts cannot alert anyone."
                 ),
                 evidence="Serious incident reviews for the past two years; chart audit of NEWS2 arithmetic errors.",
             ),
             DecisionSpec(
-                kind="continue", weeks_ago=24, decided_by=INVESTMENT_BOARD,
+                kind="continue",
+                weeks_ago=24,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Pilot wards show faster escalation and no arithmetic errors; continue and roll out ward by ward."
                 ),
@@ -1048,7 +1234,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-007", title="AI-assisted triage of chest X-rays",
+        organisation=ACUTE,
+        reference="DIG-007",
+        title="AI-assisted triage of chest X-rays",
         phase="alpha",
         problem=(
             "Chest X-rays from GP referrals wait up to three weeks for a report. A small number show "
@@ -1056,8 +1244,12 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="About 3,500 people a month having a chest X-ray referred by their GP.",
         staff_served="Radiologists and reporting radiographers.",
-        sro="cdio", sro_directorate="Digital Services", clinical_lead="radiologist", delivery_lead="bethan",
-        goals=("safety", "access"), services=("pacs",),
+        sro="cdio",
+        sro_directorate="Digital Services",
+        clinical_lead="radiologist",
+        delivery_lead="bethan",
+        goals=("safety", "access"),
+        services=("pacs",),
         riskiest_assumption="That the tool performs on our patients as well as on the supplier's published data.",
         needs=(
             NeedSpec(
@@ -1077,7 +1269,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=46, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=46,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Run a silent-mode evaluation on our own images before any clinical use; the reporting backlog "
                     "justifies trying."
@@ -1088,7 +1282,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 ),
             ),
             DecisionSpec(
-                kind="stop", weeks_ago=20, decided_by=INVESTMENT_BOARD,
+                kind="stop",
+                weeks_ago=20,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "In silent mode on 2,400 of our chest X-rays the tool found 81% of the nodules our radiologists "
                     "reported, below the 90% the clinical safety case required. The supplier could not show how it "
@@ -1126,7 +1322,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-008", title="Bed management and patient flow",
+        organisation=ACUTE,
+        reference="DIG-008",
+        title="Bed management and patient flow",
         phase="alpha",
         problem=(
             "The site team finds out which patients are ready to go home by walking the wards and phoning "
@@ -1135,10 +1333,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Patients waiting in ED for a bed, and patients ready to go home.",
         staff_served="Site managers, ward managers and discharge coordinators.",
-        sro="coo", sro_directorate="Operations", clinical_lead="cnio", delivery_lead="callum",
-        goals=("access",), services=("flow", "epr"),
+        sro="coo",
+        sro_directorate="Operations",
+        clinical_lead="cnio",
+        delivery_lead="callum",
+        goals=("access",),
+        services=("flow", "epr"),
         riskiest_assumption="That ward staff will update discharge readiness in the system during a busy shift.",
-        first_release_in_weeks=4, go_live_in_weeks=20,
+        first_release_in_weeks=4,
+        go_live_in_weeks=20,
         needs=(
             NeedSpec(
                 statement=(
@@ -1150,20 +1353,23 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             ),
             NeedSpec(
                 statement=(
-                    "As a ward manager, I need to flag a patient as ready in one step so that I am not phoned about "
-                    "it."
+                    "As a ward manager, I need to flag a patient as ready in one step so that I am not phoned about it."
                 ),
                 evidence="assumed",
             ),
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=45, decided_by=EXECUTIVE_TEAM,
+                kind="start",
+                weeks_ago=45,
+                decided_by=EXECUTIVE_TEAM,
                 rationale="Flow is the trust's biggest operational problem and the site team has no shared picture.",
                 evidence="ED time-to-bed data; discharge times by hour; site team's phone logs.",
             ),
             DecisionSpec(
-                kind="pause", weeks_ago=34, decided_by=INVESTMENT_BOARD,
+                kind="pause",
+                weeks_ago=34,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Pause through winter: the site team cannot give time to user research during escalation, "
                     "and the portfolio is over its work-in-progress limit. Restart in the spring with a narrower scope."
@@ -1171,7 +1377,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 evidence="Site team availability for research sessions (two of eight attended); portfolio WIP report.",
             ),
             DecisionSpec(
-                kind="start", weeks_ago=16, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=16,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Restart with one job only: a hospital-wide list of patients ready to go home, fed from the EPR."
                 ),
@@ -1207,7 +1415,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-009", title="Patient portal: appointments and questionnaires",
+        organisation=ACUTE,
+        reference="DIG-009",
+        title="Patient portal: appointments and questionnaires",
         phase="beta",
         problem=(
             "Patients cannot see or change their appointments without phoning, and the outpatient call "
@@ -1219,12 +1429,17 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             "a year."
         ),
         staff_served="Outpatient booking teams and the call centre.",
-        sro="coo", sro_directorate="Operations", clinical_lead="ccio", delivery_lead="aisha",
-        goals=("access", "joined_up"), services=("portal", "pas"),
+        sro="coo",
+        sro_directorate="Operations",
+        clinical_lead="ccio",
+        delivery_lead="aisha",
+        goals=("access", "joined_up"),
+        services=("portal", "pas"),
         riskiest_assumption=(
             "That the supplier can keep the portal's appointments in step with the PAS in near real time."
         ),
-        first_release_in_weeks=-26, go_live_in_weeks=10,
+        first_release_in_weeks=-26,
+        go_live_in_weeks=10,
         needs=(
             NeedSpec(
                 statement=(
@@ -1253,7 +1468,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=44, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=44,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Patients expect to manage appointments online and the call centre cannot cope with demand.",
                 evidence=(
                     "Call centre abandonment rate (34%); missed appointment rate by specialty; NHS App integration "
@@ -1261,7 +1478,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 ),
             ),
             DecisionSpec(
-                kind="continue", weeks_ago=20, decided_by=INVESTMENT_BOARD,
+                kind="continue",
+                weeks_ago=20,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Continue, on condition that the supplier fixes the appointment feed within eight weeks. Patients "
                     "like the service, but the feed drops changes and that is a safety problem."
@@ -1316,7 +1535,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-010", title="Bedside handover app",
+        organisation=ACUTE,
+        reference="DIG-010",
+        title="Bedside handover app",
         phase="beta",
         problem=(
             "Nursing handover relies on printed sheets that are out of date by the time they are read and "
@@ -1324,10 +1545,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Inpatients on the four pilot wards.",
         staff_served="Ward nurses at shift change.",
-        sro="cno", sro_directorate="Nursing and Midwifery", clinical_lead="cnio", delivery_lead="aisha",
-        goals=("safety", "people"), services=("epr",),
+        sro="cno",
+        sro_directorate="Nursing and Midwifery",
+        clinical_lead="cnio",
+        delivery_lead="aisha",
+        goals=("safety", "people"),
+        services=("epr",),
         riskiest_assumption="That nurses will use a shared tablet at the bedside during handover.",
-        first_release_in_weeks=-32, go_live_in_weeks=-20,
+        first_release_in_weeks=-32,
+        go_live_in_weeks=-20,
         needs=(
             NeedSpec(
                 statement=(
@@ -1348,12 +1574,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=44, decided_by=EXECUTIVE_TEAM,
+                kind="start",
+                weeks_ago=44,
+                decided_by=EXECUTIVE_TEAM,
                 rationale="Replace printed handover sheets with a live summary; good fit with the EPR's mobile view.",
                 evidence="Information governance incidents involving handover sheets; nursing staff survey.",
             ),
             DecisionSpec(
-                kind="stop", weeks_ago=16, decided_by=INVESTMENT_BOARD,
+                kind="stop",
+                weeks_ago=16,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "No adoption after three months of a live pilot: staff returned to paper. Tablets were shared, "
                     "could not be used with gloves on, and took too long to unlock at the bedside. Stop, keep the "
@@ -1387,7 +1617,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-011", title="Replace pathology order communications",
+        organisation=ACUTE,
+        reference="DIG-011",
+        title="Replace pathology order communications",
         phase="alpha",
         problem=(
             "Pathology tests are ordered from the hospital and GP practices through an order communications "
@@ -1400,13 +1632,13 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         sro_directorate="Strategy and Partnerships",
         clinical_lead="microbiologist",
         delivery_lead="rhys",
-        goals=("foundations", "joined_up"), services=("lims", "epr"),
+        goals=("foundations", "joined_up"),
+        services=("lims", "epr"),
         riskiest_assumption="That the new supplier can exchange orders and results with GP systems using FHIR UK Core.",
         needs=(
             NeedSpec(
                 statement=(
-                    "As a GP, I need to order tests and get results in my own system so that I do not re-key "
-                    "anything."
+                    "As a GP, I need to order tests and get results in my own system so that I do not re-key anything."
                 ),
                 evidence="researched",
                 notes="Survey of 84 practices (61 replied) and three practice visits.",
@@ -1422,12 +1654,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=42, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=42,
+                decided_by=INVESTMENT_BOARD,
                 rationale="The current system goes out of support; use the replacement to fix sample rejections.",
                 evidence="Supplier end-of-support notice; sample rejection audit.",
             ),
             DecisionSpec(
-                kind="stop", weeks_ago=28, decided_by=INVESTMENT_BOARD,
+                kind="stop",
+                weeks_ago=28,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "The chosen supplier, Tessavue Diagnostics, could not meet the FHIR UK Core interface for GP "
                     "orders and results in three rounds of testing and will not commit to a date. Stop this contract "
@@ -1457,7 +1693,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-012", title="Digital outpatients: patient-initiated follow-up",
+        organisation=ACUTE,
+        reference="DIG-012",
+        title="Digital outpatients: patient-initiated follow-up",
         phase="live",
         problem=(
             "Many follow-up appointments are booked out of habit and add nothing for the patient. People with "
@@ -1467,10 +1705,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             "Patients with stable long-term conditions in rheumatology, dermatology, gastroenterology and ENT."
         ),
         staff_served="Consultants and specialist nurses; outpatient booking teams.",
-        sro="coo", sro_directorate="Operations", clinical_lead="rheumatologist", delivery_lead="tomasz",
-        goals=("access", "home"), services=("pas", "portal"),
+        sro="coo",
+        sro_directorate="Operations",
+        clinical_lead="rheumatologist",
+        delivery_lead="tomasz",
+        goals=("access", "home"),
+        services=("pas", "portal"),
         riskiest_assumption="That patients will get in touch when they need to, rather than wait for a letter.",
-        first_release_in_weeks=-34, go_live_in_weeks=-20,
+        first_release_in_weeks=-34,
+        go_live_in_weeks=-20,
         needs=(
             NeedSpec(
                 statement=(
@@ -1491,14 +1734,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=40, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=40,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Follow-up demand is the biggest lever on outpatient waits that does not need more clinicians."
                 ),
                 evidence="Follow-up to new ratio by specialty; national PIFU guidance; rheumatology willing to pilot.",
             ),
             DecisionSpec(
-                kind="continue", weeks_ago=14, decided_by=INVESTMENT_BOARD,
+                kind="continue",
+                weeks_ago=14,
+                decided_by=INVESTMENT_BOARD,
                 rationale="PIFU is working in rheumatology and dermatology; widen to gastroenterology and ENT.",
                 evidence=(
                     "Follow-ups avoided (2,300 in six months); safety netting report shows no patient lost to "
@@ -1542,7 +1789,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         joins_up_with=("DIG-009",),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-013", title="Clinical noting redesign in the EPR",
+        organisation=ACUTE,
+        reference="DIG-013",
+        title="Clinical noting redesign in the EPR",
         phase="alpha",
         problem=(
             "Progress notes in the EPR are free text, long and hard to scan. Handover between teams depends "
@@ -1550,10 +1799,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="All inpatients.",
         staff_served="Doctors, nurses and allied health professionals writing and reading notes.",
-        sro="cmo", sro_directorate="Medical Directorate", clinical_lead="ccio", delivery_lead="tomasz",
-        goals=("safety", "people"), services=("epr",),
+        sro="cmo",
+        sro_directorate="Medical Directorate",
+        clinical_lead="ccio",
+        delivery_lead="tomasz",
+        goals=("safety", "people"),
+        services=("epr",),
         riskiest_assumption="That structured notes are quicker to write, not just quicker to read.",
-        first_release_in_weeks=-20, go_live_in_weeks=None,
+        first_release_in_weeks=-20,
+        go_live_in_weeks=None,
         needs=(
             NeedSpec(
                 statement=(
@@ -1570,12 +1824,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=40, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=40,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Notes are the second biggest EPR complaint after clerking and share the same team.",
                 evidence="Staff survey; incident reviews citing missed plans.",
             ),
             DecisionSpec(
-                kind="pause", weeks_ago=8, decided_by=INVESTMENT_BOARD,
+                kind="pause",
+                weeks_ago=8,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Pause: the EPR team is needed for the legacy PAS cutover and the portfolio is over its "
                     "work-in-progress limit. Templates tested in two specialties stay live. Restart when the PAS "
@@ -1605,7 +1863,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         joins_up_with=("DIG-001",),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-014", title="Electronic prescribing in outpatient clinics",
+        organisation=ACUTE,
+        reference="DIG-014",
+        title="Electronic prescribing in outpatient clinics",
         phase="beta",
         problem=(
             "Inpatient prescribing is electronic, but outpatient clinics still prescribe on paper. Pharmacy "
@@ -1614,10 +1874,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Outpatients given prescriptions in clinic; about 9,000 a month.",
         staff_served="Outpatient prescribers, outpatient pharmacy.",
-        sro="cno", sro_directorate="Nursing and Midwifery", clinical_lead="pharmacist", delivery_lead="aisha",
-        goals=("safety",), services=("epma", "epr"),
+        sro="cno",
+        sro_directorate="Nursing and Midwifery",
+        clinical_lead="pharmacist",
+        delivery_lead="aisha",
+        goals=("safety",),
+        services=("epma", "epr"),
         riskiest_assumption="That the supplier's outpatient module is safe to use on the current version.",
-        first_release_in_weeks=-26, go_live_in_weeks=None,
+        first_release_in_weeks=-26,
+        go_live_in_weeks=None,
         needs=(
             NeedSpec(
                 statement=(
@@ -1637,12 +1902,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=38, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=38,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Transcription errors in outpatient prescriptions are a known medicines safety risk.",
                 evidence="Pharmacy transcription error audit; medicines safety committee report.",
             ),
             DecisionSpec(
-                kind="pause", weeks_ago=12, decided_by=INVESTMENT_BOARD,
+                kind="pause",
+                weeks_ago=12,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Pause roll-out beyond the two pilot clinics. The supplier's version upgrade, which fixes a "
                     "dose-rounding fault in outpatient prescribing, has slipped by four months, and the clinical "
@@ -1665,9 +1934,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             audiences=("Medicines Safety Committee", "Outpatient pharmacy", "Rheumatology prescribers"),
             green=("Pilot clinics are live and pharmacy transcription errors have stopped.",),
             amber=("A dose-rounding fault found in the pilot needs the supplier's upgrade.",),
-            red=(
-                "Upgrade has slipped again; the safety case cannot be signed and roll-out cannot continue.",
-            ),
+            red=("Upgrade has slipped again; the safety case cannot be signed and roll-out cannot continue.",),
             real_users_from=26,
             real_users=("Rheumatology clinic prescribing electronically.", "Two clinics prescribing electronically."),
             risks=("Supplier upgrade date keeps slipping.", "Paper prescriptions remain in all other clinics."),
@@ -1686,10 +1953,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Every patient, through the availability of clinical systems.",
         staff_served="All 9,500 staff; the IT service desk and infrastructure team.",
-        sro="cfo", sro_directorate="Finance", clinical_lead=None, delivery_lead="rhys",
-        goals=("foundations",), services=("infrastructure", "epr"),
+        sro="cfo",
+        sro_directorate="Finance",
+        clinical_lead=None,
+        delivery_lead="rhys",
+        goals=("foundations",),
+        services=("infrastructure", "epr"),
         riskiest_assumption="That every clinical system can be restored from the immutable backup within 72 hours.",
-        first_release_in_weeks=-20, go_live_in_weeks=6,
+        first_release_in_weeks=-20,
+        go_live_in_weeks=6,
         needs=(
             NeedSpec(
                 statement=(
@@ -1710,7 +1982,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=36, decided_by=TRUST_BOARD,
+                kind="start",
+                weeks_ago=36,
+                decided_by=TRUST_BOARD,
                 rationale=(
                     "Cyber attack is on the board assurance framework as an extreme risk; MFA and tested backups are "
                     "the two biggest controls missing."
@@ -1730,9 +2004,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 "MFA enrolment dashboard by directorate.",
             ),
             audiences=("Information Governance Group", "Audit Committee chair", "IT service desk"),
-            green=(
-                "MFA enrolment at 88% and the EPR restore test passed.",
-            ),
+            green=("MFA enrolment at 88% and the EPR restore test passed.",),
             amber=(
                 "Enrolment is slower among bank and agency staff.",
                 "Restore has been tested for the EPR only; other systems are untested.",
@@ -1751,7 +2023,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-016", title="Results acknowledgement in the EPR",
+        organisation=ACUTE,
+        reference="DIG-016",
+        title="Results acknowledgement in the EPR",
         phase="live",
         problem=(
             "Test results ordered by one doctor are often seen by nobody once that doctor has moved on. "
@@ -1759,10 +2033,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Anyone who has a test ordered in hospital.",
         staff_served="Doctors who order tests; consultants who are accountable for results.",
-        sro="cmo", sro_directorate="Medical Directorate", clinical_lead="ccio", delivery_lead="tomasz",
-        goals=("safety",), services=("epr", "lims", "pacs"),
+        sro="cmo",
+        sro_directorate="Medical Directorate",
+        clinical_lead="ccio",
+        delivery_lead="tomasz",
+        goals=("safety",),
+        services=("epr", "lims", "pacs"),
         riskiest_assumption="That clinicians will acknowledge results rather than click through them.",
-        first_release_in_weeks=-24, go_live_in_weeks=-12,
+        first_release_in_weeks=-24,
+        go_live_in_weeks=-12,
         needs=(
             NeedSpec(
                 statement=(
@@ -1775,7 +2054,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=36, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=36,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Two serious incidents from unseen results; the EPR can do this with configuration, not new "
                     "software."
@@ -1783,7 +2064,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 evidence="Serious incident reports; EPR capability review.",
             ),
             DecisionSpec(
-                kind="close", weeks_ago=10, decided_by=INVESTMENT_BOARD,
+                kind="close",
+                weeks_ago=10,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "Live in every specialty and unacknowledged results are below 3%. Close and hand to the EPR "
                     "optimisation team."
@@ -1809,7 +2092,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         joins_up_with=("DIG-001",),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-017", title="Switch off the fax machines",
+        organisation=ACUTE,
+        reference="DIG-017",
+        title="Switch off the fax machines",
         phase="retiring",
         problem=(
             "Sixty-one fax machines were still in use for referrals and prescriptions, in breach of national "
@@ -1817,10 +2102,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Anyone whose referral or prescription used to go by fax.",
         staff_served="Ward clerks, pharmacy, and teams sending referrals.",
-        sro="cdio", sro_directorate="Digital Services", clinical_lead=None, delivery_lead="rhys",
-        goals=("foundations", "joined_up"), services=("documents",),
+        sro="cdio",
+        sro_directorate="Digital Services",
+        clinical_lead=None,
+        delivery_lead="rhys",
+        goals=("foundations", "joined_up"),
+        services=("documents",),
         riskiest_assumption="That every fax flow has a secure electronic alternative that the receiving end can use.",
-        first_release_in_weeks=-28, go_live_in_weeks=-8,
+        first_release_in_weeks=-28,
+        go_live_in_weeks=-8,
         needs=(
             NeedSpec(
                 statement=(
@@ -1833,12 +2123,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=34, decided_by=DELIVERY_GROUP,
+                kind="start",
+                weeks_ago=34,
+                decided_by=DELIVERY_GROUP,
                 rationale="National policy and an information governance risk; small, well-understood work.",
                 evidence="Fax machine inventory; two information governance incidents from faxed documents.",
             ),
             DecisionSpec(
-                kind="close", weeks_ago=6, decided_by=INVESTMENT_BOARD,
+                kind="close",
+                weeks_ago=6,
+                decided_by=INVESTMENT_BOARD,
                 rationale="All 61 machines removed; every flow moved to secure email or the referral service. Close.",
                 evidence="Asset register; telephony report showing no fax traffic for four weeks.",
             ),
@@ -1859,7 +2153,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-018", title="Retire the legacy patient administration system",
+        organisation=ACUTE,
+        reference="DIG-018",
+        title="Retire the legacy patient administration system",
         phase="retiring",
         problem=(
             "The legacy PAS runs alongside the EPR and is out of support. Staff key some activity twice, and "
@@ -1867,10 +2163,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Every patient, through accurate appointments and waiting lists.",
         staff_served="Booking teams, medical records, the information team.",
-        sro="cdio", sro_directorate="Digital Services", clinical_lead=None, delivery_lead="rhys",
-        goals=("foundations", "access"), services=("pas", "epr"),
+        sro="cdio",
+        sro_directorate="Digital Services",
+        clinical_lead=None,
+        delivery_lead="rhys",
+        goals=("foundations", "access"),
+        services=("pas", "epr"),
         riskiest_assumption="That every future appointment and waiting-list entry can be migrated and reconciled.",
-        first_release_in_weeks=-8, go_live_in_weeks=6,
+        first_release_in_weeks=-8,
+        go_live_in_weeks=6,
         needs=(
             NeedSpec(
                 statement=(
@@ -1890,7 +2191,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=30, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=30,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Unsupported and unpatchable; retiring it removes double keying and a cyber risk.",
                 evidence="Supplier end-of-support notice; cyber risk assessment; double keying estimate (1.4 FTE).",
             ),
@@ -1923,7 +2226,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-019", title="Digital patient letters",
+        organisation=ACUTE,
+        reference="DIG-019",
+        title="Digital patient letters",
         phase="beta",
         problem=(
             "The trust posts 1.4 million letters a year. Many arrive after the appointment they describe, "
@@ -1931,17 +2236,21 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Outpatients; all patients who receive letters from the trust.",
         staff_served="Medical secretaries and booking teams.",
-        sro="cfo", sro_directorate="Finance", clinical_lead="ccio", delivery_lead="callum",
-        goals=("access", "foundations"), services=("documents", "portal", "pas"),
+        sro="cfo",
+        sro_directorate="Finance",
+        clinical_lead="ccio",
+        delivery_lead="callum",
+        goals=("access", "foundations"),
+        services=("documents", "portal", "pas"),
         riskiest_assumption=(
             "That patients will open a digital letter in time, or the fallback to post will catch them."
         ),
-        first_release_in_weeks=-18, go_live_in_weeks=12,
+        first_release_in_weeks=-18,
+        go_live_in_weeks=12,
         needs=(
             NeedSpec(
                 statement=(
-                    "As a patient, I need my appointment letter the same day it is sent so that I can arrange time "
-                    "off."
+                    "As a patient, I need my appointment letter the same day it is sent so that I can arrange time off."
                 ),
                 evidence="validated",
                 notes="Pilot: 78% of digital letters read within 24 hours; unread letters posted after 72 hours.",
@@ -1956,7 +2265,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=30, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=30,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Letters arrive late and cost £0.9m a year to post; digital first with a postal fallback.",
                 evidence="Postage costs; late letter complaints; Lumenstack hybrid mail contract already in place.",
             ),
@@ -1983,7 +2294,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         joins_up_with=("DIG-009",),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-020", title="Digital pre-operative assessment",
+        organisation=ACUTE,
+        reference="DIG-020",
+        title="Digital pre-operative assessment",
         phase="alpha",
         problem=(
             "Every patient listed for surgery has a face-to-face pre-operative assessment, even when a "
@@ -1992,10 +2305,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="About 18,000 patients a year listed for planned surgery.",
         staff_served="Pre-operative assessment nurses and anaesthetists.",
-        sro="cno", sro_directorate="Nursing and Midwifery", clinical_lead="anaesthetist", delivery_lead="callum",
-        goals=("access", "home"), services=("portal", "theatres", "epr"),
+        sro="cno",
+        sro_directorate="Nursing and Midwifery",
+        clinical_lead="anaesthetist",
+        delivery_lead="callum",
+        goals=("access", "home"),
+        services=("portal", "theatres", "epr"),
         riskiest_assumption="That an online questionnaire can safely sort fit patients from those who need to be seen.",
-        first_release_in_weeks=-12, go_live_in_weeks=None,
+        first_release_in_weeks=-12,
+        go_live_in_weeks=None,
         needs=(
             NeedSpec(
                 statement=(
@@ -2015,12 +2333,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=28, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=28,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Late pre-op assessment is a top cause of on-the-day cancellations.",
                 evidence="Cancellation reasons for the last year; pre-op clinic capacity.",
             ),
             DecisionSpec(
-                kind="pause", weeks_ago=5, decided_by=EXECUTIVE_TEAM,
+                kind="pause",
+                weeks_ago=5,
+                decided_by=EXECUTIVE_TEAM,
                 rationale=(
                     "Pause for eight weeks: the pre-op nurses are needed for waiting-list validation ahead of the "
                     "national deadline. The questionnaire stays live for orthopaedics; no new specialties."
@@ -2045,7 +2367,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         joins_up_with=("DIG-009", "DIG-021"),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-021", title="Theatre scheduling",
+        organisation=ACUTE,
+        reference="DIG-021",
+        title="Theatre scheduling",
         phase="alpha",
         problem=(
             "Theatre lists are planned on whiteboards and spreadsheets a week ahead. Sessions start late and "
@@ -2053,10 +2377,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Patients waiting for planned surgery; about 26,000 operations a year.",
         staff_served="Theatre schedulers, surgeons, anaesthetists and theatre managers.",
-        sro="coo", sro_directorate="Operations", clinical_lead="anaesthetist", delivery_lead="tomasz",
-        goals=("access",), services=("theatres", "pas"),
+        sro="coo",
+        sro_directorate="Operations",
+        clinical_lead="anaesthetist",
+        delivery_lead="tomasz",
+        goals=("access",),
+        services=("theatres", "pas"),
         riskiest_assumption="That surgeons will accept lists built from historical case durations.",
-        first_release_in_weeks=-6, go_live_in_weeks=22,
+        first_release_in_weeks=-6,
+        go_live_in_weeks=22,
         needs=(
             NeedSpec(
                 statement=(
@@ -2075,7 +2404,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=26, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=26,
+                decided_by=INVESTMENT_BOARD,
                 rationale="Theatre utilisation is the biggest lever on elective waiting times.",
                 evidence="Theatre utilisation by specialty; on-the-day cancellation reasons; GIRFT benchmarks.",
             ),
@@ -2101,7 +2432,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-022", title="Remote monitoring for heart failure",
+        organisation=ACUTE,
+        reference="DIG-022",
+        title="Remote monitoring for heart failure",
         phase="discovery",
         problem=(
             "People with heart failure are often admitted when fluid builds up over days. Weight and symptoms "
@@ -2110,10 +2443,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="About 1,600 people under the heart failure service.",
         staff_served="Heart failure specialist nurses and cardiologists.",
-        sro="cmo", sro_directorate="Medical Directorate", clinical_lead="cardiologist", delivery_lead="bethan",
-        goals=("home", "safety"), services=("remote",),
+        sro="cmo",
+        sro_directorate="Medical Directorate",
+        clinical_lead="cardiologist",
+        delivery_lead="bethan",
+        goals=("home", "safety"),
+        services=("remote",),
         riskiest_assumption="That heart failure nurses have the time to act on alerts from home readings.",
-        first_release_in_weeks=14, go_live_in_weeks=40,
+        first_release_in_weeks=14,
+        go_live_in_weeks=40,
         needs=(
             NeedSpec(
                 statement=(
@@ -2133,7 +2471,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=22, decided_by=INVESTMENT_BOARD,
+                kind="start",
+                weeks_ago=22,
+                decided_by=INVESTMENT_BOARD,
                 rationale=(
                     "A discovery to find out whether the regional platform fits the heart failure service before any "
                     "build."
@@ -2160,7 +2500,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
     ),
     # Proposals not yet decided.
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-023", title="Single sign-on and tap-and-go login",
+        organisation=ACUTE,
+        reference="DIG-023",
+        title="Single sign-on and tap-and-go login",
         phase="discovery",
         problem=(
             "Clinicians sign in to up to nine systems, each with its own password, and shared workstations "
@@ -2168,8 +2510,12 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="All patients, through clinicians' time.",
         staff_served="Every clinician who uses a shared workstation.",
-        sro="cdio", sro_directorate="Digital Services", clinical_lead="cnio", delivery_lead=None,
-        goals=("people", "foundations"), services=("infrastructure", "epr"),
+        sro="cdio",
+        sro_directorate="Digital Services",
+        clinical_lead="cnio",
+        delivery_lead=None,
+        goals=("people", "foundations"),
+        services=("infrastructure", "epr"),
         riskiest_assumption="That a single sign-on product works with our older clinical systems.",
         proposed_weeks_ago=5,
         needs=(
@@ -2183,7 +2529,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-024", title="Speech recognition for clinical correspondence",
+        organisation=ACUTE,
+        reference="DIG-024",
+        title="Speech recognition for clinical correspondence",
         phase="discovery",
         problem=(
             "Clinic letters take up to three weeks to reach GPs and patients because they are dictated and "
@@ -2191,8 +2539,12 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Outpatients and their GPs.",
         staff_served="Consultants and medical secretaries.",
-        sro="cmo", sro_directorate="Medical Directorate", clinical_lead="radiologist", delivery_lead=None,
-        goals=("access", "people"), services=("documents",),
+        sro="cmo",
+        sro_directorate="Medical Directorate",
+        clinical_lead="radiologist",
+        delivery_lead=None,
+        goals=("access", "people"),
+        services=("documents",),
         riskiest_assumption="That clinicians will correct their own letters rather than pass them to a secretary.",
         proposed_weeks_ago=3,
         needs=(
@@ -2211,7 +2563,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=ACUTE, reference="DIG-025", title="Medical e-rostering and job planning",
+        organisation=ACUTE,
+        reference="DIG-025",
+        title="Medical e-rostering and job planning",
         phase="discovery",
         problem=(
             "Doctors' rotas are held in separate spreadsheets in each department, so gaps are found late, "
@@ -2219,15 +2573,18 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="All patients, through safe medical staffing.",
         staff_served="About 1,100 doctors; rota coordinators; medical staffing.",
-        sro="cpo", sro_directorate="People", clinical_lead="ccio", delivery_lead=None,
-        goals=("people",), services=("rostering",),
+        sro="cpo",
+        sro_directorate="People",
+        clinical_lead="ccio",
+        delivery_lead=None,
+        goals=("people",),
+        services=("rostering",),
         riskiest_assumption="That the nursing e-rostering system can handle junior doctors' rota rules.",
         proposed_weeks_ago=8,
         needs=(
             NeedSpec(
                 statement=(
-                    "As a junior doctor, I need to book leave without chasing three people so that I can plan my "
-                    "life."
+                    "As a junior doctor, I need to book leave without chasing three people so that I can plan my life."
                 ),
                 evidence="researched",
                 notes="Junior doctors' forum survey (212 replies).",
@@ -2237,7 +2594,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
     ),
     # The mental health trust.
     InitiativeSpec(
-        organisation=MENTAL_HEALTH, reference="FPT-001", title="Co-produced digital care plans",
+        organisation=MENTAL_HEALTH,
+        reference="FPT-001",
+        title="Co-produced digital care plans",
         phase="beta",
         problem=(
             "Care plans are written by clinicians and filed in the record, and most service users never see "
@@ -2245,10 +2604,15 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         patients_served="Adults under community mental health teams; about 7,000 people.",
         staff_served="Care coordinators and community mental health teams.",
-        sro="mh_cio", sro_directorate="Medical", clinical_lead="mh_cio", delivery_lead="mh_delivery",
-        goals=("recovery",), services=("mh_record",),
+        sro="mh_cio",
+        sro_directorate="Medical",
+        clinical_lead="mh_cio",
+        delivery_lead="mh_delivery",
+        goals=("recovery",),
+        services=("mh_record",),
         riskiest_assumption="That service users want to write their plan online with their care coordinator.",
-        first_release_in_weeks=-14, go_live_in_weeks=12,
+        first_release_in_weeks=-14,
+        go_live_in_weeks=12,
         needs=(
             NeedSpec(
                 statement="As a service user, I need to see and add to my care plan so that it says what helps me.",
@@ -2258,10 +2622,11 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=30, decided_by="Digital Steering Group",
+                kind="start",
+                weeks_ago=30,
+                decided_by="Digital Steering Group",
                 rationale=(
-                    "Service users asked for it through the peer support network; it fits the community "
-                    "transformation."
+                    "Service users asked for it through the peer support network; it fits the community transformation."
                 ),
                 evidence="Service user survey; community transformation plan.",
             ),
@@ -2282,15 +2647,22 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=MENTAL_HEALTH, reference="FPT-002", title="Crisis line call-back",
+        organisation=MENTAL_HEALTH,
+        reference="FPT-002",
+        title="Crisis line call-back",
         phase="alpha",
         problem="At peak times one caller in four hangs up before the crisis line answers.",
         patients_served="People calling the crisis line; about 4,000 calls a month.",
         staff_served="Crisis line practitioners.",
-        sro="cdio", sro_directorate="Digital and Information", clinical_lead="mh_cio", delivery_lead="mh_delivery",
-        goals=("crisis",), services=("telephony",),
+        sro="cdio",
+        sro_directorate="Digital and Information",
+        clinical_lead="mh_cio",
+        delivery_lead="mh_delivery",
+        goals=("crisis",),
+        services=("telephony",),
         riskiest_assumption="That people in crisis will accept a call back rather than wait on the line.",
-        first_release_in_weeks=-4, go_live_in_weeks=10,
+        first_release_in_weeks=-4,
+        go_live_in_weeks=10,
         needs=(
             NeedSpec(
                 statement=(
@@ -2302,7 +2674,9 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=18, decided_by="Digital Steering Group",
+                kind="start",
+                weeks_ago=18,
+                decided_by="Digital Steering Group",
                 rationale="Abandoned calls are the crisis line's biggest safety concern.",
                 evidence="Telephony data on abandoned calls by hour.",
             ),
@@ -2319,13 +2693,19 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=MENTAL_HEALTH, reference="FPT-003", title="Online therapy groups",
+        organisation=MENTAL_HEALTH,
+        reference="FPT-003",
+        title="Online therapy groups",
         phase="beta",
         problem="Group therapy waiting lists are long because groups need a room and people must travel.",
         patients_served="People waiting for group therapy.",
         staff_served="Psychological therapists.",
-        sro="mh_cio", sro_directorate="Medical", clinical_lead="mh_cio", delivery_lead="mh_delivery",
-        goals=("recovery",), services=("video",),
+        sro="mh_cio",
+        sro_directorate="Medical",
+        clinical_lead="mh_cio",
+        delivery_lead="mh_delivery",
+        goals=("recovery",),
+        services=("video",),
         riskiest_assumption="That people will join a therapy group by video.",
         needs=(
             NeedSpec(
@@ -2337,12 +2717,16 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
         decisions=(
             DecisionSpec(
-                kind="start", weeks_ago=40, decided_by="Digital Steering Group",
+                kind="start",
+                weeks_ago=40,
+                decided_by="Digital Steering Group",
                 rationale="Try video groups to cut the waiting list without new rooms.",
                 evidence="Waiting list size; room availability.",
             ),
             DecisionSpec(
-                kind="stop", weeks_ago=12, decided_by="Digital Steering Group",
+                kind="stop",
+                weeks_ago=12,
+                decided_by="Digital Steering Group",
                 rationale=(
                     "Only 9% of people offered an online group took it up, and half of those dropped out. People "
                     "told us they wanted to be in the room with others. Stop, and use the money for an evening "
@@ -2363,13 +2747,19 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         ),
     ),
     InitiativeSpec(
-        organisation=MENTAL_HEALTH, reference="FPT-004", title="Publish to the ICS shared care record",
+        organisation=MENTAL_HEALTH,
+        reference="FPT-004",
+        title="Publish to the ICS shared care record",
         phase="discovery",
         problem="Hospital and GP clinicians cannot see crisis plans, so people in crisis repeat their story.",
         patients_served="People under the trust's care who also use hospital or GP services.",
         staff_served="Clinicians across the system.",
-        sro="cdio", sro_directorate="Digital and Information", clinical_lead="mh_cio", delivery_lead=None,
-        goals=("partners",), services=("mh_record",),
+        sro="cdio",
+        sro_directorate="Digital and Information",
+        clinical_lead="mh_cio",
+        delivery_lead=None,
+        goals=("partners",),
+        services=("mh_record",),
         riskiest_assumption="That service users consent to their crisis plan being shared.",
         proposed_weeks_ago=4,
         needs=(
@@ -2388,265 +2778,432 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
 
 RISKS: tuple[RiskSpec, ...] = (
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-009", title="Portal appointment feed loses changes",
+        organisation=ACUTE,
+        initiative="DIG-009",
+        title="Portal appointment feed loses changes",
         description=(
             "About 3% of appointment changes made in the portal do not reach the PAS, risking missed or double-booked "
             "appointments."
         ),
-        likelihood=4, consequence=4, owner="aisha",
+        likelihood=4,
+        consequence=4,
+        owner="aisha",
         mitigation="Nightly reconciliation and manual correction; supplier escalation; milestone payment withheld.",
-        review_in_days=7, raised_weeks_ago=18,
+        review_in_days=7,
+        raised_weeks_ago=18,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-009", title="Digital exclusion from the portal",
+        organisation=ACUTE,
+        initiative="DIG-009",
+        title="Digital exclusion from the portal",
         description="Patients without smartphones, or who need interpreters, may get a worse service.",
-        likelihood=3, consequence=3, owner="ccio",
+        likelihood=3,
+        consequence=3,
+        owner="ccio",
         mitigation=(
             "Post and phone stay available; equality impact assessment; translated letters in the top five languages."
         ),
-        review_in_days=30, raised_weeks_ago=40,
+        review_in_days=30,
+        raised_weeks_ago=40,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-006", title="Handheld devices do not last a night shift",
+        organisation=ACUTE,
+        initiative="DIG-006",
+        title="Handheld devices do not last a night shift",
         description=(
             "Observation devices run flat before morning, so observations are written on paper and entered late."
         ),
-        likelihood=3, consequence=4, owner="cnio",
+        likelihood=3,
+        consequence=4,
+        owner="cnio",
         mitigation="Spare charged devices in each ward; charging rota; battery replacement on the oldest devices.",
-        review_in_days=-9, raised_weeks_ago=38,
+        review_in_days=-9,
+        raised_weeks_ago=38,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-006", title="Alert fatigue from escalation notifications",
+        organisation=ACUTE,
+        initiative="DIG-006",
+        title="Alert fatigue from escalation notifications",
         description="If too many alerts fire, doctors may start to ignore them.",
-        likelihood=3, consequence=4, owner="cnio",
+        likelihood=3,
+        consequence=4,
+        owner="cnio",
         mitigation="Alerts only at NEWS2 of 5 or more; weekly review of alert volumes with outreach.",
-        review_in_days=21, raised_weeks_ago=30,
+        review_in_days=21,
+        raised_weeks_ago=30,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-004", title="Virtual ward staffing not funded beyond March",
+        organisation=ACUTE,
+        initiative="DIG-004",
+        title="Virtual ward staffing not funded beyond March",
         description="Nurse and consultant posts are funded from non-recurrent money that ends on 31 March.",
-        likelihood=4, consequence=4, owner="coo",
+        likelihood=4,
+        consequence=4,
+        owner="coo",
         mitigation="Bid to the ICS for recurrent funding; evidence of bed days saved submitted.",
-        review_in_days=-12, raised_weeks_ago=16,
+        review_in_days=-12,
+        raised_weeks_ago=16,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-004", title="Monitoring kits not returned",
+        organisation=ACUTE,
+        initiative="DIG-004",
+        title="Monitoring kits not returned",
         description="Kits are lost when patients are discharged from the virtual ward without a collection.",
-        likelihood=3, consequence=2, owner="callum",
+        likelihood=3,
+        consequence=2,
+        owner="callum",
         mitigation="Collection booked at onboarding; kit tracking in the platform.",
-        review_in_days=40, raised_weeks_ago=36,
+        review_in_days=40,
+        raised_weeks_ago=36,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-003", title="Partners' consent model differs from ours",
+        organisation=ACUTE,
+        initiative="DIG-003",
+        title="Partners' consent model differs from ours",
         description=(
             "Some partners expect explicit consent to view sensitive results; our model is implied consent for direct "
             "care."
         ),
-        likelihood=3, consequence=4, owner="strategy",
+        likelihood=3,
+        consequence=4,
+        owner="strategy",
         mitigation="ICS information governance group agreeing a common model; sensitive results withheld until then.",
-        review_in_days=10, raised_weeks_ago=24,
+        review_in_days=10,
+        raised_weeks_ago=24,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-018", title="Unreconciled future appointments after migration",
+        organisation=ACUTE,
+        initiative="DIG-018",
+        title="Unreconciled future appointments after migration",
         description="Appointments that do not migrate cleanly could leave patients without a date.",
-        likelihood=3, consequence=5, owner="rhys",
+        likelihood=3,
+        consequence=5,
+        owner="rhys",
         mitigation="Three rehearsals; manual check of every unmatched record; booking team on standby after cutover.",
-        review_in_days=5, raised_weeks_ago=26,
+        review_in_days=5,
+        raised_weeks_ago=26,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-018", title="Archive licence lapses before records can be destroyed",
+        organisation=ACUTE,
+        initiative="DIG-018",
+        title="Archive licence lapses before records can be destroyed",
         description="The read-only archive must last the full records retention period.",
-        likelihood=2, consequence=4, owner="cfo",
+        likelihood=2,
+        consequence=4,
+        owner="cfo",
         mitigation="Archive cost in the revenue plan; export of archive data to an open format as a fallback.",
-        review_in_days=60, raised_weeks_ago=10,
+        review_in_days=60,
+        raised_weeks_ago=10,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-015", title="Medical devices cannot take multi-factor authentication",
+        organisation=ACUTE,
+        initiative="DIG-015",
+        title="Medical devices cannot take multi-factor authentication",
         description="Some devices run unsupported operating systems and cannot use modern authentication.",
-        likelihood=4, consequence=5, owner="cfo",
+        likelihood=4,
+        consequence=5,
+        owner="cfo",
         mitigation="Segregate devices on their own network; replacement plan in the capital programme.",
-        review_in_days=-20, raised_weeks_ago=30,
+        review_in_days=-20,
+        raised_weeks_ago=30,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-015", title="Restore tested for the EPR only",
+        organisation=ACUTE,
+        initiative="DIG-015",
+        title="Restore tested for the EPR only",
         description="Other clinical systems have never been restored from backup.",
-        likelihood=3, consequence=5, owner="rhys",
+        likelihood=3,
+        consequence=5,
+        owner="rhys",
         mitigation="Quarterly restore tests, one system at a time, starting with PACS and pathology.",
-        review_in_days=14, raised_weeks_ago=20,
+        review_in_days=14,
+        raised_weeks_ago=20,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-019", title="Letters go to an unused mobile number",
+        organisation=ACUTE,
+        initiative="DIG-019",
+        title="Letters go to an unused mobile number",
         description="Out-of-date contact details mean digital letters go unread and patients miss appointments.",
-        likelihood=2, consequence=4, owner="callum",
+        likelihood=2,
+        consequence=4,
+        owner="callum",
         mitigation="Post after 72 hours unread; contact details checked at every attendance.",
-        review_in_days=21, raised_weeks_ago=16,
+        review_in_days=21,
+        raised_weeks_ago=16,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-021", title="Theatre data in the PAS is incomplete",
+        organisation=ACUTE,
+        initiative="DIG-021",
+        title="Theatre data in the PAS is incomplete",
         description="A third of procedures have no reliable duration recorded.",
-        likelihood=4, consequence=3, owner="tomasz",
+        likelihood=4,
+        consequence=3,
+        owner="tomasz",
         mitigation="Theatre staff record start and finish times; missing durations estimated from similar cases.",
-        review_in_days=14, raised_weeks_ago=20,
+        review_in_days=14,
+        raised_weeks_ago=20,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-022", title="Heart failure nurses cannot act on alerts",
+        organisation=ACUTE,
+        initiative="DIG-022",
+        title="Heart failure nurses cannot act on alerts",
         description="Two vacancies in the heart failure nursing team; alerts from home readings may go unread.",
-        likelihood=3, consequence=4, owner="cardiologist",
+        likelihood=3,
+        consequence=4,
+        owner="cardiologist",
         mitigation="Start with 50 patients; alert thresholds agreed with cardiologists; recruitment under way.",
-        review_in_days=-5, raised_weeks_ago=14,
+        review_in_days=-5,
+        raised_weeks_ago=14,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-012", title="Patients lost to follow-up on PIFU",
+        organisation=ACUTE,
+        initiative="DIG-012",
+        title="Patients lost to follow-up on PIFU",
         description="A patient who should have been seen could drop out of contact at the end of their PIFU period.",
-        likelihood=2, consequence=4, owner="rheumatologist",
+        likelihood=2,
+        consequence=4,
+        owner="rheumatologist",
         mitigation="Safety-netting list reviewed monthly in each specialty.",
-        review_in_days=30, raised_weeks_ago=34,
+        review_in_days=30,
+        raised_weeks_ago=34,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-008", title="Ready-to-go-home flag not kept up to date",
+        organisation=ACUTE,
+        initiative="DIG-008",
+        title="Ready-to-go-home flag not kept up to date",
         description="If wards do not set the flag, the site team plans from a wrong list.",
-        likelihood=4, consequence=3, owner="coo",
+        likelihood=4,
+        consequence=3,
+        owner="coo",
         mitigation="Flag set at the board round; daily compliance report to matrons.",
-        review_in_days=7, raised_weeks_ago=12,
+        review_in_days=7,
+        raised_weeks_ago=12,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-001", title="Supplier release windows limit change",
+        organisation=ACUTE,
+        initiative="DIG-001",
+        title="Supplier release windows limit change",
         description="The EPR supplier releases twice a year; some changes wait months.",
-        likelihood=3, consequence=3, owner="ccio",
+        likelihood=3,
+        consequence=3,
+        owner="ccio",
         mitigation="Prioritise changes we can make in configuration; contract variation for more frequent releases.",
-        review_in_days=45, raised_weeks_ago=48,
+        review_in_days=45,
+        raised_weeks_ago=48,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-014", title="Outpatient prescribing stays on paper while paused",
+        organisation=ACUTE,
+        initiative="DIG-014",
+        title="Outpatient prescribing stays on paper while paused",
         description="Transcription errors continue in clinics not yet on electronic prescribing.",
-        likelihood=3, consequence=4, owner="pharmacist",
+        likelihood=3,
+        consequence=4,
+        owner="pharmacist",
         mitigation="Pharmacy double-check of transcribed prescriptions; restart as soon as the upgrade is in test.",
-        review_in_days=10, raised_weeks_ago=12,
+        review_in_days=10,
+        raised_weeks_ago=12,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-013", title="Structured note work goes stale while paused",
+        organisation=ACUTE,
+        initiative="DIG-013",
+        title="Structured note work goes stale while paused",
         description="The team's knowledge and the clinicians' goodwill may fade during the pause.",
-        likelihood=2, consequence=2, owner="ccio",
+        likelihood=2,
+        consequence=2,
+        owner="ccio",
         mitigation="Templates kept live in two specialties; monthly check-in with the clinical champions.",
-        review_in_days=25, raised_weeks_ago=8,
+        review_in_days=25,
+        raised_weeks_ago=8,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-007", title="Unvalidated AI output used in reporting",
+        organisation=ACUTE,
+        initiative="DIG-007",
+        title="Unvalidated AI output used in reporting",
         description="Radiologists might act on AI output before the tool was validated locally.",
-        likelihood=2, consequence=5, owner="radiologist",
+        likelihood=2,
+        consequence=5,
+        owner="radiologist",
         mitigation="Silent mode only; no output visible to reporters. Closed when the evaluation stopped.",
-        review_in_days=90, raised_weeks_ago=44, closed=True,
+        review_in_days=90,
+        raised_weeks_ago=44,
+        closed=True,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative="DIG-005", title="Kiosk contract costs after the trial",
+        organisation=ACUTE,
+        initiative="DIG-005",
+        title="Kiosk contract costs after the trial",
         description="Keeping the kiosks after the trial period would commit revenue for three years.",
-        likelihood=3, consequence=2, owner="coo",
+        likelihood=3,
+        consequence=2,
+        owner="coo",
         mitigation="Kiosks returned under the trial clause. Closed.",
-        review_in_days=90, raised_weeks_ago=30, closed=True,
+        review_in_days=90,
+        raised_weeks_ago=30,
+        closed=True,
     ),
     # Risks to the portfolio as a whole.
     RiskSpec(
-        organisation=ACUTE, initiative=None, title="More initiatives active than teams can support",
+        organisation=ACUTE,
+        initiative=None,
+        title="More initiatives active than teams can support",
         description="Twelve initiatives are active against a limit of ten; teams are spread thin and work slows.",
-        likelihood=4, consequence=4, owner="pmo",
+        likelihood=4,
+        consequence=4,
+        owner="pmo",
         mitigation="Hold new starts until two close; use the next prioritisation round to stop or pause two more.",
-        review_in_days=14, raised_weeks_ago=10,
+        review_in_days=14,
+        raised_weeks_ago=10,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative=None, title="Dependence on one EPR supplier",
+        organisation=ACUTE,
+        initiative=None,
+        title="Dependence on one EPR supplier",
         description="Most clinical workflows run on one supplier's EPR, whose contract ends in four years.",
-        likelihood=3, consequence=5, owner="cdio",
+        likelihood=3,
+        consequence=5,
+        owner="cdio",
         mitigation="Bulk export of EPR data tested yearly; open standards written into every new contract.",
-        review_in_days=30, raised_weeks_ago=50,
+        review_in_days=30,
+        raised_weeks_ago=50,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative=None, title="No funding to keep improving after go-live",
+        organisation=ACUTE,
+        initiative=None,
+        title="No funding to keep improving after go-live",
         description="Most business cases fund delivery to go-live only, so live services stop improving.",
-        likelihood=4, consequence=3, owner="cfo",
+        likelihood=4,
+        consequence=3,
+        owner="cfo",
         mitigation="Run-and-improve funding line proposed for next year's budget.",
-        review_in_days=-3, raised_weeks_ago=40,
+        review_in_days=-3,
+        raised_weeks_ago=40,
     ),
     RiskSpec(
-        organisation=ACUTE, initiative=None, title="Too little clinical informatics time",
+        organisation=ACUTE,
+        initiative=None,
+        title="Too little clinical informatics time",
         description="Clinical leads have one session a week for digital work; design and safety sign-off wait on them.",
-        likelihood=4, consequence=3, owner="ccio",
+        likelihood=4,
+        consequence=3,
+        owner="ccio",
         mitigation="Job-planned sessions for clinical leads; a second clinical safety officer.",
-        review_in_days=21, raised_weeks_ago=36,
+        review_in_days=21,
+        raised_weeks_ago=36,
     ),
     RiskSpec(
-        organisation=MENTAL_HEALTH, initiative="FPT-002", title="Telephony supplier lead times",
+        organisation=MENTAL_HEALTH,
+        initiative="FPT-002",
+        title="Telephony supplier lead times",
         description="The call-back feature needs a telephony change with a twelve-week lead time.",
-        likelihood=3, consequence=3, owner="mh_delivery",
+        likelihood=3,
+        consequence=3,
+        owner="mh_delivery",
         mitigation="Order placed; interim manual call-back list at night.",
-        review_in_days=14, raised_weeks_ago=10,
+        review_in_days=14,
+        raised_weeks_ago=10,
     ),
     RiskSpec(
-        organisation=MENTAL_HEALTH, initiative=None, title="One delivery lead for the whole portfolio",
+        organisation=MENTAL_HEALTH,
+        initiative=None,
+        title="One delivery lead for the whole portfolio",
         description="All digital initiatives depend on one delivery lead.",
-        likelihood=3, consequence=4, owner="mh_pmo",
+        likelihood=3,
+        consequence=4,
+        owner="mh_pmo",
         mitigation="Share delivery capacity with the acute trust through the group digital team.",
-        review_in_days=30, raised_weeks_ago=20,
+        review_in_days=30,
+        raised_weeks_ago=20,
     ),
 )
 
 
 COMMENTS: tuple[CommentSpec, ...] = (
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-009", author="board", weeks_ago=2,
+        organisation=ACUTE,
+        initiative="DIG-009",
+        author="board",
+        weeks_ago=2,
         body=(
             "Confidence has slipped three weeks running on the appointment feed. Before the committee, please "
             "show us the options if the supplier cannot fix it, including what it would take to get our data out."
         ),
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-009", author="cdio", weeks_ago=1,
+        organisation=ACUTE,
+        initiative="DIG-009",
+        author="cdio",
+        weeks_ago=1,
         body="Options appraisal, exit included, will come to the Digital and Data Committee next month.",
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-006", author="board", weeks_ago=10,
+        organisation=ACUTE,
+        initiative="DIG-006",
+        author="board",
+        weeks_ago=10,
         body=(
             "Good to see escalation times every week rather than a go-live date. Could we see nights separately? "
             "That is where I would expect the gap."
         ),
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-010", author="board", weeks_ago=15,
+        organisation=ACUTE,
+        initiative="DIG-010",
+        author="board",
+        weeks_ago=15,
         body=(
             "Thank you for bringing the stop recommendation early and with the evidence. This is exactly the "
             "behaviour the board wants to see. Please share what was learnt with the observations team."
         ),
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-007", author="cmo", weeks_ago=19,
+        organisation=ACUTE,
+        initiative="DIG-007",
+        author="cmo",
+        weeks_ago=19,
         body=(
             "Please write up the silent-mode evaluation and share it with the imaging network; others are buying the "
             "same tool."
         ),
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-004", author="board", weeks_ago=8,
+        organisation=ACUTE,
+        initiative="DIG-004",
+        author="board",
+        weeks_ago=8,
         body=(
             "What happens to patients on the virtual ward in April if the ICS funding bid fails? I would like to see "
             "the plan."
         ),
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-015", author="board", weeks_ago=0,
+        organisation=ACUTE,
+        initiative="DIG-015",
+        author="board",
+        weeks_ago=0,
         body=(
             "No checkpoint for two weeks on one of our highest-scoring risks. Could the SRO confirm where we are "
             "before the Audit Committee?"
         ),
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-002", author="board", weeks_ago=13,
+        organisation=ACUTE,
+        initiative="DIG-002",
+        author="board",
+        weeks_ago=13,
         body="Right to close. Please keep the run-and-improve team in place; the benefits depend on it.",
     ),
     CommentSpec(
-        organisation=ACUTE, initiative="DIG-022", author="pmo", weeks_ago=1,
+        organisation=ACUTE,
+        initiative="DIG-022",
+        author="pmo",
+        weeks_ago=1,
         body="No checkpoint for a month. Bethan, can we catch up this week? Happy to help with the write-up.",
     ),
     CommentSpec(
-        organisation=MENTAL_HEALTH, initiative="FPT-003", author="mh_board", weeks_ago=11,
+        organisation=MENTAL_HEALTH,
+        initiative="FPT-003",
+        author="mh_board",
+        weeks_ago=11,
         body="A clear stop, well explained. Glad the money is going to an in-person group.",
     ),
 )

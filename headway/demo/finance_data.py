@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -68,7 +69,6 @@ from headway.finance.models import (
 from headway.finance.reference import ensure_optimism_bias_reference
 from headway.lib.financial_years import financial_year_start, first_day, last_day, year_label, year_start
 from headway.metrics.models import Metric
-from headway.portfolio import actions
 from headway.portfolio.models import Initiative, Status
 
 # The IM&T Programme Board took the trust's investment decisions before the Digital Investment
@@ -511,7 +511,7 @@ METRICS: tuple[MetricSpec, ...] = (
         frequency=MONTHLY,
         owner="rhys",
         data_source="Wireless controller logs (Meshwell), summarised monthly by the infrastructure team",
-        target=4,
+        target=5,
         target_in_weeks=-130,
         series=SeriesSpec(
             first=54,
@@ -1604,10 +1604,13 @@ class Builder(Protocol):
     organisations: dict[str, Organisation]
     people: dict[str, User]
     recorders: dict[str, User]
+    initiatives: dict[tuple[str, str], Initiative]
 
     def day(self, weeks_ago: int, weekday: int) -> dt.date: ...
 
     def moment(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime: ...
+
+    def at(self, when: dt.datetime) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
@@ -1667,7 +1670,6 @@ class _Money:
         return Initiative.objects.get(organisation=self.builder.organisations[organisation], reference=reference)
 
     def build(self) -> None:
-        self.record_go_lives()
         for spec in MONEY:
             self.add(spec)
         # auto_now_add set these to now; the story gives them their own dates.
@@ -1675,16 +1677,6 @@ class _Money:
             actual.recorded_at = recorded_at
         Actual.objects.bulk_update([actual for actual, _ in self.actuals], ["recorded_at"], batch_size=500)
         BusinessCase.objects.bulk_update(self.cases, ["created_at"], batch_size=500)
-
-    def record_go_lives(self) -> None:
-        for (organisation, reference), weeks_ago in WENT_LIVE.items():
-            initiative = self.initiative(organisation, reference)
-            actions.update_initiative(
-                initiative=initiative,
-                by=self.builder.recorders[organisation],
-                fields={"went_live_on": self.builder.day(weeks_ago, DECISION_WEEKDAY)},
-                reason="Went live",
-            )
 
     # One initiative ---------------------------------------------------------------------
 
@@ -1717,12 +1709,15 @@ class _Money:
         finished = initiative.status == Status.COMPLETED
         if finished and (spec.run or plan.went_live is None):
             raise ValueError(f"{spec.reference}: a finished initiative needs a go-live date and no running costs.")
-        if not finished:
-            self.add_funding(spec, initiative, plan)
+        # A finished initiative was funded too: its build money as planned, now spent, so its
+        # spend shows against what it had rather than against nothing.
+        self.add_funding(spec, initiative, plan, finished=finished)
         latest: list[BenefitLine] = []
         for case_spec in spec.cases:
             latest = self.add_case(spec, case_spec, initiative, plan, latest=case_spec is spec.cases[-1])
         self.add_spend(spec, initiative, plan, finished)
+        if finished:
+            self.fund_the_overrun(spec, initiative)
         self.add_realised(spec, initiative, plan, latest, finished)
 
     def cost_lines(self, spec: MoneySpec, plan: _Plan, scale: float = 1.0) -> list[tuple[int, Cost, int]]:
@@ -1736,13 +1731,29 @@ class _Money:
                 lines.append((year, cost, _round(cost.amount * scale, 1_000)))
         return lines
 
-    def add_funding(self, spec: MoneySpec, initiative: Initiative, plan: _Plan) -> None:
-        proposed = initiative.status == Status.PROPOSED
-        approved = any(c.approved for c in spec.cases)
+    def add_funding(self, spec: MoneySpec, initiative: Initiative, plan: _Plan, *, finished: bool = False) -> None:
         build: dict[tuple[int, str], int] = defaultdict(int)
         for cost in spec.build:
             for year, amount in spread(cost.amount, plan.start, plan.go_live).items():
                 build[year, cost.kind] += amount
+        # (The builder's copy of the initiative holds the creation date of the story.)
+        created = self.builder.initiatives[spec.organisation, spec.reference].created_at
+        # A proposal asks for its money when it is written down; work under way had it agreed as it started.
+        asked = created if plan.start >= self.today else max(created, self.builder.moment(plan.start, 10))
+        with self.builder.at(asked):
+            self.write_funding(spec, initiative, plan, build, finished=finished)
+
+    def write_funding(
+        self,
+        spec: MoneySpec,
+        initiative: Initiative,
+        plan: _Plan,
+        build: dict[tuple[int, str], int],
+        *,
+        finished: bool,
+    ) -> None:
+        proposed = initiative.status == Status.PROPOSED
+        approved = any(c.approved for c in spec.cases)
         by = self.clerk(spec.organisation)
         for (year, kind), amount in sorted(build.items()):
             source = spec.capital_source if kind == CAPITAL else spec.revenue_source
@@ -1759,7 +1770,7 @@ class _Money:
                     "note": spec.funding_note,
                 },
             )
-        if not spec.run_funded:
+        if finished or not spec.run_funded:
             return
         yearly = sum(cost.amount for cost in spec.run)
         for year in range(financial_year_start(plan.go_live) + 1, self.current + FUNDING_YEARS_AHEAD + 1):
@@ -1776,6 +1787,39 @@ class _Money:
                     "note": "Run and improve the live service",
                 },
             )
+
+    def fund_the_overrun(self, spec: MoneySpec, initiative: Initiative) -> None:
+        """A finished initiative that ran past its planned years was given the money for them when
+        it did: a spent funding line for each year it spent in with none planned."""
+        funded = set(FundingLine.objects.filter(initiative=initiative).values_list("financial_year", "kind"))
+        spent: dict[tuple[str, str], int] = defaultdict(int)
+        for year, kind, amount in Actual.objects.filter(initiative=initiative, kind=Actual.Kind.SPEND).values_list(
+            "financial_year", "money_kind", "amount"
+        ):
+            spent[year, kind] += amount
+        by = self.clerk(spec.organisation)
+        for (year, kind), amount in sorted(spent.items()):
+            if (year, kind) in funded or not amount:
+                continue
+            with self.builder.at(self.recorded_at(year_start(year))):
+                self.save_overrun_line(spec, initiative, by, year, kind, amount)
+
+    def save_overrun_line(
+        self, spec: MoneySpec, initiative: Initiative, by: User, year: str, kind: str, amount: int
+    ) -> None:
+        finance_actions.save_funding_line(
+            initiative=initiative,
+            by=by,
+            fields={
+                "financial_year": year,
+                "kind": kind,
+                "source": spec.capital_source if kind == CAPITAL else spec.revenue_source,
+                "state": FundingLine.State.SPENT,
+                "purpose": FundingLine.Purpose.BUILD,
+                "amount": amount,
+                "note": "Agreed when the work ran past its planned end",
+            },
+        )
 
     def state(self, year: int, *, build: bool, proposed: bool, approved: bool) -> str:
         if proposed:
@@ -1799,6 +1843,21 @@ class _Money:
                 if case_spec.approved_weeks_ago is None
                 else self.builder.day(case_spec.approved_weeks_ago, DECISION_WEEKDAY)
             )
+        written = (approved_on - dt.timedelta(weeks=3)) if approved_on else (self.today - dt.timedelta(weeks=2))
+        with self.builder.at(self.builder.moment(written, 10)):
+            return self.write_case(spec, case_spec, initiative, plan, approved_on, written, latest=latest)
+
+    def write_case(
+        self,
+        spec: MoneySpec,
+        case_spec: CaseSpec,
+        initiative: Initiative,
+        plan: _Plan,
+        approved_on: dt.date | None,
+        written: dt.date,
+        *,
+        latest: bool,
+    ) -> list[BenefitLine]:
         by = self.clerk(spec.organisation)
         case = finance_actions.save_business_case(
             initiative=initiative,
@@ -1813,7 +1872,6 @@ class _Money:
                 "summary": case_spec.summary,
             },
         )
-        written = (approved_on - dt.timedelta(weeks=3)) if approved_on else (self.today - dt.timedelta(weeks=2))
         case.created_at = self.builder.moment(written, 10)
         self.cases.append(case)
 
@@ -1938,7 +1996,8 @@ class _Money:
             )
 
     def add_actual(self, initiative: Initiative, by: User, fields: dict[str, object], year: int) -> None:
-        actual = finance_actions.save_actual(initiative=initiative, by=by, fields=fields)
+        with self.builder.at(self.recorded_at(year)):
+            actual = finance_actions.save_actual(initiative=initiative, by=by, fields=fields)
         self.actuals.append((actual, self.recorded_at(year)))
 
     def recorded_at(self, year: int) -> dt.datetime:

@@ -28,18 +28,21 @@ django-simple-history records keep the real load time.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import random
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 
 from headway.accounts import actions as account_actions
 from headway.accounts.models import IntegratedCareSystem, Organisation, User
@@ -73,6 +76,10 @@ SEED = 2026
 _CANDIDATES = {spec.reference: spec for spec in rounds_data.CANDIDATES}
 # The demo's decision meetings are on Wednesdays.
 DECISION_WEEKDAY = 2
+NEW_PERIOD_NOTE = (
+    "The change is in place across the service and the figures have settled at a new level, so the "
+    "limits are worked out again from here."
+)
 _ENDS_ACTIVITY = frozenset({Status.PAUSED, Status.STOPPED, Status.COMPLETED})
 
 
@@ -82,6 +89,21 @@ class Writer(Protocol):
 
 class DemoNotAllowed(Exception):
     """The demo must never be loaded here (for example, in production)."""
+
+
+# While the demo loads, the moment in the story that the current write belongs to: history
+# records are dated by it, so a history page shows when each thing happened in the story rather
+# than when the demo was loaded. A context variable, so only the loading thread is affected.
+_STORY_TIME: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("demo_story_time", default=None)
+
+
+def _date_history_by_the_story(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    when = _STORY_TIME.get()
+    if when is not None:
+        history_instance.history_date = when
+
+
+pre_create_historical_record.connect(_date_history_by_the_story, dispatch_uid="headway.demo.story_time")
 
 
 @dataclass(frozen=True)
@@ -275,24 +297,36 @@ class _Builder:
         when = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
         return min(when, self.now)
 
+    @contextlib.contextmanager
+    def at(self, when: dt.datetime) -> Iterator[None]:
+        """Date the history of the writes inside by `when` in the story (never later than now)."""
+        token = _STORY_TIME.set(min(when, self.now))
+        try:
+            yield
+        finally:
+            _STORY_TIME.reset(token)
+
     # Building ---------------------------------------------------------------------------------
 
     def build(self) -> None:
-        self.create_organisations()
-        self.create_people()
-        self.create_goals_and_services()
         # The finished initiatives of the trust's track record (the reference class) come after
         # the current ones.
         specs = (*data.INITIATIVES, *finance_data.FINISHED)
+        # The organisations, people, goals and services were set up before the first initiative.
+        first = max(self.created_weeks_ago(spec) for spec in specs)
+        with self.at(self.moment(self.day(first + 1, 0), 9)):
+            self.create_organisations()
+            self.create_people()
+            self.create_goals_and_services()
         for spec in specs:
             self.create_initiative(spec)
+        self.link_initiatives()
         self.replay_decisions(specs)
         for spec in specs:
             if spec.story is not None:
                 recorder = self.recorders[spec.organisation]
                 by = self._person(spec.delivery_lead) or recorder
                 self.record_checkpoints(self.initiatives[spec.organisation, spec.reference], spec, spec.story, by)
-        self.link_initiatives()
         self.create_risks()
         self.create_comments()
         self.create_metrics()
@@ -362,7 +396,18 @@ class _Builder:
     def _release_date(self, weeks: int | None) -> dt.date | None:
         return None if weeks is None else self.monday(-weeks) + dt.timedelta(days=DECISION_WEEKDAY)
 
+    @staticmethod
+    def created_weeks_ago(spec: data.InitiativeSpec) -> int:
+        """When the initiative was first written down: three weeks before its first decision."""
+        first_decision = max((d.weeks_ago for d in spec.decisions), default=None)
+        return spec.proposed_weeks_ago if first_decision is None else first_decision + 3
+
     def create_initiative(self, spec: data.InitiativeSpec) -> None:
+        created = self.moment(self.day(self.created_weeks_ago(spec), 1), 11)
+        with self.at(created):
+            self.write_initiative(spec, created)
+
+    def write_initiative(self, spec: data.InitiativeSpec, created: dt.datetime) -> None:
         org = spec.organisation
         recorder = self.recorders[org]
         initiative = actions.create_initiative(
@@ -387,9 +432,7 @@ class _Builder:
             services=[self.services[org, key] for key in spec.services],
         )
         self.initiatives[org, spec.reference] = initiative
-        first_decision = max((d.weeks_ago for d in spec.decisions), default=None)
-        created_weeks_ago = spec.proposed_weeks_ago if first_decision is None else first_decision + 3
-        initiative.created_at = self.moment(self.day(created_weeks_ago, 1), 11)
+        initiative.created_at = created
         self.backdated_initiatives.append(initiative)
 
         for need in spec.needs:
@@ -403,35 +446,50 @@ class _Builder:
                 raise ValueError(f"{spec.reference}: demo decisions must be dated in a past week.")
 
     def replay_decisions(self, specs: Sequence[data.InitiativeSpec]) -> None:
-        """Every initiative's decisions in the order they were taken, across the portfolio, with the
-        acute trust's past prioritisation rounds held and closed on their meeting days, so that each
-        round sees the statuses of its day and records its decisions as a closed round does."""
-        timeline = sorted(
-            ((decision.weeks_ago, spec, decision) for spec in specs for decision in spec.decisions),
-            key=lambda entry: -entry[0],
-        )
-        past_rounds = sorted((r for r in rounds_data.ROUNDS if r.closed), key=lambda r: -r.weeks_ago)
-        for round_spec in past_rounds:
-            before = [entry for entry in timeline if entry[0] > round_spec.weeks_ago]
-            self.record_decisions(before)
-            timeline = timeline[len(before) :]
-            at_meeting = [entry for entry in timeline if entry[0] == round_spec.weeks_ago]
-            timeline = timeline[len(at_meeting) :]
-            self.hold_past_round(round_spec, at_meeting)
-        self.record_decisions(timeline)
+        """Every initiative's decisions and go-live in the order they happened, across the
+        portfolio, week by week, with the acute trust's past prioritisation rounds held and closed
+        on their meeting days, so that each round sees the statuses of its day and records its
+        decisions as a closed round does, and every history record follows the one before it."""
+        decisions: dict[int, list[tuple[int, data.InitiativeSpec, data.DecisionSpec]]] = {}
+        for spec in specs:
+            for decision in spec.decisions:
+                decisions.setdefault(decision.weeks_ago, []).append((decision.weeks_ago, spec, decision))
+        go_lives: dict[int, list[tuple[str, str]]] = {}
+        for key, weeks_ago in finance_data.WENT_LIVE.items():
+            go_lives.setdefault(weeks_ago, []).append(key)
+        past_rounds = {r.weeks_ago: r for r in rounds_data.ROUNDS if r.closed}
+        for week in sorted({*decisions, *go_lives, *past_rounds}, reverse=True):
+            for organisation, reference in go_lives.get(week, []):
+                self.record_go_live(organisation, reference, week)
+            at_meeting = decisions.get(week, [])
+            if week in past_rounds:
+                self.hold_past_round(past_rounds[week], at_meeting)
+            else:
+                self.record_decisions(at_meeting)
+
+    def record_go_live(self, organisation: str, reference: str, weeks_ago: int) -> None:
+        went_live = self.day(weeks_ago, DECISION_WEEKDAY)
+        with self.at(self.moment(went_live, 12)):
+            actions.update_initiative(
+                initiative=Initiative.objects.get(pk=self.initiatives[organisation, reference].pk),
+                by=self.recorders[organisation],
+                fields={"went_live_on": went_live},
+                reason="Went live",
+            )
 
     def record_decisions(self, entries: Sequence[tuple[int, data.InitiativeSpec, data.DecisionSpec]]) -> None:
         for weeks_ago, spec, decision_spec in entries:
             decided_on = self.day(weeks_ago, DECISION_WEEKDAY)
-            decision = actions.record_decision(
-                initiative=self.initiatives[spec.organisation, spec.reference],
-                by=self.recorders[spec.organisation],
-                kind=decision_spec.kind,
-                rationale=decision_spec.rationale,
-                evidence=decision_spec.evidence,
-                decided_by=decision_spec.decided_by,
-                decided_on=decided_on,
-            )
+            with self.at(self.moment(decided_on, 17)):
+                decision = actions.record_decision(
+                    initiative=self.initiatives[spec.organisation, spec.reference],
+                    by=self.recorders[spec.organisation],
+                    kind=decision_spec.kind,
+                    rationale=decision_spec.rationale,
+                    evidence=decision_spec.evidence,
+                    decided_by=decision_spec.decided_by,
+                    decided_on=decided_on,
+                )
             decision.recorded_at = self.moment(decided_on, 17)
             self.backdated_decisions.append(decision)
 
@@ -505,24 +563,22 @@ class _Builder:
             risks = ""
 
         monday = self.monday(weeks_ago)
-        checkpoint, _ = actions.record_checkpoint(
-            initiative=initiative,
-            by=by,
-            week=monday,
-            fields={
-                "demonstrated": demonstrated,
-                "demonstrated_to": demonstrated_to,
-                "reached_real_users": reached,
-                "real_users_detail": detail,
-                "confidence": rating,
-                "confidence_reason": rng.choice(reasons),
-                "risks_and_blockers": risks,
-                "asks_of_the_board": ask,
-            },
-        )
+        fields = {
+            "demonstrated": demonstrated,
+            "demonstrated_to": demonstrated_to,
+            "reached_real_users": reached,
+            "real_users_detail": detail,
+            "confidence": rating,
+            "confidence_reason": rng.choice(reasons),
+            "risks_and_blockers": risks,
+            "asks_of_the_board": ask,
+        }
         # Written up on Thursday or Friday afternoon.
-        written = self.day(weeks_ago, rng.choice((3, 4)))
-        checkpoint.recorded_at = self.moment(written, rng.choice((14, 15, 16)), rng.choice((0, 20, 40)))
+        day = self.day(weeks_ago, rng.choice((3, 4)))
+        written = self.moment(day, rng.choice((14, 15, 16)), rng.choice((0, 20, 40)))
+        with self.at(written):
+            checkpoint, _ = actions.record_checkpoint(initiative=initiative, by=by, week=monday, fields=fields)
+        checkpoint.recorded_at = written
         self.backdated_checkpoints.append(checkpoint)
 
     def link_initiatives(self) -> None:
@@ -532,43 +588,50 @@ class _Builder:
             org = spec.organisation
             # Fetched afresh: decisions have changed the status since it was created.
             initiative = Initiative.objects.get(pk=self.initiatives[org, spec.reference].pk)
-            actions.update_initiative(
-                initiative=initiative,
-                by=self.recorders[org],
-                fields={},
-                joins_up_with=[self.initiatives[org, ref] for ref in spec.joins_up_with],
-                reason="Linked to the initiatives it must join up with",
-            )
+            partners = [self.initiatives[org, ref] for ref in spec.joins_up_with]
+            # Linked as soon as both were written down.
+            with self.at(max(i.created_at for i in (self.initiatives[org, spec.reference], *partners))):
+                actions.update_initiative(
+                    initiative=initiative,
+                    by=self.recorders[org],
+                    fields={},
+                    joins_up_with=partners,
+                    reason="Linked to the initiatives it must join up with",
+                )
 
     def create_risks(self) -> None:
         for spec in data.RISKS:
             org = spec.organisation
-            risk = actions.save_risk(
-                organisation=self.organisations[org],
-                by=self.people[spec.owner],
-                fields={
-                    "initiative": self.initiatives[org, spec.initiative] if spec.initiative else None,
-                    "title": spec.title,
-                    "description": spec.description,
-                    "likelihood": spec.likelihood,
-                    "consequence": spec.consequence,
-                    "owner": self.people[spec.owner],
-                    "mitigation": spec.mitigation,
-                    "next_review": self.today + dt.timedelta(days=spec.review_in_days),
-                    "status": Risk.State.CLOSED if spec.closed else Risk.State.OPEN,
-                },
-            )
-            risk.created_at = self.moment(self.day(spec.raised_weeks_ago, 1), 10)
+            raised = self.moment(self.day(spec.raised_weeks_ago, 1), 10)
+            with self.at(raised):
+                risk = actions.save_risk(
+                    organisation=self.organisations[org],
+                    by=self.people[spec.owner],
+                    fields={
+                        "initiative": self.initiatives[org, spec.initiative] if spec.initiative else None,
+                        "title": spec.title,
+                        "description": spec.description,
+                        "likelihood": spec.likelihood,
+                        "consequence": spec.consequence,
+                        "owner": self.people[spec.owner],
+                        "mitigation": spec.mitigation,
+                        "next_review": self.today + dt.timedelta(days=spec.review_in_days),
+                        "status": Risk.State.CLOSED if spec.closed else Risk.State.OPEN,
+                    },
+                )
+            risk.created_at = raised
             self.backdated_risks.append(risk)
 
     def create_comments(self) -> None:
         for spec in data.COMMENTS:
-            comment = actions.add_comment(
-                initiative=self.initiatives[spec.organisation, spec.initiative],
-                by=self.people[spec.author],
-                body=spec.body,
-            )
-            comment.created_at = self.moment(self.day(spec.weeks_ago, self.rng.randrange(5)), 19, 30)
+            posted = self.moment(self.day(spec.weeks_ago, self.rng.randrange(5)), 19, 30)
+            with self.at(posted):
+                comment = actions.add_comment(
+                    initiative=self.initiatives[spec.organisation, spec.initiative],
+                    by=self.people[spec.author],
+                    body=spec.body,
+                )
+            comment.created_at = posted
             self.backdated_comments.append(comment)
 
     # Metrics ----------------------------------------------------------------------------------
@@ -595,7 +658,56 @@ class _Builder:
         periods = [self.period(spec.frequency, ago) for ago in range(shape.first, shape.last - 1, -1)]
         baseline = values[: shape.baseline_points]
         initiatives = [self.initiatives[org, reference] for reference in spec.initiatives]
-        metric = metric_actions.save_metric(
+        created = min(i.created_at for i in initiatives)
+        with self.at(created):
+            metric = self.write_metric(spec, periods, baseline, initiatives)
+        metric.created_at = created
+        self.backdated_metrics.append(metric)
+
+        # Each period's figure arrives a few days after the period ends.
+        holder = self.people[spec.owner]
+        # The same all-or-nothing import an upload goes through; its history is dated afterwards
+        # (`backdate`), as a bulk write sends no signal per row.
+        rows = [
+            ObservationRow(row=number, period=period, value=value, note=None)
+            for number, (period, value) in enumerate(zip(periods, values, strict=True), start=2)
+        ]
+        metric_actions.import_observations(metric=metric, by=holder, rows=rows, reason="Imported")
+        observations = list(Observation.objects.filter(metric=metric).order_by("period"))
+        for observation, following in zip(observations, [*periods[1:], None], strict=True):
+            due = following or self.period(spec.frequency, shape.last - 1)
+            observation.recorded_at = self.moment(min(due + dt.timedelta(days=2), self.today), 10)
+        self.backdated_observations.extend(observations)
+
+        # Where the story's change has settled at a new level, the owner starts the limits again,
+        # as an analyst would; the spec's own annotations say it in their own words.
+        settled = [
+            metrics_data.AnnotationSpec(at=at, by=spec.owner, starts_new_period=True, text=NEW_PERIOD_NOTE)
+            for at in metrics_data.settled_changes(spec)
+        ]
+        for note in sorted((*spec.annotations, *settled), key=lambda n: -n.at):
+            period = self.period(spec.frequency, note.at)
+            noted = self.moment(min(period + dt.timedelta(days=1), self.today), 16)
+            with self.at(noted):
+                annotation = metric_actions.add_annotation(
+                    metric=metric,
+                    by=self.people[note.by],
+                    period=period,
+                    text=note.text,
+                    starts_new_period=note.starts_new_period,
+                )
+            annotation.created_at = noted
+            self.backdated_annotations.append(annotation)
+
+    def write_metric(
+        self,
+        spec: metrics_data.MetricSpec,
+        periods: Sequence[dt.date],
+        baseline: Sequence[float],
+        initiatives: Sequence[Initiative],
+    ) -> Metric:
+        org, shape = spec.organisation, spec.series
+        return metric_actions.save_metric(
             organisation=self.organisations[org],
             by=self.recorders[org],
             fields={
@@ -620,34 +732,6 @@ class _Builder:
             },
             initiatives=initiatives,
         )
-        metric.created_at = min(i.created_at for i in initiatives)
-        self.backdated_metrics.append(metric)
-
-        # Each period's figure arrives a few days after the period ends.
-        holder = self.people[spec.owner]
-        # The same all-or-nothing import an upload goes through.
-        rows = [
-            ObservationRow(row=number, period=period, value=value, note=None)
-            for number, (period, value) in enumerate(zip(periods, values, strict=True), start=2)
-        ]
-        metric_actions.import_observations(metric=metric, by=holder, rows=rows, reason="Imported")
-        observations = list(Observation.objects.filter(metric=metric).order_by("period"))
-        for observation, following in zip(observations, [*periods[1:], None], strict=True):
-            due = following or self.period(spec.frequency, shape.last - 1)
-            observation.recorded_at = self.moment(min(due + dt.timedelta(days=2), self.today), 10)
-        self.backdated_observations.extend(observations)
-
-        for note in spec.annotations:
-            period = self.period(spec.frequency, note.at)
-            annotation = metric_actions.add_annotation(
-                metric=metric,
-                by=self.people[note.by],
-                period=period,
-                text=note.text,
-                starts_new_period=note.starts_new_period,
-            )
-            annotation.created_at = self.moment(min(period + dt.timedelta(days=1), self.today), 16)
-            self.backdated_annotations.append(annotation)
 
     # Prioritisation rounds --------------------------------------------------------------------
 
@@ -657,7 +741,8 @@ class _Builder:
         organisation = self.organisations[data.ACUTE]
         for spec in rounds_data.ROUNDS:
             if not spec.closed:
-                self.create_open_round(organisation, spec)
+                with self.at(self.moment(self.today - dt.timedelta(days=1), 10)):
+                    self.create_open_round(organisation, spec)
 
     def round_calendar(self, held_on: dt.date) -> tuple[str, list[str], list[str]]:
         """The round's name, its two financial years and its four quarters."""
@@ -761,11 +846,22 @@ class _Builder:
         selected and given its reasons before the meeting; at the meeting, the decisions the board
         took on initiatives' own pages (`at_meeting`), then the round closed by `close_round`,
         which takes those decisions as the round's and records the rest."""
+        held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
+        # Set up and scored in the fortnight before the meeting.
+        with self.at(self.moment(held_on - dt.timedelta(days=14), 10)):
+            round = self.prepare_past_round(spec, held_on, at_meeting)
+        return self.close_past_round(round, spec, held_on, at_meeting)
+
+    def prepare_past_round(
+        self,
+        spec: rounds_data.RoundSpec,
+        held_on: dt.date,
+        at_meeting: Sequence[tuple[int, data.InitiativeSpec, data.DecisionSpec]],
+    ) -> Round:
         org = data.ACUTE
         organisation = self.organisations[org]
         prioritisation_actions.criteria_for(organisation)  # the defaults, before the first round
         recorder = self.recorders[org]
-        held_on = self.day(spec.weeks_ago, DECISION_WEEKDAY)
         name, years, quarters = self.round_calendar(held_on)
         # The candidates are the initiatives that were active, paused or proposed then.
         initiatives = []
@@ -833,10 +929,21 @@ class _Builder:
             elif not change.reason:
                 written[change.pk] = rounds_data.DEFAULT_REASONS[change.change]
         prioritisation_actions.save_change_reasons(round=round, by=recorder, reasons=written)
+        return round
+
+    def close_past_round(
+        self,
+        round: Round,
+        spec: rounds_data.RoundSpec,
+        held_on: dt.date,
+        at_meeting: Sequence[tuple[int, data.InitiativeSpec, data.DecisionSpec]],
+    ) -> Round:
+        organisation, recorder, name = round.organisation, self.recorders[data.ACUTE], round.name
         self.record_decisions(at_meeting)
-        decisions = prioritisation_actions.close_round(
-            round=round, by=recorder, decided_by=spec.decided_by, decided_on=held_on
-        )
+        with self.at(self.moment(held_on, 18)):
+            decisions = prioritisation_actions.close_round(
+                round=round, by=recorder, decided_by=spec.decided_by, decided_on=held_on
+            )
         backdated = {d.pk for d in self.backdated_decisions}
         for decision in decisions:
             if decision.pk not in backdated:
@@ -916,4 +1023,11 @@ class _Builder:
         Comment.objects.bulk_update(self.backdated_comments, ["created_at"], batch_size=500)
         Metric.objects.bulk_update(self.backdated_metrics, ["created_at"], batch_size=500)
         Observation.objects.bulk_update(self.backdated_observations, ["recorded_at"], batch_size=500)
+        # The observations went in by a bulk import, whose history rows sent no signal to date
+        # them by the story: each is dated when its figure arrived.
+        arrived = {o.pk: o.recorded_at for o in self.backdated_observations}
+        history = list(Observation.history.filter(id__in=arrived.keys(), history_type="+"))
+        for record in history:
+            record.history_date = arrived[record.id]
+        Observation.history.model.objects.bulk_update(history, ["history_date"], batch_size=500)
         Annotation.objects.bulk_update(self.backdated_annotations, ["created_at"], batch_size=500)

@@ -65,10 +65,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         # One login per role is what someone trying Headway needs; --all-logins lists everyone.
-        shown = [
-            login for login in summary.logins
-            if self.all_logins or login.email.split("@")[0] in ROLE_LOGINS
-        ]
+        shown = [login for login in summary.logins if self.all_logins or login.email.split("@")[0] in ROLE_LOGINS]
         self.stdout.write(f"Demo logins, one for each role (every one uses the password {summary.password}):")
         header = ("Organisation", "Role", "Name", "Email")
         rows = [(login.organisation, login.role, login.name, login.email) for login in shown]
