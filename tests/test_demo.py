@@ -15,8 +15,8 @@ from django.utils import timezone
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.demo import data
-from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo
-from headway.lib.weeks import checkpoint_state
+from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo, rating_for
+from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics.models import Verdict
 from headway.portfolio.models import (
     Checkpoint,
@@ -133,6 +133,25 @@ class DemoTests(TestCase):
                 dates[pk] = when
                 checked += 1
         self.assertGreater(checked, 3_000)
+
+    def test_every_checkpoint_agrees_with_itself(self) -> None:
+        stories = {spec.reference: spec.story for spec in data.INITIATIVES if spec.story is not None}
+        monday = week_start(TODAY)
+        wobbles = 0
+        for checkpoint in Checkpoint.objects.select_related("initiative"):
+            story = stories[checkpoint.initiative.reference]
+            where = f"{checkpoint.initiative.reference} {checkpoint.week_start}"
+            # Nothing shown means nobody to show it to; real users reached means saying what.
+            self.assertEqual(bool(checkpoint.demonstrated), bool(checkpoint.demonstrated_to), where)
+            self.assertEqual(checkpoint.reached_real_users, bool(checkpoint.real_users_detail), where)
+            own = {"green": story.green, "amber": story.amber, "red": story.red}[checkpoint.confidence]
+            self.assertIn(checkpoint.confidence_reason, (*own, *data.GENERIC_REASONS[checkpoint.confidence]), where)
+            weeks_ago = (monday - checkpoint.week_start).days // 7
+            if checkpoint.confidence != rating_for(story, weeks_ago):
+                # A week's wobble gives a week's reason, not one of the story's events from another time.
+                wobbles += 1
+                self.assertIn(checkpoint.confidence_reason, data.GENERIC_REASONS[checkpoint.confidence], where)
+        self.assertGreater(wobbles, 0)
 
     def test_decisions_are_dated_in_the_past_with_a_rationale_and_evidence(self) -> None:
         for decision in Decision.objects.all():

@@ -593,7 +593,7 @@ QUIET_WEEK_REASONS: tuple[str, ...] = (
 )
 # For the odd week whose rating has no reason of the initiative's own.
 GENERIC_REASONS: dict[str, tuple[str, ...]] = {
-    "green": ("On track: users saw the latest release and nothing is blocking the next one.",),
+    "green": ("On track: the next release is planned and nothing is blocking it.",),
     "amber": (
         "A wobble this week: the release slipped a few days, but the plan still holds.",
         "Progress is real but slower than we said; watching it closely.",

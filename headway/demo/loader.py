@@ -532,17 +532,20 @@ class _Builder:
         rng = self.rng
         near_the_end = weeks_ago <= last + 3
         rating = rating_for(story, weeks_ago)
-        if not near_the_end and rating != "amber" and rng.random() < 0.08:
-            rating = "amber"  # a wobble either way, not a change in the story
         own = {"green": story.green, "amber": story.amber, "red": story.red}[rating]
+        if not near_the_end and rating != "amber" and rng.random() < 0.08:
+            # A wobble either way, not a change in the story: its reason is a week's slip, not
+            # one of the story's own amber events from another time.
+            rating, own = "amber", ()
         reasons = own or data.GENERIC_REASONS[rating]
 
         quiet = not near_the_end and not ask and rng.random() < 0.04
+        # What was shown, and to whom, move through the story together, as its reasons do.
         demonstrated = "" if quiet else self._pick(story.demos, progress)
         if quiet:
             demonstrated_to = ""
         elif rng.random() < 0.8:
-            demonstrated_to = rng.choice(story.audiences)
+            demonstrated_to = self._pick(story.audiences, progress)
         else:
             demonstrated_to = rng.choice(data.GENERIC_AUDIENCES)
 
@@ -569,7 +572,7 @@ class _Builder:
             "reached_real_users": reached,
             "real_users_detail": detail,
             "confidence": rating,
-            "confidence_reason": rng.choice(reasons),
+            "confidence_reason": self._pick(reasons, progress),
             "risks_and_blockers": risks,
             "asks_of_the_board": ask,
         }
