@@ -4,7 +4,9 @@ What a board member should find in the first five minutes:
 
 - Funding by NHS financial year for every active and proposed initiative, capital and revenue,
   from national, ICS and trust sources, and for most of them revenue to run and improve the
-  service after go-live. Two do not have it: the virtual wards (DIG-004), whose national money
+  service after go-live. Finished initiatives keep the build funding they spent, with the
+  extra years they overran funded too, so no spend sits against a year with nothing secured.
+  Two live services do not have run money: the virtual wards (DIG-004), whose national money
   ended with the year they went live, and the cyber resilience work (DIG-015), bought with
   one-off national capital although its licences recur. Both show "funding ends at go-live".
 - Business cases at every stage (strategic outline, outline, full), with costs and benefits by
