@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -18,11 +19,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from headway.accounts.models import Membership, Organisation, User
@@ -220,3 +222,22 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", {}, status=404)
+
+
+# Seconds a browser (or a script) is asked to wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 10
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500. A database that is lost, refuses connections or stops a statement at
+    its time limit (settings.py, ADR 17) is a passing problem: say "try again" with a 503 and
+    Retry-After. Anything else is a fault of ours: a 500. Both pages are drawn without the request's
+    context, because reading the signed-in person would need the database that may be gone."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
