@@ -95,6 +95,23 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# A lost or hung database gives a quick "try again" page (headway.views.server_error, a 503), not
+# a worker held until gunicorn's 30-second timeout kills it (ADR 17). In seconds; 0 turns one off.
+#   DATABASE_CONNECT_TIMEOUT    how long to wait for a connection (also, on Linux, for the server
+#                               to acknowledge what was sent on an open one: a vanished host)
+#   DATABASE_STATEMENT_TIMEOUT  how long one statement may run, waiting for locks included
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10"))
+if DATABASE_CONNECT_TIMEOUT < 0 or DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT and DATABASE_STATEMENT_TIMEOUT are seconds, 0 or more.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASE_CONNECT_TIMEOUT:
+        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        _options.setdefault("tcp_user_timeout", DATABASE_CONNECT_TIMEOUT * 1000)
+    if DATABASE_STATEMENT_TIMEOUT:
+        _server = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        _options["options"] = f"{_options['options']} {_server}" if _options.get("options") else _server
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo serve reads while a write is in progress.
     DATABASES["default"]["OPTIONS"] = {

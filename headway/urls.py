@@ -15,3 +15,4 @@ urlpatterns = [
 
 handler403 = "headway.views.permission_denied"
 handler404 = "headway.views.page_not_found"
+handler500 = "headway.views.server_error"

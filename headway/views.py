@@ -9,6 +9,8 @@ guarantees they are there, so a view under it is annotated with `MemberRequest` 
 from __future__ import annotations
 
 import functools
+import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -17,14 +19,18 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Action, Role
+
+log = logging.getLogger(__name__)
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 M = TypeVar("M", bound=Model)
@@ -102,6 +108,12 @@ def attach(form: BaseForm, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+SAVED_AT_THE_SAME_MOMENT = (
+    "Someone else saved the same thing at the same moment, so this was not saved. "
+    "Check the page and submit again: what you typed is kept below."
+)
+
+
 def saved(
     request: HttpRequest,
     form: BaseForm,
@@ -118,6 +130,16 @@ def saved(
         result = save()
     except ValidationError as error:
         attach(form, error)
+        return None
+    except IntegrityError:
+        # The actions lock the parent before creating (ADR 17), so this is a uniqueness rule that
+        # another request met first in a create no action guards yet. Its transaction is rolled
+        # back; say so and keep the form rather than answer with a 500. Inside an outer transaction
+        # the connection is unusable until that ends, so there it still fails loudly.
+        if transaction.get_connection().in_atomic_block:
+            raise
+        log.warning("A save met a uniqueness rule, probably two requests at once", exc_info=True)
+        form.add_error(None, SAVED_AT_THE_SAME_MOMENT)
         return None
     messages.success(request, message(result) if callable(message) else message)
     return redirect(to(result) if callable(to) else to)
@@ -200,3 +222,22 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", {}, status=404)
+
+
+# Seconds a browser (or a script) is asked to wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 10
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500. A database that is lost, refuses connections or stops a statement at
+    its time limit (settings.py, ADR 17) is a passing problem: say "try again" with a 503 and
+    Retry-After. Anything else is a fault of ours: a 500. Both pages are drawn without the request's
+    context, because reading the signed-in person would need the database that may be gone."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

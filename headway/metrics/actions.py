@@ -20,6 +20,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from headway.accounts.models import Organisation, User
+from headway.concurrency import lock_for_create
 from headway.history import stamp
 from headway.lib.periods import period_label, period_start
 from headway.metrics import spc
@@ -135,6 +136,9 @@ def record_observation(
     start = period_start(period, metric.frequency)
     value = _finite(value)
     note = (note or "").strip()
+    # Two values for one period at once: the second waits for the first, then replaces it (the
+    # history keeps both), instead of failing on the one-per-period rule (ADR 17).
+    lock_for_create(Metric.objects.filter(pk=metric.pk))
     observation = Observation.objects.select_for_update().filter(metric=metric, period=start).first()
     created = observation is None
     if observation is None:
@@ -213,8 +217,8 @@ def import_observations(
     if problems:
         raise ValidationError(problems)
 
-    # Lock the metric so two uploads to it cannot interleave.
-    Metric.objects.select_for_update().filter(pk=metric.pk).first()
+    # Lock the metric so two uploads to it (or an upload and a typed value) cannot interleave.
+    lock_for_create(Metric.objects.filter(pk=metric.pk))
     existing = {o.period: o for o in Observation.objects.filter(metric=metric)}
     new: list[Observation] = []
     changed: list[Observation] = []

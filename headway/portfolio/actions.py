@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from headway.accounts.models import Organisation, User
+from headway.concurrency import lock_for_create
 from headway.history import apply_fields, stamp
 from headway.lib.weeks import week_start
 from headway.portfolio.models import (
@@ -42,6 +43,9 @@ def create_initiative(
     joins_up_with: Iterable[Initiative] = (),
     reason: str | None = None,
 ) -> Initiative:
+    # Two proposals at once would both count the same initiatives and take the same reference:
+    # hold the organisation's row until this one is saved, so the second counts the first (ADR 17).
+    lock_for_create(Organisation.objects.filter(pk=organisation.pk))
     initiative = Initiative(organisation=organisation, status=Status.PROPOSED)
     apply_fields(initiative, fields)
     if not initiative.reference:
@@ -120,6 +124,9 @@ def record_checkpoint(
     """Record the week's checkpoint. A second entry for the same week edits the first (its
     earlier version stays in the history). Returns the checkpoint and whether it was new."""
     monday = week_start(week)
+    # Two first entries for one week at once: the second waits here, then finds the first and
+    # edits it, instead of both inserting and the second failing on the one-per-week rule (ADR 17).
+    lock_for_create(Initiative.objects.filter(pk=initiative.pk))
     checkpoint = Checkpoint.objects.select_for_update().filter(initiative=initiative, week_start=monday).first()
     created = checkpoint is None
     if checkpoint is None:
