@@ -185,6 +185,7 @@ def _to_bool(value: object) -> bool:
 
 
 class CheckpointForm(NHSFormMixin, forms.Form):
+    shows_saved_values = True  # the week's checkpoint, or an empty one until it is recorded
     demonstrated = forms.CharField(
         label="What did the team demonstrate this week?",
         required=False,

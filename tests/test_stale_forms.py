@@ -1,0 +1,330 @@
+"""No save is lost to another (ADR 16).
+
+Every edit form refuses a save from a page opened before someone else's save, shows what they
+changed and keeps what was typed; a deliberate second save then goes through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from headway.accounts.models import Membership
+from headway.finance.models import ProjectType
+from headway.lib.weeks import week_start
+from headway.portfolio import actions
+from headway.portfolio.models import Checkpoint, Risk, Service, StrategicGoal, UserNeed
+from headway.prioritisation import actions as round_actions
+from tests.factories import make_business_case, make_funding_line, make_initiative, make_metric, record_actual
+from tests.personas import personas
+
+REFUSED = "This was changed after you opened it"
+TOKENS = {"csrfmiddlewaretoken", "_opened", "_submission"}
+
+Data = dict[str, list[str]]
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post from the page's form that carries the `_opened` snapshot."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Data] = []
+        self._form: Data | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._first_option: str | None = None
+        self._selected = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._form = {}
+            self.forms.append(self._form)
+        if self._form is None or ("name" not in a and tag != "option"):
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self._form.setdefault(a["name"], []).append(a.get("value", "on"))
+            elif kind not in ("submit", "button", "file"):
+                self._form.setdefault(a["name"], []).append(a.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self._form.setdefault(a["name"], []).append("")
+        elif tag == "select":
+            self._select, self._first_option, self._selected = a["name"], None, False
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if self._first_option is None:
+                self._first_option = value
+            if "selected" in a:
+                self._form.setdefault(self._select, []).append(value)
+                self._selected = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            if not self._selected:
+                self._form.setdefault(self._select, []).append(self._first_option or "")
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None and self._form is not None:
+            # The one newline straight after <textarea> is not part of the value.
+            self._form[self._textarea][-1] += data.removeprefix("\n") if not self._form[self._textarea][-1] else data
+
+
+def form_data(content: bytes) -> Data:
+    parser = _FormFields()
+    parser.feed(content.decode())
+    found = [f for f in parser.forms if "_opened" in f]
+    assert len(found) == 1, f"expected one form with a snapshot of what it shows, found {len(found)}"
+    return found[0]
+
+
+def shown(data: Data) -> Data:
+    return {name: values for name, values in data.items() if name not in TOKENS}
+
+
+Edit = Callable[[Data], dict[str, str | list[str]]]
+
+
+def appended(name: str, text: str) -> Edit:
+    return lambda data: {name: (data[name][0] + text).strip()}
+
+
+@dataclass(frozen=True)
+class EditForm:
+    name: str  # the URL name
+    url: str
+    first: Edit  # what the first person changes
+    second: Edit  # what the second changes, on the page opened before the first saved
+
+
+class EveryEditFormTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = personas()
+        trust, office, lead = cls.cast.trust, cls.cast.office, cls.cast.lead
+        cls.initiative = make_initiative(
+            trust, by=office, status="active", delivery_lead=lead, reference="DIG-001", title="E-obs"
+        )
+        cls.week = week_start(timezone.localdate())
+        actions.record_checkpoint(
+            initiative=cls.initiative,
+            by=lead,
+            week=cls.week,
+            fields={
+                "demonstrated": "Ward view",
+                "demonstrated_to": "Ward 7",
+                "reached_real_users": False,
+                "real_users_detail": "",
+                "confidence": "amber",
+                "confidence_reason": "Integration late",
+                "risks_and_blockers": "",
+                "asks_of_the_board": "",
+            },
+        )
+        cls.need = UserNeed.objects.create(
+            initiative=cls.initiative, statement="As a nurse I need the chart", evidence="researched"
+        )
+        cls.risk = actions.save_risk(
+            organisation=trust,
+            by=office,
+            fields={
+                "initiative": cls.initiative,
+                "title": "Supplier late",
+                "likelihood": 3,
+                "consequence": 3,
+                "owner": office,
+                "next_review": dt.date(2027, 1, 4),
+            },
+        )
+        cls.goal = StrategicGoal.objects.create(organisation=trust, title="Safer care", order=1)
+        cls.service = Service.objects.create(organisation=trust, name="Maternity")
+        cls.metric = make_metric(trust, "Missed appointments")
+        cls.funding = make_funding_line(cls.initiative, by=office)
+        cls.case = make_business_case(
+            cls.initiative,
+            by=office,
+            costs={"2026/27": 10_000},
+            benefits={"2026/27": 5_000},
+            owner=office,
+            project_type=ProjectType.objects.filter(factors__isnull=False).first(),
+        )
+        cls.cost = cls.case.costs.get()
+        cls.benefit = cls.case.benefits.get()
+        cls.actual = record_actual(cls.initiative, by=office, note="Ledger 1")
+        cls.round = round_actions.create_round(
+            organisation=trust, by=office, name="2026/27 Q4", held_on=dt.date(2026, 12, 1)
+        )
+        cls.candidate = cls.round.candidates.get(initiative=cls.initiative)
+        cls.viewer_membership = Membership.objects.get(user=cls.cast.viewer, organisation=trust)
+
+    def edit_forms(self) -> list[EditForm]:
+        def score(first: bool) -> Edit:
+            def edit(data: Data) -> dict[str, str | list[str]]:
+                ratings = sorted(name for name in data if name.startswith("r_"))
+                return {ratings[0 if first else 1]: "4" if first else "2"}
+
+            return edit
+
+        def mitigation(first: bool) -> Edit:
+            def edit(data: Data) -> dict[str, str | list[str]]:
+                evidence = sorted(name for name in data if name.startswith("evidence_"))
+                return {evidence[0 if first else 1]: "Tested weekly" if first else "Supplier reviewed"}
+
+            return edit
+
+        p, f, m, r, a = "portfolio", "finance", "metrics", "prioritisation", "accounts"
+        return [
+            EditForm(f"{p}:edit", reverse(f"{p}:edit", args=[self.initiative.pk]),
+                     appended("title", " renamed"), appended("problem", " Also paper.")),
+            EditForm(f"{p}:checkpoint", reverse(f"{p}:checkpoint", args=[self.initiative.pk]),
+                     appended("confidence_reason", " and testing"), appended("demonstrated", " and search")),
+            EditForm(f"{p}:need_edit", reverse(f"{p}:need_edit", args=[self.need.pk]),
+                     appended("statement", " quickly"), appended("evidence_notes", "Twelve interviews")),
+            EditForm(f"{p}:risk_edit", reverse(f"{p}:risk_edit", args=[self.risk.pk]),
+                     appended("title", " again"), appended("mitigation", "Weekly calls")),
+            EditForm(f"{p}:goal_edit", reverse(f"{p}:goal_edit", args=[self.goal.pk]),
+                     appended("title", " first"), appended("description", "For every ward")),
+            EditForm(f"{p}:service_edit", reverse(f"{p}:service_edit", args=[self.service.pk]),
+                     appended("name", " unit"), appended("description", "Births and care")),
+            EditForm(f"{p}:settings", reverse(f"{p}:settings"),
+                     lambda data: {"wip_limit": "7"}, lambda data: {"first_release_weeks": "20"}),
+            EditForm(f"{m}:edit", reverse(f"{m}:edit", args=[self.metric.pk]),
+                     appended("name", " (all clinics)"), appended("definition", " Counted monthly.")),
+            EditForm(f"{f}:funding_edit", reverse(f"{f}:funding_edit", args=[self.funding.pk]),
+                     lambda data: {"amount": "£120,000"}, appended("note", "Board paper 12")),
+            EditForm(f"{f}:case_edit", reverse(f"{f}:case_edit", args=[self.case.pk]),
+                     appended("summary", "Case A"), lambda data: {"planned_months": "18"}),
+            EditForm(f"{f}:cost_edit", reverse(f"{f}:cost_edit", args=[self.cost.pk]),
+                     lambda data: {"amount": "£12,000"}, appended("note", "Two nurses")),
+            EditForm(f"{f}:benefit_edit", reverse(f"{f}:benefit_edit", args=[self.benefit.pk]),
+                     appended("description", " on wards"), lambda data: {"amount": "£6,000"}),
+            EditForm(f"{f}:mitigations", reverse(f"{f}:mitigations", args=[self.case.pk]),
+                     mitigation(True), mitigation(False)),
+            EditForm(f"{f}:actual_edit", reverse(f"{f}:actual_edit", args=[self.actual.pk]),
+                     lambda data: {"amount": "£1,500"}, appended("note", " checked")),
+            EditForm(f"{r}:capacity", reverse(f"{r}:capacity", args=[self.round.pk]),
+                     lambda data: {"budgets": "2026/27 | £100,000 | £20,000"},
+                     lambda data: {"teams": "Integration team | 2026/27 Q4 | 20"}),
+            EditForm(f"{r}:candidate_edit", reverse(f"{r}:candidate_edit", args=[self.candidate.pk]),
+                     lambda data: {"committed": "2026/27 | £1,000 | £0"},
+                     lambda data: {"team_demand": "Integration team | 2026/27 Q4 | 5"}),
+            EditForm(f"{r}:score", reverse(f"{r}:score", args=[self.round.pk]), score(True), score(False)),
+            EditForm(f"{a}:person_edit", reverse(f"{a}:person_edit", args=[self.viewer_membership.pk]),
+                     lambda data: {"role": "board"}, lambda data: {"directorate": "Nursing"}),
+        ]  # fmt: skip
+
+    def test_every_edit_form_refuses_a_save_from_a_page_opened_before_another_save(self) -> None:
+        self.client.force_login(self.cast.office)
+        for form in self.edit_forms():
+            with self.subTest(form.name):
+                opened_by_a = form_data(self.client.get(form.url).content)
+                opened_by_b = form_data(self.client.get(form.url).content)
+
+                first = {**opened_by_a, **form.first(opened_by_a)}
+                response = self.client.post(form.url, first)
+                self.assertEqual(response.status_code, 302, "the first save goes through")
+                after_first = shown(form_data(self.client.get(form.url).content))
+                self.assertNotEqual(after_first, shown(opened_by_a), "the first save changed something")
+
+                typed = form.second(opened_by_b)
+                response = self.client.post(form.url, {**opened_by_b, **typed})
+                self.assertContains(response, REFUSED)
+                self.assertContains(response, "Changed after you opened this page")
+                refused = form_data(response.content)
+                for name, value in typed.items():
+                    self.assertEqual(refused[name], [value] if isinstance(value, str) else value, "typed kept")
+                self.assertEqual(shown(form_data(self.client.get(form.url).content)), after_first, "nothing saved")
+
+                # Seen the other person's change, they save again: their version is kept.
+                response = self.client.post(form.url, refused)
+                self.assertEqual(response.status_code, 302, "a deliberate second save goes through")
+                saved = shown(form_data(self.client.get(form.url).content))
+                for name, value in typed.items():
+                    self.assertEqual(saved[name], [value] if isinstance(value, str) else value)
+
+    def test_every_edit_page_is_walked(self) -> None:
+        """A new edit page must join the walk above."""
+
+        def names(patterns: list[Any], namespace: str = "") -> set[str]:
+            found = set()
+            for pattern in patterns:
+                if isinstance(pattern, URLResolver):
+                    inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                    found |= names(pattern.url_patterns, inner)
+                elif isinstance(pattern, URLPattern) and pattern.name:
+                    found.add(f"{namespace}{pattern.name}")
+            return found
+
+        edit_pages = {n for n in names(get_resolver().url_patterns) if n.endswith("edit") and "admin" not in n}
+        self.assertLessEqual(edit_pages, {form.name for form in self.edit_forms()})
+
+    def test_a_save_that_changes_nothing_someone_else_changed_goes_through(self) -> None:
+        self.client.force_login(self.cast.office)
+        url = reverse("portfolio:need_edit", args=[self.need.pk])
+        opened_by_a = form_data(self.client.get(url).content)
+        opened_by_b = form_data(self.client.get(url).content)
+        self.client.post(url, {**opened_by_a, "statement": "As a nurse I need the chart now"})
+        # B typed the same statement as A, and changed the notes: nothing of A's is lost.
+        response = self.client.post(
+            url, {**opened_by_b, "statement": "As a nurse I need the chart now", "evidence_notes": "Ward 7"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.need.refresh_from_db()
+        self.assertEqual((self.need.statement, self.need.evidence_notes), ("As a nurse I need the chart now", "Ward 7"))
+
+    def test_the_refusal_names_each_change_with_its_old_and_new_value_in_words(self) -> None:
+        self.client.force_login(self.cast.office)
+        url = reverse("portfolio:risk_edit", args=[self.risk.pk])
+        opened_by_b = form_data(self.client.get(url).content)
+        opened_by_a = form_data(self.client.get(url).content)
+        self.client.post(url, {**opened_by_a, "title": "Supplier very late", "likelihood": "5"})
+        response = self.client.post(url, {**opened_by_b, "mitigation": "Weekly calls"})
+        self.assertContains(response, "Risk was “Supplier late”, now “Supplier very late”")
+        self.assertContains(response, "Likelihood was “Possible (3)”, now “Almost certain (5)”")
+        self.assertEqual(Risk.objects.get(pk=self.risk.pk).mitigation, "")
+
+    def test_a_first_checkpoint_recorded_meanwhile_refuses_the_second_and_shows_it(self) -> None:
+        self.client.force_login(self.cast.lead)
+        url = reverse("portfolio:checkpoint", args=[self.initiative.pk]) + f"?week={self.week - dt.timedelta(7)}"
+        opened_by_a = form_data(self.client.get(url).content)
+        opened_by_b = form_data(self.client.get(url).content)
+        fields = {"reached_real_users": "False", "confidence": "green"}
+        self.client.post(url, {**opened_by_a, **fields, "confidence_reason": "On track"})
+        response = self.client.post(url, {**opened_by_b, **fields, "confidence_reason": "Going well"})
+        self.assertContains(response, "Why this rating? was “nothing”, now “On track”")
+        self.assertContains(response, "Going well")
+        checkpoint = Checkpoint.objects.get(initiative=self.initiative, week_start=self.week - dt.timedelta(7))
+        self.assertEqual(checkpoint.confidence_reason, "On track")
+
+    def test_a_post_without_the_snapshot_is_not_checked(self) -> None:
+        """Scripts and pages opened before this check post no snapshot; they save as before."""
+        self.client.force_login(self.cast.office)
+        url = reverse("portfolio:goal_edit", args=[self.goal.pk])
+        data = shown(form_data(self.client.get(url).content))
+        response = self.client.post(url, {**data, "title": "Safer care for all"})
+        self.assertEqual(response.status_code, 302)
+
+    def test_a_tampered_snapshot_saves_nothing_and_keeps_what_was_typed(self) -> None:
+        self.client.force_login(self.cast.office)
+        url = reverse("portfolio:goal_edit", args=[self.goal.pk])
+        data = form_data(self.client.get(url).content)
+        response = self.client.post(url, {**data, "_opened": "forged", "title": "Safer care for all"})
+        self.assertContains(response, "We could not check whether this was changed after you opened it")
+        self.assertContains(response, "Safer care for all")
+        self.assertEqual(StrategicGoal.objects.get(pk=self.goal.pk).title, "Safer care")
