@@ -6,13 +6,15 @@ inline error messages and the error summary follow the NHS design system's marku
 
 The mixin also keeps what a person typed from overwriting a save they never saw (ADR 16): a form
 that shows saved values carries a signed copy of them, as they were when the page was opened,
-and a save whose page is out of date is refused with what changed.
+and a save whose page is out of date is refused with what changed. `headway.views.saved` adds a
+single-use submission token, so a retried post is not saved twice.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -49,6 +51,7 @@ class DateInput(forms.DateInput):
 
 # The hidden inputs the mixin adds to a form (not fields, so they never reach cleaned_data).
 OPENED_INPUT = "_opened"
+SUBMISSION_INPUT = "_submission"
 _OPENED_SALT = "headway.forms.opened"
 
 Snapshot = dict[str, str | list[str]]
@@ -110,6 +113,8 @@ class NHSFormMixin:
     shows_saved_values: bool | None = None
     # What someone else saved after this form was opened, when that refused the save.
     changed_since_opened: tuple[Change, ...] = ()
+    # The single-use token a post of this form carries (`headway.views.saved` sets it).
+    submission_token: str = ""
 
     def apply_nhs_classes(self) -> None:
         for name, field in self.fields.items():
@@ -140,15 +145,21 @@ class NHSFormMixin:
         }
 
     def hidden_state(self) -> SafeString:
-        """The hidden inputs: the saved values as this page shows them (signed).
-        `components/form.html` renders them; a template that lays out the fields itself renders
-        `{{ form.hidden_state }}`."""
+        """The hidden inputs: the saved values as this page shows them (signed), and the
+        submission token. `components/form.html` renders them; a template that lays out the
+        fields itself renders `{{ form.hidden_state }}`."""
         form = cast(forms.BaseForm, self)
         inputs: list[tuple[str, str]] = []
         if self.guards_saved_values():
             opened = signing.dumps(self.saved_values(), salt=_OPENED_SALT, compress=True)
             inputs.append((form.add_prefix(OPENED_INPUT), opened))
+        if self.submission_token:
+            inputs.append((SUBMISSION_INPUT, self.submission_token))
         return format_html_join("", '<input type="hidden" name="{}" value="{}">', inputs)
+
+    def offer_submission(self, token: str = "") -> None:
+        """Give the form a single-use submission token: the one posted, or a new one."""
+        self.submission_token = token or secrets.token_urlsafe(18)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

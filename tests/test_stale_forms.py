@@ -1,26 +1,32 @@
 """No save is lost to another (ADR 16).
 
 Every edit form refuses a save from a page opened before someone else's save, shows what they
-changed and keeps what was typed; a deliberate second save then goes through.
+changed and keeps what was typed; a deliberate second save then goes through. A retried post
+(a double click, a timeout and a retry) of a comment, a checkpoint or a decision saves once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
+from unittest import skipUnless
+from unittest.mock import patch
 
-from django.test import TestCase
+from django.db import connection, connections
+from django.test import Client, TestCase, TransactionTestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from headway.accounts.models import Membership
+from headway.accounts.models import Membership, Submission
 from headway.finance.models import ProjectType
 from headway.lib.weeks import week_start
 from headway.portfolio import actions
-from headway.portfolio.models import Checkpoint, Risk, Service, StrategicGoal, UserNeed
+from headway.portfolio.models import Checkpoint, Comment, Decision, Risk, Service, StrategicGoal, UserNeed
 from headway.prioritisation import actions as round_actions
 from tests.factories import make_business_case, make_funding_line, make_initiative, make_metric, record_actual
 from tests.personas import personas
@@ -328,3 +334,128 @@ class EveryEditFormTestCase(TestCase):
         self.assertContains(response, "We could not check whether this was changed after you opened it")
         self.assertContains(response, "Safer care for all")
         self.assertEqual(StrategicGoal.objects.get(pk=self.goal.pk).title, "Safer care")
+
+
+class RetriedPostsTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = personas()
+        cls.initiative = make_initiative(
+            cls.cast.trust, by=cls.cast.office, status="active", delivery_lead=cls.cast.lead, reference="DIG-001"
+        )
+
+    def posted_twice(self, url: str, form_url: str, values: dict[str, str]) -> tuple[Any, Any]:
+        parser = _FormFields()
+        parser.feed(self.client.get(form_url).content.decode())
+        data = next(f for f in parser.forms if "_submission" in f)
+        first = self.client.post(url, {**data, **values})
+        again = self.client.post(url, {**data, **values})
+        return first, again
+
+    def test_a_comment_posted_twice_is_saved_once_and_answered_the_same(self) -> None:
+        self.client.force_login(self.cast.board)
+        url = reverse("portfolio:comment", args=[self.initiative.pk])
+        first, again = self.posted_twice(url, reverse("portfolio:detail", args=[self.initiative.pk]), {"body": "Why?"})
+        self.assertEqual((first.status_code, again.status_code), (302, 302))
+        self.assertEqual(first["Location"], again["Location"])
+        self.assertEqual(Comment.objects.filter(initiative=self.initiative).count(), 1)
+        followed = self.client.get(again["Location"])
+        self.assertContains(followed, "Your comment has been posted.")
+
+    def test_a_checkpoint_posted_twice_is_recorded_once_and_answered_as_recorded(self) -> None:
+        self.client.force_login(self.cast.lead)
+        url = reverse("portfolio:checkpoint", args=[self.initiative.pk])
+        values = {"reached_real_users": "False", "confidence": "green", "confidence_reason": "On track"}
+        first, again = self.posted_twice(url, url, values)
+        self.assertEqual((first.status_code, again.status_code), (302, 302))
+        checkpoint = Checkpoint.objects.get(initiative=self.initiative)
+        self.assertEqual(checkpoint.history.count(), 1, "saved once, not saved and then saved again")
+        self.assertContains(self.client.get(again["Location"]), "has been recorded")
+
+    def test_a_decision_posted_twice_is_recorded_once(self) -> None:
+        self.client.force_login(self.cast.executive)
+        url = reverse("portfolio:decide", args=[self.initiative.pk])
+        values = {
+            "kind": "pause",
+            "rationale": "Waiting for the new supplier",
+            "evidence": "The last four checkpoints",
+            "decided_by": "Digital board",
+            "decided_on": "2026-12-01",
+        }
+        before = Decision.objects.filter(initiative=self.initiative).count()
+        first, again = self.posted_twice(url, url, values)
+        self.assertEqual((first.status_code, again.status_code), (302, 302))
+        self.assertEqual(Decision.objects.filter(initiative=self.initiative).count(), before + 1)
+        self.assertContains(self.client.get(again["Location"]), "The decision to pause DIG-001 has been recorded")
+
+    def test_the_same_page_posted_again_with_other_values_is_saved_as_new(self) -> None:
+        """Going back and posting the page again with something else is not a retry."""
+        self.client.force_login(self.cast.board)
+        url = reverse("portfolio:comment", args=[self.initiative.pk])
+        parser = _FormFields()
+        parser.feed(self.client.get(reverse("portfolio:detail", args=[self.initiative.pk])).content.decode())
+        data = next(f for f in parser.forms if "_submission" in f)
+        self.client.post(url, {**data, "body": "First thought"})
+        self.client.post(url, {**data, "body": "Second thought"})
+        self.assertEqual(Comment.objects.filter(initiative=self.initiative).count(), 2)
+
+    def test_a_refused_post_claims_nothing_so_the_corrected_one_saves(self) -> None:
+        self.client.force_login(self.cast.board)
+        url = reverse("portfolio:comment", args=[self.initiative.pk])
+        parser = _FormFields()
+        parser.feed(self.client.get(reverse("portfolio:detail", args=[self.initiative.pk])).content.decode())
+        data = next(f for f in parser.forms if "_submission" in f)
+        self.assertEqual(self.client.post(url, {**data, "body": "  "}).status_code, 400)
+        self.assertEqual(self.client.post(url, {**data, "body": "Why?"}).status_code, 302)
+        self.assertEqual(Comment.objects.filter(initiative=self.initiative).count(), 1)
+        self.assertEqual(Submission.objects.count(), 1)
+
+    def test_remembered_posts_are_forgotten_after_a_day(self) -> None:
+        self.client.force_login(self.cast.board)
+        old = Submission.objects.create(user=self.cast.board, key="x" * 64)
+        Submission.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+        url = reverse("portfolio:comment", args=[self.initiative.pk])
+        self.posted_twice(url, reverse("portfolio:detail", args=[self.initiative.pk]), {"body": "Why?"})
+        self.assertFalse(Submission.objects.filter(pk=old.pk).exists())
+
+
+@skipUnless(connection.vendor == "postgresql", "two posts at once need PostgreSQL: SQLite lets one writer in at a time")
+class RetriedPostsAtOnceTestCase(TransactionTestCase):
+    def test_two_identical_posts_at_once_save_one_comment_and_both_are_answered(self) -> None:
+        cast = personas()
+        initiative = make_initiative(cast.trust, by=cast.office, reference="DIG-001")
+        client = Client()
+        client.force_login(cast.board)
+        parser = _FormFields()
+        parser.feed(client.get(reverse("portfolio:detail", args=[initiative.pk])).content.decode())
+        data = {**next(f for f in parser.forms if "_submission" in f), "body": "Why?"}
+        url = reverse("portfolio:comment", args=[initiative.pk])
+        add_comment = actions.add_comment
+
+        def slow_add_comment(**kwargs: Any) -> Comment:
+            comment = add_comment(**kwargs)
+            time.sleep(0.5)  # the second post arrives while the first is still saving
+            return comment
+
+        answers: list[tuple[int, str]] = []
+
+        def post() -> None:
+            try:
+                other = Client()
+                other.cookies = client.cookies
+                response = other.post(url, data)
+                answers.append((response.status_code, response.get("Location", "")))
+            finally:
+                connections.close_all()
+
+        with patch("headway.portfolio.actions.add_comment", slow_add_comment):
+            threads = [threading.Thread(target=post) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+                time.sleep(0.1)
+            for thread in threads:
+                thread.join()
+        self.assertEqual(len(answers), 2)
+        self.assertEqual({status for status, _ in answers}, {302})
+        self.assertEqual(len({location for _, location in answers}), 1)
+        self.assertEqual(Comment.objects.filter(initiative=initiative).count(), 1)
