@@ -8,7 +8,9 @@ guarantees they are there, so a view under it is annotated with `MemberRequest` 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import hashlib
 import logging
 import sys
 from collections.abc import Callable
@@ -26,9 +28,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from headway.accounts.models import Membership, Organisation, User
+from headway.accounts.models import Membership, Organisation, Submission, User
 from headway.accounts.roles import Action, Role
+from headway.forms import SUBMISSION_INPUT, NHSFormMixin
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,33 @@ SAVED_AT_THE_SAME_MOMENT = (
 )
 
 
+# How long a saved form's token is remembered: far longer than any retry.
+SUBMISSION_KEPT = dt.timedelta(days=1)
+
+
+def _submission_key(request: HttpRequest) -> str | None:
+    """The posted submission token and everything posted with it, as one key: the same post
+    again is a retry; the same page posted with other values (after going back) is not."""
+    token = request.POST.get(SUBMISSION_INPUT)
+    if not token:
+        return None
+    posted_values = sorted(
+        (name, value) for name in request.POST for value in request.POST.getlist(name) if name != "csrfmiddlewaretoken"
+    )
+    return hashlib.sha256(repr(posted_values).encode()).hexdigest()
+
+
+def _replayed(request: HttpRequest, key: str | None) -> HttpResponse | None:
+    """The result of a post already saved with this key: its message again, and its redirect."""
+    if key is None:
+        return None
+    done = Submission.objects.filter(user=cast(User, request.user), key=key).first()
+    if done is None:
+        return None
+    messages.success(request, done.message)
+    return redirect(done.url)
+
+
 def saved(
     request: HttpRequest,
     form: BaseForm,
@@ -123,15 +154,40 @@ def saved(
 ) -> HttpResponse | None:
     """Run the action for a posted, valid form. Done: the success message and the redirect.
     Refused (or not posted, or invalid): None, with the action's reasons put on the form, so the
-    page is shown again with everything the person typed."""
-    if request.method != "POST" or not form.is_valid():
+    page is shown again with everything the person typed.
+
+    The form carries a single-use submission token (ADR 16): a post that repeats one already
+    saved (a double click, or a retry after a timeout) is not saved again but answered as the
+    first was. The token is claimed in the same transaction as the action, so of two at once
+    one saves and the other waits for it and is answered the same way."""
+    if isinstance(form, NHSFormMixin):
+        form.offer_submission(request.POST.get(SUBMISSION_INPUT, "") if request.method == "POST" else "")
+    if request.method != "POST":
+        return None
+    key = _submission_key(request)
+    if (replay := _replayed(request, key)) is not None:
+        return replay
+    if not form.is_valid():
         return None
     try:
-        result = save()
+        with transaction.atomic():
+            claim = None
+            if key is not None:
+                Submission.objects.filter(created_at__lt=timezone.now() - SUBMISSION_KEPT).delete()
+                claim = Submission.objects.create(user=cast(User, request.user), key=key)
+            result = save()
+            text = message(result) if callable(message) else message
+            url = to(result) if callable(to) else to
+            if claim is not None:
+                claim.message, claim.url = text, url
+                claim.save(update_fields=["message", "url"])
     except ValidationError as error:
         attach(form, error)
         return None
     except IntegrityError:
+        # The same post, saved by a request that ran at the same time: answer as it was answered.
+        if (replay := _replayed(request, key)) is not None:
+            return replay
         # The actions lock the parent before creating (ADR 17), so this is a uniqueness rule that
         # another request met first in a create no action guards yet. Its transaction is rolled
         # back; say so and keep the form rather than answer with a 500. Inside an outer transaction
@@ -141,8 +197,8 @@ def saved(
         log.warning("A save met a uniqueness rule, probably two requests at once", exc_info=True)
         form.add_error(None, SAVED_AT_THE_SAME_MOMENT)
         return None
-    messages.success(request, message(result) if callable(message) else message)
-    return redirect(to(result) if callable(to) else to)
+    messages.success(request, text)
+    return redirect(url)
 
 
 # Lists ---------------------------------------------------------------------------------------

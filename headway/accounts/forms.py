@@ -62,6 +62,8 @@ class MemberForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, membership: Membership | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Changing someone's role shows the role saved now; adding someone shows nothing saved.
+        self.shows_saved_values = membership is not None
         if membership is not None:
             # Changing someone's role: their account details are theirs, not the organisation's.
             del self.fields["email"]

@@ -142,3 +142,21 @@ class Membership(models.Model):
 
     def can(self, action: str) -> bool:
         return role_allows(self.role, action)
+
+
+class Submission(models.Model):
+    """A form a person has saved, by its single-use token and what they posted: a retried post
+    (a double click, a timeout and a retry) shows the same result instead of saving twice
+    (`headway.views.saved`, ADR 16). Kept for a day."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)  # a SHA-256 of the token and the posted values
+    message = models.TextField(blank=True)
+    url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_submission_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -419,6 +419,8 @@ def _share(value: Decimal | None) -> str:
 class MitigationForm(NHSFormMixin, forms.Form):
     """One score (0 to 1) and its evidence for each risk area of the case's project type."""
 
+    shows_saved_values = True
+
     def __init__(
         self, *args: Any, factors: list[BiasFactor], current: dict[int, tuple[Decimal, str]], **kwargs: Any
     ) -> None:

@@ -185,6 +185,7 @@ def _to_bool(value: object) -> bool:
 
 
 class CheckpointForm(NHSFormMixin, forms.Form):
+    shows_saved_values = True  # the week's checkpoint, or an empty one until it is recorded
     demonstrated = forms.CharField(
         label="What did the team demonstrate this week?",
         required=False,
@@ -393,6 +394,9 @@ class RiskForm(NHSFormMixin, forms.ModelForm):
 
 
 class CommentForm(NHSFormMixin, forms.Form):
+    """Shown on the initiative page, posted to its own address: it carries its submission token
+    from the start, so a double click posts it once."""
+
     body = forms.CharField(
         label="Add a comment",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -401,6 +405,8 @@ class CommentForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.offer_submission()
         self.apply_nhs_classes()
 
 

@@ -146,6 +146,7 @@ class RoundForm(NHSFormMixin, forms.ModelForm):
 
 
 class CapacityForm(NHSFormMixin, forms.Form):
+    shows_saved_values = True
     budgets = forms.CharField(
         label="Budgets by financial year",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -180,6 +181,7 @@ class CandidateChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CandidateForm(NHSFormMixin, forms.Form):
+    shows_saved_values = True
     must_do = forms.BooleanField(label="This must be done (for example, a legal or safety duty)", required=False)
     must_do_reason = forms.CharField(
         label="Why it must be done",
@@ -264,6 +266,8 @@ def _is_short_scale(spec: Input) -> bool:
 
 class ScoreForm(NHSFormMixin, forms.Form):
     """One scorer's ratings for every candidate: a menu (short scales) or number field per candidate and input."""
+
+    shows_saved_values = True
 
     def __init__(self, *args: Any, candidates: Sequence[Candidate], inputs: Sequence[Input], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
