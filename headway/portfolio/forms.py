@@ -7,6 +7,7 @@ only, so a forged post naming another organisation's record fails validation ins
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils import timezone
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import members_of
 from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
+from headway.lib import bounds
 from headway.portfolio.models import (
     Checkpoint,
     Decision,
@@ -261,6 +263,14 @@ class CheckpointForm(NHSFormMixin, forms.Form):
         return data
 
 
+def _readable(rule: Callable[..., str], value: str, **kwargs: str) -> str:
+    """`value` checked by one of the shared rules in `headway.lib.bounds`, refused as a field error."""
+    try:
+        return rule(value, **kwargs)
+    except bounds.BoundsError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 DECISION_HINTS = {
     Decision.Kind.START: "Makes the initiative active. It will owe a weekly checkpoint.",
     Decision.Kind.CONTINUE: "Carries on as planned. The status does not change.",
@@ -314,7 +324,13 @@ class DecisionForm(NHSFormMixin, forms.Form):
         value = self.cleaned_data["rationale"].strip()
         if not value:
             raise forms.ValidationError("Write down why: every decision needs its reason.")
-        return str(value)
+        return _readable(bounds.check_reason, value, what="why it was decided")
+
+    def clean_evidence(self) -> str:
+        return _readable(bounds.check_reason, self.cleaned_data["evidence"].strip(), what="the evidence considered")
+
+    def clean_decided_by(self) -> str:
+        return _readable(bounds.check_name, self.cleaned_data["decided_by"].strip())
 
     def clean_decided_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["decided_on"]
