@@ -81,6 +81,16 @@ def apply_bounds(field: forms.Field) -> None:
         field.validators.append(_date_in_window)
 
 
+def hold_to(field: forms.Field, *, minimum: int, maximum: int) -> None:
+    """A whole-number field with a tighter range than the database's (for example weeks, from
+    which dates are worked out). Call before `apply_nhs_classes`."""
+    assert isinstance(field, forms.IntegerField)
+    field.min_value, field.max_value = minimum, maximum
+    field.validators += [validators.MinValueValidator(minimum), validators.MaxValueValidator(maximum)]
+    message = f"Give a whole number from {minimum:,} to {maximum:,}."
+    field.error_messages.update({"min_value": message, "max_value": message})
+
+
 def _has_class(widget: forms.Widget, css: str) -> bool:
     return css in str(widget.attrs.get("class", "")).split()
 

@@ -22,7 +22,8 @@ from django.test import TestCase
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from headway.portfolio.models import Checkpoint
-from tests.test_boundary import SHARED_PK, OrganisationBoundaryTest, walk
+from tests import test_boundary
+from tests.test_boundary import SHARED_PK, walk
 
 LONG = "a" * 100_001
 # A number box (a whole number): more than the database holds; too large to chart; 5,000 digits.
@@ -77,6 +78,7 @@ class Forms(HTMLParser):
                 invalid=a.get("aria-invalid") == "true",
             )
             control.id = a.get("id", "")  # type: ignore[attr-defined]
+            control.classes = a.get("class", "").split()  # type: ignore[attr-defined]
             form.controls.append(control)
         elif tag == "textarea" and form is not None:
             self._textarea = Control(a.get("name", ""), "textarea", "", invalid=a.get("aria-invalid") == "true")
@@ -166,7 +168,7 @@ def pages_with_forms() -> list[str]:
 class EveryFormHoldsTheBoundsTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        OrganisationBoundaryTest.setUpTestData.__func__(cls)  # type: ignore[attr-defined]
+        test_boundary.OrganisationBoundaryTest.setUpTestData.__func__(cls)  # type: ignore[attr-defined]
 
     def setUp(self) -> None:
         self.client.force_login(self.first_pmo)
@@ -216,6 +218,17 @@ class EveryFormHoldsTheBoundsTest(TestCase):
         # The walk reached the forms this fixture offers: not a vacuous pass.
         self.assertGreater(len(checked), 80)
 
+    def test_every_box_to_type_in_has_the_design_systems_input_class(self) -> None:
+        # A width modifier (nhsuk-input--width-10) is not the class itself (issue 10, item 13).
+        unstyled = [
+            f"{url} {control.name}"
+            for url, form, _ in self.post_forms()
+            for control in form.controls
+            if control.kind in {"text", "number", "date", "email"}
+            and "nhsuk-input" not in control.classes  # type: ignore[attr-defined]
+        ]
+        self.assertEqual(unstyled, [])
+
     def test_a_checkpoint_week_that_is_not_a_reporting_week_is_refused_and_changes_nothing(self) -> None:
         url = reverse("portfolio:checkpoint", args=[self.secret.pk])
         data = {
@@ -237,7 +250,7 @@ class EveryFormHoldsTheBoundsTest(TestCase):
 class ADecisionSaysSomethingTest(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        OrganisationBoundaryTest.setUpTestData.__func__(cls)  # type: ignore[attr-defined]
+        test_boundary.OrganisationBoundaryTest.setUpTestData.__func__(cls)  # type: ignore[attr-defined]
 
     def test_a_decision_of_single_letters_is_refused_on_the_form_and_by_the_command(self) -> None:
         from io import StringIO
@@ -256,8 +269,19 @@ class ADecisionSaysSomethingTest(TestCase):
         self.assertEqual(fingerprint(), before)
         with self.assertRaisesMessage(CommandError, "Nothing was recorded. evidence"):
             call_command(
-                "record_decision", "--organisation", self.first.ods_code, "--initiative", self.secret.reference,
-                "--kind", "stop", "--rationale", "Usage fell for three months", "--evidence", "x",
-                "--decided-by", "Digital Board", stdout=StringIO(),
+                "record_decision",
+                "--organisation",
+                self.first.ods_code,
+                "--initiative",
+                self.secret.reference,
+                "--kind",
+                "stop",
+                "--rationale",
+                "Usage fell for three months",
+                "--evidence",
+                "x",
+                "--decided-by",
+                "Digital Board",
+                stdout=StringIO(),
             )
         self.assertEqual(fingerprint(), before)

@@ -9,8 +9,9 @@ Why each limit is what it is (ADR 18):
 
 - **Money** in whole pounds from £0 to £10 billion: above any trust's whole budget, so only a
   slip goes over it, and far below what arithmetic on it can overflow.
-- **Whole numbers** (counts, limits, weeks, months, positions) from 0 to what a PostgreSQL
-  `integer` column holds, unless a field states a tighter range of its own.
+- **Whole numbers** (counts, limits, positions) from 0 to what a PostgreSQL `integer` column
+  holds, unless a field states a tighter range of its own. A span of time typed in weeks is at
+  most 520 (ten years): dates are worked out from it.
 - **Measured values** finite and no larger than a million million either way, so sums of squares
   and averages in the charts stay exact enough and never become infinite.
 - **A metric measured in %** is a share of a whole: 0 to 100. A percentage that can go below 0
@@ -33,6 +34,7 @@ from headway.lib.errors import InputError
 
 MAX_POUNDS = 10_000_000_000
 MAX_WHOLE_NUMBER = 2_147_483_647
+MAX_WEEKS = 520
 MAX_MEASURE = 1_000_000_000_000
 FIRST_DATE = dt.date(2000, 1, 1)
 LAST_DATE = dt.date(2099, 12, 31)
@@ -105,8 +107,7 @@ def check_period(start: dt.date, *, today: dt.date) -> dt.date:
     check_date(start)
     if start > today:
         raise BoundsError(
-            f"The period starting {start:%-d %B %Y} has not started yet: a value is recorded once it has been "
-            "measured."
+            f"The period starting {start:%-d %B %Y} has not started yet: a value is recorded once it has been measured."
         )
     return start
 

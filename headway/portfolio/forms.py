@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import members_of
-from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
+from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField, hold_to
 from headway.lib import bounds
 from headway.portfolio.models import (
     Checkpoint,
@@ -482,6 +482,7 @@ class SettingsForm(NHSFormMixin, forms.ModelForm):
         weeks.widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
         # Left empty, the setting keeps its current value (older forms and scripts do not send it).
         weeks.required = False
+        hold_to(weeks, minimum=1, maximum=bounds.MAX_WEEKS)
         self.apply_nhs_classes()
 
     def clean_first_release_weeks(self) -> int:
