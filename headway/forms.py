@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.core import signing
+from django.core import signing, validators
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+
+from headway.lib import bounds
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input"),
@@ -102,9 +105,65 @@ def _shown(field: forms.Field, value: str | list[str]) -> str:
     return ", ".join(values)
 
 
+def _date_in_window(value: dt.date) -> None:
+    try:
+        bounds.check_date(value)
+    except bounds.BoundsError as error:
+        raise ValidationError(str(error), code="date_window") from None
+
+
+def apply_bounds(field: forms.Field) -> None:
+    """Hold a field to the limits in `headway.lib.bounds` where it states none of its own: text
+    to `SHORT_TEXT` (a line) or `LONG_TEXT` (a box), whole numbers to what the database holds,
+    other numbers to `MAX_MEASURE` either way and dates to the window. Fields that read their
+    own kind of value (money, periods, metric values) check it through the same module."""
+    if isinstance(field, forms.CharField) and type(field).to_python is forms.CharField.to_python:
+        if field.max_length is None:
+            field.max_length = bounds.LONG_TEXT if isinstance(field.widget, forms.Textarea) else bounds.SHORT_TEXT
+            field.validators.append(validators.MaxLengthValidator(field.max_length))
+        field.error_messages.setdefault(
+            "max_length", "Keep this to %(limit_value)s characters or fewer: it has %(show_value)s."
+        )
+    elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):
+        if field.max_value is None:
+            field.max_value = bounds.MAX_WHOLE_NUMBER
+            field.validators.append(validators.MaxValueValidator(field.max_value))
+        if field.min_value is None:
+            field.min_value = -bounds.MAX_WHOLE_NUMBER
+            field.validators.append(validators.MinValueValidator(field.min_value))
+        field.error_messages.setdefault("max_value", "Give a whole number no larger than %(limit_value)s.")
+        field.error_messages.setdefault("min_value", "Give a whole number no smaller than %(limit_value)s.")
+    elif isinstance(field, forms.FloatField) and not isinstance(field, forms.DecimalField):
+        if field.max_value is None:
+            field.max_value = bounds.MAX_MEASURE
+            field.validators.append(validators.MaxValueValidator(field.max_value))
+        if field.min_value is None:
+            field.min_value = -bounds.MAX_MEASURE
+            field.validators.append(validators.MinValueValidator(field.min_value))
+        field.error_messages.setdefault("max_value", "Give a number no larger than %(limit_value)s.")
+        field.error_messages.setdefault("min_value", "Give a number no smaller than %(limit_value)s.")
+    elif isinstance(field, forms.DateField) and _date_in_window not in field.validators:
+        field.validators.append(_date_in_window)
+
+
+def hold_to(field: forms.Field, *, minimum: int, maximum: int) -> None:
+    """A whole-number field with a tighter range than the database's (for example weeks, from
+    which dates are worked out). Call before `apply_nhs_classes`."""
+    assert isinstance(field, forms.IntegerField)
+    field.min_value, field.max_value = minimum, maximum
+    field.validators += [validators.MinValueValidator(minimum), validators.MaxValueValidator(maximum)]
+    message = f"Give a whole number from {minimum:,} to {maximum:,}."
+    field.error_messages.update({"min_value": message, "max_value": message})
+
+
+def _has_class(widget: forms.Widget, css: str) -> bool:
+    return css in str(widget.attrs.get("class", "")).split()
+
+
 class NHSFormMixin:
-    """Adds the design system's classes to widgets and lists errors for the error summary; keeps a
-    save from overwriting changes made since the form was opened (ADR 16)."""
+    """Adds the design system's classes to widgets, holds every field to the shared bounds, lists
+    errors for the error summary, and keeps a save from overwriting changes made since the form
+    was opened (ADR 16)."""
 
     fields: dict[str, forms.Field]
     # Whether the form shows saved values that a save overwrites. None means "a model form
@@ -118,12 +177,13 @@ class NHSFormMixin:
 
     def apply_nhs_classes(self) -> None:
         for name, field in self.fields.items():
+            apply_bounds(field)
             widget = field.widget
             for widget_type, css in _WIDGET_CLASSES:
                 if isinstance(widget, widget_type):
-                    existing = widget.attrs.get("class", "")
-                    if css not in existing:
-                        widget.attrs["class"] = f"{existing} {css}".strip()
+                    # Compare whole class names: "nhsuk-input--width-10" is a modifier, not the base class.
+                    if not _has_class(widget, css):
+                        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
                     break
             if isinstance(widget, Input) and not isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("spellcheck", "false" if "email" in name else "true")

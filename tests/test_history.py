@@ -79,7 +79,7 @@ class HistoryPathsTest(TestCase):
         with time_machine.travel(dt.datetime(2026, 6, 30, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False):
             call_command(
                 "record_decision", "--organisation", "HIS01", "--initiative", initiative.reference, "--kind", "pause",
-                "--rationale", "Waiting for the supplier", "--evidence", "Email", "--decided-by", "Board",
+                "--rationale", "Waiting for the supplier", "--evidence", "Supplier's email", "--decided-by", "Board",
                 "--by", " Pat@Example.test ", stdout=StringIO(),
             )
         decision = Decision.objects.get(initiative=initiative, kind="pause")

@@ -1,9 +1,9 @@
 """Money in whole pounds: read what people type and spreadsheets write, and show it one way.
 
 Amounts are held as whole pounds (int). `parse_pounds` reads "£250,000", "250000", "1200.00"
-(as a spreadsheet writes a whole amount), "£1.2m" and "250k"; it refuses pence, negative amounts
-and anything else with a message that says how to write it. `pounds` shows £1,234,567 and
-`short_pounds` £1.2m for headlines.
+(as a spreadsheet writes a whole amount), "£1.2m" and "250k"; it refuses pence, negative amounts,
+more than the stated maximum (`bounds.MAX_POUNDS`) and anything else with a message that says
+how to write it. `pounds` shows £1,234,567 and `short_pounds` £1.2m for headlines.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from headway.lib.bounds import BoundsError, check_pounds
 from headway.lib.errors import InputError
 
 EXAMPLE = "£250,000"
@@ -49,6 +50,10 @@ def parse_pounds(text: str | int | float | Decimal | None) -> int:
         value = Decimal(match[3].replace(",", "")) * _SUFFIX[(match[4] or "").lower()]
     if value < 0:
         raise MoneyError("An amount cannot be negative.")
+    try:
+        check_pounds(value)
+    except BoundsError as error:
+        raise MoneyError(str(error)) from None
     if value != value.to_integral_value():
         raise MoneyError(f"‘{raw}’ has pence or a part of a pound: give whole pounds, like {EXAMPLE}.")
     return int(value)

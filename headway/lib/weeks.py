@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from headway.lib.bounds import BoundsError, check_date
 from headway.lib.errors import InputError
 
 
@@ -49,7 +50,7 @@ def parse_week(text: str) -> dt.date:
     """The Monday that starts a reporting week, written 2026-11-30.
 
     A date that is not a Monday is refused rather than moved, so that a slip never lands on a
-    different week's checkpoint."""
+    different week's checkpoint; so is one outside the window in `headway.lib.bounds`."""
     raw = (text or "").strip()
     try:
         day = dt.date.fromisoformat(raw)
@@ -57,7 +58,10 @@ def parse_week(text: str) -> dt.date:
         raise WeekError(f"‘{raw}’ is not a reporting week: give the Monday it starts, like 2026-11-30.") from None
     if day.weekday() != 0:
         raise WeekError(f"‘{raw}’ is a {day:%A}: a reporting week starts on a Monday ({week_start(day).isoformat()}).")
-    return day
+    try:
+        return check_date(day)
+    except BoundsError as error:
+        raise WeekError(f"‘{raw}’ is not a reporting week Headway keeps. {error}") from None
 
 
 def week_label(monday: dt.date) -> str:

@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from headway.accounts.models import Organisation, User
 from headway.concurrency import lock_for_create
 from headway.history import stamp
+from headway.lib import bounds
 from headway.lib.periods import period_label, period_start
 from headway.metrics import spc
 from headway.metrics.imports import ObservationRow
@@ -31,9 +32,13 @@ from headway.portfolio.models import Initiative
 
 
 def _finite(value: float, field: str = "value") -> float:
+    """A value within `headway.lib.bounds`, whatever path it came by (form, upload, command)."""
     if value is None or isinstance(value, bool) or not math.isfinite(value):
         raise ValidationError({field: "Enter a number."})
-    return float(value)
+    try:
+        return bounds.check_measure(float(value))
+    except bounds.BoundsError as error:
+        raise ValidationError({field: str(error)}) from None
 
 
 # The metric ----------------------------------------------------------------------------------
@@ -133,7 +138,10 @@ def record_observation(
 ) -> tuple[Observation, bool]:
     """Record one period's value. Sending a period again replaces its value; the history keeps
     the old one. Returns the observation and whether it was new."""
-    start = period_start(period, metric.frequency)
+    try:
+        start = period_start(bounds.check_date(period), metric.frequency)
+    except bounds.BoundsError as error:
+        raise ValidationError({"period": str(error)}) from None
     value = _finite(value)
     note = (note or "").strip()
     # Two values for one period at once: the second waits for the first, then replaces it (the

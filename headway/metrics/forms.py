@@ -10,14 +10,17 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import members_of
 from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
-from headway.lib.periods import MONTHLY, QUARTERLY, WEEKLY, PeriodError, parse_period
+from headway.lib.bounds import check_period
+from headway.lib.errors import InputError
+from headway.lib.periods import MONTHLY, QUARTERLY, WEEKLY, parse_period
 from headway.metrics.imports import MAX_BYTES, MAX_ROWS
 from headway.metrics.models import Beneficiary, Direction, Frequency, Kind, Metric
-from headway.metrics.values import NotThisUnit, ValueTextError, read_value
+from headway.metrics.values import NotThisUnit, OutOfBounds, ValueTextError, read_value
 from headway.portfolio.models import Initiative
 
 KIND_HINTS = {
@@ -196,24 +199,29 @@ class ValueField(forms.FloatField):
             return read_value(value, self.unit)
         except NotThisUnit as error:
             raise forms.ValidationError(str(error)[0].upper() + str(error)[1:], code="unit") from None
+        except OutOfBounds as error:
+            raise forms.ValidationError(str(error), code="bounds") from None
         except ValueTextError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class PeriodField(forms.CharField):
-    """A period typed as a date, a month or a quarter, read for the metric's frequency."""
+    """A period typed as a date, a month or a quarter, read for the metric's frequency; with
+    `measured`, one that has started (a value is recorded once it has been measured)."""
 
-    def __init__(self, *, frequency: str, **kwargs: Any) -> None:
+    def __init__(self, *, frequency: str, measured: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", PERIOD_HINTS.get(frequency, ""))
         kwargs.setdefault("error_messages", {"required": "Enter the period."})
         super().__init__(max_length=40, **kwargs)
         self.frequency = frequency
+        self.measured = measured
 
     def clean(self, value: Any) -> dt.date:  # type: ignore[override]
         text = super().clean(value)
         try:
-            return parse_period(text, self.frequency)
-        except PeriodError as error:
+            start = parse_period(text, self.frequency)
+            return check_period(start, today=timezone.localdate()) if self.measured else start
+        except InputError as error:
             raise forms.ValidationError(str(error)) from None
 
 
@@ -239,7 +247,7 @@ class ObservationForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, metric: Metric, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"] = PeriodField(frequency=metric.frequency, label="Period")
+        self.fields["period"] = PeriodField(frequency=metric.frequency, measured=True, label="Period")
         self.order_fields(["period", "value", "note", "replace"])
         self.fields["period"].widget.attrs.update({"class": "nhsuk-input--width-10"})
         self.fields["value"].widget = forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"})

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from headway.lib.periods import PeriodError, parse_period, period_label, period_start
+from headway.lib.bounds import BoundsError, check_period
+from headway.lib.periods import PeriodError, parse_period, period_in_window, period_label
 from headway.metrics.values import ValueTextError, read_value
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -71,15 +72,19 @@ class ObservationRow:
     note: str | None
 
 
-def read_observations(data: bytes, *, filename: str, frequency: str, unit: str = "") -> list[ObservationRow]:
+def read_observations(
+    data: bytes, *, filename: str, frequency: str, unit: str = "", today: dt.date | None = None
+) -> list[ObservationRow]:
     """Check every row of the file and return them all, or raise FileRefused listing every problem.
-    `unit` is the metric's: values written "72%" are read for a metric measured in %."""
+    `unit` is the metric's: values written "72%" are read for a metric measured in %. Values and
+    periods are held to `headway.lib.bounds`; given `today` (the web upload and the command give
+    it), a period that starts after it is refused, as it cannot have been measured yet."""
     if len(data) > MAX_BYTES:
         raise FileRefused([RowError(None, None, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")])
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise FileRefused([RowError(None, None, "The file is empty.")])
     rows = _rows(data, filename)
-    return _check(rows, frequency, unit)
+    return _check(rows, frequency, unit, today)
 
 
 # Reading cells ---------------------------------------------------------------------------------
@@ -232,18 +237,24 @@ def _number(cell: Cell, unit: str) -> float | str:
 
 
 def _period(cell: Cell, frequency: str) -> dt.date | str:
-    if isinstance(cell, dt.datetime):
-        return period_start(cell.date(), frequency)
-    if isinstance(cell, dt.date):
-        return period_start(cell, frequency)
     try:
+        if isinstance(cell, dt.datetime):
+            return period_in_window(cell.date(), frequency)
+        if isinstance(cell, dt.date):
+            return period_in_window(cell, frequency)
         return parse_period(_text(cell), frequency)
     except PeriodError as error:
-        message = str(error)
-        return message[:1].lower() + message[1:] if message.startswith("The ") else message
+        return _lower_first(str(error))
 
 
-def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str, unit: str) -> list[ObservationRow]:
+def _lower_first(message: str) -> str:
+    """A sentence placed after "Row 3, column period:" reads on from it."""
+    return message[:1].lower() + message[1:] if message.startswith(("The ", "Give ")) else message
+
+
+def _check(
+    rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str, unit: str, today: dt.date | None
+) -> list[ObservationRow]:
     errors: list[RowError] = []
     checked: list[ObservationRow] = []
     seen: dict[dt.date, int] = {}
@@ -278,7 +289,14 @@ def _check(rows: Iterable[tuple[int, Sequence[Cell]]], frequency: str, unit: str
         raise FileRefused([RowError(None, None, "The file is empty.")])
     if data_rows == 0 and not errors:
         raise FileRefused([RowError(None, None, "The file has no rows of data under the column names.")])
+    if today is not None:
+        for row in checked:
+            try:
+                check_period(row.period, today=today)
+            except BoundsError as error:
+                errors.append(RowError(row.row, "period", _lower_first(str(error))))
     if errors:
+        errors.sort(key=lambda error: error.row or 0)
         raise FileRefused(errors)
     return checked
 

@@ -192,7 +192,11 @@ def upload(request: MemberRequest, pk: int) -> HttpResponse:
         else:
             try:
                 rows = read_observations(
-                    file.read(), filename=file.name or "", frequency=metric.frequency, unit=metric.unit
+                    file.read(),
+                    filename=file.name or "",
+                    frequency=metric.frequency,
+                    unit=metric.unit,
+                    today=timezone.localdate(),
                 )
                 counts = actions.import_observations(
                     metric=metric, by=request.user, rows=rows, reason=f"Uploaded from {file.name}"

@@ -7,6 +7,7 @@ only, so a forged post naming another organisation's record fails validation ins
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -14,7 +15,8 @@ from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import members_of
-from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
+from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField, hold_to
+from headway.lib import bounds
 from headway.portfolio.models import (
     Checkpoint,
     Decision,
@@ -262,6 +264,14 @@ class CheckpointForm(NHSFormMixin, forms.Form):
         return data
 
 
+def _readable(rule: Callable[..., str], value: str, **kwargs: str) -> str:
+    """`value` checked by one of the shared rules in `headway.lib.bounds`, refused as a field error."""
+    try:
+        return rule(value, **kwargs)
+    except bounds.BoundsError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 DECISION_HINTS = {
     Decision.Kind.START: "Makes the initiative active. It will owe a weekly checkpoint.",
     Decision.Kind.CONTINUE: "Carries on as planned. The status does not change.",
@@ -315,7 +325,13 @@ class DecisionForm(NHSFormMixin, forms.Form):
         value = self.cleaned_data["rationale"].strip()
         if not value:
             raise forms.ValidationError("Write down why: every decision needs its reason.")
-        return str(value)
+        return _readable(bounds.check_reason, value, what="why it was decided")
+
+    def clean_evidence(self) -> str:
+        return _readable(bounds.check_reason, self.cleaned_data["evidence"].strip(), what="the evidence considered")
+
+    def clean_decided_by(self) -> str:
+        return _readable(bounds.check_name, self.cleaned_data["decided_by"].strip())
 
     def clean_decided_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["decided_on"]
@@ -472,6 +488,7 @@ class SettingsForm(NHSFormMixin, forms.ModelForm):
         weeks.widget.attrs.update({"class": "nhsuk-input--width-4", "inputmode": "numeric"})
         # Left empty, the setting keeps its current value (older forms and scripts do not send it).
         weeks.required = False
+        hold_to(weeks, minimum=1, maximum=bounds.MAX_WEEKS)
         self.apply_nhs_classes()
 
     def clean_first_release_weeks(self) -> int:

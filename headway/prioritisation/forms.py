@@ -17,7 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from headway.forms import DateInput, NHSFormMixin
-from headway.lib import money
+from headway.lib import bounds, money
 from headway.lib.errors import InputError
 from headway.lib.financial_years import normalise_financial_year
 from headway.lib.quarters import normalise_financial_quarter
@@ -28,6 +28,8 @@ MONEY_HINT = (
     "One financial year a line: the year, capital and revenue in pounds, split by |. "
     "For example: 2026/27 | £250,000 | £40,000"
 )
+# Days of a team's time in one quarter: a team of a thousand people working every day of it.
+MAX_TEAM_DAYS = 100_000
 DEMAND_HINT = (
     "One line for each team and quarter: the team, the quarter and the days, split by |. "
     "For example: Integration team | 2026/27 Q1 | 20. Q1 is April to June."
@@ -95,11 +97,16 @@ def parse_days(text: str) -> dict[str, dict[str, int]]:
             continue
         try:
             quarter = _quarter(parts[1])
-            if not re.fullmatch(r"\d+", parts[2].replace(",", "")):
+            digits = parts[2].replace(",", "")
+            if not re.fullmatch(r"\d+", digits):
                 raise ValidationError(f"‘{parts[2]}’ is not a whole number of days.")
+            if len(digits) > len(str(MAX_TEAM_DAYS)) or int(digits) > MAX_TEAM_DAYS:
+                raise ValidationError(f"a team has at most {MAX_TEAM_DAYS:,} days in a quarter: check the number.")
+            if len(parts[0]) > bounds.SHORT_TEXT:
+                raise ValidationError(f"keep the team's name to {bounds.SHORT_TEXT} characters or fewer.")
             if quarter in days.get(parts[0], {}):
                 raise ValidationError(f"{parts[0]} {quarter} is given twice.")
-            days.setdefault(parts[0], {})[quarter] = int(parts[2].replace(",", ""))
+            days.setdefault(parts[0], {})[quarter] = int(digits)
         except ValidationError as error:
             errors += [f"Line {number}: {m}" for m in error.messages]
     if errors:
@@ -357,6 +364,12 @@ class CloseForm(NHSFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.apply_nhs_classes()
+
+    def clean_decided_by(self) -> str:
+        try:
+            return bounds.check_name(self.cleaned_data["decided_by"].strip())
+        except bounds.BoundsError as error:
+            raise ValidationError(str(error)) from None
 
 
 class ScenarioForm(NHSFormMixin, forms.Form):

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from headway.accounts.people import member_by_email
 from headway.metrics import actions
@@ -44,7 +45,9 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
-            rows = read_observations(data, filename=path.name, frequency=metric.frequency, unit=metric.unit)
+            rows = read_observations(
+                data, filename=path.name, frequency=metric.frequency, unit=metric.unit, today=timezone.localdate()
+            )
             counts = actions.import_observations(
                 metric=metric, by=by, rows=rows, reason=f"Imported from {path.name} by manage.py import_observations"
             )

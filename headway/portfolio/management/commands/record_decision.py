@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Organisation
 from headway.accounts.people import member_by_email
+from headway.lib import bounds
 from headway.portfolio import actions
 from headway.portfolio.models import Decision, Initiative
 
@@ -52,6 +53,20 @@ class Command(BaseCommand):
             decided_on = dt.date.fromisoformat(options["on"]) if options["on"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"--on must be a date written YYYY-MM-DD, not {options['on']!r}.") from None
+        # The same rules as the decision form: a reason and evidence a board can read later.
+        for option, check in (
+            ("rationale", lambda text: bounds.check_reason(text, what="why it was decided")),
+            ("evidence", lambda text: bounds.check_reason(text, what="the evidence considered")),
+            ("decided_by", bounds.check_name),
+        ):
+            try:
+                check(options[option].strip())
+            except bounds.BoundsError as error:
+                raise CommandError(f"Nothing was recorded. {option}: {error}") from None
+        try:
+            bounds.check_date(decided_on)
+        except bounds.BoundsError as error:
+            raise CommandError(f"Nothing was recorded. decided_on: {error}") from None
         try:
             decision = actions.record_decision(
                 initiative=initiative,
