@@ -186,7 +186,11 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "last_checkpoint_week", "current_confidence"])
+    # The links are kept with each version, so linking a goal shows as "Linked to ..." (ADR 22).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "last_checkpoint_week", "current_confidence"],
+        m2m_fields=["goals", "services", "joins_up_with"],
+    )
     objects = InitiativeQuerySet.as_manager()
 
     class Meta:
