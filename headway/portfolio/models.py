@@ -71,6 +71,7 @@ class StrategicGoal(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = StrategicGoalQuerySet.as_manager()
 
     class Meta:
@@ -92,6 +93,7 @@ class Service(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
     objects = ServiceQuerySet.as_manager()
 
     class Meta:

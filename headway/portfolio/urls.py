@@ -19,6 +19,7 @@ urlpatterns = [
     path("initiatives/<int:pk>/risks/new/", views.risk_add, name="risk_add"),
     path("initiatives/<int:pk>/comments/", views.comment, name="comment"),
     path("risks/", views.risk_register, name="risks"),
+    path("risks/history/", views.risk_history, name="risk_history"),
     path("risks/new/", views.portfolio_risk_add, name="portfolio_risk_add"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
     path("decisions/", views.decision_log, name="decisions"),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("services/new/", views.service_add, name="service_add"),
     path("services/<int:pk>/edit/", views.service_edit, name="service_edit"),
     path("settings/", views.organisation_settings, name="settings"),
+    path("settings/history/", views.settings_history, name="settings_history"),
 ]

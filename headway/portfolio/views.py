@@ -451,6 +451,18 @@ def service_edit(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
+@member_required(Action.VIEW)
+def settings_history(request: MemberRequest) -> HttpResponse:
+    page = page_of(request, presenters.settings_history(request.organisation), 30)
+    return render(request, "portfolio/settings_history.html", {"page": page})
+
+
+@member_required(Action.VIEW)
+def risk_history(request: MemberRequest) -> HttpResponse:
+    page = page_of(request, presenters.risk_history(request.organisation), 30)
+    return render(request, "portfolio/risk_history.html", {"page": page})
+
+
 @member_required(Action.ADMINISTER)
 def organisation_settings(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation

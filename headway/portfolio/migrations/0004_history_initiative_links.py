@@ -5,6 +5,29 @@ import simple_history.models
 from django.db import migrations, models
 
 
+def keep_the_links_as_they_stand(apps, schema_editor):
+    """Give each initiative's newest history record the links it has now, so that the first change
+    after this migration is compared with the links it really had, not with none."""
+    Initiative = apps.get_model("portfolio", "Initiative")
+    Historical = apps.get_model("portfolio", "HistoricalInitiative")
+    newest = dict(Historical.objects.order_by("history_date", "history_id").values_list("id", "history_id"))
+    for field, source, target in (
+        ("goals", "initiative", "strategicgoal"),
+        ("services", "initiative", "service"),
+        ("joins_up_with", "from_initiative", "to_initiative"),
+    ):
+        kept = apps.get_model("portfolio", f"HistoricalInitiative_{field}")
+        rows = [
+            kept(id=row.pk, history_id=newest[owner], **{f"{source}_id": owner, f"{target}_id": other})
+            for row, owner, other in (
+                (row, getattr(row, f"{source}_id"), getattr(row, f"{target}_id"))
+                for row in getattr(Initiative, field).through.objects.all()
+            )
+            if owner in newest
+        ]
+        kept.objects.bulk_create(rows, batch_size=1000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -54,4 +77,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(keep_the_links_as_they_stand, migrations.RunPython.noop),
     ]
