@@ -51,12 +51,6 @@ def describe(model: type[Model], record: Any) -> str:
     return model.__name__
 
 
-def history(initiative: Initiative) -> list[HistoryEntry]:
-    """Every recorded change to the initiative and the records that belong to it, newest first."""
-    people = names_of(initiative.organisation_id)
-    return history_entries(queries.history_sources(initiative), people, describe=describe, skip={"initiative"})
-
-
 def settings_history(organisation: Organisation) -> list[HistoryEntry]:
     """Every recorded change to the organisation's settings, goals and services, newest first."""
     people = names_of(organisation.pk)

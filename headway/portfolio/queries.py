@@ -285,7 +285,7 @@ def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntr
 
 def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
     """The history of the initiative and of the records that belong to it, for
-    `headway.history.history_entries` (`portfolio.presenters.history` puts them into words)."""
+    `headway.history.history_entries`; the initiative's history page (`assurance.views`) adds its money."""
     return [
         (Initiative, Initiative.history.filter(id=initiative.pk)),  # type: ignore[attr-defined]
         (UserNeed, UserNeed.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]

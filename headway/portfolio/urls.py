@@ -10,7 +10,6 @@ app_name = "portfolio"
 urlpatterns = [
     path("initiatives/new/", views.initiative_create, name="create"),
     path("initiatives/<int:pk>/edit/", views.initiative_edit, name="edit"),
-    path("initiatives/<int:pk>/history/", views.initiative_history, name="history"),
     path("initiatives/<int:pk>/checkpoint/", views.checkpoint, name="checkpoint"),
     path("initiatives/<int:pk>/decisions/new/", views.decide, name="decide"),
     path("initiatives/<int:pk>/needs/new/", views.need_add, name="need_add"),

@@ -104,13 +104,6 @@ def initiative_edit(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
-@member_required(Action.VIEW)
-def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative(request, pk)
-    page = page_of(request, presenters.history(initiative), 30)
-    return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
-
-
 # Checkpoints ---------------------------------------------------------------------------------
 
 
