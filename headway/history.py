@@ -168,8 +168,11 @@ def history_entries(
     describe: Describe,
     skip: Iterable[str] = (),
     show: Show | None = None,
+    keep_unchanged: bool = True,
 ) -> list[HistoryEntry]:
-    """Every change recorded in `sources` (model, history queryset), newest first."""
+    """Every change recorded in `sources` (model, history queryset), newest first. With
+    `keep_unchanged=False`, saves that changed nothing shown (only derived fields, left out of
+    the history) are left out."""
     skipped = SKIP_FIELDS | frozenset(skip)
 
     def shown(model: type[Model], name: str, value: Any) -> str:
@@ -179,6 +182,8 @@ def history_entries(
     for model, records in sources:
         ordered = records.select_related("history_user").order_by("history_date", "history_id")
         entries += _entries(model, ordered, describe=describe, show=show or shown, skip=skipped)
+    if not keep_unchanged:
+        entries = [e for e in entries if e.action != "Changed" or e.changes or e.links]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
