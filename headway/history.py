@@ -3,16 +3,19 @@ whom, when and why, in words a board member can read.
 
 An app names its sources (a model and its history records, oldest first) and how to describe
 one record ("Checkpoint, week of 3 March 2025"); `history_entries` does the rest, newest first.
+Links (many-to-many fields named in `HistoricalRecords(m2m_fields=...)`) are put in sentences:
+"Linked to strategic goal 'Shorter waits'", "Unlinked from service 'EPR'" (ADR 22).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Field, Model
+from django.db.models import Field, ManyToManyField, Model
 
 from headway.accounts.models import User
 
@@ -35,6 +38,7 @@ class HistoryEntry:
     action: str  # "Created", "Changed" or "Deleted"
     reason: str
     changes: list[Change]
+    links: list[str] = field(default_factory=list)  # "Linked to strategic goal 'Shorter waits'"
 
 
 def display(model: type[Model], name: str, value: Any, people: Mapping[int, str]) -> str:
@@ -68,18 +72,62 @@ Describe = Callable[[type[Model], Any], str]
 Show = Callable[[type[Model], str, Any], str]
 
 
+class _Links:
+    """The links each history record kept (its many-to-many rows), loaded in one query a field,
+    and the names of what they point to, so that a change of links can be said in words."""
+
+    def __init__(self, model: type[Model], records: Sequence[Any]) -> None:
+        history_model = model.history.model  # type: ignore[attr-defined]
+        self.fields: list[ManyToManyField[Any, Any]] = list(getattr(history_model, "_history_m2m_fields", []))
+        self.model = model
+        self.kept: dict[str, dict[int, set[int]]] = {}
+        self.names: dict[str, dict[int, str]] = {}
+        ids = [r.history_id for r in records]
+        for m2m in self.fields:
+            rows = getattr(history_model, m2m.name).model.objects.filter(history_id__in=ids)
+            target = m2m.m2m_reverse_field_name() + "_id"
+            kept: dict[int, set[int]] = {}
+            for history_id, pk in rows.values_list("history_id", target):
+                kept.setdefault(history_id, set()).add(pk)
+            self.kept[m2m.name] = kept
+            everything = set().union(*kept.values()) if kept else set()
+            related = m2m.related_model._default_manager.filter(pk__in=everything)  # type: ignore[union-attr]
+            self.names[m2m.name] = {obj.pk: str(obj) for obj in related}
+
+    def sentences(self, record: Any, before: Any | None) -> list[str]:
+        """What `record` linked and unlinked compared with `before` (None: what it was created with)."""
+        said: list[str] = []
+        for m2m in self.fields:
+            now = self.kept[m2m.name].get(record.history_id, set())
+            then = self.kept[m2m.name].get(before.history_id, set()) if before is not None else set()
+            names = self.names[m2m.name]
+            if m2m.related_model is self.model:  # a link between two of the same kind of record
+                added, removed = f"{label(self.model, m2m.name)}: added", f"{label(self.model, m2m.name)}: removed"
+            else:
+                noun = str(m2m.related_model._meta.verbose_name)  # type: ignore[union-attr]
+                added, removed = f"Linked to {noun}", f"Unlinked from {noun}"
+            for verb, pks in ((added, now - then), (removed, then - now)):
+                said += sorted(f"{verb} '{names.get(pk, f'number {pk}, since removed')}'" for pk in pks)
+        return said
+
+
 def _entries(
     model: type[Model], records: Iterable[Any], *, describe: Describe, show: Show, skip: frozenset[str]
 ) -> list[HistoryEntry]:
     kept = {f.name for f in model.history.model._meta.concrete_fields}  # type: ignore[attr-defined]
+    records = list(records)
+    links = _Links(model, records)
+    unlinked = [m2m.name for m2m in links.fields]
     entries: list[HistoryEntry] = []
     previous: dict[int, Any] = {}
     for record in records:
         before = previous.get(record.id)
         action = {"+": "Created", "-": "Deleted"}.get(record.history_type, "Changed")
         changes: list[Change] = []
+        said: list[str] = []
         if before is not None and record.history_type == "~":
-            for change in record.diff_against(before).changes:
+            said = links.sentences(record, before)
+            for change in record.diff_against(before, excluded_fields=unlinked).changes:
                 if change.field not in skip:
                     changes.append(
                         Change(
@@ -96,6 +144,7 @@ def _entries(
                 if value in (None, ""):
                     continue
                 changes.append(Change(label(model, f.name), "", show(model, f.name, value)))
+            said = links.sentences(record, None)
         previous[record.id] = record
         user = record.history_user
         entries.append(
@@ -106,6 +155,7 @@ def _entries(
                 action=action,
                 reason=record.history_change_reason or "",
                 changes=changes,
+                links=said,
             )
         )
     return entries
@@ -118,8 +168,11 @@ def history_entries(
     describe: Describe,
     skip: Iterable[str] = (),
     show: Show | None = None,
+    keep_unchanged: bool = True,
 ) -> list[HistoryEntry]:
-    """Every change recorded in `sources` (model, history queryset), newest first."""
+    """Every change recorded in `sources` (model, history queryset), newest first. With
+    `keep_unchanged=False`, saves that changed nothing shown (only derived fields, left out of
+    the history) are left out."""
     skipped = SKIP_FIELDS | frozenset(skip)
 
     def shown(model: type[Model], name: str, value: Any) -> str:
@@ -129,6 +182,8 @@ def history_entries(
     for model, records in sources:
         ordered = records.select_related("history_user").order_by("history_date", "history_id")
         entries += _entries(model, ordered, describe=describe, show=show or shown, skip=skipped)
+    if not keep_unchanged:
+        entries = [e for e in entries if e.action != "Changed" or e.changes or e.links]
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 
@@ -143,6 +198,17 @@ def stamp(instance: Model, by: User | None, reason: str | None) -> None:
         instance._history_user = by  # type: ignore[attr-defined]
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+@contextmanager
+def links_saved_as_one_entry(instance: Model) -> Iterator[None]:
+    """Links (many-to-many) changed inside are not recorded one add or removal at a time; the
+    instance's next `save()` records them, with its other changes, as one history entry."""
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
 
 
 def apply_fields(instance: Model, fields: Mapping[str, Any]) -> None:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.history import stamp
 
 
 def _would_leave_no_portfolio_office(membership: Membership, new_role: str | None) -> bool:
@@ -36,6 +37,7 @@ def add_member(
         raise ValidationError({"email": f"{user} is already a member of {organisation.name}."})
     membership = Membership(user=user, organisation=organisation, role=role, directorate=directorate.strip())
     membership.full_clean()
+    stamp(membership, by, "Access given")
     membership.save()
     return membership, created
 
@@ -47,6 +49,7 @@ def change_member(*, membership: Membership, by: User | None, role: str, directo
     membership.role = role
     membership.directorate = directorate.strip()
     membership.full_clean()
+    stamp(membership, by, "Role changed")
     membership.save()
     return membership
 
@@ -65,4 +68,5 @@ def remove_member(*, membership: Membership, by: User | None) -> None:
     reason = why_not_removable(membership=membership, by=by)
     if reason:
         raise ValidationError(reason)
+    stamp(membership, by, "Access removed")
     membership.delete()

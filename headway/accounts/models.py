@@ -107,6 +107,9 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(104)],
         help_text="An initiative with nothing in real users' hands this many weeks after starting is flagged.",
     )
+    # The settings (the work-in-progress limit, the confidence scale, the first-release weeks)
+    # change what the board is shown, so who changed them and when is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 
-from headway.accounts import actions
+from headway.accounts import actions, presenters
 from headway.accounts.access import get_membership
 from headway.accounts.forms import MemberForm, SwitchOrganisationForm
 from headway.accounts.middleware import SESSION_KEY
 from headway.accounts.models import Membership
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
-from headway.views import HeadwayRequest, MemberRequest, member_required, saved
+from headway.views import HeadwayRequest, MemberRequest, member_required, page_of, saved
 
 
 @login_required
@@ -62,7 +62,9 @@ def people(request: MemberRequest) -> HttpResponse:
     members = (
         Membership.objects.for_organisation(request.organisation).select_related("user").order_by("user__full_name")
     )
-    return render(request, "accounts/people.html", {"members": members})
+    # Who gave or changed each person's access, and who removed those who have left.
+    history = page_of(request, presenters.access_history(request.organisation), 20)
+    return render(request, "accounts/people.html", {"members": members, "page": history})
 
 
 @member_required(Action.ADMINISTER)

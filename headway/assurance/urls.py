@@ -9,4 +9,5 @@ in_portfolio = [
     path("", views.glance, name="glance"),
     path("initiatives/", views.initiative_list, name="list"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
+    path("initiatives/<int:pk>/history/", views.initiative_history, name="history"),
 ]

@@ -9,16 +9,22 @@ They keep their addresses and names in the portfolio's URL namespace ("portfolio
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.assurance import glance as glance_figures
 from headway.assurance import initiatives
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
+from headway.finance import presenters as finance_presenters
+from headway.finance import queries as finance_queries
+from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics import presenters as metric_presenters
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
@@ -26,7 +32,7 @@ from headway.portfolio import presenters as portfolio_presenters
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.access import can_do, can_edit_initiative, get_initiative
 from headway.portfolio.forms import CommentForm
-from headway.portfolio.models import Decision, Phase, Status
+from headway.portfolio.models import Decision, Initiative, Phase, Status
 from headway.views import MemberRequest, member_required, page_of, query_without_page
 
 TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
@@ -140,6 +146,29 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
 
 
 # One initiative ------------------------------------------------------------------------------
+
+
+def _history(initiative: Initiative) -> list[HistoryEntry]:
+    """Every recorded change to the initiative, the records that belong to it and its money."""
+    people = names_of(initiative.organisation_id)
+    sources = portfolio_queries.history_sources(initiative) + finance_queries.history_sources(initiative)
+
+    def describe(model: type[Model], record: Any) -> str:
+        if model in finance_presenters.MONEY_MODELS:
+            return finance_presenters.describe_history(model, record)
+        return portfolio_presenters.describe(model, record)
+
+    def show(model: type[Model], name: str, value: Any) -> str:
+        return finance_presenters.show_history_value(model, name, value, people)
+
+    return history_entries(sources, people, describe=describe, show=show, skip={"initiative", "business_case"})
+
+
+@member_required(Action.VIEW)
+def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative(request, pk)
+    page = page_of(request, _history(initiative), 30)
+    return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
 
 
 @member_required(Action.VIEW)

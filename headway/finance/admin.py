@@ -54,6 +54,21 @@ class ProjectTypeAdmin(SimpleHistoryAdmin):
     inlines = [BiasFactorInline]
 
 
+@admin.register(BiasFactor)
+class BiasFactorAdmin(SimpleHistoryAdmin):
+    """Each risk area is changed with its project type (above); registered on its own so that its
+    history has a page (ADR 22)."""
+
+    list_display = ["name", "project_type", "cost_contribution", "duration_contribution"]
+    list_select_related = ["project_type"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(FundingLine)
 class FundingLineAdmin(SimpleHistoryAdmin):
     list_display = ["initiative", "financial_year", "kind", "source", "state", "purpose", "amount"]

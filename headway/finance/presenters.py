@@ -8,9 +8,11 @@ board pack or the API would need: those are in `figures`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Model
 from django.utils.safestring import SafeString, mark_safe
 
 from headway.finance import charts, flags
@@ -27,7 +29,16 @@ from headway.finance.figures import (
     Overview,
 )
 from headway.finance.flags import Flag, LeftOut
-from headway.finance.models import BusinessCase, MoneyKind
+from headway.finance.models import (
+    Actual,
+    BenefitLine,
+    BusinessCase,
+    CostLine,
+    FundingLine,
+    Mitigation,
+    MoneyKind,
+)
+from headway.history import display
 from headway.lib.financial_years import year_label
 from headway.lib.money import pounds, short_pounds
 from headway.lib.percentages import percent
@@ -380,3 +391,35 @@ def forecast_page(figures: ForecastFigures) -> ForecastPage:
             )
         ),
     )
+
+
+# History ---------------------------------------------------------------------------------------
+
+MONEY_MODELS = (FundingLine, BusinessCase, CostLine, BenefitLine, Mitigation, Actual)
+
+
+def describe_history(model: type[Model], record: Any) -> str:
+    """What a money history record is about: "Funding, 2026/27 capital"."""
+    def choice(name: str) -> str:
+        return display(model, name, getattr(record, name), {})
+
+    if model is FundingLine:
+        return f"Funding, {record.financial_year} {choice('kind').lower()}"
+    if model is BusinessCase:
+        return f"Business case: {choice('stage')}"
+    if model is CostLine:
+        return f"Cost, {record.financial_year}: {choice('category').lower()}"
+    if model is BenefitLine:
+        return f"Benefit, {record.financial_year}: {record.description[:60]}"
+    if model is Mitigation:
+        return "Optimism bias: how far a risk area is managed"
+    if model is Actual:
+        return f"{choice('kind')}, {record.financial_year}"
+    return model.__name__
+
+
+def show_history_value(model: type[Model], name: str, value: Any, people: Mapping[int, str]) -> str:
+    """A stored money value as the money pages show it: amounts in pounds."""
+    if model in MONEY_MODELS and name == "amount" and value is not None:
+        return pounds(value)
+    return display(model, name, value, people)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min, OuterRef, QuerySet, Subquery
+from django.db.models import Min, Model, OuterRef, QuerySet, Subquery
 
 from headway.accounts.models import Organisation
 from headway.finance.models import (
@@ -152,3 +152,22 @@ def metric_evidence(benefits: Sequence[BenefitLine], organisation: Organisation)
             )
         )
     return found
+
+
+# History ---------------------------------------------------------------------------------------
+
+
+def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
+    """The history of the initiative's money, for `headway.history.history_entries`: its funding
+    lines, business cases with their cost and benefit lines and optimism-bias assessments, and its
+    actuals, including those of business cases since removed."""
+    cases = BusinessCase.history.filter(initiative_id=initiative.pk)  # type: ignore[attr-defined]
+    case_ids = cases.values("id")
+    return [
+        (FundingLine, FundingLine.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+        (BusinessCase, cases),
+        (CostLine, CostLine.history.filter(business_case_id__in=case_ids)),  # type: ignore[attr-defined]
+        (BenefitLine, BenefitLine.history.filter(business_case_id__in=case_ids)),  # type: ignore[attr-defined]
+        (Mitigation, Mitigation.history.filter(business_case_id__in=case_ids)),  # type: ignore[attr-defined]
+        (Actual, Actual.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+    ]

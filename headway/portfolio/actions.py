@@ -17,7 +17,7 @@ from django.db import transaction
 
 from headway.accounts.models import Organisation, User
 from headway.concurrency import lock_for_create
-from headway.history import apply_fields, stamp
+from headway.history import apply_fields, links_saved_as_one_entry, stamp
 from headway.lib.weeks import week_start
 from headway.portfolio.models import (
     Checkpoint,
@@ -53,9 +53,15 @@ def create_initiative(
     initiative.full_clean(exclude=["organisation"])
     stamp(initiative, by, reason or "Created")
     initiative.save()
-    initiative.goals.set(goals)
-    initiative.services.set(services)
-    initiative.joins_up_with.set(joins_up_with)
+    goals, services, joins_up_with = list(goals), list(services), list(joins_up_with)
+    if goals or services or joins_up_with:
+        # The links need the saved row; they go into the history as one entry after "Created".
+        with links_saved_as_one_entry(initiative):
+            initiative.goals.set(goals)
+            initiative.services.set(services)
+            initiative.joins_up_with.set(joins_up_with)
+        stamp(initiative, by, reason or "Linked")
+        initiative.save()
     return initiative
 
 
@@ -83,14 +89,16 @@ def update_initiative(
         raise ValidationError({"status": "An initiative's status changes only through a recorded decision."})
     apply_fields(initiative, fields)
     initiative.full_clean(exclude=["organisation"])
+    # Links first, so the save below records them with the other changes as one entry.
+    with links_saved_as_one_entry(initiative):
+        if goals is not None:
+            initiative.goals.set(goals)
+        if services is not None:
+            initiative.services.set(services)
+        if joins_up_with is not None:
+            initiative.joins_up_with.set([i for i in joins_up_with if i.pk != initiative.pk])
     stamp(initiative, by, reason or "Edited")
     initiative.save()
-    if goals is not None:
-        initiative.goals.set(goals)
-    if services is not None:
-        initiative.services.set(services)
-    if joins_up_with is not None:
-        initiative.joins_up_with.set([i for i in joins_up_with if i.pk != initiative.pk])
     return initiative
 
 

@@ -71,6 +71,7 @@ class StrategicGoal(models.Model):
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
     objects = StrategicGoalQuerySet.as_manager()
 
     class Meta:
@@ -92,6 +93,7 @@ class Service(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
     objects = ServiceQuerySet.as_manager()
 
     class Meta:
@@ -186,7 +188,11 @@ class Initiative(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "last_checkpoint_week", "current_confidence"])
+    # The links are kept with each version, so linking a goal shows as "Linked to ..." (ADR 22).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "last_checkpoint_week", "current_confidence"],
+        m2m_fields=["goals", "services", "joins_up_with"],
+    )
     objects = InitiativeQuerySet.as_manager()
 
     class Meta:

@@ -10,10 +10,20 @@ from typing import Any
 
 from django.db.models import Model
 
+from headway.accounts.models import Organisation
 from headway.accounts.people import names_of
 from headway.history import HistoryEntry, history_entries
 from headway.portfolio import queries
-from headway.portfolio.models import Checkpoint, Confidence, Decision, Initiative, Risk, UserNeed
+from headway.portfolio.models import (
+    Checkpoint,
+    Confidence,
+    Decision,
+    Initiative,
+    Risk,
+    Service,
+    StrategicGoal,
+    UserNeed,
+)
 
 LABELS: dict[str, str] = {str(k): str(v) for k, v in Confidence.choices}
 
@@ -29,13 +39,25 @@ def describe(model: type[Model], record: Any) -> str:
     if model is Decision:
         return f"Decision: {dict(Decision.Kind.choices).get(record.kind, record.kind)}"
     if model is Risk:
-        return f"Risk: {record.title}"
+        return f"Risk: {record.title}" if record.initiative_id else f"Risk to the portfolio: {record.title}"
     if model is UserNeed:
         return f"User need: {record.statement[:60]}"
+    if model is StrategicGoal:
+        return f"Goal: {record.title}"
+    if model is Service:
+        return f"Service: {record.name}"
+    if model is Organisation:
+        return "Settings"
     return model.__name__
 
 
-def history(initiative: Initiative) -> list[HistoryEntry]:
-    """Every recorded change to the initiative and the records that belong to it, newest first."""
-    people = names_of(initiative.organisation_id)
-    return history_entries(queries.history_sources(initiative), people, describe=describe, skip={"initiative"})
+def settings_history(organisation: Organisation) -> list[HistoryEntry]:
+    """Every recorded change to the organisation's settings, goals and services, newest first."""
+    people = names_of(organisation.pk)
+    return history_entries(queries.settings_history_sources(organisation), people, describe=describe)
+
+
+def risk_history(organisation: Organisation) -> list[HistoryEntry]:
+    """Every recorded change to the risk register, newest first."""
+    people = names_of(organisation.pk)
+    return history_entries(queries.risk_history_sources(organisation), people, describe=describe)

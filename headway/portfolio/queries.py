@@ -24,7 +24,9 @@ from headway.portfolio.models import (
     Initiative,
     Phase,
     Risk,
+    Service,
     Status,
+    StrategicGoal,
     UserNeed,
     confidence_choices,
 )
@@ -283,7 +285,7 @@ def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntr
 
 def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
     """The history of the initiative and of the records that belong to it, for
-    `headway.history.history_entries` (`portfolio.presenters.history` puts them into words)."""
+    `headway.history.history_entries`; the initiative's history page (`assurance.views`) adds its money."""
     return [
         (Initiative, Initiative.history.filter(id=initiative.pk)),  # type: ignore[attr-defined]
         (UserNeed, UserNeed.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
@@ -291,3 +293,17 @@ def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
         (Decision, Decision.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Risk, Risk.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
     ]
+
+
+def settings_history_sources(organisation: Organisation) -> list[tuple[type[Model], Any]]:
+    """The history of the organisation's settings, goals and services."""
+    return [
+        (Organisation, Organisation.history.filter(id=organisation.pk)),  # type: ignore[attr-defined]
+        (StrategicGoal, StrategicGoal.history.filter(organisation_id=organisation.pk)),  # type: ignore[attr-defined]
+        (Service, Service.history.filter(organisation_id=organisation.pk)),  # type: ignore[attr-defined]
+    ]
+
+
+def risk_history_sources(organisation: Organisation) -> list[tuple[type[Model], Any]]:
+    """The history of every risk in the register: the portfolio's own and each initiative's."""
+    return [(Risk, Risk.history.filter(organisation_id=organisation.pk))]  # type: ignore[attr-defined]

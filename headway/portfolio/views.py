@@ -104,13 +104,6 @@ def initiative_edit(request: MemberRequest, pk: int) -> HttpResponse:
     )
 
 
-@member_required(Action.VIEW)
-def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative(request, pk)
-    page = page_of(request, presenters.history(initiative), 30)
-    return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
-
-
 # Checkpoints ---------------------------------------------------------------------------------
 
 
@@ -449,6 +442,18 @@ def service_edit(request: MemberRequest, pk: int) -> HttpResponse:
         success="The service has been updated.",
         context={"service": service, "heading": heading},
     )
+
+
+@member_required(Action.VIEW)
+def settings_history(request: MemberRequest) -> HttpResponse:
+    page = page_of(request, presenters.settings_history(request.organisation), 30)
+    return render(request, "portfolio/settings_history.html", {"page": page})
+
+
+@member_required(Action.VIEW)
+def risk_history(request: MemberRequest) -> HttpResponse:
+    page = page_of(request, presenters.risk_history(request.organisation), 30)
+    return render(request, "portfolio/risk_history.html", {"page": page})
 
 
 @member_required(Action.ADMINISTER)

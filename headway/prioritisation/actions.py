@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
+from headway.history import stamp
 from headway.lib import financial_years
 from headway.lib.errors import InputError
 from headway.lib.quarters import stored_financial_quarter
@@ -180,6 +181,7 @@ def create_round(
         created_by=by,
     )
     round.full_clean(exclude=["organisation", "previous", "scenario_of", "current_result", "created_by"])
+    stamp(round, by, None)
     round.save()
     criteria_for(organisation)
     if chosen is None:
@@ -204,23 +206,34 @@ def create_round(
                 committed=before.committed if before else {},
             )
         )
-    Candidate.objects.bulk_create(candidates)
+    # One save each, not bulk_create, so that each is in the round's history (ADR 22).
+    _save_all(candidates, by, "Carried over" if previous is not None else None)
     if previous is not None:
-        Budget.objects.bulk_create(
+        _save_all(
             [
                 Budget(round=round, financial_year=b.financial_year, capital=b.capital, revenue=b.revenue)
                 for b in previous.budgets.all()
-            ]
+            ],
+            by,
+            "Carried over",
         )
-        TeamCapacity.objects.bulk_create(
+        _save_all(
             [
                 TeamCapacity(round=round, team=t.team, quarter=t.quarter, days=t.days)
                 for t in previous.team_capacities.all()
-            ]
+            ],
+            by,
+            "Carried over",
         )
         by_initiative = {c.initiative_id: c for c in round.candidates.all()}
         _copy_constraints(previous, round, {c.pk: by_initiative.get(c.initiative_id) for c in earlier.values()})
     return round
+
+
+def _save_all(rows: Iterable[Candidate | Budget | TeamCapacity], by: User | None, reason: str | None) -> None:
+    for row in rows:
+        stamp(row, by, reason)
+        row.save()
 
 
 def _copy_constraints(source: Round, target: Round, mapping: Mapping[int, Candidate | None]) -> None:
@@ -274,6 +287,7 @@ def update_candidate(
     candidate.committed = {y: {k: _pounds(m.get(k)) for k in MONEY_KINDS} for y, m in sorted(committed.items())}
     candidate.team_demand = {t: dict(sorted(q.items())) for t, q in sorted(team_demand.items())}
     candidate.full_clean(exclude=["round", "initiative"])
+    stamp(candidate, by, None)
     candidate.save()
     needed = [c for c in requires if c.pk != candidate.pk and c.round_id == round.pk]
     others = [c for c in exclusive_with if c.pk != candidate.pk and c.round_id == round.pk]
@@ -305,23 +319,35 @@ def set_capacity(
             check_quarter(quarter)
             if days < 0:
                 raise ValidationError("Days cannot be negative.")
-    round.budgets.all().delete()
-    round.team_capacities.all().delete()
-    Budget.objects.bulk_create(
-        [
-            Budget(round=round, financial_year=y, capital=_pounds(m.get("capital")), revenue=_pounds(m.get("revenue")))
-            for y, m in sorted(budgets.items())
-        ]
-    )
-    TeamCapacity.objects.bulk_create(
-        [
-            TeamCapacity(round=round, team=t, quarter=q, days=int(d))
-            for t, quarters in sorted(teams.items())
-            for q, d in sorted(quarters.items())
-        ]
-    )
-    round.wip_limit = wip_limit
-    round.save(update_fields=["wip_limit"])
+    # Changed in place, row by row, so the round's history says what changed (ADR 22).
+    wanted_budgets = {y: (_pounds(m.get("capital")), _pounds(m.get("revenue"))) for y, m in budgets.items()}
+    kept_budgets = {b.financial_year: b for b in round.budgets.all()}
+    for year, budget in kept_budgets.items():
+        if year not in wanted_budgets:
+            stamp(budget, by, None)
+            budget.delete()
+    for year, (capital, revenue) in sorted(wanted_budgets.items()):
+        budget = kept_budgets.get(year) or Budget(round=round, financial_year=year)
+        if budget.pk is None or (budget.capital, budget.revenue) != (capital, revenue):
+            budget.capital, budget.revenue = capital, revenue
+            stamp(budget, by, None)
+            budget.save()
+    wanted_days = {(t, q): int(d) for t, quarters in teams.items() for q, d in quarters.items()}
+    kept_days = {(c.team, c.quarter): c for c in round.team_capacities.all()}
+    for key, capacity in kept_days.items():
+        if key not in wanted_days:
+            stamp(capacity, by, None)
+            capacity.delete()
+    for (team, quarter), days in sorted(wanted_days.items()):
+        capacity = kept_days.get((team, quarter)) or TeamCapacity(round=round, team=team, quarter=quarter)
+        if capacity.pk is None or capacity.days != days:
+            capacity.days = days
+            stamp(capacity, by, None)
+            capacity.save()
+    if round.wip_limit != wip_limit:
+        round.wip_limit = wip_limit
+        stamp(round, by, None)
+        round.save(update_fields=["wip_limit"])
     return round
 
 
@@ -357,12 +383,16 @@ def save_ratings(*, round: Round, by: User, ratings: Mapping[int, Mapping[str, f
             rating = existing.get((candidate_id, key))
             if value is None:
                 if rating is not None:
+                    stamp(rating, by, None)
                     rating.delete()
                 continue
             if rating is None:
-                Rating.objects.create(round=round, candidate_id=candidate_id, scorer=by, key=key, value=value)
+                rating = Rating(round=round, candidate_id=candidate_id, scorer=by, key=key, value=value)
+                stamp(rating, by, None)
+                rating.save()
             elif rating.value != value:
                 rating.value = value
+                stamp(rating, by, None)
                 rating.save(update_fields=["value", "updated_at"])
             saved += 1
     return saved
@@ -530,7 +560,7 @@ def copy_as_scenario(
             committed=c.committed,
         )
         mapping[c.pk] = copy
-    Budget.objects.bulk_create(
+    _save_all(
         [
             Budget(
                 round=scenario,
@@ -539,16 +569,21 @@ def copy_as_scenario(
                 revenue=round_half(b.revenue * budget_factor),
             )
             for b in round.budgets.all()
-        ]
+        ],
+        by,
+        "What-if copy",
     )
-    TeamCapacity.objects.bulk_create(
+    _save_all(
         [
             TeamCapacity(round=scenario, team=t.team, quarter=t.quarter, days=t.days)
             for t in round.team_capacities.all()
             if t.team != remove_team
-        ]
+        ],
+        by,
+        "What-if copy",
     )
     _copy_constraints(round, scenario, mapping)
+    # The scorers' ratings are copied in bulk: each is in the history of the round it came from.
     Rating.objects.bulk_create(
         [
             Rating(round=scenario, candidate=mapping[r.candidate_id], scorer_id=r.scorer_id, key=r.key, value=r.value)

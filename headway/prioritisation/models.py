@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
 from headway.portfolio.models import Decision, Initiative
@@ -110,6 +111,9 @@ class Round(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Its setting-up (name, method, the work-in-progress limit) and closing are kept; the result
+    # it stands on is derived and each result is itself a dated record (ADR 8).
+    history = HistoricalRecords(excluded_fields=["current_result"])
     objects = RoundQuerySet.as_manager()
 
     class Meta:
@@ -150,6 +154,7 @@ class Candidate(models.Model):
     # Money already spent or contracted, in the shape of `costs`; comes off the budget.
     committed = models.JSONField(default=dict, blank=True)
 
+    history = HistoricalRecords()
     objects = CandidateQuerySet.as_manager()
 
     class Meta:
@@ -174,6 +179,8 @@ class Budget(models.Model):
     capital = models.PositiveBigIntegerField(default=0)
     revenue = models.PositiveBigIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["financial_year"]
         constraints = [models.UniqueConstraint(fields=["round", "financial_year"], name="one_budget_per_year")]
@@ -187,6 +194,8 @@ class TeamCapacity(models.Model):
     team = models.CharField(max_length=100)
     quarter = models.CharField(max_length=10, help_text="For example, 2026/27 Q1.")
     days = models.PositiveIntegerField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["team", "quarter"]
@@ -239,6 +248,8 @@ class Rating(models.Model):
     key = models.CharField("input", max_length=40)
     value = models.FloatField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["candidate", "scorer", "key"]

@@ -7,16 +7,19 @@ database access and no sums: those are in `queries` and `figures`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Model
 from django.template.defaultfilters import pluralize
 
+from headway.history import HistoryEntry, display, history_entries
 from headway.lib.money import pounds
 from headway.lib.percentages import percent
 from headway.prioritisation.costs import CostSource
 from headway.prioritisation.figures import FIRM_IN, FIRM_OUT, MARGINAL, CandidateFigures, LimitUse
-from headway.prioritisation.models import Round
+from headway.prioritisation.models import Budget, Candidate, Rating, Round, TeamCapacity
 
 FIRMNESS_WORDS = {FIRM_IN: "Firmly in", FIRM_OUT: "Firmly out", MARGINAL: "Marginal"}
 
@@ -132,3 +135,54 @@ def money_years(source: CostSource) -> list[tuple[str, str, str]]:
 def budget_rows(round: Round) -> list[tuple[object, str, str]]:
     """Each budget with its capital and revenue in pounds."""
     return [(b, pounds(b.capital), pounds(b.revenue)) for b in round.budgets.all()]
+
+
+# History ---------------------------------------------------------------------------------------
+
+_MONEY_FIELDS = frozenset({"capital", "revenue"})
+_MONEY_TABLES = frozenset({"costs", "committed"})
+
+
+def _table_words(name: str, value: Mapping[str, Any]) -> str:
+    """A candidate's money or team days as a sentence: "2026/27: capital £120,000, revenue £0"."""
+    if not value:
+        return "(none)"
+    parts = []
+    for key, inner in sorted(value.items()):
+        if isinstance(inner, Mapping):
+            if name in _MONEY_TABLES:
+                said = ", ".join(f"{k} {pounds(v)}" for k, v in sorted(inner.items()))
+            else:
+                said = ", ".join(f"{k} {v:g} days" for k, v in sorted(inner.items()))
+            parts.append(f"{key}: {said}")
+        else:
+            parts.append(f"{key}: {inner}")
+    return "; ".join(parts)
+
+
+def round_history(
+    sources: Sequence[tuple[type[Model], Any]], people: Mapping[int, str], candidates: Mapping[int, str]
+) -> list[HistoryEntry]:
+    """Every recorded change to a round, newest first: "Budget for 2026/27", "Team days: Data,
+    2026/27 Q1", "Candidate: DIG-004 Patient portal", "Score from Bea Board: DIG-004 ..."."""
+
+    def describe(model: type[Model], record: Any) -> str:
+        if model is Budget:
+            return f"Budget for {record.financial_year}"
+        if model is TeamCapacity:
+            return f"Team days: {record.team}, {record.quarter}"
+        if model is Candidate:
+            return f"Candidate: {candidates.get(record.id, 'an initiative since removed')}"
+        if model is Rating:
+            scorer = people.get(record.scorer_id, "a scorer")
+            return f"Score from {scorer} for {candidates.get(record.candidate_id, 'an initiative since removed')}"
+        return "Round"
+
+    def show(model: type[Model], name: str, value: Any) -> str:
+        if model is Budget and name in _MONEY_FIELDS and value is not None:
+            return pounds(value)
+        if model is Candidate and isinstance(value, Mapping):
+            return _table_words(name, value)
+        return display(model, name, value, people)
+
+    return history_entries(sources, people, describe=describe, show=show, skip={"round"}, keep_unchanged=False)

@@ -12,10 +12,13 @@ Nothing here builds a sentence: `figures` turns what is loaded into typed rows a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
 
 from headway.prioritisation import costs, sources
 from headway.prioritisation.costs import CostSource
-from headway.prioritisation.models import Candidate, Result, Round, RoundChange
+from headway.prioritisation.models import Budget, Candidate, Rating, Result, Round, RoundChange, TeamCapacity
 from headway.prioritisation.results import StoredResult
 
 
@@ -70,3 +73,23 @@ def closed_history(rounds: list[Round]) -> dict[int, list[RoundChange]]:
         for change in changes:
             history[change.round_id].append(change)
     return history
+
+
+# History ---------------------------------------------------------------------------------------
+
+
+def history_sources(round: Round) -> list[tuple[type[Model], Any]]:
+    """The history of a round: its setting-up and closing, budgets, team capacity, candidates and
+    the scorers' ratings, for `headway.history.history_entries`."""
+    return [
+        (Round, Round.history.filter(id=round.pk)),  # type: ignore[attr-defined]
+        (Budget, Budget.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
+        (TeamCapacity, TeamCapacity.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
+        (Candidate, Candidate.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
+        (Rating, Rating.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
+    ]
+
+
+def candidate_names(round: Round) -> dict[int, str]:
+    """Each candidate's initiative ("DIG-004 Patient portal") by candidate id, for the history."""
+    return {c.pk: str(c.initiative) for c in round.candidates.select_related("initiative")}

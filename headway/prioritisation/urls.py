@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/new/", views.round_create, name="create"),
     path("rounds/<int:pk>/", views.round_detail, name="detail"),
     path("rounds/<int:pk>/capacity/", views.capacity, name="capacity"),
+    path("rounds/<int:pk>/history/", views.round_history, name="history"),
     path("rounds/<int:pk>/score/", views.score, name="score"),
     path("rounds/<int:pk>/run/", views.run, name="run"),
     path("rounds/<int:pk>/changes/", views.changes, name="changes"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.lib.quarters import FinancialQuarter
 from headway.prioritisation import actions, figures, presenters
@@ -37,7 +38,13 @@ from headway.prioritisation.forms import (
     rating_field_name,
 )
 from headway.prioritisation.models import Round
-from headway.prioritisation.queries import closed_history, from_finance_only, load_round
+from headway.prioritisation.queries import (
+    candidate_names,
+    closed_history,
+    from_finance_only,
+    history_sources,
+    load_round,
+)
 from headway.views import MemberRequest, member_required, page_of, posted, saved
 
 
@@ -130,6 +137,15 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "infeasible": stored is not None and bool(stored.conflicts),
         },
     )
+
+
+@member_required(Action.VIEW)
+def round_history(request: MemberRequest, pk: int) -> HttpResponse:
+    round = get_round(request, pk)
+    entries = presenters.round_history(
+        history_sources(round), names_of(round.organisation_id), candidate_names(round)
+    )
+    return render(request, "prioritisation/history.html", {"round": round, "page": page_of(request, entries, 30)})
 
 
 @member_required(Action.RUN_PRIORITISATION)

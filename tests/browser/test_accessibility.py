@@ -185,6 +185,7 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "metrics:annotation_delete": lambda d: {"pk": d.annotation.pk},
     "prioritisation:detail": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
     "prioritisation:capacity": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
+    "prioritisation:history": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
     "prioritisation:score": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
     "prioritisation:run": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
     "prioritisation:changes": lambda d: {"pk": needed(d.round, "open prioritisation round").pk},
