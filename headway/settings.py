@@ -122,13 +122,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portfolio:glance"
 LOGOUT_REDIRECT_URL = None  # show "You have signed out" rather than a bare sign-in form
 
-# Login throttling: five failures for one account from one address locks it for 15 minutes.
+# Login throttling: five failures for one account from one address locks that pair for 15
+# minutes (ADR 5, ADR 23). The address is the person's own, not a proxy's: set
+# HEADWAY_TRUSTED_PROXIES to the number of reverse proxies or load balancers of your own in front
+# of Headway (0, the default, when it is reached directly).
+HEADWAY_TRUSTED_PROXIES = int(os.environ.get("HEADWAY_TRUSTED_PROXIES", "0"))
+if HEADWAY_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("HEADWAY_TRUSTED_PROXIES is a number of proxies: 0 or more.")
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "headway.accounts.throttling.client_address"
+AXES_USERNAME_CALLABLE = "headway.accounts.throttling.sign_in_name"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -16,7 +16,7 @@ class UserManager(BaseUserManager["User"]):
     def _create(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -29,6 +29,15 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Signing in as "Bea@Example.test" finds bea@example.test: addresses are stored lower case.
+        return self.get(email=normalise_email(username or ""))
+
+
+def normalise_email(email: str) -> str:
+    """The one form an email address is stored and looked up in: trimmed and lower case."""
+    return email.strip().lower()
 
 
 class User(AbstractUser):
@@ -49,6 +58,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every path (forms, the admin, commands, objects.create) stores the one form of the address,
+        # so signing in, password reset and invitations all find the person whatever case they type.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name
