@@ -194,6 +194,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# How long the link in an invitation to join an organisation works (ADR 23).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "headway@localhost")
 if os.environ.get("EMAIL_HOST"):

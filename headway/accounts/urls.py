@@ -41,4 +41,6 @@ urlpatterns = [
     path("people/add/", views.person_add, name="person_add"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/remove/", views.person_remove, name="person_remove"),
+    path("people/invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]
