@@ -68,3 +68,16 @@ class SessionTimeoutTest(TestCase):
         with time_machine.travel(self.start + dt.timedelta(minutes=46), tick=False):
             response = self.client.get(GLANCE)
         self.assertEqual(response.status_code, 302)
+
+    def test_typing_in_a_form_keeps_the_session_alive(self):
+        # static/js/still-here.js calls this address every few minutes while someone types.
+        address = reverse("accounts:still_here")
+        for minutes in (20, 40):
+            self.assertEqual(self.get_after(minutes, address).status_code, 204)
+        self.assertEqual(self.get_after(65).status_code, 200)
+
+    def test_pages_tell_the_script_where_and_how_often_to_call(self):
+        page = self.get_after(1)
+        self.assertContains(page, f'data-address="{reverse("accounts:still_here")}" data-every-seconds="300"')
+        with override_settings(SESSION_IDLE_TIMEOUT=6 * 60):
+            self.assertContains(self.get_after(2), 'data-every-seconds="120"')

@@ -26,6 +26,19 @@ SEEN_AT = "headway_seen_at"
 SEEN_RESOLUTION = 60
 
 
+def still_here_seconds() -> int:
+    """How often a page someone is typing into reports that they are still there: well inside the
+    idle limit, and no more than once every five minutes."""
+    idle: int = settings.SESSION_IDLE_TIMEOUT
+    return max(SEEN_RESOLUTION, min(5 * 60, idle // 3))
+
+
+def still_here(request: HttpRequest) -> HttpResponse:
+    """What a page being typed into calls. The middleware has already noted the request as
+    activity; there is nothing to answer."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+
+
 def _now() -> float:
     return timezone.now().timestamp()
 
