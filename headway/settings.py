@@ -60,9 +60,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "headway.accounts.middleware.CurrentOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out an idle or over-long session before anything reads the person's organisation.
+    "headway.accounts.sessions.SessionTimeoutMiddleware",
+    "headway.accounts.middleware.CurrentOrganisationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "headway.accounts.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks, so it sees the outcome of every login attempt.
     "axes.middleware.AxesMiddleware",
@@ -139,21 +143,65 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portfolio:glance"
 LOGOUT_REDIRECT_URL = None  # show "You have signed out" rather than a bare sign-in form
 
-# Login throttling: five failures for one account from one address locks it for 15 minutes.
+# Login throttling: five failures for one account from one address locks that pair for 15
+# minutes (ADR 5, ADR 23). The address is the person's own, not a proxy's: set
+# HEADWAY_TRUSTED_PROXIES to the number of reverse proxies or load balancers of your own in front
+# of Headway (0, the default, when it is reached directly).
+HEADWAY_TRUSTED_PROXIES = int(os.environ.get("HEADWAY_TRUSTED_PROXIES", "0"))
+if HEADWAY_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("HEADWAY_TRUSTED_PROXIES is a number of proxies: 0 or more.")
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "headway.accounts.throttling.client_address"
+AXES_USERNAME_CALLABLE = "headway.accounts.throttling.sign_in_name"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_HOURS after signing in
+# however busy (headway/accounts/sessions.py, ADR 23).
+SESSION_IDLE_TIMEOUT = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_TIMEOUT = 60 * 60 * int(os.environ.get("SESSION_HOURS", "12"))
+if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be more than 0 and no longer than SESSION_HOURS.")
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere (tests/test_security_headers.py checks every page): scripts
+# and styles come from Headway's own static files. The NHS design system's CSS loads the NHS
+# Frutiger font from assets.nhs.uk, as it always has.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "https://assets.nhs.uk"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features no Headway page uses are switched off for every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -163,6 +211,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# How long the link in an invitation to join an organisation works (ADR 23).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "headway@localhost")
 if os.environ.get("EMAIL_HOST"):

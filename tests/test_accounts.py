@@ -5,12 +5,13 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
-from django.test import TestCase, override_settings
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
 from headway.accounts.middleware import SESSION_KEY
 from headway.accounts.models import Membership, User
 from headway.accounts.roles import Role
+from headway.accounts.throttling import client_address
 from tests.factories import PASSWORD, make_organisation, make_person
 from tests.personas import personas
 
@@ -34,6 +35,17 @@ class SigningInTest(TestCase):
     def test_a_person_signs_in_with_their_email_and_lands_on_the_portfolio(self):
         response = self.client.post(reverse("accounts:login"), {"username": "bea@example.test", "password": PASSWORD})
         self.assertRedirects(response, reverse("portfolio:glance"), fetch_redirect_response=False)
+
+    def test_the_email_address_is_not_case_sensitive(self):
+        response = self.client.post(
+            reverse("accounts:login"), {"username": "  Bea@EXAMPLE.test ", "password": PASSWORD}
+        )
+        self.assertRedirects(response, reverse("portfolio:glance"), fetch_redirect_response=False)
+
+    def test_an_address_is_stored_lower_case_by_any_path(self):
+        person = User.objects.create(email=" Cal.Case@Example.TEST", full_name="Cal Case")
+        person.refresh_from_db()
+        self.assertEqual(person.email, "cal.case@example.test")
 
     def test_a_wrong_password_is_refused_with_a_message(self):
         response = self.client.post(reverse("accounts:login"), {"username": "bea@example.test", "password": "nope"})
@@ -69,6 +81,57 @@ class ThrottlingTest(TestCase):
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, "15 minutes", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
+
+    def sign_in(self, username, password, **meta):
+        return self.client.post(reverse("accounts:login"), {"username": username, "password": password}, **meta)
+
+    def test_changing_the_case_of_the_address_does_not_give_more_guesses(self):
+        for username in ("victim@example.test", "VICTIM@example.test", "Victim@Example.Test"):
+            self.sign_in(username, "guess")
+        self.assertEqual(self.sign_in("victim@example.test", PASSWORD).status_code, 429)
+
+    @override_settings(HEADWAY_TRUSTED_PROXIES=1)
+    def test_behind_a_proxy_an_attacker_locks_only_their_own_address_out(self):
+        proxy = {"REMOTE_ADDR": "10.0.0.1"}
+        for _ in range(3):
+            self.sign_in("victim@example.test", "guess", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+        attacker = self.sign_in("victim@example.test", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+        self.assertEqual(attacker.status_code, 429)
+        # The real person, through the same proxy from their own address, still signs in.
+        victim = self.sign_in("victim@example.test", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+        self.assertRedirects(victim, reverse("portfolio:glance"), fetch_redirect_response=False)
+
+    @override_settings(HEADWAY_TRUSTED_PROXIES=1)
+    def test_an_address_the_client_writes_itself_is_not_believed(self):
+        # Only the right-most entry was written by our proxy; varying the rest gives no new guesses.
+        for spoof in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
+            self.sign_in(
+                "victim@example.test", "guess", HTTP_X_FORWARDED_FOR=f"{spoof}, 203.0.113.9", REMOTE_ADDR="10.0.0.1"
+            )
+        response = self.sign_in(
+            "victim@example.test", PASSWORD, HTTP_X_FORWARDED_FOR="4.4.4.4, 203.0.113.9", REMOTE_ADDR="10.0.0.1"
+        )
+        self.assertEqual(response.status_code, 429)
+
+
+class ClientAddressTest(SimpleTestCase):
+    def address(self, proxies, forwarded=None):
+        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+        if forwarded is not None:
+            request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+        with self.settings(HEADWAY_TRUSTED_PROXIES=proxies):
+            return client_address(request)
+
+    def test_with_no_proxy_the_peer_is_the_client_whatever_the_header_says(self):
+        self.assertEqual(self.address(0, "203.0.113.9"), "10.0.0.2")
+
+    def test_with_proxies_the_client_is_counted_from_the_right(self):
+        self.assertEqual(self.address(1, "6.6.6.6, 203.0.113.9"), "203.0.113.9")
+        self.assertEqual(self.address(2, "6.6.6.6, 203.0.113.9, 10.0.0.7"), "203.0.113.9")
+
+    def test_a_request_that_skipped_the_proxies_is_counted_by_its_peer(self):
+        self.assertEqual(self.address(2, "203.0.113.9"), "10.0.0.2")
+        self.assertEqual(self.address(1), "10.0.0.2")
 
 
 class PasswordResetTest(TestCase):

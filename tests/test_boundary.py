@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from headway.accounts.models import Membership
+from headway.accounts.models import Invitation, Membership, invitation_digest
 from headway.accounts.roles import Role
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, ProjectType
 from headway.metrics.models import Annotation, Metric, Observation
@@ -111,6 +111,16 @@ class OrganisationBoundaryTest(TestCase):
         Membership.objects.create(
             pk=SHARED_PK, organisation=cls.first, role=Role.VIEWER, user=make_person(None, name="First Viewer")
         )
+        Invitation.objects.create(
+            pk=SHARED_PK,
+            organisation=cls.first,
+            email="invited@example.test",
+            full_name="Secret Invitee",
+            role=Role.VIEWER,
+            token_digest=invitation_digest("first-trust-link"),
+            invited_by=cls.first_pmo,
+            expires_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        )
         Comment.objects.create(pk=SHARED_PK, initiative=initiative, author=cls.first_pmo, body="Secret comment")
         metric = Metric.objects.create(
             pk=SHARED_PK,
@@ -195,6 +205,7 @@ class OrganisationBoundaryTest(TestCase):
             "portfolio:goal_edit",
             "accounts:person_edit",
             "accounts:person_remove",
+            "accounts:invitation_withdraw",
             "metrics:detail",
             "metrics:edit",
             "metrics:upload",

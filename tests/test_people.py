@@ -1,10 +1,13 @@
 """The portfolio office administers who can use Headway in its organisation."""
 
+import re
+
 from django.core import mail
+from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 
-from headway.accounts.models import Membership, User
+from headway.accounts.models import Invitation, Membership, User
 from headway.accounts.roles import Role
 from tests.factories import make_person
 from tests.personas import personas
@@ -33,21 +36,72 @@ class PeopleTest(TestCase):
         }
         return self.client.post(reverse("accounts:person_add"), data)
 
-    def test_the_portfolio_office_adds_a_new_person_who_is_emailed_a_link_to_set_a_password(self):
+    def test_the_portfolio_office_invites_a_new_person_by_email(self):
         response = self.add()
         self.assertRedirects(response, reverse("accounts:people"), fetch_redirect_response=False)
-        person = User.objects.get(email="new.person@example.test")
-        self.assertFalse(person.has_usable_password())
-        self.assertEqual(Membership.objects.get(user=person, organisation=self.trust).role, Role.DELIVERY_LEAD)
+        invitation = Invitation.objects.get(email="new.person@example.test")
+        self.assertEqual((invitation.organisation, invitation.role), (self.trust, Role.DELIVERY_LEAD))
+        self.assertEqual((invitation.invited_by, invitation.directorate), (self.pmo, "Digital"))
+        self.assertFalse(User.objects.filter(email="new.person@example.test").exists())  # nothing until they accept
         self.assertEqual(len(mail.outbox), 1)
-        self.assertIn("/password-reset/", mail.outbox[0].body)
+        self.assertEqual(mail.outbox[0].to, ["new.person@example.test"])
+        self.assertIn("/invitations/", mail.outbox[0].body)
         self.assertIn("People Trust", mail.outbox[0].subject)
 
-    def test_someone_from_another_organisation_is_added_to_this_one_without_a_new_account(self):
-        self.add(email="OLU@example.test", full_name="ignored")
-        self.assertEqual(User.objects.filter(email="olu@example.test").count(), 1)
-        self.assertEqual(self.outsider.memberships.count(), 2)
-        self.assertEqual(len(mail.outbox), 0)
+    def test_someone_from_another_organisation_is_invited_not_added_and_their_account_is_not_shown(self):
+        response = self.add(email="OLU@example.test", full_name="Typed Name", role="viewer")
+        self.assertEqual(self.outsider.memberships.count(), 1)  # nothing attached without their say
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, ["olu@example.test"])
+        page = self.client.get(response.url)
+        self.assertNotContains(page, "Olu Outsider")  # the account's own name is never shown
+        self.assertContains(page, "Typed Name")
+        self.assertContains(page, "has been emailed to olu@example.test")
+
+    def answer(self, email):
+        """The pages the portfolio office sees after inviting this address, with what differs by
+        nature (the address itself, the invitation's key and the per-page CSRF token) blanked."""
+        with transaction.atomic():
+            response = self.add(email=email, full_name="Same Name", role="viewer")
+            page = self.client.get(response.url)
+            transaction.set_rollback(True)
+        html = page.content.decode().replace(email, "ADDRESS")
+        html = re.sub(r"/people/invitations/\d+/", "/people/invitations/N/", html)
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+        return (response.status_code, response.url, dict(response.headers)), (page.status_code, html)
+
+    def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(self):
+        known = self.answer("olu@example.test")  # Olu Outsider's account, in another trust
+        unknown = self.answer("nobody.yet@example.test")
+        self.assertEqual(known[0][:2], unknown[0][:2])
+        self.assertEqual(known[1], unknown[1])
+        self.assertIn("has been emailed to ADDRESS", known[1][1])
+        self.assertEqual([len(mail.outbox), mail.outbox[0].subject], [2, mail.outbox[1].subject])
+
+    def test_inviting_again_replaces_the_earlier_link(self):
+        self.add()
+        self.add(role="viewer")
+        invitations = Invitation.objects.filter(email="new.person@example.test")
+        self.assertEqual(invitations.count(), 2)
+        self.assertEqual(invitations.pending().get().role, Role.VIEWER)
+
+    def test_waiting_invitations_are_listed_and_can_be_withdrawn(self):
+        self.add(full_name="Wanda Waiting")
+        invitation = Invitation.objects.get(email="new.person@example.test")
+        address = reverse("accounts:invitation_withdraw", args=[invitation.pk])
+        page = self.client.get(reverse("accounts:people"))
+        self.assertContains(page, "Invitations waiting for an answer")
+        self.assertContains(page, "Wanda Waiting")
+        self.assertContains(page, f'href="{address}"', html=False)
+        asked = self.client.get(address)
+        self.assertContains(asked, "Withdraw the invitation to new.person@example.test?")
+        invitation.refresh_from_db()
+        self.assertIsNone(invitation.withdrawn_at)  # asking changed nothing
+        response = self.client.post(address, follow=True)
+        self.assertContains(response, "The invitation to new.person@example.test has been withdrawn.")
+        invitation.refresh_from_db()
+        self.assertEqual(invitation.withdrawn_by, self.pmo)
+        self.assertNotContains(self.client.get(reverse("accounts:people")), "Wanda Waiting")
 
     def test_adding_an_existing_member_again_is_refused_with_a_message(self):
         response = self.add(email=self.board.email)

@@ -12,14 +12,31 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from headway.accounts.models import Membership, Organisation
+from headway.accounts.models import Invitation, Membership, Organisation
 from headway.views import MemberRequest, member_required, scoped_get
 
-__all__ = ["current_membership", "current_organisation", "get_membership", "member_required"]
+__all__ = [
+    "current_membership",
+    "current_organisation",
+    "find_invitation",
+    "get_invitation",
+    "get_membership",
+    "member_required",
+]
 
 
 def get_membership(request: MemberRequest, pk: int) -> Membership:
     return scoped_get(request, Membership.objects.select_related("user"), pk)
+
+
+def get_invitation(request: MemberRequest, pk: int) -> Invitation:
+    return scoped_get(request, Invitation.objects.select_related("invited_by"), pk)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """The invitation a link names, in any organisation: the link itself is the permission, and
+    whoever holds it is the person it was emailed to."""
+    return Invitation.objects.with_token(token).select_related("organisation", "invited_by").first()
 
 
 # For views not yet annotated with `headway.views.MemberRequest`: under `member_required`, read

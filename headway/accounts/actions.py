@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from headway.accounts.models import Membership, Organisation, User
+from headway.accounts.models import Invitation, Membership, Organisation, User, invitation_digest, normalise_email
 from headway.accounts.roles import Role
 from headway.history import stamp
 
@@ -21,7 +26,11 @@ def _would_leave_no_portfolio_office(membership: Membership, new_role: str | Non
 def add_member(
     *, organisation: Organisation, by: User | None, email: str, full_name: str, role: str, directorate: str = ""
 ) -> tuple[Membership, bool]:
-    """Give a person a role in the organisation, creating their account if they have none.
+    """Give a person a role in the organisation at once, creating their account if they have none.
+
+    Only for trusted set-up paths (the demo loader, an installation administrator's command):
+    it attaches an existing account without asking its owner. The portfolio office's page invites
+    instead (`invite_member`), so it never learns who else has an account.
 
     Returns the membership and whether a new account was made (it has no password until the
     person sets one through the emailed link)."""
@@ -70,3 +79,91 @@ def remove_member(*, membership: Membership, by: User | None) -> None:
         raise ValidationError(reason)
     stamp(membership, by, "Access removed")
     membership.delete()
+
+
+# Invitations (ADR 23) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_member(
+    *, organisation: Organisation, by: User | None, email: str, full_name: str, role: str, directorate: str = ""
+) -> tuple[Invitation, str]:
+    """Invite an email address to a role in the organisation. Returns the invitation and the
+    token for its link (only its digest is stored).
+
+    Whether the address already has an account elsewhere is never looked at here, so nothing the
+    portfolio office sees can depend on it. Inviting an address again replaces its pending
+    invitation, whose link stops working."""
+    email = normalise_email(email)
+    existing = Membership.objects.for_organisation(organisation).filter(user__email=email).first()
+    if existing is not None:
+        raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
+    now = timezone.now()
+    Invitation.objects.for_organisation(organisation).pending(now).filter(email=email).update(
+        withdrawn_at=now, withdrawn_by=by
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        directorate=directorate.strip(),
+        token_digest=invitation_digest(token),
+        invited_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    return invitation, token
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User, set_up: bool = False) -> Membership:
+    """The invited person says yes: they join the organisation in the role offered.
+
+    `user` must have the invited address. With `set_up`, `user` is the account the person has just
+    set up (or given a first password) on the invitation page, and is saved here too."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    reason = invitation.why_not_usable()
+    if reason:
+        raise ValidationError(reason)
+    if normalise_email(user.email) != invitation.email:
+        raise ValidationError(f"This invitation is for {invitation.email}.")
+    if set_up:
+        if user.pk is None and User.objects.filter(email=invitation.email).exists():
+            raise ValidationError("An account with this email address already exists: sign in to accept.")
+        user.full_clean(exclude=["password", "username"])
+        user.save()
+    membership = Membership.objects.filter(user=user, organisation=invitation.organisation).first()
+    if membership is None:
+        membership = Membership(
+            user=user, organisation=invitation.organisation, role=invitation.role, directorate=invitation.directorate
+        )
+        membership.full_clean()
+        membership.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def why_not_withdrawable(*, invitation: Invitation) -> str:
+    if invitation.accepted_at is not None:
+        return "This invitation has already been accepted: change or remove the person's access instead."
+    if invitation.withdrawn_at is not None:
+        return "This invitation has already been withdrawn."
+    return ""
+
+
+@transaction.atomic
+def withdraw_invitation(*, invitation: Invitation, by: User | None) -> None:
+    """The link stops working. An expired invitation may be withdrawn too, to clear the list."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    reason = why_not_withdrawable(invitation=invitation)
+    if reason:
+        raise ValidationError(reason)
+    invitation.withdrawn_at = timezone.now()
+    invitation.withdrawn_by = by
+    invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])

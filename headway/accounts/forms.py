@@ -51,7 +51,9 @@ ROLE_HINTS = {
 
 
 class MemberForm(NHSFormMixin, forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
+    email = forms.EmailField(
+        label="Email address", max_length=254, help_text="We will email an invitation to this address."
+    )
     full_name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(
         choices=[(r.value, f"{r.label} — {ROLE_HINTS[r]}") for r in Role], widget=forms.RadioSelect
@@ -69,3 +71,27 @@ class MemberForm(NHSFormMixin, forms.Form):
             del self.fields["email"]
             del self.fields["full_name"]
         self.apply_nhs_classes()
+
+
+class AccountSetUpForm(NHSFormMixin, SetPasswordForm):
+    """Accepting an invitation without an account: the person's name and a password."""
+
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    field_order = ["full_name", "new_password1", "new_password2"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+        self.fields["new_password1"].label = "Choose a password"
+        self.fields["new_password2"].label = "Type the password again"
+        self.apply_nhs_classes()
+
+    def clean_full_name(self) -> str:
+        name: str = self.cleaned_data["full_name"].strip()
+        # The password validators compare the password with the name, so it is set before they run.
+        self.user.full_name = name
+        return name
+
+    def save(self, commit: bool = False) -> Any:
+        # The account and the membership are saved together by accounts.actions.accept_invitation.
+        return super().save(commit=False)

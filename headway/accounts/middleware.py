@@ -3,7 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from headway.views import HeadwayRequest
 
@@ -41,3 +43,24 @@ class CurrentOrganisationMiddleware:
             if chosen is not None:
                 request.membership = chosen
                 request.organisation = chosen.organisation
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself: what browser features pages may use, and that pages
+    shown to a signed-in person are never kept in a browser's or proxy's cache (someone at a
+    shared computer pressing Back after sign-out must not see the portfolio). The
+    Content-Security-Policy is django-csp's (settings.CONTENT_SECURITY_POLICY)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(allowed)})" for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

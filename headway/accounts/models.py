@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.roles import Role, role_allows
@@ -16,7 +19,7 @@ class UserManager(BaseUserManager["User"]):
     def _create(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -29,6 +32,15 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Signing in as "Bea@Example.test" finds bea@example.test: addresses are stored lower case.
+        return self.get(email=normalise_email(username or ""))
+
+
+def normalise_email(email: str) -> str:
+    """The one form an email address is stored and looked up in: trimmed and lower case."""
+    return email.strip().lower()
 
 
 class User(AbstractUser):
@@ -49,6 +61,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every path (forms, the admin, commands, objects.create) stores the one form of the address,
+        # so signing in, password reset and invitations all find the person whatever case they type.
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -163,3 +185,76 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def invitation_digest(token: str) -> str:
+    """What is stored for an invitation link: a digest, so the database never holds a usable link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def for_organisation(self, organisation: Organisation) -> InvitationQuerySet:
+        return self.filter(organisation=organisation)
+
+    def unanswered(self) -> InvitationQuerySet:
+        """Neither accepted nor withdrawn: pending, or expired and not yet cleared away."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+
+    def pending(self, now: datetime | None = None) -> InvitationQuerySet:
+        """Sent, and still waiting: not accepted, withdrawn or expired."""
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+    def with_token(self, token: str) -> InvitationQuerySet:
+        return self.filter(token_digest=invitation_digest(token))
+
+
+class Invitation(models.Model):
+    """An offer of a role in an organisation, emailed as a single-use link (ADR 23).
+
+    The portfolio office invites an email address; it never learns whether the address already
+    has a Headway account, and nobody is added to an organisation without saying yes. Whoever
+    opens the link accepts it signed in as that address, or sets up their account there.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("email address")
+    full_name = models.CharField(max_length=150, help_text="As the portfolio office typed it.")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    directorate = models.CharField(max_length=150, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email} to join {self.organisation} as {self.get_role_display().lower()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    def why_not_usable(self, now: datetime | None = None) -> str:
+        """Why the link can no longer be used, or "" if it can."""
+        if self.accepted_at is not None:
+            return "This invitation has already been accepted."
+        if self.withdrawn_at is not None:
+            return "This invitation has been withdrawn by the portfolio office."
+        if self.expires_at <= (now or timezone.now()):
+            return "This invitation has expired."
+        return ""
+
+    def account(self) -> User | None:
+        """The Headway account with the invited address, if there is one. Only for the person who
+        holds the link: the portfolio office is never told."""
+        return User.objects.filter(email=self.email).first()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from headway.accounts import views
+from headway.accounts import sessions, views
 from headway.accounts.forms import LoginForm, PasswordResetRequestForm, SetNewPasswordForm
 
 app_name = "accounts"
@@ -41,4 +41,7 @@ urlpatterns = [
     path("people/add/", views.person_add, name="person_add"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/remove/", views.person_remove, name="person_remove"),
+    path("people/invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("session/still-here/", sessions.still_here, name="still_here"),
 ]

@@ -1,25 +1,31 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote as urlquote
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 
 from headway.accounts import actions, presenters
-from headway.accounts.access import get_membership
-from headway.accounts.forms import MemberForm, SwitchOrganisationForm
+from headway.accounts.access import find_invitation, get_invitation, get_membership
+from headway.accounts.forms import AccountSetUpForm, MemberForm, SwitchOrganisationForm
 from headway.accounts.middleware import SESSION_KEY
-from headway.accounts.models import Membership
+from headway.accounts.models import Invitation, Membership, User, normalise_email
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
-from headway.views import HeadwayRequest, MemberRequest, member_required, page_of, saved
+from headway.views import HeadwayRequest, MemberRequest, attach, member_required, page_of, posted, saved
 
 
 @login_required
@@ -42,19 +48,16 @@ def switch_organisation(request: HeadwayRequest) -> HttpResponse:
 # People and roles: the portfolio office administers who can use Headway in its organisation.
 
 
-def _send_welcome(request: HttpRequest, membership: Membership) -> None:
-    user = membership.user
-    link = request.build_absolute_uri(
-        reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    )
-    body = render_to_string("accounts/welcome_email.txt", {"membership": membership, "link": link, "by": request.user})
-    send_mail(f"You have been added to Headway for {membership.organisation.name}", body, None, [user.email])
+def _day(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y}"
+
+
+def _send_invitation(request: MemberRequest, invitation: Invitation, token: str) -> None:
+    link = request.build_absolute_uri(reverse("accounts:invitation", kwargs={"token": token}))
+    context = {"invitation": invitation, "link": link, "by": request.user, "until": _day(invitation.expires_at)}
+    body = render_to_string("accounts/invitation_email.txt", context)
+    send_mail(f"You are invited to use Headway for {invitation.organisation.name}", body, None, [invitation.email])
 
 
 @member_required(Action.ADMINISTER)
@@ -62,31 +65,129 @@ def people(request: MemberRequest) -> HttpResponse:
     members = (
         Membership.objects.for_organisation(request.organisation).select_related("user").order_by("user__full_name")
     )
+    invitations = (
+        Invitation.objects.for_organisation(request.organisation)
+        .unanswered()
+        .select_related("invited_by")
+        .order_by("email")
+    )
     # Who gave or changed each person's access, and who removed those who have left.
     history = page_of(request, presenters.access_history(request.organisation), 20)
-    return render(request, "accounts/people.html", {"members": members, "page": history})
+    return render(
+        request,
+        "accounts/people.html",
+        {"members": members, "invitations": invitations, "now": timezone.now(), "page": history},
+    )
 
 
 @member_required(Action.ADMINISTER)
 def person_add(request: MemberRequest) -> HttpResponse:
-    form = MemberForm(request.POST or None)
+    """Invite a person. What the page says afterwards depends only on what was typed, never on
+    whether the address has an account in another organisation (ADR 23)."""
+    form = MemberForm(posted(request))
 
-    def add() -> tuple[Membership, bool]:
-        membership, created = actions.add_member(
+    def invite() -> Invitation:
+        invitation, token = actions.invite_member(
             organisation=request.organisation, by=request.user, **form.cleaned_data
         )
-        if created:
-            _send_welcome(request, membership)
-        return membership, created
+        _send_invitation(request, invitation, token)
+        return invitation
 
-    def said(result: tuple[Membership, bool]) -> str:
-        membership, created = result
-        if created:
-            return f"{membership.user} has been added and emailed a link to set a password."
-        return f"{membership.user} has been added as {membership.get_role_display().lower()}."
+    def said(invitation: Invitation) -> str:
+        return (
+            f"An invitation to join {invitation.organisation.name} as {invitation.get_role_display().lower()} "
+            f"has been emailed to {invitation.email}. They will have access once they accept it; "
+            f"the link works until {_day(invitation.expires_at)}."
+        )
 
-    done = saved(request, form, add, said, reverse("accounts:people"))
-    return done or render(request, "accounts/person_form.html", {"form": form, "membership": None})
+    done = saved(request, form, invite, said, reverse("accounts:people"))
+    context = {"form": form, "membership": None, "invitation_days": settings.INVITATION_DAYS}
+    return done or render(request, "accounts/person_form.html", context)
+
+
+@member_required(Action.ADMINISTER)
+def invitation_withdraw(request: MemberRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation(request, pk)  # first, so another organisation's is 404 by any method
+
+    def ask() -> Removal:
+        return Removal(
+            question=f"Withdraw the invitation to {invitation.email}?",
+            caption=request.organisation.name,
+            back=reverse("accounts:people"),
+            details=[
+                ("Name", invitation.full_name),
+                ("Email", invitation.email),
+                ("Role offered", invitation.get_role_display()),
+                ("Invited by", str(invitation.invited_by or "–")),
+            ],
+            consequences=[
+                "The link in the invitation email will stop working. They will not be told.",
+                "You can invite them again later.",
+            ],
+            kept_in_history=False,
+            refused=actions.why_not_withdrawable(invitation=invitation),
+        )
+
+    def withdraw() -> HttpResponse:
+        try:
+            actions.withdraw_invitation(invitation=invitation, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        return redirect("accounts:people")
+
+    return confirm_removal(request, ask=ask, remove=withdraw)
+
+
+@never_cache
+def invitation(request: HeadwayRequest, token: str) -> HttpResponse:
+    """The link in an invitation email. Opening it changes nothing; the person accepts with a POST,
+    signed in as the invited address or setting up their account here."""
+    found = find_invitation(token)
+    if found is None:
+        reason = "This invitation link is not recognised. Check that you used the whole link from the email."
+        return render(request, "accounts/invitation_unusable.html", {"reason": reason}, status=404)
+    reason = found.why_not_usable()
+    if reason:
+        return render(request, "accounts/invitation_unusable.html", {"reason": reason, "invitation": found}, status=410)
+    context: dict[str, Any] = {"invitation": found}
+    user = request.user
+    if isinstance(user, User):
+        if normalise_email(user.email) != found.email:
+            return render(request, "accounts/invitation.html", {**context, "wrong_account": True})
+        if request.method == "POST":
+            return _accepted(request, found, user, set_up=False)
+        return render(request, "accounts/invitation.html", {**context, "accept": True})
+    account = found.account()
+    if account is not None and account.has_usable_password():
+        sign_in = f"{reverse('accounts:login')}?next={urlquote(request.path)}"
+        return render(request, "accounts/invitation.html", {**context, "sign_in": sign_in})
+    person = account or User(email=found.email)
+    form = AccountSetUpForm(person, posted(request), initial={"full_name": person.full_name or found.full_name})
+    if request.method == "POST" and form.is_valid():
+        return _accepted(request, found, form.save(), set_up=True, form=form)
+    return render(request, "accounts/invitation.html", {**context, "form": form})
+
+
+def _accepted(
+    request: HeadwayRequest, invitation: Invitation, user: User, *, set_up: bool, form: AccountSetUpForm | None = None
+) -> HttpResponse:
+    try:
+        membership = actions.accept_invitation(invitation=invitation, user=user, set_up=set_up)
+    except ValidationError as error:
+        if form is not None:
+            attach(form, error)
+            return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form})
+        return render(request, "accounts/invitation_unusable.html", {"reason": " ".join(error.messages)}, status=409)
+    if set_up:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_KEY] = membership.organisation_id
+    messages.success(
+        request,
+        f"You have joined {membership.organisation.name} as {membership.get_role_display().lower()}.",
+    )
+    return redirect("portfolio:glance")
 
 
 @member_required(Action.ADMINISTER)
