@@ -79,6 +79,11 @@ WITHOUT_HISTORY: dict[str, str] = {
         "what governance needs, who gave them access and in what role, is the membership's history"
     ),
     "accounts.IntegratedCareSystem": "reference data (the NHS list of integrated care boards), loaded, not edited",
+    "accounts.Invitation": (
+        "an offer made once and then accepted or withdrawn; it carries who invited, who accepted or withdrew "
+        "and when, and the access it gives is recorded in the membership's history"
+    ),
+    "accounts.Submission": "a retried form's single-use token, kept a day so a retry is not saved twice (ADR 16)",
     "portfolio.Comment": "only ever added, never changed or removed; it carries its author and time itself",
     "metrics.Verdict": "derived from the metrics and refreshed by their actions (ADR 7, ADR 14)",
     "prioritisation.Criterion": (
