@@ -7,6 +7,7 @@ from django.db import transaction
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.concurrency import lock_for_create
 
 
 def _would_leave_no_portfolio_office(membership: Membership, new_role: str | None) -> bool:
@@ -25,6 +26,8 @@ def add_member(
     Returns the membership and whether a new account was made (it has no password until the
     person sets one through the emailed link)."""
     email = email.strip().lower()
+    # The same person added twice at once: the second waits, then finds the first membership.
+    lock_for_create(Organisation.objects.filter(pk=organisation.pk))
     user = User.objects.filter(email=email).first()
     created = user is None
     if user is None:
