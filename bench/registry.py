@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages")
+DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages", "bench.load")
 STANDALONE_MODULES: tuple[str, ...] = ("bench.spc", "bench.selection", "bench.forecast")
 
 TARGET_P95_MS = 150.0
 DEFAULT_SCALE = 2_000  # initiatives
 DEFAULT_WEEKS = 104  # two years of reporting weeks
 DEFAULT_SEED = 20_260_401
+DEFAULT_LOAD_SECONDS = 60  # each of the load run's two runs (bench.load)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Context:
     weeks: int
     seed: int
     summary: dict[str, Any] = field(default_factory=dict)  # GenerationSummary.as_dict(), if any
+    load_seconds: int = DEFAULT_LOAD_SECONDS
 
     def log(self, message: str) -> None:
         import sys

@@ -26,6 +26,7 @@ from typing import Any
 
 from bench.registry import (
     DATABASE_MODULES,
+    DEFAULT_LOAD_SECONDS,
     DEFAULT_SCALE,
     DEFAULT_SEED,
     DEFAULT_WEEKS,
@@ -47,6 +48,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=DEFAULT_SCALE, help="initiatives (default %(default)s)")
     parser.add_argument("--weeks", type=int, default=DEFAULT_WEEKS, help="weeks of checkpoints (default %(default)s)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (default %(default)s)")
+    parser.add_argument(
+        "--load-seconds",
+        type=int,
+        default=DEFAULT_LOAD_SECONDS,
+        help="length of each load run against gunicorn + PostgreSQL (default %(default)s)",
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
@@ -62,8 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker", choices=["sqlite", "postgres", "none"], help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.scale < 1 or args.weeks < 1 or args.repeat < 1:
-        parser.error("--scale, --weeks and --repeat must be at least 1")
+    if args.scale < 1 or args.weeks < 1 or args.repeat < 1 or args.load_seconds < 1:
+        parser.error("--scale, --weeks, --repeat and --load-seconds must be at least 1")
     return args
 
 
@@ -97,6 +104,7 @@ def worker(args: argparse.Namespace) -> int:
                 weeks=args.weeks,
                 seed=args.seed,
                 summary=result["summary"],
+                load_seconds=args.load_seconds,
             )
             names = _selected(args, DATABASE_MODULES)
         for name in names:
@@ -183,6 +191,8 @@ def _spawn(kind: str, args: argparse.Namespace, database_url: str | None) -> dic
         str(args.repeat),
         "--seed",
         str(args.seed),
+        "--load-seconds",
+        str(args.load_seconds),
     ]
     for name in args.only or []:
         command += ["--only", name]

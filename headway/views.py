@@ -291,9 +291,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     context, because reading the signed-in person would need the database that may be gone."""
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        response = HttpResponse(
-            render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503
-        )
+        response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return HttpResponse(render_to_string("500.html"), status=500)

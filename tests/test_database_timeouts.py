@@ -36,30 +36,29 @@ def settings_with(**environ: str) -> dict[str, Any]:
         return runpy.run_path(str(SETTINGS))
 
 
+def options_with(**environ: str) -> dict[str, Any]:
+    """The default database's OPTIONS as they would be with this environment."""
+    return dict(settings_with(**environ)["DATABASES"]["default"].get("OPTIONS", {}))
+
+
 class TimeoutSettingsTest(SimpleTestCase):
     def test_postgresql_connections_get_a_connect_and_a_statement_timeout_by_default(self) -> None:
-        options = settings_with(DATABASE_URL=POSTGRES)["DATABASES"]["default"]["OPTIONS"]
+        options = options_with(DATABASE_URL=POSTGRES)
         self.assertEqual(options["connect_timeout"], 5)
         self.assertEqual(options["tcp_user_timeout"], 5000)
         self.assertEqual(options["options"], "-c statement_timeout=10000")
 
     def test_the_timeouts_are_read_from_the_environment(self) -> None:
-        options = settings_with(
-            DATABASE_URL=POSTGRES, DATABASE_CONNECT_TIMEOUT="2", DATABASE_STATEMENT_TIMEOUT="25"
-        )["DATABASES"]["default"]["OPTIONS"]
+        options = options_with(DATABASE_URL=POSTGRES, DATABASE_CONNECT_TIMEOUT="2", DATABASE_STATEMENT_TIMEOUT="25")
         self.assertEqual((options["connect_timeout"], options["tcp_user_timeout"]), (2, 2000))
         self.assertEqual(options["options"], "-c statement_timeout=25000")
 
     def test_server_options_given_in_the_database_url_are_kept(self) -> None:
-        options = settings_with(DATABASE_URL=POSTGRES + "?options=-c%20search_path%3Dheadway")["DATABASES"][
-            "default"
-        ]["OPTIONS"]
+        options = options_with(DATABASE_URL=POSTGRES + "?options=-c%20search_path%3Dheadway")
         self.assertEqual(options["options"], "-c search_path=headway -c statement_timeout=10000")
 
     def test_zero_turns_a_timeout_off(self) -> None:
-        options = settings_with(
-            DATABASE_URL=POSTGRES, DATABASE_CONNECT_TIMEOUT="0", DATABASE_STATEMENT_TIMEOUT="0"
-        )["DATABASES"]["default"]["OPTIONS"]
+        options = options_with(DATABASE_URL=POSTGRES, DATABASE_CONNECT_TIMEOUT="0", DATABASE_STATEMENT_TIMEOUT="0")
         self.assertNotIn("connect_timeout", options)
         self.assertNotIn("options", options)
 
@@ -68,7 +67,7 @@ class TimeoutSettingsTest(SimpleTestCase):
             settings_with(DATABASE_URL=POSTGRES, DATABASE_STATEMENT_TIMEOUT="-1")
 
     def test_sqlite_is_left_as_it_was(self) -> None:
-        options = settings_with(DATABASE_URL="sqlite:///headway.sqlite3")["DATABASES"]["default"]["OPTIONS"]
+        options = options_with(DATABASE_URL="sqlite:///headway.sqlite3")
         self.assertNotIn("connect_timeout", options)
 
 

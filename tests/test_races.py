@@ -21,13 +21,22 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
 
+from headway.accounts import actions as account_actions
+from headway.accounts.models import Membership
+from headway.accounts.roles import Role
+from headway.finance import actions as finance_actions
+from headway.finance.models import BusinessCase
+from headway.finance.reference import ensure_optimism_bias_reference
 from headway.metrics import actions as metric_actions
-from headway.metrics.models import Observation
+from headway.metrics.models import Metric, Observation
 from headway.portfolio import actions
 from headway.portfolio.models import Checkpoint, Initiative
+from headway.prioritisation import actions as round_actions
+from headway.prioritisation.models import Budget, Rating
 from headway.views import SAVED_AT_THE_SAME_MOMENT, saved
 from tests.factories import make_initiative, make_metric
 from tests.personas import personas
@@ -136,6 +145,99 @@ class TwoAtOnceTest(TransactionTestCase):
             self.assertEqual(sorted(created for _, created in results), [False, True], f"trial {trial}")
             observation = Observation.objects.get(metric=metric)
             self.assertEqual(observation.history.count(), 2)
+
+
+@pytest.mark.slow
+class TheOtherCreatesTest(TransactionTestCase):
+    """Every other create with a uniqueness rule: the second of two at once gets the action's own
+    clear message (a ValidationError the form shows), or becomes an edit, never an IntegrityError."""
+
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            message = "races need writers side by side, which only PostgreSQL runs; these run in the PostgreSQL suite"
+            print(f"SKIPPED: {message}")
+            self.skipTest(message)
+        ensure_optimism_bias_reference()  # a TransactionTestCase empties every table, this one too
+        self.cast = personas("Race Trust")
+
+    def assert_one_saved_and_one_told(self, results: list[Any], errors: list[BaseException], field: str) -> None:
+        self.assertEqual(len(results), 1, errors)
+        self.assertEqual(len(errors), 1)
+        self.assertIsInstance(errors[0], ValidationError)
+        self.assertIn(field, errors[0].message_dict)  # type: ignore[union-attr]
+
+    def test_two_metrics_given_one_name_at_once_save_one_and_say_the_name_is_taken(self) -> None:
+        for trial in range(TRIALS):
+
+            def save(trial: int = trial) -> Metric:
+                fields = {
+                    "name": f"Discharges before noon {trial}",
+                    "definition": "Share of discharges before 12:00.",
+                    "kind": "outcome",
+                    "beneficiary": "patients",
+                    "unit": "%",
+                    "improvement_direction": "increase",
+                    "frequency": "monthly",
+                    "data_source": "PAS",
+                }
+                return metric_actions.save_metric(
+                    organisation=self.cast.trust, by=self.cast.office, fields=fields, initiatives=[]
+                )
+
+            self.assert_one_saved_and_one_told(*at_once(save, save), "name")
+
+    def test_two_business_cases_for_one_stage_at_once_save_one_and_say_the_stage_has_one(self) -> None:
+        for _trial in range(TRIALS):
+            initiative = make_initiative(self.cast.trust, by=self.cast.office)
+
+            def add(initiative: Initiative = initiative) -> BusinessCase:
+                return finance_actions.save_business_case(
+                    initiative=initiative, by=self.cast.office, fields={"stage": "obc", "first_year": "2026/27"}
+                )
+
+            self.assert_one_saved_and_one_told(*at_once(add, add), "stage")
+
+    def test_one_person_added_twice_at_once_gets_one_membership(self) -> None:
+        for trial in range(TRIALS):
+
+            def add(trial: int = trial) -> tuple[Membership, bool]:
+                return account_actions.add_member(
+                    organisation=self.cast.trust,
+                    by=self.cast.office,
+                    email=f"new.person.{trial}@example.test",
+                    full_name="New Person",
+                    role=Role.VIEWER,
+                )
+
+            self.assert_one_saved_and_one_told(*at_once(add, add), "email")
+
+    def test_a_scorer_form_or_a_capacity_sent_twice_at_once_is_saved_once(self) -> None:
+        for _trial in range(TRIALS):
+            make_initiative(self.cast.trust, by=self.cast.office, status="active")
+            round = round_actions.create_round(
+                organisation=self.cast.trust, by=self.cast.office, name="Race round", held_on=dt.date(2026, 12, 1)
+            )
+            candidate = round.candidates.first()
+            assert candidate is not None
+
+            def rate(round: Any = round, candidate: Any = candidate) -> int:
+                return round_actions.save_ratings(
+                    round=round, by=self.cast.office, ratings={candidate.pk: {"urgency": 4, "evidence": 3}}
+                )
+
+            def capacity(round: Any = round) -> Any:
+                return round_actions.set_capacity(
+                    round=round,
+                    by=self.cast.office,
+                    budgets={"2026/27": {"capital": 500_000, "revenue": 0}},
+                    teams={"Integration": {"2026/27 Q1": 40}},
+                    wip_limit=2,
+                )
+
+            _results, errors = at_once(rate, rate, capacity, capacity)
+            self.assertEqual(errors, [])
+            self.assertEqual(Rating.objects.filter(round=round).count(), 2)
+            self.assertEqual(Budget.objects.filter(round=round).count(), 1)
 
 
 class NameForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Invitation, Membership, Organisation, User, invitation_digest, normalise_email
 from headway.accounts.roles import Role
+from headway.concurrency import lock_for_create
 from headway.history import stamp
 
 
@@ -35,6 +36,8 @@ def add_member(
     Returns the membership and whether a new account was made (it has no password until the
     person sets one through the emailed link)."""
     email = email.strip().lower()
+    # The same person added twice at once: the second waits, then finds the first membership.
+    lock_for_create(Organisation.objects.filter(pk=organisation.pk))
     user = User.objects.filter(email=email).first()
     created = user is None
     if user is None:

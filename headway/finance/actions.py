@@ -18,6 +18,7 @@ from django.db import transaction
 
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import is_member
+from headway.concurrency import lock_for_create
 from headway.finance.models import (
     Actual,
     BenefitLine,
@@ -164,6 +165,8 @@ def save_business_case_reporting(
     as "Inadequacy of the business case"), moving it to the new type's risk area, and removes the
     rest (the history keeps them)."""
     creating = case is None
+    # Two cases for one stage at once: the second waits, then is told the stage has one.
+    lock_for_create(Initiative.objects.filter(pk=initiative.pk))
     case = case or BusinessCase(initiative=initiative, created_by=by)
     if case.initiative_id != initiative.pk:
         raise ValidationError("This business case belongs to another initiative.")

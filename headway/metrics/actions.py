@@ -57,6 +57,8 @@ def save_metric(
     """Create or change a metric and the initiatives it serves, then refresh its summary and
     the verdicts of every initiative it served before or serves now."""
     chosen = list(initiatives)
+    # Two metrics given the same name at once: the second waits, then is told the name is taken.
+    lock_for_create(Organisation.objects.filter(pk=organisation.pk))
     check_metric(organisation=organisation, fields=fields, initiatives=chosen, metric=metric)
     creating = metric is None or metric.pk is None
     if metric is None:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
+from headway.concurrency import lock_for_create
 from headway.history import stamp
 from headway.lib import financial_years
 from headway.lib.errors import InputError
@@ -309,6 +310,8 @@ def set_capacity(
     wip_limit: int | None,
 ) -> Round:
     """Replace the round's budgets ({year: {capital, revenue}}) and team days ({team: {quarter: days}})."""
+    # Two saves of the capacity at once would each delete the rows they can see and insert theirs.
+    lock_for_create(Round.objects.filter(pk=round.pk))
     _require_open(round)
     for year, money in budgets.items():
         check_financial_year(year)
@@ -357,6 +360,8 @@ def save_ratings(*, round: Round, by: User, ratings: Mapping[int, Mapping[str, f
 
     Every value is checked against its input's range first; one bad value saves nothing.
     """
+    # The same scorer's form sent twice at once (a double click) would insert the same ratings twice.
+    lock_for_create(Round.objects.filter(pk=round.pk))
     _require_open(round)
     inputs = {i.key: i for i in inputs_for(round)}
     candidates = {c.pk: c for c in round.candidates.all()}
