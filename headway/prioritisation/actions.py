@@ -634,19 +634,35 @@ def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) 
     return sorted(changes, key=lambda c: (c.change, c.to_rank or 0))
 
 
+def reason_field(change_id: int) -> str:
+    """The name a change's reason goes by, in the changes form and in `close_round`'s refusals,
+    so that a refusal is shown against the reason it is about."""
+    return f"reason_{change_id}"
+
+
 @transaction.atomic
 def save_change_reasons(
-    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] = ()
+    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] | None = ()
 ) -> None:
-    """Write the reasons ({change id: reason}); `paused` turns those stops into pauses."""
+    """Write the reasons ({change id: reason}); `paused` turns those stops into pauses (and the
+    other stops back into stops); None leaves them as they are."""
     _require_open(round)
+    changes = list(round.changes.all())
+    _apply_reasons(changes, reasons, paused if paused is not None else _paused_now(changes))
+
+
+def _apply_reasons(changes: Iterable[RoundChange], reasons: Mapping[int, str], paused: Iterable[int]) -> None:
     pause = set(paused)
-    for change in round.changes.all():
+    for change in changes:
         if change.pk in reasons:
             change.reason = reasons[change.pk].strip()
         if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
             change.change = RoundChange.Kind.PAUSED if change.pk in pause else RoundChange.Kind.STOPPED
         change.save()
+
+
+def _paused_now(changes: Iterable[RoundChange]) -> list[int]:
+    return [c.pk for c in changes if c.change == RoundChange.Kind.PAUSED]
 
 
 def _evidence(round: Round, result: Result, change: RoundChange) -> str:
@@ -691,8 +707,21 @@ def _decisions_at_meeting(round: Round, decided_on: dt.date) -> dict[int, list[D
 
 
 @transaction.atomic
-def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: dt.date) -> list[Decision]:
+def close_round(
+    *,
+    round: Round,
+    by: User | None,
+    decided_by: str,
+    decided_on: dt.date,
+    reasons: Mapping[int, str] | None = None,
+    paused: Iterable[int] | None = None,
+) -> list[Decision]:
     """Close the round and record its decisions. Refused until every change has its reason.
+
+    `reasons` and `paused` (as `save_change_reasons` takes them) are written first, in the same
+    transaction, so the reasons typed on the page that closes the round are the ones it closes
+    with; a refusal keeps none of it, and names each change still without a reason (keyed by
+    `reason_field`).
 
     A decision already recorded for one of its initiatives on the day of the meeting (on the
     initiative's own page, say, before the round was closed) is the round's decision for that
@@ -707,13 +736,16 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
     result = round.current_result
     if result is None:
         raise ValidationError("Run the selection before closing the round.")
+    # Every refusal at once: who decided, and each change that cannot be recorded as it stands.
+    problems: dict[str, list[str]] = {}
     if not decided_by.strip():
-        raise ValidationError({"decided_by": "Say who decided, for example the Digital Board."})
+        problems["decided_by"] = ["Say who decided, for example the Digital Board."]
     at_meeting = _decisions_at_meeting(round, decided_on)
     statuses = dict(Initiative.objects.filter(pk__in=round.candidates.values("initiative")).values_list("pk", "status"))
     statuses.update({pk: decisions[0].status_before for pk, decisions in at_meeting.items()})
     changes = compute_changes(round=round, statuses=statuses)
-    problems = []
+    if reasons is not None or paused is not None:
+        _apply_reasons(changes, reasons or {}, paused if paused is not None else _paused_now(changes))
     linked: dict[int, Decision] = {}
     for change in changes:
         decisions = at_meeting.get(change.initiative_id)
@@ -722,7 +754,7 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
         latest = decisions[-1]
         expected = _STATUS_AFTER.get(change.change, Status.ACTIVE)
         if latest.status_after != expected:
-            problems.append(
+            problems.setdefault(reason_field(change.pk), []).append(
                 f"{change.initiative.reference} {change.initiative.title} was given a "
                 f"‘{latest.get_kind_display().lower()}’ decision on {decided_on:%d %B %Y}, but the round says "
                 f"{change.get_change_display().lower()}. Change the round or record a new decision first."
@@ -731,16 +763,14 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
         linked[change.pk] = latest
         if not change.reason.strip():
             change.reason = latest.rationale
+    for change in changes:
+        if not change.reason.strip() and reason_field(change.pk) not in problems:
+            problems[reason_field(change.pk)] = [
+                f"Give the reason to {change.get_change_display().lower()} {change.initiative.reference} "
+                f"{change.initiative.title}."
+            ]
     if problems:
         raise ValidationError(problems)
-    missing = [c for c in changes if not c.reason.strip()]
-    if missing:
-        raise ValidationError(
-            [
-                f"Give the reason to {c.get_change_display().lower()} {c.initiative.reference} {c.initiative.title}."
-                for c in missing
-            ]
-        )
     decisions = []
     for change in changes:
         decision = linked.get(change.pk)
