@@ -175,6 +175,9 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
+            "reversible": (
+                portfolio_queries.reversible_decisions(initiative) if can_do(request, Action.DECIDE) else set()
+            ),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),

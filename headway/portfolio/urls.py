@@ -22,6 +22,7 @@ urlpatterns = [
     path("risks/new/", views.portfolio_risk_add, name="portfolio_risk_add"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
     path("decisions/", views.decision_log, name="decisions"),
+    path("decisions/<int:pk>/reverse/", views.decision_reverse, name="decision_reverse"),
     path("goals/", views.goals, name="goals"),
     path("goals/new/", views.goal_add, name="goal_add"),
     path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
