@@ -530,7 +530,7 @@ class ReversalPageTest(PortfolioPagesTestCase):
             },
             follow=True,
         )
-        self.assertRedirects(response, reverse("portfolio:detail", args=[self.ebooking.pk]) + "#timeline")
+        self.assertRedirects(response, reverse("portfolio:detail", args=[self.ebooking.pk]))
         self.assertContains(response, "has been reversed")
         self.ebooking.refresh_from_db()
         self.assertEqual(self.ebooking.status, Status.ACTIVE)

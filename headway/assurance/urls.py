@@ -9,4 +9,8 @@ in_portfolio = [
     path("", views.glance, name="glance"),
     path("initiatives/", views.initiative_list, name="list"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
+    # Decisions are recorded here, not in the portfolio app, because what follows from one reaches
+    # the prioritisation rounds and the money (`assurance.actions`, ADR 20).
+    path("initiatives/<int:pk>/decisions/new/", views.decide, name="decide"),
+    path("decisions/<int:pk>/reverse/", views.decision_reverse, name="decision_reverse"),
 ]

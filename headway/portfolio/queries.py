@@ -279,6 +279,12 @@ def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntr
     return entries
 
 
+def decision_behind_status(initiative: Initiative) -> Decision | None:
+    """The newest decision that put the initiative in the status it has now, if any."""
+    changed = [d for d in initiative.decisions.order_by("-pk") if d.changes_status]
+    return next((d for d in changed[:1] if d.status_after == initiative.status), None)
+
+
 def reversible_decisions(initiative: Initiative) -> set[int]:
     """The ids of the initiative's decisions that can be reversed now (`models.reversible`), in one query."""
     return reversible(

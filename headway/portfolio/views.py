@@ -26,7 +26,6 @@ from headway.lib.weeks import WeekError, parse_week, week_start
 from headway.portfolio import actions, presenters
 from headway.portfolio.access import (
     can_do,
-    get_decision,
     get_goal,
     get_initiative,
     get_risk,
@@ -38,17 +37,15 @@ from headway.portfolio.access import (
 from headway.portfolio.forms import (
     CheckpointForm,
     CommentForm,
-    DecisionForm,
     GoalForm,
     InitiativeForm,
-    ReversalForm,
     RiskForm,
     ServiceForm,
     SettingsForm,
     UserNeedForm,
 )
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal
-from headway.views import MemberRequest, member_required, page_of, posted, query_without_page, saved
+from headway.views import MemberRequest, member_required, page_of, query_without_page, saved
 
 
 def _detail(initiative: Initiative | int, anchor: str = "") -> str:
@@ -165,69 +162,6 @@ def checkpoint(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 # Decisions -----------------------------------------------------------------------------------
-
-
-@member_required(Action.DECIDE)
-def decide(request: MemberRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative(request, pk)
-    form = DecisionForm(request.POST or None, initiative=initiative, initial={"decided_on": timezone.localdate()})
-    done = saved(
-        request,
-        form,
-        lambda: actions.record_decision(
-            initiative=initiative,
-            by=request.user,
-            kind=form.cleaned_data["kind"],
-            rationale=form.cleaned_data["rationale"],
-            evidence=form.cleaned_data["evidence"],
-            decided_by=form.cleaned_data["decided_by"],
-            decided_on=form.cleaned_data["decided_on"],
-        ),
-        lambda decision: (
-            f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
-            f"has been recorded. Its status is now {decision.get_status_after_display().lower()}."
-        ),
-        _detail(initiative),
-    )
-    return done or render(request, "portfolio/decision_form.html", {"form": form, "initiative": initiative})
-
-
-@member_required(Action.DECIDE)
-def decision_reverse(request: MemberRequest, pk: int) -> HttpResponse:
-    """Correct a decision recorded by mistake with a recorded reversal (ADR 20)."""
-    decision = get_decision(request, pk)
-    initiative = decision.initiative
-    refusal = actions.reversal_refusal(decision)
-    form = ReversalForm(
-        None if refusal else posted(request), decision=decision, initial={"decided_on": timezone.localdate()}
-    )
-    done = None
-    if not refusal:
-        done = saved(
-            request,
-            form,
-            lambda: actions.reverse_decision(
-                decision=decision,
-                by=request.user,
-                rationale=form.cleaned_data["rationale"],
-                evidence=form.cleaned_data["evidence"],
-                decided_by=form.cleaned_data["decided_by"],
-                decided_on=form.cleaned_data["decided_on"],
-            ),
-            lambda reversal: (
-                f"The {decision.get_kind_display().lower()} decision of {decision.decided_on:%-d %B %Y} has been "
-                f"reversed. {initiative.reference} is {reversal.get_status_after_display().lower()} again."
-                if reversal.changes_status
-                else f"The {decision.get_kind_display().lower()} decision of {decision.decided_on:%-d %B %Y} "
-                "has been reversed."
-            ),
-            _detail(initiative, "timeline"),
-        )
-    return done or render(
-        request,
-        "portfolio/reversal_form.html",
-        {"form": form, "decision": decision, "initiative": initiative, "refusal": refusal},
-    )
 
 
 @member_required(Action.VIEW)

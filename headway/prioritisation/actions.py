@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -238,6 +238,43 @@ def _copy_constraints(source: Round, target: Round, mapping: Mapping[int, Candid
     Exclusive.objects.bulk_create(exclusives)
 
 
+# The statuses that end an initiative's place among a round's candidates: nothing is to be chosen
+# for work that has stopped, paused or finished.
+NOT_A_CANDIDATE = (Status.STOPPED, Status.PAUSED, Status.COMPLETED)
+
+
+@transaction.atomic
+def follow_decision(*, decision: Decision, by: User | None) -> tuple[list[Round], list[Round]]:
+    """Bring the open rounds into line with the status a decision left its initiative in (ADR 20).
+
+    Stopped, paused or completed, it is taken out of every open round and its what-if scenarios:
+    the candidacy stays, marked with the decision, so the round page shows it as stopped and the
+    next selection leaves it out, and a reversal can put it back as it was (with its ratings,
+    money and constraints). Active or proposed again, its withdrawals are undone, and it becomes a
+    candidate in any open round it was not in. Returns (the rounds it was taken out of, the rounds
+    it was put back into), without scenarios."""
+    initiative = decision.initiative
+    open_candidacies = Candidate.objects.filter(
+        round__organisation_id=initiative.organisation_id, round__status=Round.State.OPEN, initiative=initiative
+    ).select_related("round")
+    if initiative.status in NOT_A_CANDIDATE:
+        taking = [c for c in open_candidacies if c.withdrawn_by_id is None]
+        Candidate.objects.filter(pk__in=[c.pk for c in taking]).update(withdrawn_by=decision)
+        return sorted({c.round for c in taking if not c.round.is_scenario}, key=lambda r: r.pk), []
+    withdrawn = [c for c in open_candidacies if c.withdrawn_by_id is not None]
+    Candidate.objects.filter(pk__in=[c.pk for c in withdrawn]).update(withdrawn_by=None)
+    missing = list(
+        Round.objects.for_organisation(initiative.organisation)
+        .rounds()
+        .filter(status=Round.State.OPEN)
+        .exclude(candidates__initiative=initiative)
+        .order_by("pk")
+    )
+    Candidate.objects.bulk_create([Candidate(round=round, initiative=initiative) for round in missing])
+    back = {c.round for c in withdrawn if not c.round.is_scenario} | set(missing)
+    return [], sorted(back, key=lambda r: r.pk)
+
+
 @transaction.atomic
 def update_candidate(
     *,
@@ -384,10 +421,23 @@ def weights_snapshot(round: Round) -> scoring.Weights:
     }
 
 
+def left_out(round: Round) -> set[int]:
+    """The candidates the selection leaves out: those taken out of the round by a decision
+    (`follow_decision`), and those that need one of them to go ahead, which now cannot."""
+    out = set(round.candidates.filter(withdrawn_by__isnull=False).values_list("pk", flat=True))
+    needs = list(round.dependencies.values_list("candidate_id", "requires_id"))
+    while True:
+        more = {a for a, b in needs if b in out and a not in out}
+        if not more:
+            return out
+        out |= more
+
+
 def inputs_snapshot(round: Round) -> dict[str, dict[str, dict[str, float]]]:
     """{candidate id: {scorer id: {input key: value}}}: every rating the run uses."""
     snapshot: dict[str, dict[str, dict[str, float]]] = {}
-    for candidate_id, scorer_id, key, value in round.ratings.order_by("candidate_id", "scorer_id", "key").values_list(
+    ratings = round.ratings.exclude(candidate_id__in=left_out(round))
+    for candidate_id, scorer_id, key, value in ratings.order_by("candidate_id", "scorer_id", "key").values_list(
         "candidate_id", "scorer_id", "key", "value"
     ):
         snapshot.setdefault(str(candidate_id), {}).setdefault(str(scorer_id), {})[key] = value
@@ -398,13 +448,20 @@ def inputs_snapshot(round: Round) -> dict[str, dict[str, dict[str, float]]]:
 
 
 def _round_limits(round: Round) -> problem_input.RoundLimits:
+    out = left_out(round)
     return problem_input.RoundLimits(
         budgets=[
             problem_input.Budget(b.financial_year, _pounds(b.capital), _pounds(b.revenue)) for b in round.budgets.all()
         ],
         teams=[problem_input.TeamDays(t.team, t.quarter, float(t.days)) for t in round.team_capacities.all()],
-        requires=[(str(a), str(b)) for a, b in round.dependencies.values_list("candidate_id", "requires_id")],
-        exclusive=[(str(a), str(b)) for a, b in round.exclusives.values_list("a_id", "b_id")],
+        requires=[
+            (str(a), str(b))
+            for a, b in round.dependencies.values_list("candidate_id", "requires_id")
+            if a not in out and b not in out
+        ],
+        exclusive=[
+            (str(a), str(b)) for a, b in round.exclusives.values_list("a_id", "b_id") if a not in out and b not in out
+        ],
         wip_limit=round.wip_limit,
     )
 
@@ -412,7 +469,9 @@ def _round_limits(round: Round) -> problem_input.RoundLimits:
 def _selection_input(
     round: Round, scores: Mapping[str, scoring.CandidateScore]
 ) -> tuple[selection.Problem, list[Candidate], dict[int, CostSource]]:
-    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    candidates = list(
+        round.candidates.exclude(pk__in=left_out(round)).select_related("initiative").order_by("initiative__reference")
+    )
     money = sources.effective_costs(candidates)
     limits = [
         problem_input.CandidateLimits(
@@ -446,7 +505,7 @@ def run_selection(*, round: Round, by: User | None, with_robustness: bool = True
     `with_robustness=False` leaves out the weight what-ifs, which take seconds; only the demo,
     loading rounds nobody is waiting on, uses it."""
     _require_open(round)
-    if not round.candidates.exists():
+    if not round.candidates.exclude(pk__in=left_out(round)).exists():
         raise ValidationError("There are no initiatives in this round to choose from.")
     weights = weights_snapshot(round)
     inputs = inputs_snapshot(round)
@@ -528,6 +587,7 @@ def copy_as_scenario(
             costs_reason=c.costs_reason,
             team_demand=c.team_demand,
             committed=c.committed,
+            withdrawn_by_id=c.withdrawn_by_id,
         )
         mapping[c.pk] = copy
     Budget.objects.bulk_create(
@@ -741,6 +801,15 @@ def close_round(
     if not decided_by.strip():
         problems["decided_by"] = ["Say who decided, for example the Digital Board."]
     at_meeting = _decisions_at_meeting(round, decided_on)
+    chosen = set(result.stored().selected)
+    for candidate in round.candidates.filter(withdrawn_by__isnull=False).select_related("initiative", "withdrawn_by"):
+        taken_by = candidate.withdrawn_by
+        if taken_by is not None and candidate.pk in chosen and candidate.initiative_id not in at_meeting:
+            problems.setdefault(NON_FIELD_ERRORS, []).append(
+                f"Work the selection out again: it still chooses {candidate.initiative.reference} "
+                f"{candidate.initiative.title}, which was taken out of the round by the "
+                f"{taken_by.get_kind_display().lower()} decision of {taken_by.decided_on:%d %B %Y}."
+            )
     statuses = dict(Initiative.objects.filter(pk__in=round.candidates.values("initiative")).values_list("pk", "status"))
     statuses.update({pk: decisions[0].status_before for pk, decisions in at_meeting.items()})
     changes = compute_changes(round=round, statuses=statuses)

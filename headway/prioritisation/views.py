@@ -127,6 +127,7 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_close": can_close(request) and round.is_open and not round.is_scenario,
             "stored": stored,
             "infeasible": stored is not None and bool(stored.conflicts),
+            "overtaken": figures.overtaken(data) if round.is_open else [],
         },
     )
 
@@ -223,7 +224,10 @@ def score(request: MemberRequest, pk: int) -> HttpResponse:
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     user = request.user
-    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    # Those taken out of the round by a decision are not scored: the selection leaves them out.
+    candidates = list(
+        round.candidates.filter(withdrawn_by__isnull=True).select_related("initiative").order_by("initiative__reference")
+    )
     inputs = actions.inputs_for(round)
     mine = {
         rating_field_name(candidate_id, key): value
