@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from headway.accounts.roles import Role
 from headway.portfolio import actions
-from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status
+from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, reversible
 from tests.factories import make_initiative, make_organisation, make_person
 from tests.personas import personas
 
@@ -74,6 +74,90 @@ class DecisionsTest(TestCase):
         self.assertEqual(Decision.allowed_kinds(Status.PROPOSED), ["start", "stop"])
         self.assertEqual(Decision.allowed_kinds(Status.STOPPED), [])
         self.assertEqual(Decision.allowed_kinds(Status.COMPLETED), [])
+
+
+class ReversalsTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = personas("Reversals Trust")
+        cls.trust, cls.sro = cls.cast.trust, cls.cast.executive
+
+    def decide(self, initiative, kind, on=dt.date(2026, 11, 20)):
+        return actions.record_decision(
+            initiative=initiative,
+            by=self.sro,
+            kind=kind,
+            rationale="Because the evidence says so.",
+            evidence="Usage data for October.",
+            decided_by="Digital Investment Board",
+            decided_on=on,
+        )
+
+    def reverse(self, decision, rationale="Recorded against the wrong initiative.", on=dt.date(2026, 11, 23)):
+        return actions.reverse_decision(
+            decision=decision,
+            by=self.sro,
+            rationale=rationale,
+            evidence="The minutes of 20 November.",
+            decided_by="Digital Investment Board",
+            decided_on=on,
+        )
+
+    def test_a_mistaken_stop_is_reversed_by_a_new_linked_decision_and_the_original_is_kept(self):
+        initiative = make_initiative(self.trust, by=self.sro, status="active")
+        stop = self.decide(initiative, "stop")
+        before = Decision.objects.filter(pk=stop.pk).values().get()
+        reversal = self.reverse(stop)
+        initiative.refresh_from_db()
+        self.assertEqual(initiative.status, Status.ACTIVE)
+        self.assertEqual((reversal.kind, reversal.reverses, stop.reversed_by), ("reverse", stop, reversal))
+        self.assertEqual((reversal.status_before, reversal.status_after), (Status.STOPPED, Status.ACTIVE))
+        self.assertEqual(Decision.objects.filter(pk=stop.pk).values().get(), before)  # never edited
+        self.assertEqual(
+            initiative.history.latest("history_id").history_change_reason,  # type: ignore[attr-defined]
+            "Reversal on 23 November 2026 of the stop decision of 20 November 2026",
+        )
+
+    def test_reversing_a_start_from_proposed_takes_back_its_start_date(self):
+        initiative = make_initiative(self.trust, by=self.sro)
+        self.reverse(self.decide(initiative, "start"))
+        initiative.refresh_from_db()
+        self.assertEqual((initiative.status, initiative.start_date), (Status.PROPOSED, None))
+
+    def test_a_reversal_is_refused_when_it_cannot_put_back_what_the_decision_changed_and_nothing_changes(self):
+        initiative = make_initiative(self.trust, by=self.sro, status="active")
+        pause = self.decide(initiative, "pause")
+        restart = self.decide(initiative, "start", on=dt.date(2026, 11, 21))
+        cases = [
+            (pause, "A later decision has changed the initiative's status since"),
+        ]
+        reversal = self.reverse(restart)
+        cases += [
+            (restart, "already been reversed"),
+            (reversal, "A reversal cannot itself be reversed"),
+        ]
+        count = Decision.objects.count()
+        for decision, message in cases:
+            with self.subTest(decision=decision.kind), self.assertRaises(ValidationError) as caught:
+                self.reverse(decision)
+            self.assertIn(message, " ".join(caught.exception.messages))
+        with self.assertRaises(ValidationError) as caught:
+            self.reverse(pause, rationale="  ")
+        with self.assertRaises(ValidationError) as caught:
+            self.reverse(self.decide(make_initiative(self.trust, by=self.sro), "start"), on=dt.date(2026, 11, 1))
+        self.assertIn("decided_on", caught.exception.message_dict)
+        self.assertEqual(Decision.objects.count(), count + 1)  # only the start made for the last case
+        initiative.refresh_from_db()
+        self.assertEqual(initiative.status, Status.PAUSED)
+
+    def test_only_the_decisions_whose_change_still_stands_are_offered_for_reversal(self):
+        initiative = make_initiative(self.trust, by=self.sro, status="active")
+        first = initiative.decisions.first()
+        keep_going = self.decide(initiative, "continue")
+        expected = {keep_going.pk} | ({first.pk} if first is not None else set())
+        self.assertEqual(reversible(initiative.decisions.all(), initiative.status), expected)
+        stop = self.decide(initiative, "stop")
+        self.assertEqual(reversible(initiative.decisions.all(), Status.STOPPED), {stop.pk})
 
 
 class CheckpointsTest(TestCase):

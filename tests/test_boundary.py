@@ -151,7 +151,7 @@ class OrganisationBoundaryTest(TestCase):
             scenario_note="Secret scenario",
         )
         Candidate.objects.create(pk=SHARED_PK, round=scenario, initiative=initiative)
-        actions.record_decision(
+        pause = actions.record_decision(
             initiative=initiative,
             by=cls.first_pmo,
             kind="pause",
@@ -160,6 +160,7 @@ class OrganisationBoundaryTest(TestCase):
             decided_by="Board",
             decided_on=dt.date(2026, 11, 1),
         )
+        Decision.objects.filter(pk=pause.pk).update(id=SHARED_PK)  # the decision's own pages (reversing it)
         # Money: every finance object with the shared key.
         FundingLine.objects.create(
             pk=SHARED_PK,

@@ -354,6 +354,41 @@ class ObservationFormTest(MetricPagesTestCase):
         self.assertEqual(self.values(), [1, 9, 8.5, 8])
 
 
+class ObservationRemovalTest(MetricPagesTestCase):
+    def test_a_mistaken_value_is_removed_after_asking_with_its_history_kept_and_the_summary_refreshed(self):
+        wrong = Observation.objects.get(metric=self.metric, period=months_ago(1))
+        url = reverse("metrics:observation_delete", args=[wrong.pk])
+        self.client.force_login(self.dana)  # the delivery lead of the initiative it serves
+        detail = self.client.get(reverse("metrics:detail", args=[self.metric.pk]))
+        self.assertContains(detail, f'href="{url}"', html=False)
+        response = self.client.get(url)
+        self.assertContains(response, f"Remove the value for {months_ago(1):%b %Y}?")
+        self.assertEqual(self.values(), [9, 8.5, 8])  # asking removes nothing
+        response = self.client.post(url, follow=True)
+        self.assertRedirects(response, reverse("metrics:detail", args=[self.metric.pk]) + "#data")
+        self.assertContains(response, "It stays in the history of changes.")
+        self.assertEqual(self.values(), [9, 8.5])
+        self.assertEqual(Metric.objects.get(pk=self.metric.pk).point_count, 2)
+        self.assertEqual(Metric.objects.get(pk=self.metric.pk).latest_period, months_ago(2))
+        removed = Observation.history.filter(id=wrong.pk).latest("history_id")  # type: ignore[attr-defined]
+        self.assertEqual((removed.history_type, removed.history_user, removed.value), ("-", self.dana, 8))
+        history = self.client.get(reverse("metrics:history", args=[self.metric.pk]))
+        self.assertContains(history, "Removed")
+
+    def test_only_those_who_add_the_data_remove_it(self):
+        wrong = Observation.objects.get(metric=self.metric, period=months_ago(1))
+        url = reverse("metrics:observation_delete", args=[wrong.pk])
+        for person in (self.dev, self.bola):
+            self.client.force_login(person)
+            with self.subTest(person=person.full_name):
+                self.assertEqual(self.client.get(url).status_code, 403)
+                self.assertEqual(self.client.post(url).status_code, 403)
+                self.assertNotContains(self.client.get(reverse("metrics:detail", args=[self.metric.pk])), url)
+        self.client.force_login(self.olly)  # another organisation's portfolio office
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertEqual(self.values(), [9, 8.5, 8])
+
+
 class UploadTest(MetricPagesTestCase):
     def url(self):
         return reverse("metrics:upload", args=[self.metric.pk])

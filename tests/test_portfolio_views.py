@@ -503,6 +503,71 @@ class DecisionFormTest(PortfolioPagesTestCase):
         self.assertEqual(Decision.objects.filter(initiative=self.ebooking).count(), 1)
 
 
+class ReversalPageTest(PortfolioPagesTestCase):
+    def stop(self):
+        return actions.record_decision(
+            initiative=self.ebooking,
+            by=self.esther,
+            kind="stop",
+            rationale="No longer needed",
+            evidence="Usage fell",
+            decided_by="Digital Investment Board",
+            decided_on=TODAY,
+        )
+
+    def test_a_mistaken_stop_is_reversed_from_the_timeline_and_both_show_in_the_log(self):
+        stop = self.stop()
+        url = reverse("portfolio:decision_reverse", args=[stop.pk])
+        self.login(self.esther)
+        self.assertContains(self.client.get(reverse("portfolio:detail", args=[self.ebooking.pk])), url)
+        response = self.client.post(
+            url,
+            {
+                "rationale": "Recorded against the wrong initiative",
+                "evidence": "The board's minutes",
+                "decided_by": "Digital Investment Board",
+                "decided_on": TODAY.isoformat(),
+            },
+            follow=True,
+        )
+        self.assertRedirects(response, reverse("portfolio:detail", args=[self.ebooking.pk]))
+        self.assertContains(response, "has been reversed")
+        self.ebooking.refresh_from_db()
+        self.assertEqual(self.ebooking.status, Status.ACTIVE)
+        log = self.client.get(reverse("portfolio:decisions"))
+        self.assertContains(log, "Reverses the stop decision of")
+        self.assertContains(log, "Reversed</strong> on")
+        self.assertContains(log, "Recorded against the wrong initiative")
+        self.assertNotContains(self.client.get(reverse("portfolio:detail", args=[self.ebooking.pk])), url)
+
+    def test_bad_input_keeps_what_was_typed_and_changes_nothing(self):
+        stop = self.stop()
+        self.login(self.esther)
+        response = self.client.post(
+            reverse("portfolio:decision_reverse", args=[stop.pk]),
+            {"rationale": " ", "evidence": "Typed evidence", "decided_by": "", "decided_on": TODAY.isoformat()},
+        )
+        self.assert_form_error(response, "Write down why the decision is reversed.")
+        self.assertContains(response, "Typed evidence</textarea>")
+        self.assertFalse(Decision.objects.filter(reverses=stop).exists())
+        self.ebooking.refresh_from_db()
+        self.assertEqual(self.ebooking.status, Status.STOPPED)
+
+    def test_only_those_who_decide_reverse_and_a_refused_reversal_says_why(self):
+        stop = self.stop()
+        url = reverse("portfolio:decision_reverse", args=[stop.pk])
+        for user in (self.bola, self.dana, self.vic):
+            self.login(user)
+            self.assertEqual(self.client.get(url).status_code, 403)
+            self.assertNotContains(self.client.get(reverse("portfolio:detail", args=[self.ebooking.pk])), url)
+        self.login(self.esther)
+        first = self.ebooking.decisions.exclude(pk=stop.pk).first()
+        if first is not None:
+            response = self.client.post(reverse("portfolio:decision_reverse", args=[first.pk]), {})
+            self.assertContains(response, "A later decision has changed the initiative")
+        self.assertFalse(Decision.objects.filter(kind="reverse").exists())
+
+
 class UserNeedsRisksAndCommentsTest(PortfolioPagesTestCase):
     def test_the_delivery_lead_adds_changes_and_removes_a_user_need(self):
         self.login(self.dana)

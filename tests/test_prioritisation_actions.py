@@ -322,6 +322,40 @@ class ChangesAndClosingTest(TestCase):
         with self.assertRaises(ValidationError):
             actions.run_selection(round=self.round, by=self.office)
 
+    def test_closing_writes_the_reasons_it_is_given_and_a_refusal_keeps_none_of_them(self):
+        changes = self.changes()
+        typed = {changes["DIG-001"].pk: "Still the best value.", changes["DIG-002"].pk: "Not used by staff."}
+        with self.assertRaises(ValidationError) as raised:
+            actions.close_round(
+                round=self.round,
+                by=self.office,
+                decided_by="",
+                decided_on=dt.date(2026, 4, 20),
+                reasons=typed,
+                paused=[changes["DIG-002"].pk],
+            )
+        # One refusal names who decided and the one change still without a reason, by its field.
+        self.assertEqual(
+            set(raised.exception.message_dict),
+            {"decided_by", actions.reason_field(changes["DIG-003"].pk)},
+        )
+        self.assertIn("DIG-003", " ".join(raised.exception.message_dict[actions.reason_field(changes["DIG-003"].pk)]))
+        self.assertEqual(set(RoundChange.objects.filter(round=self.round).values_list("reason", flat=True)), {""})
+        self.assertFalse(RoundChange.objects.filter(round=self.round, change="paused").exists())
+        decisions = actions.close_round(
+            round=self.round,
+            by=self.office,
+            decided_by="Digital Board",
+            decided_on=dt.date(2026, 4, 20),
+            reasons=typed | {changes["DIG-003"].pk: "Urgent safety need."},
+            paused=[changes["DIG-002"].pk],
+        )
+        self.assertEqual(
+            sorted(d.rationale for d in decisions),
+            ["Not used by staff.", "Still the best value.", "Urgent safety need."],
+        )
+        self.assertEqual(Initiative.objects.get(pk=self.drop.pk).status, "paused")
+
     def test_a_decision_already_recorded_at_the_meeting_is_the_rounds_decision_not_a_second_one(self):
         # The board stopped DIG-002 on its own page on the day of the meeting, before the round
         # was closed: the round links that decision and takes its reason.

@@ -293,8 +293,70 @@ class PrioritisationViewTest(TestCase):
         self.prepare_changes()
         self.client.force_login(self.office)
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "", "decided_on": ""})
-        self.assert_form_errors(response, "This field is required.")
+        # The issue's complaint was Django's "This field is required": each message now says what to give.
+        self.assert_form_errors(response, "Give the date of the decision.")
+        self.assertNotContains(response, "This field is required.")
+        response = self.client.post(self.url("close", self.round.pk), {"decided_by": "", "decided_on": "2026-04-20"})
+        self.assert_form_errors(response, "Say who decided, for example the Digital Board.")
+        self.assertNotContains(response, "This field is required.")
         self.assertEqual(self.client.get(self.url("close", self.round.pk)).status_code, 405)
+
+    def test_closing_is_one_form_that_saves_the_reasons_typed_with_it(self):
+        changes = self.prepare_changes()
+        self.client.force_login(self.office)
+        page = self.client.get(self.url("changes", self.round.pk)).content.decode()
+        # The reasons, who decided and the close button are one form, so closing posts the reasons.
+        self.assertEqual(page.count("<form method=\"post\" action=\"/rounds/"), 1)
+        self.assertIn(f'formaction="{self.url("close", self.round.pk)}"', page)
+        self.assertIn(f'name="reason_{changes["DIG-001"].pk}"', page)
+        response = self.client.post(
+            self.url("close", self.round.pk),
+            {
+                f"reason_{changes['DIG-001'].pk}": "Nobody uses it.",
+                f"reason_{changes['DIG-002'].pk}": "Patients ask for it.",
+                f"pause_{changes['DIG-001'].pk}": "on",
+                "decided_by": "Digital Board",
+                "decided_on": "2026-04-20",
+            },
+        )
+        self.assertRedirects(response, self.url("detail", self.round.pk))
+        self.assertEqual(Initiative.objects.get(pk=self.active.pk).status, "paused")
+        self.assertEqual(
+            sorted(RoundChange.objects.filter(round=self.round).values_list("decision__rationale", flat=True)),
+            ["Nobody uses it.", "Patients ask for it."],
+        )
+
+    def test_a_refused_close_changes_nothing_keeps_everything_typed_and_names_each_missing_reason(self):
+        changes = self.prepare_changes()
+        actions.save_change_reasons(round=self.round, by=self.office, reasons={changes["DIG-002"].pk: "Saved before"})
+        self.client.force_login(self.office)
+        response = self.client.post(
+            self.url("close", self.round.pk),
+            {
+                f"reason_{changes['DIG-001'].pk}": "",
+                f"reason_{changes['DIG-002'].pk}": "Typed, not yet saved",
+                f"pause_{changes['DIG-001'].pk}": "on",
+                "decided_by": "",
+                "decided_on": "2026-04-20",
+            },
+        )
+        self.assert_form_errors(
+            response,
+            "Why stop DIG-001: Give the reason to pause DIG-001 Electronic observations.",
+            "Say who decided",
+        )
+        self.assertNotContains(response, "Give the reason to start DIG-002")
+        self.assertContains(response, "Typed, not yet saved</textarea>")
+        self.assertContains(response, f'name="pause_{changes["DIG-001"].pk}" class="nhsuk-checkboxes__input" id')
+        self.assertContains(response, 'value="2026-04-20"')
+        self.assertIn(f'href="#id_reason_{changes["DIG-001"].pk}"', response.content.decode())
+        # Nothing changed: the reasons stay as saved, the round open, no decision recorded.
+        self.assertEqual(RoundChange.objects.get(pk=changes["DIG-002"].pk).reason, "Saved before")
+        self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).change, "stopped")
+        self.round.refresh_from_db()
+        self.assertTrue(self.round.is_open)
+        self.assertFalse(RoundChange.objects.filter(round=self.round, decision__isnull=False).exists())
+        self.assertEqual(Initiative.objects.get(pk=self.active.pk).status, "active")
 
     def test_only_those_who_decide_close_a_round_and_only_editors_write_reasons(self):
         changes = self.prepare_changes()

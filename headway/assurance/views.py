@@ -11,29 +11,35 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
+from headway.assurance import actions as assurance_actions
 from headway.assurance import glance as glance_figures
 from headway.assurance import initiatives
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.finance import presenters as finance_presenters
 from headway.finance import queries as finance_queries
+from headway.finance.access import can_change_money
 from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics import presenters as metric_presenters
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
+from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import presenters as portfolio_presenters
 from headway.portfolio import queries as portfolio_queries
-from headway.portfolio.access import can_do, can_edit_initiative, get_initiative
-from headway.portfolio.forms import CommentForm
+from headway.portfolio.access import can_do, can_edit_initiative, get_decision, get_initiative
+from headway.portfolio.forms import CommentForm, DecisionForm, ReversalForm
 from headway.portfolio.models import Decision, Initiative, Phase, Status
-from headway.views import MemberRequest, member_required, page_of, query_without_page
+from headway.views import MemberRequest, attach, member_required, page_of, posted, query_without_page
 
 TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
 
@@ -204,9 +210,101 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
+            "reversible": (
+                portfolio_queries.reversible_decisions(initiative) if can_do(request, Action.DECIDE) else set()
+            ),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),
             "today": today,
         },
+    )
+
+
+# Decisions, and what follows from them (ADR 20) ---------------------------------------------
+
+
+def _after_decision(request: MemberRequest, decided: assurance_actions.Decided, said: str) -> str:
+    """The message for a recorded decision or reversal, and where to go next: the offer to release
+    the initiative's future funding when a stop, pause or close leaves some, else its page."""
+    decision = decided.decision
+    initiative = decision.initiative
+    parts = [said]
+    if decided.taken_out_of:
+        names = ", ".join(r.name for r in decided.taken_out_of)
+        parts.append(f"It has been taken out of the open prioritisation round {names}.")
+    if decided.put_back_into:
+        names = ", ".join(r.name for r in decided.put_back_into)
+        parts.append(f"It is a candidate in the open prioritisation round {names} again.")
+    messages.success(request, " ".join(parts))
+    if (
+        initiative.status in finance_queries.RELEASED_BY
+        and can_change_money(request, initiative)
+        and finance_queries.releasable_funding(initiative, decision.decided_on)
+    ):
+        return reverse("finance:funding_release", args=[initiative.pk])
+    return reverse("portfolio:detail", args=[initiative.pk])
+
+
+@member_required(Action.DECIDE)
+def decide(request: MemberRequest, pk: int) -> HttpResponse:
+    initiative = get_initiative(request, pk)
+    form = DecisionForm(posted(request), initiative=initiative, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decided = assurance_actions.record_decision(
+                initiative=initiative,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                rationale=form.cleaned_data["rationale"],
+                evidence=form.cleaned_data["evidence"],
+                decided_by=form.cleaned_data["decided_by"],
+                decided_on=form.cleaned_data["decided_on"],
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            decision = decided.decision
+            said = (
+                f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
+                f"has been recorded. Its status is now {decision.get_status_after_display().lower()}."
+            )
+            return redirect(_after_decision(request, decided, said))
+    return render(request, "portfolio/decision_form.html", {"form": form, "initiative": initiative})
+
+
+@member_required(Action.DECIDE)
+def decision_reverse(request: MemberRequest, pk: int) -> HttpResponse:
+    """Correct a decision recorded by mistake with a recorded reversal (ADR 20)."""
+    decision = get_decision(request, pk)
+    initiative = decision.initiative
+    refusal = portfolio_actions.reversal_refusal(decision)
+    form = ReversalForm(
+        None if refusal else posted(request), decision=decision, initial={"decided_on": timezone.localdate()}
+    )
+    if not refusal and request.method == "POST" and form.is_valid():
+        try:
+            decided = assurance_actions.reverse_decision(
+                decision=decision,
+                by=request.user,
+                rationale=form.cleaned_data["rationale"],
+                evidence=form.cleaned_data["evidence"],
+                decided_by=form.cleaned_data["decided_by"],
+                decided_on=form.cleaned_data["decided_on"],
+            )
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            reversal = decided.decision
+            what = f"The {decision.get_kind_display().lower()} decision of {decision.decided_on:%-d %B %Y}"
+            said = f"{what} has been reversed." + (
+                f" {initiative.reference} is {reversal.get_status_after_display().lower()} again."
+                if reversal.changes_status
+                else ""
+            )
+            return redirect(_after_decision(request, decided, said))
+    return render(
+        request,
+        "portfolio/reversal_form.html",
+        {"form": form, "decision": decision, "initiative": initiative, "refusal": refusal},
     )

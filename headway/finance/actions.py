@@ -8,7 +8,7 @@ loader, a future import) can link one trust's business case to another trust's m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -105,6 +105,29 @@ def save_funding_line(
 def delete_funding_line(*, line: FundingLine, by: User | None) -> None:
     stamp(line, by, "Removed")
     line.delete()
+
+
+@transaction.atomic
+def release_funding(
+    *, initiative: Initiative, by: User | None, lines: Sequence[FundingLine], reason: str
+) -> list[FundingLine]:
+    """Hand back future funding an initiative no longer needs (ADR 20): each line goes, and the
+    history keeps it with `reason` (the decision that led to it). Only requested or approved
+    lines can be released; committed or spent money is not the portfolio's to hand back."""
+    if not lines:
+        raise ValidationError({"lines": "Choose the funding to release, or keep it all."})
+    for line in lines:
+        if line.initiative_id != initiative.pk:
+            raise ValidationError("This funding line belongs to another initiative.")
+        if line.state not in FundingLine.RELEASABLE:
+            raise ValidationError(
+                f"The {line.financial_year} {line.get_kind_display().lower()} funding is "
+                f"{line.get_state_display().lower()}, so it cannot be released."
+            )
+    for line in lines:
+        stamp(line, by, reason)
+        line.delete()
+    return list(lines)
 
 
 # Business cases ------------------------------------------------------------------------------

@@ -167,6 +167,36 @@ def _radios(form: forms.BaseForm, name: str, choices: Any) -> None:
 # Funding -------------------------------------------------------------------------------------
 
 
+class ReleaseChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return (
+            f"{obj.financial_year} {obj.get_kind_display().lower()}: {money.pounds(obj.amount)} "
+            f"({obj.get_state_display().lower()}, {obj.get_source_display()})"
+        )
+
+
+class ReleaseForm(NHSFormMixin, forms.Form):
+    """Which of an initiative's future funding to hand back after it stopped, paused or finished."""
+
+    lines = ReleaseChoiceField(
+        queryset=FundingLine.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Funding to release",
+        help_text="Each line released is taken off the initiative's money; the history keeps it.",
+        error_messages={
+            "required": "Choose the funding to release, or keep it all.",
+            "invalid_choice": "Choose only this initiative's requested or approved future funding.",
+        },
+    )
+
+    def __init__(self, *args: Any, lines: list[FundingLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].queryset = FundingLine.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[line.pk for line in lines]
+        ).order_by("financial_year", "kind", "pk")
+        self.apply_nhs_classes()
+
+
 class FundingLineForm(NHSFormMixin, forms.ModelForm):
     financial_year = FinancialYearField(label="Financial year")
     amount = MoneyField(label="Amount")

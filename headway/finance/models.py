@@ -9,6 +9,7 @@ edition is a data change, not a code change.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -182,6 +183,10 @@ class FundingLine(models.Model):
         APPROVED = "approved", "Approved"
         COMMITTED = "committed", "Committed"
         SPENT = "spent", "Spent"
+
+    # What can be handed back when an initiative stops, pauses or finishes: money asked for or
+    # agreed, not money already committed or spent.
+    RELEASABLE: ClassVar[tuple[str, ...]] = (State.REQUESTED, State.APPROVED)
 
     class Purpose(models.TextChoices):
         BUILD = "build", "Building and launching it"

@@ -25,10 +25,11 @@ from headway.finance.models import (
     FundingLine,
     Mitigation,
 )
+from headway.lib.financial_years import financial_year_label
 from headway.metrics import improvement
 from headway.metrics import queries as metric_queries
 from headway.metrics.models import Metric, Observation
-from headway.portfolio.models import Checkpoint, Initiative
+from headway.portfolio.models import Checkpoint, Initiative, Status
 
 
 @dataclass
@@ -171,3 +172,18 @@ def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
         (Mitigation, Mitigation.history.filter(business_case_id__in=case_ids)),  # type: ignore[attr-defined]
         (Actual, Actual.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
     ]
+
+
+# The statuses after which an initiative's future funding is offered back.
+RELEASED_BY = (Status.STOPPED, Status.PAUSED, Status.COMPLETED)
+
+
+def releasable_funding(initiative: Initiative, after: dt.date) -> list[FundingLine]:
+    """The funding an initiative can hand back once it has stopped, paused or finished on `after`:
+    requested or approved (`FundingLine.RELEASABLE`) for the financial years after the one `after`
+    falls in. The year it is in stays: some of it may be spent or owed already."""
+    return list(
+        initiative.funding_lines.filter(
+            state__in=FundingLine.RELEASABLE, financial_year__gt=financial_year_label(after)
+        ).order_by("financial_year", "kind", "pk")
+    )

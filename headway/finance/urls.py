@@ -9,6 +9,7 @@ urlpatterns = [
     path("money/forecast/", views.forecast, name="forecast"),
     path("initiatives/<int:pk>/money/", views.initiative_money, name="initiative"),
     path("initiatives/<int:pk>/money/funding/new/", views.funding_add, name="funding_add"),
+    path("initiatives/<int:pk>/money/release/", views.funding_release, name="funding_release"),
     path("money/funding/<int:pk>/edit/", views.funding_edit, name="funding_edit"),
     path("money/funding/<int:pk>/delete/", views.funding_delete, name="funding_delete"),
     path("initiatives/<int:pk>/money/business-cases/new/", views.case_add, name="case_add"),

@@ -42,10 +42,12 @@ from headway.finance.forms import (
     CostLinesForm,
     FundingLineForm,
     MitigationForm,
+    ReleaseForm,
 )
 from headway.finance.models import Actual, BusinessCase
 from headway.lib.financial_years import financial_year_label
 from headway.lib.money import pounds
+from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.models import Initiative, Status
 from headway.views import MemberRequest, member_required, posted, saved
 
@@ -245,6 +247,52 @@ def funding_delete(request: MemberRequest, pk: int) -> HttpResponse:
         return redirect(_money_url(line.initiative_id, "funding"))
 
     return confirm_removal(request, ask=ask, remove=remove)
+
+
+@member_required(Action.VIEW)
+def funding_release(request: MemberRequest, pk: int) -> HttpResponse:
+    """The step after a stop, pause or close (ADR 20): offer to hand back the initiative's
+    requested and approved funding for the years after the decision. Nothing goes until the
+    person chooses what to release; "Keep it" leaves everything as it is."""
+    initiative = get_initiative(request, pk)
+    require_change(request, initiative)
+    decision = portfolio_queries.decision_behind_status(initiative)
+    if initiative.status not in queries.RELEASED_BY or decision is None:
+        status = initiative.get_status_display().lower()
+        messages.info(request, f"{initiative.reference} is {status}: its funding stays.")
+        return redirect(_money_url(initiative, "funding"))
+    lines = queries.releasable_funding(initiative, decision.decided_on)
+    if not lines:
+        messages.info(request, f"{initiative.reference} has no requested or approved funding for later years.")
+        return redirect(_money_url(initiative, "funding"))
+    what = f"the {decision.get_kind_display().lower()} decision of {decision.decided_on:%-d %B %Y}"
+    form = ReleaseForm(posted(request), lines=lines, initial={"lines": [line.pk for line in lines]})
+    done = saved(
+        request,
+        form,
+        lambda: actions.release_funding(
+            initiative=initiative,
+            by=request.user,
+            lines=list(form.cleaned_data["lines"]),
+            reason=f"Released after {what}",
+        ),
+        lambda released: (
+            f"{pounds(sum(line.amount for line in released))} of {initiative.reference}'s future funding has been "
+            "released. The released lines stay in the history of changes."
+        ),
+        _money_url(initiative, "funding"),
+    )
+    return done or render(
+        request,
+        "finance/release.html",
+        {
+            "form": form,
+            "initiative": initiative,
+            "decision": decision,
+            "total": pounds(sum(line.amount for line in lines)),
+            "back": reverse("portfolio:detail", args=[initiative.pk]),
+        },
+    )
 
 
 # Business cases ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from headway.metrics.access import (
     can_edit_metric,
     get_annotation,
     get_metric,
+    get_observation,
     people_of,
     require_add_data,
     require_edit_metric,
@@ -176,6 +177,41 @@ def observation_add(request: MemberRequest, pk: int) -> HttpResponse:
         request,
         "metrics/observation_form.html",
         {"form": form, "metric": metric, "confirm": confirm, "existing": existing},
+    )
+
+
+@member_required(Action.VIEW)
+def observation_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    """Remove a value recorded by mistake (for the wrong period, say, or the wrong metric). The
+    history keeps it, and the metric's summary and its initiatives' verdicts are worked out again
+    without it, as for any other change to the data."""
+    observation = get_observation(request, pk)  # first, so another organisation's is "not found" by any method
+    metric = observation.metric
+    require_add_data(request, metric)
+    back = reverse("metrics:detail", args=[metric.pk]) + "#data"
+    label = period_label(observation.period, metric.frequency)
+
+    def remove() -> HttpResponse:
+        actions.delete_observations(observations=[observation], by=request.user)
+        messages.success(request, f"The value for {label} has been removed. It stays in the history of changes.")
+        return redirect(back)
+
+    return confirm_removal(
+        request,
+        ask=lambda: Removal(
+            question=f"Remove the value for {label}?",
+            caption=metric.name,
+            back=back,
+            details=[("Value", presenters.value_text(observation.value, metric.unit))]
+            + ([("Note", observation.note)] if observation.note else []),
+            consequences=[
+                "The chart, its limits and the verdict of each initiative the metric serves will be worked out "
+                "again without it.",
+                "If the value was only wrong, change it instead; if it belongs to another period, remove it here "
+                "and add it to the right one.",
+            ],
+        ),
+        remove=remove,
     )
 
 

@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from headway.accounts.roles import Action
-from headway.portfolio.models import Initiative, Risk, Service, StrategicGoal, UserNeed
+from headway.portfolio.models import Decision, Initiative, Risk, Service, StrategicGoal, UserNeed
 from headway.views import MemberRequest, can_do, scoped_get
 
 __all__ = [
     "can_do",
     "can_edit_initiative",
+    "get_decision",
     "get_goal",
     "get_initiative",
     "get_risk",
@@ -29,6 +30,10 @@ __all__ = [
 
 def get_initiative(request: MemberRequest, pk: int) -> Initiative:
     return scoped_get(request, Initiative.objects.select_related("sro", "clinical_lead", "delivery_lead"), pk)
+
+
+def get_decision(request: MemberRequest, pk: int) -> Decision:
+    return scoped_get(request, Decision.objects.select_related("initiative"), pk, through="initiative__organisation")
 
 
 def get_user_need(request: MemberRequest, pk: int) -> UserNeed:

@@ -29,6 +29,7 @@ from headway.portfolio.models import (
     Status,
     StrategicGoal,
     UserNeed,
+    reversible,
 )
 
 
@@ -229,6 +230,82 @@ def record_decision(
         stamp(initiative, by, f"{decision.get_kind_display()} decision on {decided_on:%d %B %Y}")
         initiative.save()
     return decision
+
+
+def reversal_refusal(decision: Decision, status: str | None = None) -> str:
+    """Why this decision cannot be reversed now, or "" if it can (`status`: the initiative's, if
+    already read)."""
+    if decision.kind == Decision.Kind.REVERSE:
+        return "A reversal cannot itself be reversed. Record a new decision instead."
+    if Decision.objects.filter(reverses=decision).exists():
+        return "This decision has already been reversed."
+    current = status if status is not None else decision.initiative.status
+    if decision.pk not in reversible(decision.initiative.decisions.all(), current):
+        return (
+            "A later decision has changed the initiative's status since, so this one can no longer be undone "
+            "on its own. Record a new decision instead."
+        )
+    return ""
+
+
+@transaction.atomic
+def reverse_decision(
+    *,
+    decision: Decision,
+    by: User | None,
+    rationale: str,
+    evidence: str,
+    decided_by: str,
+    decided_on: dt.date,
+    reason: str | None = None,
+) -> Decision:
+    """Correct a decision recorded by mistake with a recorded reversal: a new decision, linked to
+    it, with its own reason, that puts the initiative back to the status it had before. The
+    original decision is never edited; both stay in the decision log (ADR 20)."""
+    initiative = Initiative.objects.select_for_update().get(pk=decision.initiative_id)
+    refusal = reversal_refusal(decision, initiative.status)
+    if refusal:
+        raise ValidationError(refusal)
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Write down why the decision is reversed."})
+    if decided_on < decision.decided_on:
+        raise ValidationError(
+            {
+                "decided_on": "A reversal cannot be dated before the decision it reverses "
+                f"({decision.decided_on:%d %B %Y})."
+            }
+        )
+    reversal = Decision(
+        initiative=initiative,
+        kind=Decision.Kind.REVERSE,
+        reverses=decision,
+        rationale=rationale.strip(),
+        evidence=evidence.strip(),
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        status_before=initiative.status,
+        status_after=decision.status_before,
+        recorded_by=by,
+    )
+    reversal.full_clean(exclude=["initiative", "recorded_by", "reverses"])
+    what = f"the {decision.get_kind_display().lower()} decision of {decision.decided_on:%d %B %Y}"
+    stamp(reversal, by, reason or f"Reverses {what}")
+    reversal.save()
+    if reversal.changes_status:
+        initiative.status = reversal.status_after
+        if (
+            decision.kind == Decision.Kind.START
+            and initiative.status == Status.PROPOSED
+            and initiative.start_date == decision.decided_on
+        ):
+            initiative.start_date = None  # the start it gave is undone with it
+        stamp(
+            initiative,
+            by,
+            f"Reversal on {decided_on:%d %B %Y} of {what}",
+        )
+        initiative.save()
+    return reversal
 
 
 @transaction.atomic

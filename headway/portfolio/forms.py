@@ -340,6 +340,22 @@ class DecisionForm(NHSFormMixin, forms.Form):
         return value
 
 
+class ReversalForm(DecisionForm):
+    """A reversal of a decision recorded by mistake: the same record as any decision (why, the
+    evidence, who and when) without the choice of kind, which is always a reversal."""
+
+    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        super().__init__(*args, initiative=decision.initiative, **kwargs)
+        del self.fields["kind"]
+        self.fields["rationale"].label = "Why is the decision reversed?"
+        self.fields["rationale"].help_text = (
+            "For example, it was recorded against the wrong initiative, or the board reconsidered. "
+            "It will be shown beside the decision in the decision log."
+        )
+        self.fields["rationale"].error_messages["required"] = "Write down why the decision is reversed."
+        self.fields["evidence"].label = "What evidence was considered?"
+
+
 SCORE_CHOICES = [
     (1, "Rare (1)"),
     (2, "Unlikely (2)"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
@@ -272,6 +273,9 @@ class Decision(models.Model):
         STOP = "stop", "Stop"
         CHANGE_COURSE = "change_course", "Change course"
         CLOSE = "close", "Close"
+        # Puts right a decision recorded by mistake: the initiative goes back to the status it had
+        # before that decision, and both stay in the log (ADR 20). Never offered as a choice.
+        REVERSE = "reverse", "Reverse"
 
     # What each kind of decision does to the initiative's status, and from which statuses it
     # may be taken. A status changes only through one of these.
@@ -296,6 +300,10 @@ class Decision(models.Model):
     status_after = models.CharField(max_length=20, choices=Status.choices, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set on a reversal: the decision it reverses, which is never edited. One reversal each.
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="reversed_by", editable=False
+    )
 
     history = HistoricalRecords()
     objects = DecisionQuerySet.as_manager()
@@ -317,6 +325,29 @@ class Decision(models.Model):
     @classmethod
     def allowed_kinds(cls, status: str) -> list[str]:
         return [kind for kind, (sources, _) in cls.TRANSITIONS.items() if status in sources]
+
+    @property
+    def changes_status(self) -> bool:
+        return self.status_before != self.status_after
+
+
+def reversible(decisions: Iterable[Decision], status: str) -> set[int]:
+    """The ids, among all of one initiative's `decisions`, of those that can still be reversed
+    while it is `status`: not a reversal, not already reversed, and nothing recorded after it has
+    changed the status it left (so reversing it puts back exactly what it changed)."""
+    ordered = sorted(decisions, key=lambda d: d.pk)
+    reversed_ids = {d.reverses_id for d in ordered if d.reverses_id is not None}
+    found: set[int] = set()
+    for decision in reversed(ordered):
+        if (
+            decision.kind != Decision.Kind.REVERSE
+            and decision.pk not in reversed_ids
+            and decision.status_after == status
+        ):
+            found.add(decision.pk)
+        if decision.changes_status:
+            break
+    return found
 
 
 class RiskQuerySet(models.QuerySet["Risk"]):

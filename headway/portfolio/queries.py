@@ -29,6 +29,7 @@ from headway.portfolio.models import (
     StrategicGoal,
     UserNeed,
     confidence_choices,
+    reversible,
 )
 
 # Keyed by plain strings so annotated values (str) can be looked up.
@@ -106,7 +107,7 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
 def recent_decisions(organisation: Organisation, limit: int = 5) -> list[Decision]:
     return list(
         Decision.objects.for_organisation(organisation)
-        .select_related("initiative")
+        .select_related("initiative", "reversed_by")
         .order_by("-decided_on", "-pk")[:limit]
     )
 
@@ -268,7 +269,7 @@ class TimelineEntry:
 def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntry]:
     """Checkpoints and decisions mixed, newest first; `since` limits how far back."""
     checkpoints = initiative.checkpoints.select_related("recorded_by")
-    decisions = initiative.decisions.select_related("recorded_by")
+    decisions = initiative.decisions.select_related("recorded_by", "reverses", "reversed_by")
     if since is not None:
         checkpoints = checkpoints.filter(week_start__gte=since)
         decisions = decisions.filter(decided_on__gte=since)
@@ -278,6 +279,19 @@ def timeline(initiative: Initiative, since: dt.date | None) -> list[TimelineEntr
     # On the same day a decision sits above the checkpoint that led to it.
     entries.sort(key=lambda e: (e.when, e.kind == "decision"), reverse=True)
     return entries
+
+
+def decision_behind_status(initiative: Initiative) -> Decision | None:
+    """The newest decision that put the initiative in the status it has now, if any."""
+    changed = [d for d in initiative.decisions.order_by("-pk") if d.changes_status]
+    return next((d for d in changed[:1] if d.status_after == initiative.status), None)
+
+
+def reversible_decisions(initiative: Initiative) -> set[int]:
+    """The ids of the initiative's decisions that can be reversed now (`models.reversible`), in one query."""
+    return reversible(
+        initiative.decisions.only("pk", "kind", "status_before", "status_after", "reverses_id"), initiative.status
+    )
 
 
 # History ---------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ urlpatterns = [
     path("initiatives/new/", views.initiative_create, name="create"),
     path("initiatives/<int:pk>/edit/", views.initiative_edit, name="edit"),
     path("initiatives/<int:pk>/checkpoint/", views.checkpoint, name="checkpoint"),
-    path("initiatives/<int:pk>/decisions/new/", views.decide, name="decide"),
     path("initiatives/<int:pk>/needs/new/", views.need_add, name="need_add"),
     path("needs/<int:pk>/edit/", views.need_edit, name="need_edit"),
     path("needs/<int:pk>/delete/", views.need_delete, name="need_delete"),

@@ -37,7 +37,6 @@ from headway.portfolio.access import (
 from headway.portfolio.forms import (
     CheckpointForm,
     CommentForm,
-    DecisionForm,
     GoalForm,
     InitiativeForm,
     RiskForm,
@@ -158,36 +157,13 @@ def checkpoint(request: MemberRequest, pk: int) -> HttpResponse:
 # Decisions -----------------------------------------------------------------------------------
 
 
-@member_required(Action.DECIDE)
-def decide(request: MemberRequest, pk: int) -> HttpResponse:
-    initiative = get_initiative(request, pk)
-    form = DecisionForm(request.POST or None, initiative=initiative, initial={"decided_on": timezone.localdate()})
-    done = saved(
-        request,
-        form,
-        lambda: actions.record_decision(
-            initiative=initiative,
-            by=request.user,
-            kind=form.cleaned_data["kind"],
-            rationale=form.cleaned_data["rationale"],
-            evidence=form.cleaned_data["evidence"],
-            decided_by=form.cleaned_data["decided_by"],
-            decided_on=form.cleaned_data["decided_on"],
-        ),
-        lambda decision: (
-            f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
-            f"has been recorded. Its status is now {decision.get_status_after_display().lower()}."
-        ),
-        _detail(initiative),
-    )
-    return done or render(request, "portfolio/decision_form.html", {"form": form, "initiative": initiative})
-
-
 @member_required(Action.VIEW)
 def decision_log(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     kind = request.GET.get("kind", "")
-    decisions = Decision.objects.for_organisation(organisation).select_related("initiative", "recorded_by")
+    decisions = Decision.objects.for_organisation(organisation).select_related(
+        "initiative", "recorded_by", "reverses", "reversed_by"
+    )
     if kind in Decision.Kind.values:
         decisions = decisions.filter(kind=kind)
     page = page_of(request, decisions.order_by("-decided_on", "-pk"))

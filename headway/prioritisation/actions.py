@@ -15,14 +15,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
 from headway.concurrency import lock_for_create
 from headway.history import stamp
-from headway.lib import financial_years
+from headway.lib import bounds, financial_years
 from headway.lib.errors import InputError
 from headway.lib.quarters import stored_financial_quarter
 from headway.portfolio import actions as portfolio_actions
@@ -252,6 +252,43 @@ def _copy_constraints(source: Round, target: Round, mapping: Mapping[int, Candid
     Exclusive.objects.bulk_create(exclusives)
 
 
+# The statuses that end an initiative's place among a round's candidates: nothing is to be chosen
+# for work that has stopped, paused or finished.
+NOT_A_CANDIDATE = (Status.STOPPED, Status.PAUSED, Status.COMPLETED)
+
+
+@transaction.atomic
+def follow_decision(*, decision: Decision, by: User | None) -> tuple[list[Round], list[Round]]:
+    """Bring the open rounds into line with the status a decision left its initiative in (ADR 20).
+
+    Stopped, paused or completed, it is taken out of every open round and its what-if scenarios:
+    the candidacy stays, marked with the decision, so the round page shows it as stopped and the
+    next selection leaves it out, and a reversal can put it back as it was (with its ratings,
+    money and constraints). Active or proposed again, its withdrawals are undone, and it becomes a
+    candidate in any open round it was not in. Returns (the rounds it was taken out of, the rounds
+    it was put back into), without scenarios."""
+    initiative = decision.initiative
+    open_candidacies = Candidate.objects.filter(
+        round__organisation_id=initiative.organisation_id, round__status=Round.State.OPEN, initiative=initiative
+    ).select_related("round")
+    if initiative.status in NOT_A_CANDIDATE:
+        taking = [c for c in open_candidacies if c.withdrawn_by_id is None]
+        Candidate.objects.filter(pk__in=[c.pk for c in taking]).update(withdrawn_by=decision)
+        return sorted({c.round for c in taking if not c.round.is_scenario}, key=lambda r: r.pk), []
+    withdrawn = [c for c in open_candidacies if c.withdrawn_by_id is not None]
+    Candidate.objects.filter(pk__in=[c.pk for c in withdrawn]).update(withdrawn_by=None)
+    missing = list(
+        Round.objects.for_organisation(initiative.organisation)
+        .rounds()
+        .filter(status=Round.State.OPEN)
+        .exclude(candidates__initiative=initiative)
+        .order_by("pk")
+    )
+    Candidate.objects.bulk_create([Candidate(round=round, initiative=initiative) for round in missing])
+    back = {c.round for c in withdrawn if not c.round.is_scenario} | set(missing)
+    return [], sorted(back, key=lambda r: r.pk)
+
+
 @transaction.atomic
 def update_candidate(
     *,
@@ -419,10 +456,23 @@ def weights_snapshot(round: Round) -> scoring.Weights:
     }
 
 
+def left_out(round: Round) -> set[int]:
+    """The candidates the selection leaves out: those taken out of the round by a decision
+    (`follow_decision`), and those that need one of them to go ahead, which now cannot."""
+    out = set(round.candidates.filter(withdrawn_by__isnull=False).values_list("pk", flat=True))
+    needs = list(round.dependencies.values_list("candidate_id", "requires_id"))
+    while True:
+        more = {a for a, b in needs if b in out and a not in out}
+        if not more:
+            return out
+        out |= more
+
+
 def inputs_snapshot(round: Round) -> dict[str, dict[str, dict[str, float]]]:
     """{candidate id: {scorer id: {input key: value}}}: every rating the run uses."""
     snapshot: dict[str, dict[str, dict[str, float]]] = {}
-    for candidate_id, scorer_id, key, value in round.ratings.order_by("candidate_id", "scorer_id", "key").values_list(
+    ratings = round.ratings.exclude(candidate_id__in=left_out(round))
+    for candidate_id, scorer_id, key, value in ratings.order_by("candidate_id", "scorer_id", "key").values_list(
         "candidate_id", "scorer_id", "key", "value"
     ):
         snapshot.setdefault(str(candidate_id), {}).setdefault(str(scorer_id), {})[key] = value
@@ -433,13 +483,20 @@ def inputs_snapshot(round: Round) -> dict[str, dict[str, dict[str, float]]]:
 
 
 def _round_limits(round: Round) -> problem_input.RoundLimits:
+    out = left_out(round)
     return problem_input.RoundLimits(
         budgets=[
             problem_input.Budget(b.financial_year, _pounds(b.capital), _pounds(b.revenue)) for b in round.budgets.all()
         ],
         teams=[problem_input.TeamDays(t.team, t.quarter, float(t.days)) for t in round.team_capacities.all()],
-        requires=[(str(a), str(b)) for a, b in round.dependencies.values_list("candidate_id", "requires_id")],
-        exclusive=[(str(a), str(b)) for a, b in round.exclusives.values_list("a_id", "b_id")],
+        requires=[
+            (str(a), str(b))
+            for a, b in round.dependencies.values_list("candidate_id", "requires_id")
+            if a not in out and b not in out
+        ],
+        exclusive=[
+            (str(a), str(b)) for a, b in round.exclusives.values_list("a_id", "b_id") if a not in out and b not in out
+        ],
         wip_limit=round.wip_limit,
     )
 
@@ -447,7 +504,9 @@ def _round_limits(round: Round) -> problem_input.RoundLimits:
 def _selection_input(
     round: Round, scores: Mapping[str, scoring.CandidateScore]
 ) -> tuple[selection.Problem, list[Candidate], dict[int, CostSource]]:
-    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    candidates = list(
+        round.candidates.exclude(pk__in=left_out(round)).select_related("initiative").order_by("initiative__reference")
+    )
     money = sources.effective_costs(candidates)
     limits = [
         problem_input.CandidateLimits(
@@ -481,7 +540,7 @@ def run_selection(*, round: Round, by: User | None, with_robustness: bool = True
     `with_robustness=False` leaves out the weight what-ifs, which take seconds; only the demo,
     loading rounds nobody is waiting on, uses it."""
     _require_open(round)
-    if not round.candidates.exists():
+    if not round.candidates.exclude(pk__in=left_out(round)).exists():
         raise ValidationError("There are no initiatives in this round to choose from.")
     weights = weights_snapshot(round)
     inputs = inputs_snapshot(round)
@@ -563,6 +622,7 @@ def copy_as_scenario(
             costs_reason=c.costs_reason,
             team_demand=c.team_demand,
             committed=c.committed,
+            withdrawn_by_id=c.withdrawn_by_id,
         )
         mapping[c.pk] = copy
     _save_all(
@@ -674,19 +734,35 @@ def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) 
     return sorted(changes, key=lambda c: (c.change, c.to_rank or 0))
 
 
+def reason_field(change_id: int) -> str:
+    """The name a change's reason goes by, in the changes form and in `close_round`'s refusals,
+    so that a refusal is shown against the reason it is about."""
+    return f"reason_{change_id}"
+
+
 @transaction.atomic
 def save_change_reasons(
-    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] = ()
+    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] | None = ()
 ) -> None:
-    """Write the reasons ({change id: reason}); `paused` turns those stops into pauses."""
+    """Write the reasons ({change id: reason}); `paused` turns those stops into pauses (and the
+    other stops back into stops); None leaves them as they are."""
     _require_open(round)
+    changes = list(round.changes.all())
+    _apply_reasons(changes, reasons, paused if paused is not None else _paused_now(changes))
+
+
+def _apply_reasons(changes: Iterable[RoundChange], reasons: Mapping[int, str], paused: Iterable[int]) -> None:
     pause = set(paused)
-    for change in round.changes.all():
+    for change in changes:
         if change.pk in reasons:
             change.reason = reasons[change.pk].strip()
         if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
             change.change = RoundChange.Kind.PAUSED if change.pk in pause else RoundChange.Kind.STOPPED
         change.save()
+
+
+def _paused_now(changes: Iterable[RoundChange]) -> list[int]:
+    return [c.pk for c in changes if c.change == RoundChange.Kind.PAUSED]
 
 
 def _evidence(round: Round, result: Result, change: RoundChange) -> str:
@@ -731,8 +807,21 @@ def _decisions_at_meeting(round: Round, decided_on: dt.date) -> dict[int, list[D
 
 
 @transaction.atomic
-def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: dt.date) -> list[Decision]:
+def close_round(
+    *,
+    round: Round,
+    by: User | None,
+    decided_by: str,
+    decided_on: dt.date,
+    reasons: Mapping[int, str] | None = None,
+    paused: Iterable[int] | None = None,
+) -> list[Decision]:
     """Close the round and record its decisions. Refused until every change has its reason.
+
+    `reasons` and `paused` (as `save_change_reasons` takes them) are written first, in the same
+    transaction, so the reasons typed on the page that closes the round are the ones it closes
+    with; a refusal keeps none of it, and names each change still without a reason (keyed by
+    `reason_field`).
 
     A decision already recorded for one of its initiatives on the day of the meeting (on the
     initiative's own page, say, before the round was closed) is the round's decision for that
@@ -747,13 +836,27 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
     result = round.current_result
     if result is None:
         raise ValidationError("Run the selection before closing the round.")
-    if not decided_by.strip():
-        raise ValidationError({"decided_by": "Say who decided, for example the Digital Board."})
+    # Every refusal at once: who decided, and each change that cannot be recorded as it stands.
+    problems: dict[str, list[str]] = {}
+    try:
+        bounds.check_name(decided_by.strip())
+    except bounds.BoundsError as error:
+        problems["decided_by"] = [str(error)]
     at_meeting = _decisions_at_meeting(round, decided_on)
+    chosen = set(result.stored().selected)
+    for candidate in round.candidates.filter(withdrawn_by__isnull=False).select_related("initiative", "withdrawn_by"):
+        taken_by = candidate.withdrawn_by
+        if taken_by is not None and candidate.pk in chosen and candidate.initiative_id not in at_meeting:
+            problems.setdefault(NON_FIELD_ERRORS, []).append(
+                f"Work the selection out again: it still chooses {candidate.initiative.reference} "
+                f"{candidate.initiative.title}, which was taken out of the round by the "
+                f"{taken_by.get_kind_display().lower()} decision of {taken_by.decided_on:%d %B %Y}."
+            )
     statuses = dict(Initiative.objects.filter(pk__in=round.candidates.values("initiative")).values_list("pk", "status"))
     statuses.update({pk: decisions[0].status_before for pk, decisions in at_meeting.items()})
     changes = compute_changes(round=round, statuses=statuses)
-    problems = []
+    if reasons is not None or paused is not None:
+        _apply_reasons(changes, reasons or {}, paused if paused is not None else _paused_now(changes))
     linked: dict[int, Decision] = {}
     for change in changes:
         decisions = at_meeting.get(change.initiative_id)
@@ -762,7 +865,7 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
         latest = decisions[-1]
         expected = _STATUS_AFTER.get(change.change, Status.ACTIVE)
         if latest.status_after != expected:
-            problems.append(
+            problems.setdefault(reason_field(change.pk), []).append(
                 f"{change.initiative.reference} {change.initiative.title} was given a "
                 f"‘{latest.get_kind_display().lower()}’ decision on {decided_on:%d %B %Y}, but the round says "
                 f"{change.get_change_display().lower()}. Change the round or record a new decision first."
@@ -771,16 +874,14 @@ def close_round(*, round: Round, by: User | None, decided_by: str, decided_on: d
         linked[change.pk] = latest
         if not change.reason.strip():
             change.reason = latest.rationale
+    for change in changes:
+        if not change.reason.strip() and reason_field(change.pk) not in problems:
+            problems[reason_field(change.pk)] = [
+                f"Give the reason to {change.get_change_display().lower()} {change.initiative.reference} "
+                f"{change.initiative.title}."
+            ]
     if problems:
         raise ValidationError(problems)
-    missing = [c for c in changes if not c.reason.strip()]
-    if missing:
-        raise ValidationError(
-            [
-                f"Give the reason to {c.get_change_display().lower()} {c.initiative.reference} {c.initiative.title}."
-                for c in missing
-            ]
-        )
     decisions = []
     for change in changes:
         decision = linked.get(change.pk)

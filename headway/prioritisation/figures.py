@@ -109,6 +109,16 @@ def _add_result(row: CandidateFigures, stored: StoredResult) -> None:
         row.money_at_run = used["label"]
 
 
+def overtaken(data: RoundData) -> list[str]:
+    """The references of candidates taken out of the round by a decision (a stop, pause or close)
+    that the stored selection still chooses: it was worked out before, and needs working out again."""
+    stored = data.stored
+    if stored is None:
+        return []
+    chosen = set(stored.selected)
+    return [c.initiative.reference for c in data.candidates if c.withdrawn_by_id is not None and c.pk in chosen]
+
+
 def limit_uses(stored: StoredResult | None) -> list[LimitUse]:
     if stored is None:
         return []

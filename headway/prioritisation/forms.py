@@ -21,7 +21,7 @@ from headway.lib import bounds, money
 from headway.lib.errors import InputError
 from headway.lib.financial_years import normalise_financial_year
 from headway.lib.quarters import normalise_financial_quarter
-from headway.prioritisation.actions import Input, check_financial_year, check_quarter
+from headway.prioritisation.actions import Input, check_financial_year, check_quarter, reason_field
 from headway.prioritisation.models import Candidate, Combine, Method, Round, RoundChange
 
 MONEY_HINT = (
@@ -324,52 +324,91 @@ class ScoreForm(NHSFormMixin, forms.Form):
 
 
 class ChangesForm(NHSFormMixin, forms.Form):
-    """A reason for each change; a stop can be made a pause instead."""
+    """The changes page as one form: a reason for each change (a stop can be made a pause
+    instead) for those who write them, and who decided and when for those who close the round.
 
-    def __init__(self, *args: Any, changes: Sequence[RoundChange], **kwargs: Any) -> None:
+    Closing posts the reasons with it, so nothing typed is lost on the way to a decision; a
+    refusal shows every field again as it was typed, with each missing reason named against its
+    initiative. Who decided and when are needed only to close.
+    """
+
+    CLOSE_FIELDS = ("decided_by", "decided_on")
+
+    def __init__(
+        self,
+        *args: Any,
+        changes: Sequence[RoundChange],
+        can_edit: bool = True,
+        can_close: bool = False,
+        closing: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.changes = list(changes)
-        for change in self.changes:
-            label = f"Why {change.get_change_display().lower()} {change.initiative.reference}"
-            self.fields[f"reason_{change.pk}"] = forms.CharField(
-                label=label, required=False, initial=change.reason, widget=forms.Textarea(attrs={"rows": 2})
-            )
-            if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
-                self.fields[f"pause_{change.pk}"] = forms.BooleanField(
-                    label=f"Pause {change.initiative.reference} instead of stopping it",
-                    required=False,
-                    initial=change.change == RoundChange.Kind.PAUSED,
+        self.can_edit = can_edit
+        self.closing = closing
+        if can_edit:
+            for change in self.changes:
+                label = f"Why {change.get_change_display().lower()} {change.initiative.reference}"
+                self.fields[reason_field(change.pk)] = forms.CharField(
+                    label=label, required=False, initial=change.reason, widget=forms.Textarea(attrs={"rows": 2})
                 )
+                if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
+                    self.fields[f"pause_{change.pk}"] = forms.BooleanField(
+                        label=f"Pause {change.initiative.reference} instead of stopping it",
+                        required=False,
+                        initial=change.change == RoundChange.Kind.PAUSED,
+                    )
+        if can_close or closing:
+            self.fields["decided_by"] = forms.CharField(
+                label="Who decided",
+                max_length=200,
+                required=False,
+                help_text="The person or group, for example the Digital Board.",
+            )
+            self.fields["decided_on"] = forms.DateField(
+                label="Date of the decision",
+                required=False,
+                widget=DateInput(),
+                error_messages={"invalid": "Give the date of the decision as a real date, for example 20/4/2026."},
+            )
         self.apply_nhs_classes()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.closing:
+            # Saving the reasons only: who decided and when are kept as typed, but not checked.
+            for name in self.CLOSE_FIELDS:
+                self.errors.pop(name, None)
+            return data
+        # Who decided is checked by `close_round`, with the reasons, so one refusal names them all.
+        if "decided_on" in self.fields and data.get("decided_on") is None and "decided_on" not in self.errors:
+            self.add_error("decided_on", "Give the date of the decision.")
+        return data
 
     def rows(self) -> list[tuple[RoundChange, forms.BoundField, forms.BoundField | None]]:
         return [
-            (c, self[f"reason_{c.pk}"], self[f"pause_{c.pk}"] if f"pause_{c.pk}" in self.fields else None)
+            (c, self[reason_field(c.pk)], self[f"pause_{c.pk}"] if f"pause_{c.pk}" in self.fields else None)
             for c in self.changes
         ]
 
-    def reasons(self) -> dict[int, str]:
-        return {c.pk: self.cleaned_data.get(f"reason_{c.pk}", "") for c in self.changes}
+    def _posted(self) -> list[RoundChange]:
+        # Only the changes whose reason came with the post: a post without them (a close from
+        # another page, say) leaves the reasons already written as they are.
+        if not self.can_edit:
+            return []
+        return [c for c in self.changes if reason_field(c.pk) in self.data]
 
-    def paused(self) -> list[int]:
+    def reasons(self) -> dict[int, str] | None:
+        """{change id: reason} as posted, or None when none were (nothing to write)."""
+        posted = self._posted()
+        return {c.pk: self.cleaned_data.get(reason_field(c.pk), "") for c in posted} if posted else None
+
+    def paused(self) -> list[int] | None:
+        """The stops to make pauses, or None when no reasons were posted (the pauses stay as they are)."""
+        if not self._posted():
+            return None
         return [c.pk for c in self.changes if self.cleaned_data.get(f"pause_{c.pk}")]
-
-
-class CloseForm(NHSFormMixin, forms.Form):
-    decided_by = forms.CharField(
-        label="Who decided", max_length=200, help_text="The person or group, for example the Digital Board."
-    )
-    decided_on = forms.DateField(label="Date of the decision", widget=DateInput())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.apply_nhs_classes()
-
-    def clean_decided_by(self) -> str:
-        try:
-            return bounds.check_name(self.cleaned_data["decided_by"].strip())
-        except bounds.BoundsError as error:
-            raise ValidationError(str(error)) from None
 
 
 class ScenarioForm(NHSFormMixin, forms.Form):

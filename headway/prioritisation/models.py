@@ -153,6 +153,11 @@ class Candidate(models.Model):
     team_demand = models.JSONField(default=dict, blank=True)
     # Money already spent or contracted, in the shape of `costs`; comes off the budget.
     committed = models.JSONField(default=dict, blank=True)
+    # The decision (a stop, pause or close) that took it out of this open round (ADR 20): the round
+    # shows it as such and leaves it out of the selection; a reversal of that decision puts it back.
+    withdrawn_by = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     history = HistoricalRecords()
     objects = CandidateQuerySet.as_manager()

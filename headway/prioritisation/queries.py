@@ -35,7 +35,7 @@ class RoundData:
 
 
 def load_round(round: Round, result: Result | None) -> RoundData:
-    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    candidates = list(round.candidates.select_related("initiative", "withdrawn_by").order_by("initiative__reference"))
     requires: dict[int, list[int]] = {}
     for candidate_id, needed in round.dependencies.values_list("candidate_id", "requires_id"):
         requires.setdefault(candidate_id, []).append(needed)

@@ -29,7 +29,6 @@ from headway.prioritisation.forms import (
     CandidateForm,
     CapacityForm,
     ChangesForm,
-    CloseForm,
     RoundForm,
     ScenarioForm,
     ScoreForm,
@@ -135,6 +134,7 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "can_close": can_close(request) and round.is_open and not round.is_scenario,
             "stored": stored,
             "infeasible": stored is not None and bool(stored.conflicts),
+            "overtaken": figures.overtaken(data) if round.is_open else [],
         },
     )
 
@@ -240,7 +240,10 @@ def score(request: MemberRequest, pk: int) -> HttpResponse:
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     user = request.user
-    candidates = list(round.candidates.select_related("initiative").order_by("initiative__reference"))
+    # Those taken out of the round by a decision are not scored: the selection leaves them out.
+    candidates = list(
+        round.candidates.filter(withdrawn_by__isnull=True).select_related("initiative").order_by("initiative__reference")
+    )
     inputs = actions.inputs_for(round)
     mine = {
         rating_field_name(candidate_id, key): value
@@ -282,26 +285,42 @@ def _changes_page(
     request: MemberRequest,
     round: Round,
     form: ChangesForm | None = None,
-    close_form: CloseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     changes = list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
-    form = form or ChangesForm(changes=changes)
-    close_form = close_form or CloseForm(initial={"decided_on": timezone.localdate()})
+    can_edit = can_set_up(request) and round.is_open
+    closable = can_close(request) and round.is_open
+    form = form or ChangesForm(
+        changes=changes,
+        can_edit=can_edit,
+        can_close=closable,
+        initial={"decided_on": timezone.localdate()},
+    )
     return render(
         request,
         "prioritisation/changes.html",
         {
             "round": round,
             "form": form,
-            "close_form": close_form,
-            "errors_form": close_form if close_form.errors else form,
-            "can_edit": can_set_up(request) and round.is_open,
-            "can_close": can_close(request) and round.is_open,
+            "changes": changes,
+            "can_edit": can_edit,
+            "can_close": closable,
             "missing": sum(1 for c in changes if not c.reason.strip()),
             "no_result": round.current_result is None,
         },
         status=status,
+    )
+
+
+def _posted_changes(request: MemberRequest, round: Round, *, closing: bool) -> ChangesForm:
+    """The changes page's one form as posted, whichever of its buttons was pressed."""
+    current = list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
+    return ChangesForm(
+        request.POST,
+        changes=current,
+        can_edit=can_set_up(request),
+        can_close=can_close(request),
+        closing=closing,
     )
 
 
@@ -318,13 +337,12 @@ def changes(request: MemberRequest, pk: int) -> HttpResponse:
         _require(can_set_up(request), "Your role cannot write the reasons for a round's changes.")
         if (refused := _closed_refusal(request, round)) is not None:
             return refused
-        current = list(round.changes.select_related("initiative").order_by("change", "to_rank"))
-        form = ChangesForm(request.POST, changes=current)
+        form = _posted_changes(request, round, closing=False)
         done = saved(
             request,
             form,
             lambda: actions.save_change_reasons(
-                round=round, by=request.user, reasons=form.reasons(), paused=form.paused()
+                round=round, by=request.user, reasons=form.reasons() or {}, paused=form.paused()
             ),
             "The reasons have been saved.",
             reverse("prioritisation:changes", args=[round.pk]),
@@ -337,12 +355,14 @@ def changes(request: MemberRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.DECIDE)
 def close(request: MemberRequest, pk: int) -> HttpResponse:
+    """Close the round from the changes page's one form: the reasons typed there are saved with
+    the close, or, if it is refused, shown again as typed with each missing one named."""
     round = get_round(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
-    form = CloseForm(request.POST)
+    form = _posted_changes(request, round, closing=True)
     done = saved(
         request,
         form,
@@ -351,13 +371,15 @@ def close(request: MemberRequest, pk: int) -> HttpResponse:
             by=request.user,
             decided_by=form.cleaned_data["decided_by"],
             decided_on=form.cleaned_data["decided_on"],
+            reasons=form.reasons(),
+            paused=form.paused(),
         ),
         lambda decisions: f"Round {round.name} is closed and its {len(decisions)} decisions recorded.",
         reverse("prioritisation:detail", args=[round.pk]),
     )
     if done is not None:
         return done
-    return _changes_page(request, round, close_form=form)
+    return _changes_page(request, round, form=form)
 
 
 # What-if scenarios ---------------------------------------------------------------------------

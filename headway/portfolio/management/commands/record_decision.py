@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organisation", required=True, help="ODS code of the organisation.")
         parser.add_argument("--initiative", required=True, help="The initiative's reference, e.g. DIG-004.")
-        parser.add_argument("--kind", required=True, choices=[k.value for k in Decision.Kind])
+        parser.add_argument("--kind", required=True, choices=[str(k) for k in Decision.TRANSITIONS])
         parser.add_argument("--rationale", required=True, help="Why: every decision needs its reason.")
         parser.add_argument("--evidence", required=True, help="The evidence considered.")
         parser.add_argument("--decided-by", required=True, help="The person or group that decided.")
