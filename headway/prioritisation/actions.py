@@ -838,10 +838,13 @@ def close_round(
         raise ValidationError("Run the selection before closing the round.")
     # Every refusal at once: who decided, and each change that cannot be recorded as it stands.
     problems: dict[str, list[str]] = {}
-    try:
-        bounds.check_name(decided_by.strip())
-    except bounds.BoundsError as error:
-        problems["decided_by"] = [str(error)]
+    if not decided_by.strip():
+        problems["decided_by"] = ["Say who decided, for example the Digital Board."]
+    else:
+        try:
+            bounds.check_name(decided_by.strip())
+        except bounds.BoundsError as error:
+            problems["decided_by"] = [str(error)]
     at_meeting = _decisions_at_meeting(round, decided_on)
     chosen = set(result.stored().selected)
     for candidate in round.candidates.filter(withdrawn_by__isnull=False).select_related("initiative", "withdrawn_by"):
