@@ -135,7 +135,9 @@ def _start_gunicorn(port: int, log_file: Path) -> subprocess.Popen[bytes]:
         "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning",
     ]  # fmt: skip
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "headway.settings"}
+    # Connections kept for the whole run, so each worker's PostgreSQL backend (whose CPU is
+    # counted) lives from the first request to the last.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "headway.settings", "CONN_MAX_AGE": "600"}
     # gunicorn's own messages and Django's tracebacks (logged to stderr) both go to the log file.
     with log_file.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -234,7 +236,66 @@ def run_load(port: int, plan: Plan, seconds: float) -> tuple[list[Sample], float
     return [sample for client in clients for sample in client.samples], elapsed
 
 
-def rows_for(ctx: Context, label: str, samples: list[Sample], elapsed: float, note: str = "") -> list[Row]:
+# Server CPU ------------------------------------------------------------------------------------
+# The machine the bench runs on is often busy with other work, which stretches every latency. The
+# CPU the server spent per request (gunicorn's workers and their PostgreSQL backends, read from
+# /proc) does not depend on that, so the table gives it beside the times.
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL backends serving this database, but for the bench's own connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+@dataclass
+class CpuUse:
+    app_s: float = 0.0
+    database_s: float = 0.0
+
+
+def cpu_snapshot(master: int) -> dict[str, dict[int, float]]:
+    return {
+        "app": {pid: _cpu_seconds(pid) for pid in _children(master)},
+        "database": {pid: _cpu_seconds(pid) for pid in _backends()},
+    }
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> CpuUse:
+    """CPU spent between two snapshots; a process that appeared in between counts from zero."""
+    spent = {kind: sum(t - before[kind].get(pid, 0.0) for pid, t in after[kind].items()) for kind in after}
+    return CpuUse(app_s=spent["app"], database_s=spent["database"])
+
+
+def rows_for(
+    ctx: Context, label: str, samples: list[Sample], elapsed: float, note: str = "", cpu: CpuUse | None = None
+) -> list[Row]:
     rows = []
     for name, kinds in (
         ("all", ("read", "form", "write")),
@@ -252,6 +313,10 @@ def rows_for(ctx: Context, label: str, samples: list[Sample], elapsed: float, no
         )
         row.ok = bool(chosen) and not errors
         row.extra = {"requests_per_s": round(rate, 2), "errors": len(errors), "seconds": round(elapsed, 1)}
+        if cpu is not None and name == "all" and chosen:
+            app_ms, db_ms = (1000 * t / len(chosen) for t in (cpu.app_s, cpu.database_s))
+            row.extra.update(app_cpu_ms_per_request=round(app_ms, 1), database_cpu_ms_per_request=round(db_ms, 1))
+            row.detail += f"; server CPU {app_ms + db_ms:.0f} ms/request (app {app_ms:.0f}, database {db_ms:.0f})"
         if errors:
             row.extra["first_errors"] = sorted({s.error for s in errors})[:5]
         rows.append(row)
@@ -306,12 +371,14 @@ def load(ctx: Context) -> list[Row]:
         ctx.log(
             f"load: {len(plan.readers)} board members and {len(plan.writers)} delivery leads for {ctx.load_seconds} s"
         )
+        before = cpu_snapshot(process.pid)
         samples, elapsed = run_load(port, plan, ctx.load_seconds)
-        rows += rows_for(ctx, "load", samples, elapsed)
+        rows += rows_for(ctx, "load", samples, elapsed, cpu=cpu_used(before, cpu_snapshot(process.pid)))
         note = store_extreme_value(chart_metric_id)
         ctx.log(f"load: {note}; running again")
+        before = cpu_snapshot(process.pid)
         samples, elapsed = run_load(port, plan, ctx.load_seconds)
-        rows += rows_for(ctx, "load+1e308", samples, elapsed, note)
+        rows += rows_for(ctx, "load+1e308", samples, elapsed, note, cpu=cpu_used(before, cpu_snapshot(process.pid)))
     finally:
         _stop(process)
     return rows

@@ -3,12 +3,15 @@ error (checked against a tiny server on loopback, without gunicorn or a database
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from bench.load import Plan, Sample, rows_for, run_load
+from bench.load import CpuUse, Plan, Sample, _children, _cpu_seconds, cpu_used, rows_for, run_load
 from bench.registry import Context
 
 FORM = (
@@ -91,3 +94,21 @@ def test_the_rows_report_requests_per_second_and_percentiles() -> None:
     assert (reads.median_ms, reads.p95_ms) == (50.5, 95.0)
     assert posts.detail == "0.1 req/s, 0 errors of 1"
     assert all(row.verdict == "PASS" for row in rows)
+
+
+def test_the_server_cpu_per_request_is_counted_from_the_processes_it_ran_in() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        assert child.pid in _children(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert _cpu_seconds(os.getpid()) > 0
+    before = {"app": {1: 1.0, 2: 2.0}, "database": {3: 0.5}}
+    after = {"app": {1: 1.5, 2: 2.5}, "database": {3: 0.75, 4: 0.25}}  # backend 4 started during the run
+    assert cpu_used(before, after) == CpuUse(app_s=1.0, database_s=0.5)
+    samples = [Sample("read", 100.0, 200)] * 10
+    rows = rows_for(
+        Context(database="postgresql", repeat=1, scale=1, weeks=1, seed=1), "load", samples, 1.0, cpu=CpuUse(1.0, 0.5)
+    )
+    assert rows[0].detail.endswith("server CPU 150 ms/request (app 100, database 50)")
