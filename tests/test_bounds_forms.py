@@ -15,9 +15,11 @@ import hashlib
 import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import NoReverseMatch, get_resolver, reverse
 
@@ -130,8 +132,8 @@ def sent(form: Form) -> dict[str, list[str]]:
 
 
 def bad_values(control: Control) -> list[str]:
-    if control.kind == "date":
-        return DATES
+    if control.kind == "date" or control.name == "period":
+        return DATES if control.kind == "date" else [LONG, *DATES]
     if control.kind == "number":
         return WHOLE_NUMBERS
     if control.numeric:
@@ -224,8 +226,7 @@ class EveryFormHoldsTheBoundsTest(TestCase):
             f"{url} {control.name}"
             for url, form, _ in self.post_forms()
             for control in form.controls
-            if control.kind in {"text", "number", "date", "email"}
-            and "nhsuk-input" not in control.classes  # type: ignore[attr-defined]
+            if control.kind in {"text", "number", "date", "email"} and "nhsuk-input" not in control.classes  # type: ignore[attr-defined]
         ]
         self.assertEqual(unstyled, [])
 
@@ -253,10 +254,6 @@ class ADecisionSaysSomethingTest(TestCase):
         test_boundary.OrganisationBoundaryTest.setUpTestData.__func__(cls)  # type: ignore[attr-defined]
 
     def test_a_decision_of_single_letters_is_refused_on_the_form_and_by_the_command(self) -> None:
-        from io import StringIO
-
-        from django.core.management import CommandError, call_command
-
         self.client.force_login(self.first_pmo)
         before = fingerprint()
         response = self.client.post(
@@ -284,4 +281,29 @@ class ADecisionSaysSomethingTest(TestCase):
                 "Digital Board",
                 stdout=StringIO(),
             )
+        self.assertEqual(fingerprint(), before)
+
+    def test_an_observation_for_a_period_not_yet_started_is_refused_by_the_form_the_upload_and_the_command(
+        self,
+    ) -> None:
+        import tempfile
+        from pathlib import Path
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.client.force_login(self.first_pmo)
+        before = fingerprint()
+        # The clock is fixed on 4 December 2026: January 2027 has not started.
+        response = self.client.post(
+            reverse("metrics:observation_add", args=[SHARED_PK]), {"period": "2027-01", "value": "42"}
+        )
+        self.assertContains(response, "Period: The period starting 1 January 2027 has not started yet")
+        upload = SimpleUploadedFile("values.csv", b"period,value\n2026-11,41\n2027-01,42\n", content_type="text/csv")
+        response = self.client.post(reverse("metrics:upload", args=[SHARED_PK]), {"file": upload})
+        self.assertContains(response, "Row 3, column period: the period starting 1 January 2027 has not started yet")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "values.csv"
+            path.write_bytes(b"period,value\n2027-01,42\n")
+            with self.assertRaisesMessage(CommandError, "has not started yet"):
+                call_command("import_observations", str(path), "--metric", str(SHARED_PK), stdout=StringIO())
         self.assertEqual(fingerprint(), before)
