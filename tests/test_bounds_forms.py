@@ -18,11 +18,14 @@ from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.urls import NoReverseMatch, get_resolver, reverse
 
+from headway.forms import NHSFormMixin, hold_to
+from headway.lib import bounds
 from headway.portfolio.models import Checkpoint
 from tests import test_boundary
 from tests.test_boundary import SHARED_PK, walk
@@ -307,3 +310,58 @@ class ADecisionSaysSomethingTest(TestCase):
             with self.assertRaisesMessage(CommandError, "has not started yet"):
                 call_command("import_observations", str(path), "--metric", str(SHARED_PK), stdout=StringIO())
         self.assertEqual(fingerprint(), before)
+
+
+class TheMixinHoldsEveryFieldTest(SimpleTestCase):
+    """A form that states no limits gets the shared ones, with messages that give them."""
+
+    class Plain(NHSFormMixin, forms.Form):
+        line = forms.CharField(required=False)
+        box = forms.CharField(required=False, widget=forms.Textarea)
+        count = forms.IntegerField(required=False)
+        measure = forms.FloatField(required=False)
+        day = forms.DateField(required=False)
+        weeks = forms.IntegerField(required=False)
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            hold_to(self.fields["weeks"], minimum=1, maximum=bounds.MAX_WEEKS)
+            self.apply_nhs_classes()
+
+    def errors(self, **data: str) -> dict[str, list[str]]:
+        form = self.Plain(data)
+        self.assertFalse(form.is_valid())
+        return {name: list(messages) for name, messages in form.errors.items()}
+
+    def test_each_kind_of_field_is_held_to_its_bound_with_the_bound_in_the_message(self) -> None:
+        self.assertEqual(
+            self.errors(
+                line="a" * 301,
+                box="a" * 10_001,
+                count="2147483648",
+                measure="1e13",
+                day="9999-12-31",
+                weeks="521",
+            ),
+            {
+                "line": ["Keep this to 300 characters or fewer: it has 301."],
+                "box": ["Keep this to 10,000 characters or fewer: it has 10,001."],
+                "count": ["Give a whole number no larger than 2,147,483,647."],
+                "measure": ["Give a number no larger than 1,000,000,000,000."],
+                "day": ["Give a date from 1 January 2000 to 31 December 2099: 9999-12-31 is outside that."],
+                "weeks": ["Give a whole number from 1 to 520."],
+            },
+        )
+
+    def test_the_extremes_themselves_are_accepted(self) -> None:
+        form = self.Plain(
+            {
+                "line": "a" * 300,
+                "box": "a" * 10_000,
+                "count": "2147483647",
+                "measure": "-1e12",
+                "day": "2000-01-01",
+                "weeks": "520",
+            }
+        )
+        self.assertTrue(form.is_valid(), form.errors)
