@@ -112,6 +112,25 @@ def _date_in_window(value: dt.date) -> None:
         raise ValidationError(str(error), code="date_window") from None
 
 
+class _TextWithin:
+    """A length limit refused in `bounds.check_text`'s words."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        try:
+            bounds.check_text(value, limit=self.limit)
+        except bounds.BoundsError as error:
+            raise ValidationError(str(error), code="max_length") from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TextWithin) and other.limit == self.limit
+
+    def __hash__(self) -> int:
+        return hash(self.limit)
+
+
 def apply_bounds(field: forms.Field) -> None:
     """Hold a field to the limits in `headway.lib.bounds` where it states none of its own: text
     to `SHORT_TEXT` (a line) or `LONG_TEXT` (a box), whole numbers to what the database holds,
@@ -120,10 +139,10 @@ def apply_bounds(field: forms.Field) -> None:
     if isinstance(field, forms.CharField) and type(field).to_python is forms.CharField.to_python:
         if field.max_length is None:
             field.max_length = bounds.LONG_TEXT if isinstance(field.widget, forms.Textarea) else bounds.SHORT_TEXT
-            field.validators.append(validators.MaxLengthValidator(field.max_length))
-        field.error_messages.setdefault(
-            "max_length", "Keep this to %(limit_value)s characters or fewer: it has %(show_value)s."
-        )
+        # One message for every length limit, the field's own or the shared one.
+        field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)]
+        if _TextWithin(field.max_length) not in field.validators:
+            field.validators.append(_TextWithin(field.max_length))
     elif isinstance(field, forms.IntegerField) and not isinstance(field, forms.FloatField | forms.DecimalField):
         if field.max_value is None:
             field.max_value = bounds.MAX_WHOLE_NUMBER
@@ -131,8 +150,8 @@ def apply_bounds(field: forms.Field) -> None:
         if field.min_value is None:
             field.min_value = -bounds.MAX_WHOLE_NUMBER
             field.validators.append(validators.MinValueValidator(field.min_value))
-        field.error_messages.setdefault("max_value", "Give a whole number no larger than %(limit_value)s.")
-        field.error_messages.setdefault("min_value", "Give a whole number no smaller than %(limit_value)s.")
+        field.error_messages.setdefault("max_value", f"Give a whole number no larger than {field.max_value:,}.")
+        field.error_messages.setdefault("min_value", f"Give a whole number no smaller than {field.min_value:,}.")
     elif isinstance(field, forms.FloatField) and not isinstance(field, forms.DecimalField):
         if field.max_value is None:
             field.max_value = bounds.MAX_MEASURE
@@ -140,8 +159,8 @@ def apply_bounds(field: forms.Field) -> None:
         if field.min_value is None:
             field.min_value = -bounds.MAX_MEASURE
             field.validators.append(validators.MinValueValidator(field.min_value))
-        field.error_messages.setdefault("max_value", "Give a number no larger than %(limit_value)s.")
-        field.error_messages.setdefault("min_value", "Give a number no smaller than %(limit_value)s.")
+        field.error_messages.setdefault("max_value", f"Give a number no larger than {field.max_value:,}.")
+        field.error_messages.setdefault("min_value", f"Give a number no smaller than {field.min_value:,}.")
     elif isinstance(field, forms.DateField) and _date_in_window not in field.validators:
         field.validators.append(_date_in_window)
 

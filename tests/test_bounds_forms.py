@@ -15,12 +15,17 @@ import hashlib
 import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from io import StringIO
 
 import pytest
+from django import forms
 from django.apps import apps
-from django.test import TestCase
+from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase, TestCase
 from django.urls import NoReverseMatch, get_resolver, reverse
 
+from headway.forms import NHSFormMixin, hold_to
+from headway.lib import bounds
 from headway.portfolio.models import Checkpoint
 from tests import test_boundary
 from tests.test_boundary import SHARED_PK, walk
@@ -130,8 +135,8 @@ def sent(form: Form) -> dict[str, list[str]]:
 
 
 def bad_values(control: Control) -> list[str]:
-    if control.kind == "date":
-        return DATES
+    if control.kind == "date" or control.name == "period":
+        return DATES if control.kind == "date" else [LONG, *DATES]
     if control.kind == "number":
         return WHOLE_NUMBERS
     if control.numeric:
@@ -224,8 +229,7 @@ class EveryFormHoldsTheBoundsTest(TestCase):
             f"{url} {control.name}"
             for url, form, _ in self.post_forms()
             for control in form.controls
-            if control.kind in {"text", "number", "date", "email"}
-            and "nhsuk-input" not in control.classes  # type: ignore[attr-defined]
+            if control.kind in {"text", "number", "date", "email"} and "nhsuk-input" not in control.classes  # type: ignore[attr-defined]
         ]
         self.assertEqual(unstyled, [])
 
@@ -253,10 +257,6 @@ class ADecisionSaysSomethingTest(TestCase):
         test_boundary.OrganisationBoundaryTest.setUpTestData.__func__(cls)  # type: ignore[attr-defined]
 
     def test_a_decision_of_single_letters_is_refused_on_the_form_and_by_the_command(self) -> None:
-        from io import StringIO
-
-        from django.core.management import CommandError, call_command
-
         self.client.force_login(self.first_pmo)
         before = fingerprint()
         response = self.client.post(
@@ -285,3 +285,83 @@ class ADecisionSaysSomethingTest(TestCase):
                 stdout=StringIO(),
             )
         self.assertEqual(fingerprint(), before)
+
+    def test_an_observation_for_a_period_not_yet_started_is_refused_by_the_form_the_upload_and_the_command(
+        self,
+    ) -> None:
+        import tempfile
+        from pathlib import Path
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.client.force_login(self.first_pmo)
+        before = fingerprint()
+        # The clock is fixed on 4 December 2026: January 2027 has not started.
+        response = self.client.post(
+            reverse("metrics:observation_add", args=[SHARED_PK]), {"period": "2027-01", "value": "42"}
+        )
+        self.assertContains(response, "Period: The period starting 1 January 2027 has not started yet")
+        upload = SimpleUploadedFile("values.csv", b"period,value\n2026-11,41\n2027-01,42\n", content_type="text/csv")
+        response = self.client.post(reverse("metrics:upload", args=[SHARED_PK]), {"file": upload})
+        self.assertContains(response, "Row 3, column period: the period starting 1 January 2027 has not started yet")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "values.csv"
+            path.write_bytes(b"period,value\n2027-01,42\n")
+            with self.assertRaisesMessage(CommandError, "has not started yet"):
+                call_command("import_observations", str(path), "--metric", str(SHARED_PK), stdout=StringIO())
+        self.assertEqual(fingerprint(), before)
+
+
+class TheMixinHoldsEveryFieldTest(SimpleTestCase):
+    """A form that states no limits gets the shared ones, with messages that give them."""
+
+    class Plain(NHSFormMixin, forms.Form):
+        line = forms.CharField(required=False)
+        box = forms.CharField(required=False, widget=forms.Textarea)
+        count = forms.IntegerField(required=False)
+        measure = forms.FloatField(required=False)
+        day = forms.DateField(required=False)
+        weeks = forms.IntegerField(required=False)
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            hold_to(self.fields["weeks"], minimum=1, maximum=bounds.MAX_WEEKS)
+            self.apply_nhs_classes()
+
+    def errors(self, **data: str) -> dict[str, list[str]]:
+        form = self.Plain(data)
+        self.assertFalse(form.is_valid())
+        return {name: list(messages) for name, messages in form.errors.items()}
+
+    def test_each_kind_of_field_is_held_to_its_bound_with_the_bound_in_the_message(self) -> None:
+        self.assertEqual(
+            self.errors(
+                line="a" * 301,
+                box="a" * 10_001,
+                count="2147483648",
+                measure="1e13",
+                day="9999-12-31",
+                weeks="521",
+            ),
+            {
+                "line": ["Keep this to 300 characters or fewer: it has 301."],
+                "box": ["Keep this to 10,000 characters or fewer: it has 10,001."],
+                "count": ["Give a whole number no larger than 2,147,483,647."],
+                "measure": ["Give a number no larger than 1,000,000,000,000."],
+                "day": ["Give a date from 1 January 2000 to 31 December 2099: 9999-12-31 is outside that."],
+                "weeks": ["Give a whole number from 1 to 520."],
+            },
+        )
+
+    def test_the_extremes_themselves_are_accepted(self) -> None:
+        form = self.Plain(
+            {
+                "line": "a" * 300,
+                "box": "a" * 10_000,
+                "count": "2147483647",
+                "measure": "-1e12",
+                "day": "2000-01-01",
+                "weeks": "520",
+            }
+        )
+        self.assertTrue(form.is_valid(), form.errors)

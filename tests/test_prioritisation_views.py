@@ -289,6 +289,16 @@ class PrioritisationViewTest(TestCase):
         self.assertEqual(Initiative.objects.get(pk=self.proposed.pk).status, "active")
         self.assertEqual(RoundChange.objects.filter(round=self.round, decision__isnull=False).count(), 2)
 
+    def test_a_reason_that_says_nothing_is_refused_and_changes_nothing(self):
+        changes = self.prepare_changes()
+        self.client.force_login(self.executive)
+        response = self.client.post(self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].pk}": "x"})
+        self.assert_form_errors(response, "words a board member could read later")
+        self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).reason, "")
+        response = self.client.post(self.url("close", self.round.pk), {"decided_by": "x", "decided_on": "2026-04-20"})
+        self.assert_form_errors(response, "name of the person or group")
+        self.assertTrue(Round.objects.get(pk=self.round.pk).is_open)
+
     def test_closing_without_who_decided_shows_the_errors(self):
         self.prepare_changes()
         self.client.force_login(self.office)

@@ -78,6 +78,8 @@ def test_an_empty_list_gives_an_empty_list():
         ('[{"values": [1, 2]}, {"values": [1, 2], "rebase_at": [2]}]', "series 1, field 'rebase_at'"),
         ('[{"values": [1], "fix_after_n_points": 11}]', "series 0, field 'fix_after_n_points'"),
         ('[{"values": [1], "fix_after_n_points": 12.0}]', "series 0, field 'fix_after_n_points'"),
+        ('[{"values": [1, 1e308]}]', "series 0, field 'values': item 1: A value can be at most"),
+        ('[{"values": [1], "target": -1e13}]', "series 0, field 'target': A value can be at most"),
     ],
 )
 def test_bad_input_is_an_error_naming_the_series_and_the_field(payload, message):

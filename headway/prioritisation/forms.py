@@ -323,6 +323,13 @@ class ScoreForm(NHSFormMixin, forms.Form):
         }
 
 
+def _reads_as_a_reason(value: str) -> None:
+    try:
+        bounds.check_reason(value.strip(), what="the reason")
+    except bounds.BoundsError as error:
+        raise ValidationError(str(error)) from None
+
+
 class ChangesForm(NHSFormMixin, forms.Form):
     """The changes page as one form: a reason for each change (a stop can be made a pause
     instead) for those who write them, and who decided and when for those who close the round.
@@ -351,7 +358,12 @@ class ChangesForm(NHSFormMixin, forms.Form):
             for change in self.changes:
                 label = f"Why {change.get_change_display().lower()} {change.initiative.reference}"
                 self.fields[reason_field(change.pk)] = forms.CharField(
-                    label=label, required=False, initial=change.reason, widget=forms.Textarea(attrs={"rows": 2})
+                    label=label,
+                    required=False,
+                    initial=change.reason,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    # The reason becomes the decision's, read by the board later: the decision form's rule.
+                    validators=[_reads_as_a_reason],
                 )
                 if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
                     self.fields[f"pause_{change.pk}"] = forms.BooleanField(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from headway.lib import bounds
 from headway.metrics import spc
 
 FIELDS = ("values", "improvement_direction", "target", "rebase_at", "screen_outliers", "fix_after_n_points")
@@ -27,6 +28,14 @@ def _reject_constant(name: str) -> float:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _within(value: float, where: str) -> None:
+    """The same bound on a measured value as every form and upload (`headway.lib.bounds`)."""
+    try:
+        bounds.check_measure(value)
+    except bounds.BoundsError as error:
+        raise CommandError(f"{where}: {error}") from None
 
 
 def parse_series(text: str) -> list[dict[str, Any]]:
@@ -57,9 +66,13 @@ def parse_series(text: str) -> list[dict[str, Any]]:
                 )
             if value is not None and not math.isfinite(value):
                 raise CommandError(f"{where}, field 'values': item {index} is too large to be a number.")
+            if value is not None:
+                _within(value, f"{where}, field 'values': item {index}")
         target = item.get("target")
         if target is not None and not (_is_number(target) and math.isfinite(target)):
             raise CommandError(f"{where}, field 'target': {json.dumps(target)} is not a number or null.")
+        if target is not None:
+            _within(target, f"{where}, field 'target'")
         rebase_at = item.get("rebase_at", [])
         if not isinstance(rebase_at, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in rebase_at
