@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import time
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,7 @@ from headway.accounts.roles import Role
 from headway.lib.periods import period_start
 from headway.metrics import actions
 from headway.metrics.models import Annotation, Metric, Observation
+from tests import spreadsheets
 from tests.clock import TODAY
 from tests.factories import make_initiative, make_person
 from tests.personas import personas
@@ -412,6 +414,17 @@ class UploadTest(MetricPagesTestCase):
         self.client.force_login(self.dana)
         response = self.upload(SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 \x00\x01"))
         self.assert_error_page(response, "This file is neither a CSV file nor an Excel workbook (.xlsx).")
+        self.assertEqual(self.values(), [9, 8.5, 8])
+
+    def test_a_small_workbook_of_millions_of_empty_rows_is_refused_quickly_with_what_to_do(self):
+        self.client.force_login(self.dana)
+        data = spreadsheets.blank_rows(5_000_000)
+        began = time.perf_counter()
+        response = self.upload(SimpleUploadedFile("values.xlsx", data))
+        self.assertLess(time.perf_counter() - began, 2.0)
+        self.assert_error_page(
+            response, "The file has a problem. Nothing has been saved.", "Delete the empty rows below your data"
+        )
         self.assertEqual(self.values(), [9, 8.5, 8])
 
     def test_no_file_or_an_empty_one_is_an_error(self):
