@@ -141,7 +141,7 @@ class RefusingABadFileTest(SimpleTestCase):
 
     def test_it_says_when_the_columns_are_separated_by_something_it_does_not_read(self):
         [problem] = self.problems(csv_bytes("period|value\n2026-01|12\n"))
-        self.assertIn("‘period|value’", problem)
+        self.assertIn("‘period|value’. Separate the columns with commas, semicolons or tabs.", problem)
 
     def test_it_refuses_unknown_and_missing_columns(self):
         self.assertEqual(

@@ -332,7 +332,7 @@ def _header(cells: Sequence[Cell]) -> tuple[dict[str, int], set[int], list[RowEr
     errors: list[RowError] = []
     if not any(name in COLUMNS for name in names):
         shown = ", ".join(_text(c) for c in cells if _text(c))[:80]
-        hint = " Separate the columns with commas." if any(sep in shown for sep in (";", "\t")) else ""
+        hint = " Separate the columns with commas, semicolons or tabs." if "|" in shown else ""
         return (
             {},
             set(),
