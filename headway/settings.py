@@ -53,6 +53,15 @@ INSTALLED_APPS = [
     "headway.demo",
 ]
 
+# An uploaded file is stored only up to this size and then refused (headway/uploads.py, ADR 19);
+# the same as the metric upload's stated limit (metrics.imports.MAX_BYTES).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "headway.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -19,11 +19,13 @@ from headway.finance.forecast import (
     appraise,
     combined_upper_bound,
     delivery_shape,
+    discount_factors,
     npv,
     overrun_ratios,
     reference_class_forecast,
     resultant_bias,
     simulate_portfolio,
+    year_rate,
 )
 
 # A model with no uncertainty at all: every trial is the plan.
@@ -70,6 +72,26 @@ def test_year_zero_is_not_discounted_and_year_t_is_divided_by_one_plus_the_rate_
     # 103.5 a year from now and 1.035² × 100 two years from now are each worth 100 today.
     assert npv([100.0, 103.5, 100 * 1.035**2]) == pytest.approx(300.0)
     assert npv([0.0, 0.0, 121.0], rate=0.10) == pytest.approx(100.0)
+
+
+def test_after_year_30_the_green_book_long_term_rates_apply():
+    # HM Treasury, The Green Book (2022), annex A6: 3.5% to year 30, 3.0% for years 31-75, 2.5% for 76-125.
+    factors = discount_factors(126)
+    assert factors[30] == pytest.approx(1 / 1.035**30)
+    assert factors[30] == pytest.approx(0.3563, abs=5e-5)  # the Green Book's own table, to 4 places
+    assert factors[31] == pytest.approx(1 / (1.035**30 * 1.03))
+    assert factors[31] == pytest.approx(0.3459, abs=5e-5)
+    assert factors[75] == pytest.approx(1 / (1.035**30 * 1.03**45))
+    assert factors[76] == pytest.approx(1 / (1.035**30 * 1.03**45 * 1.025))
+    assert factors[125] == pytest.approx(1 / (1.035**30 * 1.03**45 * 1.025**50))
+    assert [year_rate(t) for t in (1, 30, 31, 75, 76, 125, 126, 201, 301)] == pytest.approx(
+        [0.035, 0.035, 0.03, 0.03, 0.025, 0.025, 0.02, 0.015, 0.01]
+    )
+    flows = [0.0] * 40 + [1000.0]
+    assert npv(flows) == pytest.approx(1000 / (1.035**30 * 1.03**10))
+    # The Green Book's health rate (1.5%) falls by the same shares: 1.29% and 1.07% (its table 9).
+    assert year_rate(31, 0.015) == pytest.approx(0.01286, abs=1e-5)
+    assert year_rate(76, 0.015) == pytest.approx(0.01071, abs=1e-5)
 
 
 def test_an_appraisal_nets_discounted_benefits_against_discounted_costs_of_different_lengths():
@@ -193,6 +215,20 @@ def test_a_reference_class_gives_p50_and_p80_from_the_interpolated_percentiles_o
     assert not forecast.fallback
     assert "8 finished initiatives" in forecast.explanation
     assert "1.25×" in forecast.explanation and "1.80×" in forecast.explanation
+
+
+def test_the_reference_class_sentence_counts_the_share_at_or_below_each_ratio():
+    # The 80th percentile of 8 ratios has 6 of them at or below it, not "four in five".
+    forecast = reference_class_forecast(100.0, [1.3, 0.9, 3.0, 1.1, 1.0, 2.0, 1.2, 1.5], fallback_bias=2.0)
+    assert forecast.explanation.startswith(
+        "Based on 8 finished initiatives of ours: 4 of the 8 ended at or below 1.25× what they planned, "
+        "and 6 of the 8 at or below 1.80×."
+    )
+    assert "four in five" not in forecast.explanation and "half" not in forecast.explanation
+    # With 5, the median is the 3rd, and the 4th ties with it: 4 of the 5 are at or below it.
+    odd = reference_class_forecast(100.0, [1.0, 1.2, 1.4, 1.4, 2.0], fallback_bias=2.0)
+    assert "4 of the 5 ended at or below 1.40×" in odd.explanation
+    assert "4 of the 5 at or below 1.52×" in odd.explanation
 
 
 def test_with_too_few_finished_initiatives_the_green_book_adjustment_is_used_and_no_range_given():

@@ -6,6 +6,8 @@ column names are row 1), all of them at once, and a file with any problem change
 
 import datetime as dt
 import io
+import time
+import tracemalloc
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -14,9 +16,11 @@ from django.core.management import CommandError, call_command
 from django.test import SimpleTestCase, TestCase
 
 from headway.accounts.roles import Role
+from headway.lib import exports
 from headway.metrics import actions
-from headway.metrics.imports import MAX_BYTES, MAX_ROWS, FileRefused, ObservationRow, read_observations
+from headway.metrics.imports import MAX_BYTES, MAX_ROWS, MAX_ROWS_READ, FileRefused, ObservationRow, read_observations
 from headway.metrics.models import Metric, Observation
+from tests import spreadsheets
 from tests.factories import make_initiative, make_person
 from tests.personas import personas
 
@@ -64,6 +68,35 @@ class ReadingAGoodFileTest(SimpleTestCase):
         rows = self.read(csv_bytes("value,period\n12,2026-01\n,\n\n13,2026-02\n"))
         self.assertEqual([(r.row, r.period.month, r.value) for r in rows], [(2, 1, 12.0), (5, 2, 13.0)])
 
+    def test_it_reads_a_csv_file_with_a_byte_order_mark_semicolons_and_windows_line_ends(self):
+        data = csv_bytes("Period;Value;Note\r\n2026-01;12,5;Winter; busy\r\n2026-02;1.234;\r\n\r\n", bom=True)
+        # "Winter; busy" has a semicolon in it, so Excel quotes it; unquoted it is a fourth cell.
+        data = data.replace(b"Winter; busy", b'"Winter; busy"')
+        rows = self.read(data)
+        self.assertEqual(
+            [(r.period, r.value, r.note) for r in rows],
+            [
+                (dt.date(2026, 1, 1), 12.5, "Winter; busy"),
+                (dt.date(2026, 2, 1), 1.234, ""),
+            ],
+        )
+
+    def test_it_reads_tabs_and_crlf_and_keeps_commas_as_thousands_in_a_comma_file(self):
+        rows = self.read(csv_bytes("period\tvalue\r\n2026-01\t7\r\n"))
+        self.assertEqual([(r.period, r.value) for r in rows], [(dt.date(2026, 1, 1), 7.0)])
+        rows = self.read(csv_bytes('period,value\r\n2026-01,"1,234"\r\n', bom=True))
+        self.assertEqual([r.value for r in rows], [1234.0])
+
+    def test_it_keeps_notes_that_start_like_a_formula_exactly_as_typed(self):
+        typed = ["=SUM(A1:A9)", "+44 20 7946 0000", "-5 beds closed", "@mention"]
+        data = csv_bytes("period,value,note\n" + "".join(f'2026-0{i + 1},{i},"{t}"\n' for i, t in enumerate(typed)))
+        self.assertEqual([r.note for r in self.read(data)], typed)
+        # In a workbook they are text cells (a real formula is read as the value Excel worked out).
+        workbook = exports.xlsx_bytes(
+            [("period", "value", "note"), *[(f"2026-0{i + 1}", i, t) for i, t in enumerate(typed)]]
+        )
+        self.assertEqual([r.note for r in self.read(workbook, "data.xlsx")], typed)
+
     def test_it_reads_numbers_with_thousands_separators(self):
         rows = self.read(csv_bytes('period,value\n2026-01,"1,234.5"\n'))
         self.assertEqual(rows[0].value, 1234.5)
@@ -106,9 +139,9 @@ class RefusingABadFileTest(SimpleTestCase):
         self.assertTrue(problem.startswith("Row 1: the first row must name the columns: period, value"), problem)
         self.assertIn("‘2026-01, 12’", problem)
 
-    def test_it_says_when_the_columns_are_separated_by_semicolons(self):
-        [problem] = self.problems(csv_bytes("period;value\n2026-01;12\n"))
-        self.assertIn("Separate the columns with commas.", problem)
+    def test_it_says_when_the_columns_are_separated_by_something_it_does_not_read(self):
+        [problem] = self.problems(csv_bytes("period|value\n2026-01|12\n"))
+        self.assertIn("‘period|value’. Separate the columns with commas, semicolons or tabs.", problem)
 
     def test_it_refuses_unknown_and_missing_columns(self):
         self.assertEqual(
@@ -207,6 +240,65 @@ class RefusingABadFileTest(SimpleTestCase):
         self.assertIn("old-style Excel file (.xls)", self.problems(b"\xd0\xcf\x11\xe0", "data.xls")[0])
         [binary] = self.problems(b"\xff\xfe\x00p\x00e\x00r", "data.csv")
         self.assertIn("not a CSV file in UTF-8 text", binary)
+
+
+class RefusingAHostileFileQuicklyTest(SimpleTestCase):
+    """Small files that unpack to far more than they look (ADR 19) are refused within 2 seconds and
+    100 MB, with a message saying what to do. The files are built here, not committed."""
+
+    def refused_quickly(self, data: bytes, filename: str = "data.xlsx") -> str:
+        began = time.perf_counter()
+        with self.assertRaises(FileRefused) as refused:
+            read_observations(data, filename=filename, frequency="monthly")
+        self.assertLess(time.perf_counter() - began, 2.0)
+        tracemalloc.start()
+        try:
+            with self.assertRaises(FileRefused):
+                read_observations(data, filename=filename, frequency="monthly")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        self.assertLess(peak, 100 * 1024 * 1024)
+        [problem] = refused.exception.errors
+        return str(problem)
+
+    def test_a_workbook_of_five_million_empty_rows_is_refused_by_the_row_budget(self):
+        data = spreadsheets.blank_rows(5_000_000)
+        self.assertLess(len(data), MAX_BYTES // 5)
+        self.assertEqual(
+            self.refused_quickly(data),
+            "The file has more than 40,000 rows, counting empty ones. Delete the empty rows below your data, "
+            "or split it into files of at most 20,000 rows, and try again.",
+        )
+
+    def test_a_workbook_whose_sheet_unpacks_beyond_the_budget_is_refused_before_it_is_parsed(self):
+        data = spreadsheets.blank_rows(9_000_000)
+        self.assertIn("sheet, unpacked, is too large to read", self.refused_quickly(data))
+
+    def test_a_shared_strings_bomb_is_refused_before_openpyxl_loads_the_table(self):
+        problem = self.refused_quickly(spreadsheets.shared_strings_bomb(3_000_000))
+        self.assertEqual(
+            problem,
+            "The workbook’s table of text is too large to read. Copy just the period, value and note columns "
+            "into a new workbook, or save the sheet as CSV, and try again.",
+        )
+        self.assertIn("table of text", self.refused_quickly(spreadsheets.shared_strings_bomb(1_000, 20_000)))
+
+    def test_one_row_far_down_counts_the_empty_rows_above_it(self):
+        self.assertIn("more than 40,000 rows", self.refused_quickly(spreadsheets.one_far_row(1_000_000)))
+
+    def test_cells_far_to_the_right_count_the_empty_cells_before_them(self):
+        self.assertIn("more than 500,000 cells", self.refused_quickly(spreadsheets.wide_rows(2_000)))
+
+    def test_a_csv_file_of_millions_of_empty_lines_is_refused_by_the_same_budget(self):
+        data = b"period,value\n2026-01,1\n" + b"\r\n" * 2_000_000
+        self.assertIn("more than 40,000 rows, counting empty ones", self.refused_quickly(data, "data.csv"))
+
+    def test_the_budget_leaves_room_for_a_full_file_with_blank_rows_among_them(self):
+        data = csv_bytes(monthly_csv(120) + "\n" * (MAX_ROWS_READ - 121))
+        self.assertEqual(len(read_observations(data, filename="data.csv", frequency="monthly")), 120)
+        with self.assertRaises(FileRefused):
+            read_observations(data + b"\n", filename="data.csv", frequency="monthly")
 
 
 class ImportObservationsCommandTest(TestCase):

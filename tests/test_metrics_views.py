@@ -2,18 +2,22 @@
 
 import datetime as dt
 import io
+import time
 
 import openpyxl
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from headway.accounts.roles import Role
 from headway.lib.periods import period_start
 from headway.metrics import actions
+from headway.metrics.imports import MAX_BYTES
 from headway.metrics.models import Annotation, Metric, Observation
+from tests import spreadsheets
 from tests.clock import TODAY
 from tests.factories import make_initiative, make_person
 from tests.personas import personas
@@ -448,6 +452,30 @@ class UploadTest(MetricPagesTestCase):
         self.client.force_login(self.dana)
         response = self.upload(SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 \x00\x01"))
         self.assert_error_page(response, "This file is neither a CSV file nor an Excel workbook (.xlsx).")
+        self.assertEqual(self.values(), [9, 8.5, 8])
+
+    def test_a_small_workbook_of_millions_of_empty_rows_is_refused_quickly_with_what_to_do(self):
+        self.client.force_login(self.dana)
+        data = spreadsheets.blank_rows(5_000_000)
+        began = time.perf_counter()
+        response = self.upload(SimpleUploadedFile("values.xlsx", data))
+        self.assertLess(time.perf_counter() - began, 2.0)
+        self.assert_error_page(
+            response, "The file has a problem. Nothing has been saved.", "Delete the empty rows below your data"
+        )
+        self.assertEqual(self.values(), [9, 8.5, 8])
+
+    def test_a_file_over_the_limit_is_stored_only_up_to_the_limit_and_refused(self):
+        self.assertEqual(settings.MAX_UPLOAD_BYTES, MAX_BYTES)
+        big = b"period,value\n" + b"2026-01,1\n" * (3 * MAX_BYTES // 10)
+        request = RequestFactory().post(self.url(), {"file": SimpleUploadedFile("big.csv", big)})
+        stored = request.FILES["file"]
+        self.addCleanup(stored.close)
+        self.assertGreater(stored.size, MAX_BYTES)  # enough for the view to say it is too large ...
+        self.assertLess(stored.size, MAX_BYTES + 1024 * 1024)  # ... and no more: not the 15 MB sent
+        self.client.force_login(self.dana)
+        response = self.upload(SimpleUploadedFile("big.csv", big))
+        self.assert_error_page(response, "The file is larger than 5 MB.")
         self.assertEqual(self.values(), [9, 8.5, 8])
 
     def test_no_file_or_an_empty_one_is_an_error(self):

@@ -20,6 +20,7 @@ def explanation(**changes: object) -> StoredExplanation:
         "value_to_enter": None,
         "value_to_leave": None,
         "reason": "In full.",
+        "exact": True,
     }
     return {**base, **changes}  # type: ignore[typeddict-item]
 
@@ -43,6 +44,20 @@ class FiguresThenWordsTests(SimpleTestCase):
         inside = CandidateFigures(candidate=Candidate(), explanation=explanation(selected=True, value_to_leave=0))
         self.assertEqual(short_reason(inside), "In at any score: nothing else would fit in its place.")
         self.assertEqual(short_reason(CandidateFigures(candidate=Candidate())), "")
+
+    def test_a_threshold_not_proven_in_time_is_given_as_the_certain_end_and_says_so(self):
+        out = CandidateFigures(
+            candidate=Candidate(), score=3.0, explanation=explanation(value_to_enter=4.25, exact=False)
+        )
+        self.assertEqual(
+            short_reason(out), "Would come in with a score above 4.2 (now 3.0); perhaps lower (not proven in time)."
+        )
+        inside = CandidateFigures(
+            candidate=Candidate(), score=3.0, explanation=explanation(selected=True, value_to_leave=2.5, exact=False)
+        )
+        self.assertEqual(
+            short_reason(inside), "In while its score stays above 2.5 (now 3.0); perhaps lower (not proven in time)."
+        )
 
     def test_a_money_limit_is_shown_in_pounds_and_a_team_in_days(self):
         rows = capacity_rows(

@@ -4,6 +4,8 @@ reason about by hand and on published multidimensional knapsack instances with k
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -263,3 +265,127 @@ def test_selection_shares_reject_bad_draws_and_give_zeros_when_infeasible():
     with pytest.raises(ProblemError, match="finite"):
         selection_shares(knapsack([1, 1], [1, 1], 1), [[1.0, float("nan")]])
     assert selection_shares(knapsack([1, 1], [5, 6], 10, must=[0, 1]), [[1.0, 1.0]]) == [0.0, 0.0]
+
+
+# Exact explanations on near-ties (issue 10 item 17, ADR 19) --------------------------------------
+
+
+def brute_force_best(problem: Problem, *, forced_in: int | None = None, forced_out: int | None = None) -> float:
+    """The best total over every subset (capacity rows only), by enumeration: the truth to check
+    the solver's thresholds against."""
+    n = problem.n
+    masks = ((np.arange(2**n)[:, None] >> np.arange(n)) & 1).astype(np.float64)
+    feasible = np.all(masks @ np.asarray(problem.weights, dtype=np.float64).T <= np.asarray(problem.capacities), axis=1)
+    if forced_in is not None:
+        feasible &= masks[:, forced_in] == 1
+    if forced_out is not None:
+        feasible &= masks[:, forced_out] == 0
+    totals = masks @ np.asarray(problem.values, dtype=np.float64)
+    return float(totals[feasible].max()) if feasible.any() else -np.inf
+
+
+def near_tie(seed: int, n: int = 12, **kwargs) -> Problem:
+    """Values of about 100 that differ by hundredths, under two tight budgets: totals of about 600,
+    so the default relative gap of 1e-4 allows 0.06, more than the differences that decide."""
+    rng = np.random.default_rng(seed)
+    values = (100 + rng.integers(0, 6, n) * 0.01).round(2).tolist()
+    weights = rng.integers(3, 11, (2, n)).astype(float)
+    capacities = (weights.sum(axis=1) * 0.45).round().tolist()
+    return Problem(values=values, weights=weights.tolist(), capacities=capacities, **kwargs)
+
+
+def test_explanations_on_near_ties_state_the_thresholds_brute_force_finds():
+    wrong = []
+    for seed in range(12):
+        problem = near_tie(seed)  # the default relative gap, as rounds were solved before
+        solution = solve(problem)
+        best = brute_force_best(problem)
+        if solution.status == "optimal":
+            assert solution.objective == pytest.approx(best, abs=1e-9), seed
+        for e in explain(problem, solution):
+            value = problem.values[e.index]
+            if e.selected:
+                truth = value - (best - brute_force_best(problem, forced_out=e.index))
+                stated = e.value_to_leave
+                ok = stated is not None and (
+                    stated == pytest.approx(truth, abs=1e-6) if e.exact else stated <= truth + 1e-6
+                )
+            else:
+                truth = value + (best - brute_force_best(problem, forced_in=e.index))
+                stated = e.value_to_enter
+                ok = stated is not None and (
+                    stated == pytest.approx(truth, abs=1e-6) if e.exact else stated >= truth - 1e-6
+                )
+            if not ok:
+                wrong.append(f"seed {seed} item {e.index}: stated {stated}, truth {truth:.4f}: {e.reason}")
+            assert "lose -" not in e.reason
+    assert wrong == []
+
+
+def test_a_rounds_problem_is_proven_optimal_so_every_explanation_is_exact():
+    for seed in range(10):
+        problem = near_tie(seed, mip_rel_gap=0.0)
+        solution = solve(problem)
+        assert solution.status == "optimal"
+        assert solution.objective == pytest.approx(brute_force_best(problem), abs=1e-9)
+        assert all(e.exact for e in explain(problem, solution))
+
+
+def test_optimal_is_said_only_when_proven_and_a_stop_at_the_gap_says_so():
+    problem = near_tie(3, n=14, mip_rel_gap=0.05)
+    solution = solve(problem)
+    best = brute_force_best(problem)
+    if solution.objective < best - 1e-9:
+        assert solution.status == "within_gap"
+    assert solution.status in {"optimal", "within_gap"}
+    assert (solution.status == "optimal") == (solution.bound - solution.objective <= 1e-6)
+
+
+def test_an_unproven_threshold_is_stated_as_a_range():
+    # A time limit too short to prove anything: whatever was found, the words say it is a range.
+    problem = Problem(**{**_instance("OR5x100-0.25_1"), "time_limit_s": 0.05, "mip_rel_gap": 0.0})
+    solution = solve(problem)
+    assert solution.status == "time_limit"
+    [e] = explain(problem, solution, items=[next(k for k in range(problem.n) if k not in solution.selected)])
+    assert not e.exact
+    assert "between" in e.reason or "could not be worked out" in e.reason
+    assert "in the time allowed" in e.reason
+
+
+def _instance(name: str) -> dict:
+    instance = json.loads((MKP / f"{name}.json").read_text())
+    return {key: instance[key] for key in ("values", "weights", "capacities")}
+
+
+def test_thresholds_on_a_published_instance_move_the_item_when_crossed():
+    # mknap1-2 (Petersen 1967, via OR-Library): profits with one decimal place.
+    problem = Problem(**_instance("mknap1-2"), mip_rel_gap=0.0)
+    solution = solve(problem)
+    assert solution.status == "optimal"
+    for e in explain(problem, solution):
+        threshold = e.value_to_leave if e.selected else e.value_to_enter
+        if threshold is None:
+            continue
+        assert e.exact
+        for step, expect_in in ((0.01, True), (-0.01, False)):
+            values = list(problem.values)
+            values[e.index] = threshold + step
+            moved = solve(Problem(**{**_instance("mknap1-2"), "values": values, "mip_rel_gap": 0.0}))
+            assert (e.index in moved.selected) is expect_in, (e.index, step, e.reason)
+
+
+def test_the_solver_writes_nothing_on_standard_output():
+    # Solved in a fresh process so that output HiGHS writes from C (file descriptor 1) is seen too;
+    # the time limit is short so that the unproven paths, where solvers like to log, are taken.
+    script = (
+        "import json, numpy as np\n"
+        "from headway.prioritisation.selection import Problem, solve, explain, selection_shares\n"
+        f"d = json.load(open({str(MKP / 'OR5x100-0.25_1.json')!r}))\n"
+        "p = Problem(values=d['values'], weights=d['weights'], capacities=d['capacities'], time_limit_s=0.1)\n"
+        "s = solve(p)\n"
+        "explain(p, s, items=[0, 1])\n"
+        "draws = np.tile(np.asarray(p.values, float), (8, 1)) + np.random.default_rng(1).normal(0, 1, (8, p.n))\n"
+        "selection_shares(p, draws, time_limit_s=0.05, seconds=2)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout == ""

@@ -82,6 +82,28 @@ def test_a_constant_series_has_no_limits_when_screened_and_zero_width_limits_whe
     assert unscreened.assurance_icon == "pass"
 
 
+def test_a_constant_series_with_a_target_passes_or_fails_by_its_value_not_inconsistent():
+    # The reference package says "inconsistent" for a screened constant series (its limits are
+    # undefined); Headway passes or fails it by its value (ADR 19). The limits stay undefined.
+    for screen in (True, False):
+        for direction, target, icon in (
+            ("increase", 5.0, "pass"),
+            ("increase", 7.0, "pass"),  # equal to the target meets it
+            ("increase", 9.0, "fail"),
+            ("decrease", 9.0, "pass"),
+            ("decrease", 5.0, "fail"),
+        ):
+            result = analyse([7.0] * 15, improvement_direction=direction, target=target, screen_outliers=screen)
+            assert result.assurance_icon == icon, (screen, direction, target)
+    assert analyse([7.0] * 15, target=5.0).periods[0].upl is None
+    # Only the latest period counts: a constant stretch after a rebase is judged by its own value.
+    rebased = analyse([*STEADY, 3.0, 3.0, 3.0], rebase_at=[len(STEADY)], target=5.0)
+    assert rebased.assurance_icon == "fail"
+    # A single point still says nothing; a varying series is still compared with its limits.
+    assert analyse([3.0], target=1.0).assurance_icon == "inconsistent"
+    assert analyse([7.0] * 14 + [None], target=5.0).assurance_icon == "pass"
+
+
 def test_limits_are_trial_below_thirteen_points_in_a_period():
     assert analyse(STEADY[:12]).trial_limits is True
     assert analyse(STEADY[:13]).trial_limits is False

@@ -266,7 +266,8 @@ def case_figures(
     years = [line.financial_year for line in costs] + [line.financial_year for line in benefits]
     last = max([first, *(year_start(year) for year in years)])
     rate = float(case.discount_rate) / 100
-    rows = [YearRow(year=year_label(y), discount_factor=1 / (1 + rate) ** (y - first)) for y in range(first, last + 1)]
+    discounts = forecast.discount_factors(last - first + 1, rate)
+    rows = [YearRow(year=year_label(y), discount_factor=discounts[y - first]) for y in range(first, last + 1)]
     for cost in costs:
         offset = year_start(cost.financial_year) - first
         if offset < 0:

@@ -4,7 +4,8 @@ Pure computation (numpy and scipy); no Django. Money is in pounds, durations in 
 biases as fractions (0.035 is 3.5%, 2.0 is +200%). docs/forecasting.md describes the model, every
 parameter and its source; the short version:
 
-- `npv` and `appraise` discount at the HM Treasury Green Book real rate of 3.5%.
+- `npv` and `appraise` discount at the HM Treasury Green Book's real rates: 3.5% a year to year 30,
+  then its lower long-term rates (3.0% for years 31–75, 2.5% for years 76–125, and so on).
 - `combined_upper_bound`, `resultant_bias` and `adjust` follow HM Treasury's supplementary Green
   Book guidance on optimism bias (2003, from Mott MacDonald's 2002 review of large public
   procurement), and reproduce its worked examples.
@@ -36,6 +37,19 @@ FloatArray = npt.NDArray[np.float64]
 
 #: HM Treasury Green Book real discount rate for the first 30 years of an appraisal.
 GREEN_BOOK_RATE = 0.035
+#: The Green Book's long-term discount rates (HM Treasury, The Green Book, 2022, Annex A6, table 8:
+#: 3.5% for years 0–30, 3.0% for 31–75, 2.5% for 76–125, 2.0% for 126–200, 1.5% for 201–300, 1.0%
+#: after), each as a share of the rate for years 0–30: (last year of the step, share); None = no end.
+#: A case at another rate (the Green Book's 1.5% for health effects, table 9) falls by the same
+#: shares, which gives that table's rates (1.29%, 1.07%, …).
+LONG_TERM_STEPS: tuple[tuple[int | None, float], ...] = (
+    (30, 1.0),
+    (75, 3.0 / 3.5),
+    (125, 2.5 / 3.5),
+    (200, 2.0 / 3.5),
+    (300, 1.5 / 3.5),
+    (None, 1.0 / 3.5),
+)
 #: Fewer finished initiatives than this and a reference class says more about luck than about us.
 MIN_REFERENCE_CLASS = 5
 #: Contributions in the guidance's tables are whole percentages (some "< 1"), so a column can add
@@ -78,17 +92,42 @@ def _times(ratio: float) -> str:
 # --------------------------------------------------------------------------- discounting
 
 
-def npv(flows: Sequence[float], rate: float = GREEN_BOOK_RATE) -> float:
-    """Net present value: flows[0] is year 0 (not discounted), flows[t] is divided by (1 + rate)**t.
+def year_rate(year: int, rate: float = GREEN_BOOK_RATE) -> float:
+    """The discount rate for the step from year − 1 to `year` (year ≥ 1): `rate` to year 30, then
+    the Green Book's lower long-term rates (`LONG_TERM_STEPS`)."""
+    for last, share in LONG_TERM_STEPS:
+        if last is None or year <= last:
+            return rate * share
+    raise AssertionError("the last step has no end")  # pragma: no cover
 
-    The Green Book discounts real (inflation-removed) flows at 3.5% a year for the first 30 years;
-    flows are summed with `math.fsum` so the order of years cannot change the answer.
-    """
-    values = _numbers("flows", flows)
+
+def discount_factors(years: int, rate: float = GREEN_BOOK_RATE) -> list[float]:
+    """The discount factor of years 0 … years − 1: 1 for year 0, and for year t the factor of
+    year t − 1 divided by (1 + that year's rate). With 3.5%: 1/1.035^t to year 30, then
+    1/(1.035^30 × 1.03^(t − 30)) to year 75, and so on."""
     rate = _finite("rate", rate)
     if rate <= -1:
         raise ValueError(f"rate must be above -1 (−100%), not {rate:g}.")
-    return math.fsum(value / (1 + rate) ** year for year, value in enumerate(values))
+    factors: list[float] = []
+    factor = 1.0
+    for year in range(years):
+        if year:
+            factor /= 1 + year_rate(year, rate)
+        factors.append(factor)
+    return factors
+
+
+def npv(flows: Sequence[float], rate: float = GREEN_BOOK_RATE) -> float:
+    """Net present value: flows[0] is year 0 (not discounted), flows[t] is multiplied by year t's
+    discount factor (`discount_factors`).
+
+    The Green Book discounts real (inflation-removed) flows at 3.5% a year for the first 30 years
+    and at its lower long-term rates after; flows are summed with `math.fsum` so the order of years
+    cannot change the answer.
+    """
+    values = _numbers("flows", flows)
+    factors = discount_factors(len(values), rate)
+    return math.fsum(value * factor for value, factor in zip(values, factors, strict=True))
 
 
 @dataclass(frozen=True)
@@ -209,6 +248,15 @@ class ClassForecast:
     explanation: str
 
 
+def _at_or_below(ratios: Sequence[float], shown: float) -> str:
+    """How many of the ratios are at or below a percentile as it is shown (two decimals), counted:
+    with few initiatives an interpolated percentile is not the share its name suggests (the 80th
+    of 8 ratios has 6 of them, not "four in five", at or below it)."""
+    limit = float(f"{shown:.2f}")
+    count = sum(1 for ratio in ratios if ratio <= limit + 1e-12)
+    return f"{count} of the {len(ratios)}"
+
+
 def reference_class_forecast(
     planned: float, ratios: Sequence[float], *, fallback_bias: float, minimum: int = MIN_REFERENCE_CLASS
 ) -> ClassForecast:
@@ -246,8 +294,9 @@ def reference_class_forecast(
         return ClassForecast(planned=planned, p50=adjusted, p80=adjusted, n=n, fallback=True, explanation=explanation)
     p50_ratio, p80_ratio = (float(q) for q in np.percentile(np.asarray(values, dtype=np.float64), [50, 80]))
     explanation = (
-        f"Based on {n} finished initiatives of ours: half ended at or below {_times(p50_ratio)} what they planned, "
-        f"and four in five at or below {_times(p80_ratio)}. "
+        f"Based on {n} finished initiatives of ours: {_at_or_below(values, p50_ratio)} ended at or below "
+        f"{_times(p50_ratio)} what they planned, and {_at_or_below(values, p80_ratio)} at or below "
+        f"{_times(p80_ratio)}. "
         f"Applied to this plan, that gives a P50 of {_times(p50_ratio)} and a P80 of {_times(p80_ratio)} the plan."
     )
     return ClassForecast(

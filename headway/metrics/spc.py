@@ -472,11 +472,33 @@ def _variation_icon(cause: str, direction: int) -> str:
     return cause  # neutral_high, neutral_low
 
 
+def _constant_value(spec: _Spec, last: Period) -> float | None:
+    """The value of the latest period when it has at least two points and all are the same (and
+    its limits are therefore undefined or of zero width); otherwise None."""
+    if last.lpl is not None and last.upl is not None and last.lpl != last.upl:
+        return None
+    points = spec.values[last.first_index : last.last_index + 1]
+    points = points[~np.isnan(points)]
+    if points.size < 2 or not bool(np.all(points == points[0])):
+        return None
+    return float(points[0])
+
+
 def _assurance_icon(spec: _Spec, last: Period) -> str | None:
-    """Compare the target with the latest period's limits. Undefined limits (a constant series with
-    screening on, a single point) compare as neither above nor below: the package's NA comparisons."""
+    """Compare the target with the latest period's limits. Undefined limits (a single point)
+    compare as neither above nor below: the package's NA comparisons.
+
+    One deliberate difference from the package (ADR 19): when every point of the latest period is
+    the same value, the limits are undefined (screening drops every moving range of 0) or of zero
+    width, and the package says "inconsistent". A process that gives the same value every time
+    meets the target every time or misses it every time, so it passes or fails by that value (a
+    value equal to the target meets it). The limits themselves stay as the package computes them."""
     if spec.target is None or spec.direction == 0:
         return None
+    constant = _constant_value(spec, last)
+    if constant is not None:
+        meets = constant >= spec.target if spec.direction == 1 else constant <= spec.target
+        return "pass" if meets else "fail"
     if last.upl is not None and spec.target > last.upl:
         return "fail" if spec.direction == 1 else "pass"
     if last.lpl is not None and spec.target < last.lpl:

@@ -45,18 +45,26 @@ def short_reason(row: CandidateFigures) -> str:
     now = f" (now {_number(row.score)})" if row.score is not None else ""
     if candidate.must_do:
         return f"Must do: {candidate.must_do_reason}" if candidate.must_do_reason else "Must do."
+    exact = explanation.get("exact", True)
     if explanation["selected"]:
         leave = explanation["value_to_leave"]
         if leave is not None:
             if leave <= 0:
                 return "In at any score: nothing else would fit in its place."
+            if not exact:
+                return f"In while its score stays above {_number(leave)}{now}; perhaps lower (not proven in time)."
             return f"In unless its score falls below {_number(leave)}{now}."
-        return "In."
+        return "In." if exact else "In; how far its score could fall was not worked out in time."
     enter = explanation["value_to_enter"]
     if enter is not None:
         displaced = explanation["displaced"]
         instead = f", in place of {', '.join(displaced)}" if displaced else ""
+        if not exact:
+            unproven = "perhaps lower (not proven in time)"
+            return f"Would come in with a score above {_number(enter)}{now}{instead}; {unproven}."
         return f"Would need a score above {_number(enter)}{now} to come in{instead}."
+    if not exact:
+        return "Out; what score it would need was not worked out in time."
     return "Cannot come in under the present limits."
 
 

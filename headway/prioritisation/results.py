@@ -12,6 +12,9 @@ Versions:
   `greedy` and `must_do`.
 - 1: adds `costs`: each candidate's money as the run used it and where it came from, because
   the business case or funding lines it came from can change after the run.
+- 2: each explanation says whether its threshold is `exact` (every solve behind it proven the
+  best) or only known to lie in the range its reason gives (ADR 19). Older explanations are read
+  as exact, which is what their words claimed.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, TypedDict
 from headway.prioritisation import costs as money_sources
 from headway.prioritisation import scoring, selection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 UNVERSIONED = 0
 
 #: The `Result` fields that hold the stored shape, besides the version itself.
@@ -71,6 +74,7 @@ class StoredExplanation(TypedDict):
     value_to_enter: float | None
     value_to_leave: float | None
     reason: str
+    exact: bool
 
 
 class CapacityUse(TypedDict):
@@ -151,6 +155,7 @@ def _explanation(explanation: selection.Explanation, names: Sequence[str]) -> St
         "value_to_enter": _number(explanation.value_to_enter),
         "value_to_leave": _number(explanation.value_to_leave),
         "reason": explanation.reason,
+        "exact": bool(explanation.exact),
     }
 
 
@@ -275,6 +280,7 @@ def _stored_explanation(value: Mapping[str, Any]) -> StoredExplanation:
         "value_to_enter": _float_or_none(value.get("value_to_enter")),
         "value_to_leave": _float_or_none(value.get("value_to_leave")),
         "reason": str(value.get("reason") or ""),
+        "exact": bool(value.get("exact", True)),
     }
 
 

@@ -33,12 +33,18 @@ from scipy.sparse import coo_matrix, csc_matrix, csr_matrix
 
 from headway.prioritisation.scoring import weighted_scores
 
-Status = Literal["optimal", "time_limit", "infeasible"]
+#: "optimal": proven the best (to within PROOF_TOLERANCE); "within_gap": the solver stopped at the
+#: relative gap it was asked for, so the best may be a little higher; "time_limit": time ran out.
+Status = Literal["optimal", "within_gap", "time_limit", "infeasible"]
 FloatArray = npt.NDArray[np.float64]
 
 #: A capacity row counts as binding when its slack is at most this share of its capacity (or too
 #: small for any unselected candidate that uses it).
 NEAR_CAPACITY_SHARE = 0.02
+
+#: How far below its proven bound a total value may be and still count as proven the best: HiGHS's
+#: own absolute gap tolerance (its relative gap is set to 0 for a proof), plus rounding.
+PROOF_TOLERANCE = 1e-6
 
 
 class ProblemError(ValueError):
@@ -107,6 +113,10 @@ class Explanation:
     value_to_enter: float | None  # out item: the value at which it would be selected; None if it never can
     value_to_leave: float | None  # in item: the value below which it would drop out; None if it never can
     reason: str
+    # False when a solve behind the threshold was not proven within its time: the threshold is then
+    # only known to lie in a range, and value_to_enter (value_to_leave) is the end of it that is
+    # certain: above it the item would be selected (below it, it would drop out).
+    exact: bool = True
 
 
 # --------------------------------------------------------------------------- validation
@@ -440,12 +450,59 @@ def _integral(values: FloatArray) -> bool:
     return bool(np.all(values == np.round(values)))
 
 
+def _rounded_bound(values: FloatArray, bound: float, found: float) -> float:
+    """The solver's bound, rounded down when every value is whole (no selection can then be worth
+    a fraction), and never below what was found."""
+    if _integral(values) and math.isfinite(bound):
+        return max(float(math.floor(bound + 1e-6)), found)
+    return max(bound, found)
+
+
+def _proven(found: float, bound: float) -> bool:
+    return math.isfinite(bound) and bound - found <= PROOF_TOLERANCE + 1e-12 * abs(found)
+
+
+@dataclass(frozen=True)
+class _Best:
+    """A re-solve for an explanation: the best selection found (None: none exists or none was
+    found in time), its value, and the proven upper bound on the best value."""
+
+    selected: list[int] | None
+    found: float
+    bound: float
+
+
+def _best(
+    model: _Model,
+    values: FloatArray,
+    time_limit_s: float,
+    lower: FloatArray | None = None,
+    upper: FloatArray | None = None,
+) -> _Best:
+    # Always with a relative gap of 0: a threshold is a difference of two totals, and a solve that
+    # stops within a relative gap can be out by more than the difference itself on a near-tie.
+    run = _run(model, values, time_limit_s, 0.0, lower=lower, upper=upper)
+    if run.selected is None:
+        return _Best(None, -math.inf, run.bound)
+    found = _value(values, run.selected)
+    return _Best(run.selected, found, _rounded_bound(values, run.bound, found))
+
+
+def _difference(high: tuple[float, float], low: tuple[float, float]) -> tuple[float, float]:
+    """The range of A − B (never below 0, as A is the unrestricted best and B a restricted one)
+    from A's range and B's range (each: found, proven bound)."""
+    return max(high[0] - low[1], 0.0), max(high[1] - low[0], 0.0)
+
+
 def solve(problem: Problem) -> Solution:
     """Select the candidates of greatest total value that meet every constraint (HiGHS branch and cut).
 
-    "optimal" means proven optimal to within `mip_rel_gap` (pass 0 for exact); "time_limit" means
-    the best selection found when time ran out, with its proven gap. When the values are whole
-    numbers the bound is rounded down, which can prove optimality sooner. Infeasible input gives
+    "optimal" means proven the best (the solver's bound is within PROOF_TOLERANCE of it; a
+    `mip_rel_gap` of 0 asks for that proof, and a round's problem always does); "within_gap" means
+    the solver stopped at the `mip_rel_gap` it was given without that proof; "time_limit" means the
+    best selection found when time ran out. Both
+    report the proven gap. When the values are whole numbers the bound is rounded down, which can
+    prove optimality sooner. Infeasible input gives
     status "infeasible" with `conflicts` in plain English (objective, bound and gap are then 0).
     """
     began = time.perf_counter()
@@ -463,12 +520,12 @@ def solve(problem: Problem) -> Solution:
     if selected is None or _value(problem.values, selected) < greedy_objective:
         selected = greedy_selected  # the greedy selection is feasible, so there is always an answer
     objective = _value(problem.values, selected)
-    bound = max(run.bound, objective)
+    bound = _rounded_bound(values, max(run.bound, objective), objective)
     status: Status = run.status
-    if _integral(values) and math.isfinite(bound):
-        bound = max(float(math.floor(bound + 1e-6)), objective)
-        if bound <= objective:
-            status = "optimal"
+    if _proven(objective, bound):
+        status = "optimal"
+    elif status == "optimal":
+        status = "within_gap"
     gap = 0.0 if not math.isfinite(bound) else (bound - objective) / max(abs(objective), 1e-9)
     return Solution(
         status=status,
@@ -532,9 +589,13 @@ def explain(
 
     For an out item i, forcing x_i = 1 gives the best total Z_in; i would be chosen once its value
     exceeds value_to_enter = v_i + (Z* − Z_in), and `displaced` lists what leaves. For an in item,
-    forcing x_i = 0 gives Z_out and value_to_leave = v_i − (Z* − Z_out). Both thresholds are exact
-    when the solves are optimal (at the threshold itself there is a tie). `items` limits the work
-    to some items; `time_limit_s` caps each re-solve (default: the problem's own limit).
+    forcing x_i = 0 gives Z_out and value_to_leave = v_i − (Z* − Z_out). A threshold is a small
+    difference of two large totals, so every re-solve is proven with a relative gap of 0 (a gap of
+    1e-4 on a total of 1,000 is 0.1, more than a near-tie). Both thresholds are then exact (at the
+    threshold itself there is a tie). When the solution or a re-solve is not proven in its time,
+    the threshold is only known to lie in a range: the reason says so and gives the range, and the
+    explanation is marked not exact. `items` limits the work to some items; `time_limit_s` caps
+    each re-solve (default: the problem's own limit).
     """
     indices = list(range(problem.n)) if items is None else [int(k) for k in items]
     if solution.status == "infeasible":
@@ -544,11 +605,13 @@ def explain(
     model = _model(problem)
     values = np.asarray(problem.values, dtype=np.float64)
     limit = problem.time_limit_s if time_limit_s is None else time_limit_s
+    best = (solution.objective, solution.bound if math.isfinite(solution.bound) else math.inf)
     chosen = set(solution.selected)
     rows = _binding_rows(problem, solution.selected)
     matrix = _weights(problem) if problem.weights else np.zeros((0, problem.n))
     full_wip = problem.max_selected is not None and len(chosen) >= problem.max_selected
     must_closure = _closure(problem, problem.must)
+    unproven = "; the solver could not narrow this down in the time allowed"
     explanations: list[Explanation] = []
     for item in indices:
         name = problem.item_name(item)
@@ -570,20 +633,36 @@ def explain(
                 continue
             upper = model.upper.copy()
             upper[item] = 0.0
-            run = _run(model, values, limit, problem.mip_rel_gap, upper=upper)
+            run = _best(model, values, limit, upper=upper)
             if run.selected is None:
                 reason = f"{name} is in and cannot be left out without breaking a constraint."
                 explanations.append(Explanation(item, True, binding, [], [], None, None, reason))
                 continue
-            without = _value(values, run.selected)
-            to_leave = value - (solution.objective - without)
+            low, high = _difference(best, (run.found, run.bound))
             brought = sorted(set(run.selected) - chosen)
             instead = f" (the best alternative brings in {_names(problem, brought)})" if brought else ""
-            reason = (
-                f"{name} is in: leaving it out would lose {_fmt(solution.objective - without)} of value{instead}, "
-                f"so it would drop out only if its value fell below {_fmt(to_leave)} (now {_fmt(value)}){uses}."
-            )
-            explanations.append(Explanation(item, True, binding, [], brought, None, to_leave, reason))
+            if high - low <= 2 * PROOF_TOLERANCE:
+                loss = max(best[0] - run.found, 0.0)
+                reason = (
+                    f"{name} is in: leaving it out would lose {_fmt(loss)} of value{instead}, so it would drop "
+                    f"out only if its value fell below {_fmt(value - loss)} (now {_fmt(value)}){uses}."
+                )
+                explanations.append(Explanation(item, True, binding, [], brought, None, value - loss, reason))
+                continue
+            if math.isfinite(high):
+                reason = (
+                    f"{name} is in: leaving it out would lose between {_fmt(low)} and {_fmt(high)} of value"
+                    f"{instead}, so it would drop out if its value fell below a figure between "
+                    f"{_fmt(value - high)} and {_fmt(value - low)} (now {_fmt(value)}){unproven}{uses}."
+                )
+                to_leave: float | None = value - high
+            else:
+                reason = (
+                    f"{name} is in: leaving it out would lose at least {_fmt(low)} of value{instead}; how much "
+                    f"more could not be worked out in the time allowed{uses}."
+                )
+                to_leave = None
+            explanations.append(Explanation(item, True, binding, [], brought, None, to_leave, reason, exact=False))
             continue
         blockers = diagnose_infeasible(replace(problem, must=[*problem.must, item]), forced="must-do")
         if blockers:
@@ -592,13 +671,12 @@ def explain(
             continue
         lower = model.lower.copy()
         lower[item] = 1.0
-        run = _run(model, values, limit, problem.mip_rel_gap, lower=lower)
+        run = _best(model, values, limit, lower=lower)
         if run.selected is None:
             reason = f"{name} is out: no selection containing it was found within the time limit."
-            explanations.append(Explanation(item, False, binding, [], [], None, None, reason))
+            explanations.append(Explanation(item, False, binding, [], [], None, None, reason, exact=False))
             continue
-        with_it = _value(values, run.selected)
-        to_enter = value + (solution.objective - with_it)
+        low, high = _difference(best, (run.found, run.bound))
         displaced = sorted(chosen - set(run.selected))
         brought = sorted(set(run.selected) - chosen - {item})
         lost = _value(values, displaced)
@@ -608,11 +686,27 @@ def explain(
             push = "bringing it in would displace nothing"
         if brought:
             push += f" and bring in {_names(problem, brought)}"
-        reason = (
-            f"{name} is out: {push}; it would need a value above {_fmt(to_enter)} (now {_fmt(value)}) "
-            f"to be selected{uses}."
-        )
-        explanations.append(Explanation(item, False, binding, displaced, brought, to_enter, None, reason))
+        if high - low <= 2 * PROOF_TOLERANCE:
+            to_enter = value + max(best[0] - run.found, 0.0)
+            reason = (
+                f"{name} is out: {push}; it would need a value above {_fmt(to_enter)} (now {_fmt(value)}) "
+                f"to be selected{uses}."
+            )
+            explanations.append(Explanation(item, False, binding, displaced, brought, to_enter, None, reason))
+            continue
+        if math.isfinite(high):
+            reason = (
+                f"{name} is out: {push}; it would need a value above a figure between {_fmt(value + low)} and "
+                f"{_fmt(value + high)} (now {_fmt(value)}) to be selected{unproven}{uses}."
+            )
+            certain: float | None = value + high
+        else:
+            reason = (
+                f"{name} is out: {push}; it would need a value above {_fmt(value + low)} at least (now "
+                f"{_fmt(value)}) to be selected; how much more could not be worked out in the time allowed{uses}."
+            )
+            certain = None
+        explanations.append(Explanation(item, False, binding, displaced, brought, certain, None, reason, exact=False))
     return explanations
 
 
