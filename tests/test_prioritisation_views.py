@@ -220,7 +220,8 @@ class PrioritisationViewTest(TestCase):
     def test_running_the_selection_shows_the_result(self):
         rate(self.round, self.office, {"DIG-001": HIGH, "DIG-002": LOW})
         self.client.force_login(self.office)
-        self.assertEqual(self.client.get(self.url("run", self.round.pk)).status_code, 405)
+        # Opened by GET (a reload), the address only a form posts to goes back to the round.
+        self.assertRedirects(self.client.get(self.url("run", self.round.pk)), self.url("detail", self.round.pk))
         response = self.client.post(self.url("run", self.round.pk), follow=True)
         self.assertContains(response, "Proven the best possible")
         self.assertContains(response, "Chosen when the weights move")
@@ -275,9 +276,9 @@ class PrioritisationViewTest(TestCase):
         response = self.client.post(
             self.url("changes", self.round.pk),
             {
-                f"reason_{changes['DIG-001'].pk}": "Nobody uses it.",
-                f"reason_{changes['DIG-002'].pk}": "Patients ask",
-                f"pause_{changes['DIG-001'].pk}": "on",
+                f"reason_{changes['DIG-001'].initiative_id}": "Nobody uses it.",
+                f"reason_{changes['DIG-002'].initiative_id}": "Patients ask",
+                f"pause_{changes['DIG-001'].initiative_id}": "on",
             },
         )
         self.assertRedirects(response, self.url("changes", self.round.pk))
@@ -294,7 +295,8 @@ class PrioritisationViewTest(TestCase):
         self.client.force_login(self.office)
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "", "decided_on": ""})
         self.assert_form_errors(response, "This field is required.")
-        self.assertEqual(self.client.get(self.url("close", self.round.pk)).status_code, 405)
+        # Reloading the refused close goes back to the page its form is on, not a blank 405.
+        self.assertRedirects(self.client.get(self.url("close", self.round.pk)), self.url("changes", self.round.pk))
 
     def test_only_those_who_decide_close_a_round_and_only_editors_write_reasons(self):
         changes = self.prepare_changes()
@@ -302,10 +304,29 @@ class PrioritisationViewTest(TestCase):
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "Me", "decided_on": "2026-04-20"})
         self.assertEqual(response.status_code, 403)
         response = self.client.post(
-            self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].pk}": "Because I said so"}
+            self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].initiative_id}": "Because I said so"}
         )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).reason, "")
+
+    def test_the_changes_page_shows_the_changes_without_storing_them_and_saving_the_reasons_does(self):
+        rate(self.round, self.office, {"DIG-001": LOW, "DIG-002": HIGH})
+        actions.run_selection(round=self.round, by=self.office)
+        self.client.force_login(self.viewer)
+        response = self.client.get(self.url("changes", self.round.pk))
+        self.assertContains(response, "DIG-001")
+        self.assertContains(response, "DIG-002")
+        self.assertFalse(RoundChange.objects.filter(round=self.round).exists())
+        self.client.force_login(self.office)
+        response = self.client.post(
+            self.url("changes", self.round.pk),
+            {f"reason_{self.active.pk}": "Nobody uses it.", f"reason_{self.proposed.pk}": "Patients ask for it."},
+        )
+        self.assertRedirects(response, self.url("changes", self.round.pk))
+        self.assertEqual(
+            dict(RoundChange.objects.filter(round=self.round).values_list("initiative__reference", "reason")),
+            {"DIG-001": "Nobody uses it.", "DIG-002": "Patients ask for it."},
+        )
 
     # Scenarios ---------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics import presenters as metric_presenters
+from headway.metrics.access import can_edit_metric
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
 from headway.portfolio import presenters as portfolio_presenters
 from headway.portfolio import queries as portfolio_queries
@@ -174,6 +175,8 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "comments": list(initiative.comments.select_related("author")),
             "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
+            # The link shows only to those the metric form lets in (the view's own check).
+            "can_add_metric": can_edit_metric(request),
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": metric_presenters.impact_section(impact.verdict, impact.series),

@@ -78,21 +78,25 @@ RICE_INPUTS = (
 # Criteria ------------------------------------------------------------------------------------
 
 
+def _default_criteria(organisation: Organisation) -> list[Criterion]:
+    return [
+        Criterion(organisation=organisation, key=key, label=label, weight=weight, higher_is_better=higher, order=order)
+        for order, (key, label, weight, higher) in enumerate(scoring.DEFAULT_CRITERIA)
+    ]
+
+
 def criteria_for(organisation: Organisation) -> list[Criterion]:
-    """The organisation's criteria, created from the defaults the first time they are needed."""
-    criteria = list(Criterion.objects.for_organisation(organisation))
-    if not criteria:
-        Criterion.objects.bulk_create(
-            [
-                Criterion(
-                    organisation=organisation, key=key, label=label, weight=weight, higher_is_better=higher, order=order
-                )
-                for order, (key, label, weight, higher) in enumerate(scoring.DEFAULT_CRITERIA)
-            ],
-            ignore_conflicts=True,
-        )
-        criteria = list(Criterion.objects.for_organisation(organisation))
-    return criteria
+    """The organisation's criteria, or the defaults (not stored) while it has none of its own.
+    Reading them never writes, so a page that shows them (the score page) changes nothing."""
+    return list(Criterion.objects.for_organisation(organisation)) or _default_criteria(organisation)
+
+
+def set_up_criteria(organisation: Organisation) -> list[Criterion]:
+    """Store the default criteria for an organisation that has none yet, so that they can be
+    changed; done when its first round is set up."""
+    if not Criterion.objects.for_organisation(organisation).exists():
+        Criterion.objects.bulk_create(_default_criteria(organisation), ignore_conflicts=True)
+    return list(Criterion.objects.for_organisation(organisation))
 
 
 def inputs_for(round: Round, criteria: Sequence[Criterion] | None = None) -> list[Input]:
@@ -181,7 +185,7 @@ def create_round(
     )
     round.full_clean(exclude=["organisation", "previous", "scenario_of", "current_result", "created_by"])
     round.save()
-    criteria_for(organisation)
+    set_up_criteria(organisation)
     if chosen is None:
         chosen = list(
             Initiative.objects.for_organisation(organisation).filter(status__in=[Status.ACTIVE, Status.PROPOSED])
@@ -590,23 +594,27 @@ def _positions(result: Result | None) -> dict[int, tuple[bool, int]]:
     return {initiative: (row["selected"], row["rank"]) for initiative, row in result.stored().by_initiative().items()}
 
 
-@transaction.atomic
-def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) -> list[RoundChange]:
-    """What this round's result changes from the last closed round's, one row per initiative.
+def work_out_changes(
+    *, round: Round, statuses: Mapping[int, str] | None = None
+) -> tuple[list[RoundChange], list[RoundChange]]:
+    """What this round's result changes from the last closed round's, one per initiative, worked
+    out without writing: (the changes as they stand, those already stored brought up to date in
+    memory and new ones unsaved; the stored ones that no longer apply). The changes page shows
+    the first; `compute_changes` stores both.
 
     Reasons already written are kept when the change itself is the same. `statuses` ({initiative
     id: status}) are the initiatives' statuses when the round was held, for a round recorded
     after the event; by default their statuses now.
     """
-    _require_open(round)
     result = round.current_result
     if result is None:
         raise ValidationError("Run the selection before looking at the changes.")
     before = _positions(round.previous.current_result if round.previous else None)
     now = _positions(result)
+    initiatives = Initiative.objects.in_bulk(now.keys())
     if statuses is None:
-        statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
-    existing = {c.initiative_id: c for c in round.changes.all()}
+        statuses = {pk: initiative.status for pk, initiative in initiatives.items()}
+    existing = {c.initiative_id: c for c in round.changes.select_related("decision")}
     wanted: dict[int, tuple[str, int | None, int | None]] = {}
     for initiative_id, (selected, rank) in now.items():
         was = before.get(initiative_id)
@@ -617,7 +625,6 @@ def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) 
         if found == RoundChange.Kind.STOPPED and keep is not None and keep.change == RoundChange.Kind.PAUSED:
             found = RoundChange.Kind.PAUSED  # a stop someone turned into a pause stays a pause
         wanted[initiative_id] = (found, was[1] if was and was[0] else None, rank if selected else None)
-    round.changes.exclude(initiative_id__in=wanted.keys()).delete()
     changes = []
     for initiative_id, (kind, from_rank, to_rank) in wanted.items():
         change = existing.get(initiative_id)
@@ -625,13 +632,42 @@ def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) 
             change = RoundChange(round=round, initiative_id=initiative_id)
         elif change.change != kind:
             change.reason = ""
+        if initiative_id in initiatives:
+            change.initiative = initiatives[initiative_id]
         change.change, change.from_rank, change.to_rank = kind, from_rank, to_rank
         if kind == RoundChange.Kind.CONTINUED and not change.reason:
             # Carrying on unchanged needs no new argument; say so rather than ask for one.
             change.reason = f"Selected again at the same rank ({to_rank})."
-        change.save()
         changes.append(change)
-    return sorted(changes, key=lambda c: (c.change, c.to_rank or 0))
+    gone = [change for initiative_id, change in existing.items() if initiative_id not in wanted]
+    return sorted(changes, key=lambda c: (c.change, c.to_rank or 0)), gone
+
+
+@transaction.atomic
+def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) -> list[RoundChange]:
+    """Store what this round's result changes (`work_out_changes`), one row per initiative."""
+    _require_open(round)
+    changes, gone = work_out_changes(round=round, statuses=statuses)
+    round.changes.filter(pk__in=[c.pk for c in gone]).delete()
+    for change in changes:
+        change.save()
+    return changes
+
+
+@transaction.atomic
+def save_reasons_by_initiative(
+    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] = ()
+) -> None:
+    """The changes page's save: reasons ({initiative id: reason}) and the stops to make pauses
+    (initiative ids), written against the changes as they stand now, stored first; a reason
+    given for a change that no longer applies has nothing to attach to."""
+    stored = {change.initiative_id: change.pk for change in compute_changes(round=round)}
+    save_change_reasons(
+        round=round,
+        by=by,
+        reasons={stored[i]: reason for i, reason in reasons.items() if i in stored},
+        paused=[stored[i] for i in paused if i in stored],
+    )
 
 
 @transaction.atomic

@@ -313,18 +313,20 @@ class ScoreForm(NHSFormMixin, forms.Form):
 
 
 class ChangesForm(NHSFormMixin, forms.Form):
-    """A reason for each change; a stop can be made a pause instead."""
+    """A reason for each change; a stop can be made a pause instead. Fields are named by the
+    initiative, which a change keeps however often the changes are worked out again."""
 
     def __init__(self, *args: Any, changes: Sequence[RoundChange], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.changes = list(changes)
         for change in self.changes:
+            key = change.initiative_id
             label = f"Why {change.get_change_display().lower()} {change.initiative.reference}"
-            self.fields[f"reason_{change.pk}"] = forms.CharField(
+            self.fields[f"reason_{key}"] = forms.CharField(
                 label=label, required=False, initial=change.reason, widget=forms.Textarea(attrs={"rows": 2})
             )
             if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
-                self.fields[f"pause_{change.pk}"] = forms.BooleanField(
+                self.fields[f"pause_{key}"] = forms.BooleanField(
                     label=f"Pause {change.initiative.reference} instead of stopping it",
                     required=False,
                     initial=change.change == RoundChange.Kind.PAUSED,
@@ -333,15 +335,21 @@ class ChangesForm(NHSFormMixin, forms.Form):
 
     def rows(self) -> list[tuple[RoundChange, forms.BoundField, forms.BoundField | None]]:
         return [
-            (c, self[f"reason_{c.pk}"], self[f"pause_{c.pk}"] if f"pause_{c.pk}" in self.fields else None)
+            (
+                c,
+                self[f"reason_{c.initiative_id}"],
+                self[f"pause_{c.initiative_id}"] if f"pause_{c.initiative_id}" in self.fields else None,
+            )
             for c in self.changes
         ]
 
     def reasons(self) -> dict[int, str]:
-        return {c.pk: self.cleaned_data.get(f"reason_{c.pk}", "") for c in self.changes}
+        """{initiative id: reason}."""
+        return {c.initiative_id: self.cleaned_data.get(f"reason_{c.initiative_id}", "") for c in self.changes}
 
     def paused(self) -> list[int]:
-        return [c.pk for c in self.changes if self.cleaned_data.get(f"pause_{c.pk}")]
+        """The initiative ids of the stops to make pauses."""
+        return [c.initiative_id for c in self.changes if self.cleaned_data.get(f"pause_{c.initiative_id}")]
 
 
 class CloseForm(NHSFormMixin, forms.Form):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,9 +36,9 @@ from headway.prioritisation.forms import (
     money_text,
     rating_field_name,
 )
-from headway.prioritisation.models import Round
+from headway.prioritisation.models import Round, RoundChange
 from headway.prioritisation.queries import closed_history, from_finance_only, load_round
-from headway.views import MemberRequest, member_required, page_of, posted, saved
+from headway.views import MemberRequest, member_required, page_of, posted, saved, unless_posted
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -246,8 +246,8 @@ def score(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.RUN_PRIORITISATION)
 def run(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, "prioritisation:detail", pk=round.pk)) is not None:
+        return back
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     result = actions.run_selection(round=round, by=request.user)
@@ -262,6 +262,15 @@ def run(request: MemberRequest, pk: int) -> HttpResponse:
 # Changes and closing -------------------------------------------------------------------------
 
 
+def _changes_of(round: Round) -> list[RoundChange]:
+    """The round's changes as its page shows them: while it is open, worked out afresh from its
+    result and the initiatives' statuses now, in memory (opening the page writes nothing; saving
+    the reasons stores them); once it is closed, as recorded."""
+    if round.is_open and round.current_result is not None:
+        return actions.work_out_changes(round=round)[0]
+    return list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
+
+
 def _changes_page(
     request: MemberRequest,
     round: Round,
@@ -269,8 +278,7 @@ def _changes_page(
     close_form: CloseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    changes = list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
-    form = form or ChangesForm(changes=changes)
+    form = form or ChangesForm(changes=_changes_of(round))
     close_form = close_form or CloseForm(initial={"decided_on": timezone.localdate()})
     return render(
         request,
@@ -282,7 +290,7 @@ def _changes_page(
             "errors_form": close_form if close_form.errors else form,
             "can_edit": can_set_up(request) and round.is_open,
             "can_close": can_close(request) and round.is_open,
-            "missing": sum(1 for c in changes if not c.reason.strip()),
+            "missing": sum(1 for c in form.changes if not c.reason.strip()),
             "no_result": round.current_result is None,
         },
         status=status,
@@ -294,20 +302,17 @@ def changes(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if round.is_scenario:
         return redirect("prioritisation:compare", pk=round.pk)
-    if round.is_open and round.current_result is None:
-        return _changes_page(request, round)
-    if round.is_open and request.method != "POST":
-        actions.compute_changes(round=round)
     if request.method == "POST":
         _require(can_set_up(request), "Your role cannot write the reasons for a round's changes.")
         if (refused := _closed_refusal(request, round)) is not None:
             return refused
-        current = list(round.changes.select_related("initiative").order_by("change", "to_rank"))
-        form = ChangesForm(request.POST, changes=current)
+        if round.current_result is None:
+            return _changes_page(request, round)
+        form = ChangesForm(request.POST, changes=_changes_of(round))
         done = saved(
             request,
             form,
-            lambda: actions.save_change_reasons(
+            lambda: actions.save_reasons_by_initiative(
                 round=round, by=request.user, reasons=form.reasons(), paused=form.paused()
             ),
             "The reasons have been saved.",
@@ -322,8 +327,8 @@ def changes(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.DECIDE)
 def close(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, "prioritisation:changes", pk=round.pk)) is not None:
+        return back
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     form = CloseForm(request.POST)
@@ -416,8 +421,8 @@ def compare(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.RUN_PRIORITISATION)
 def adopt(request: MemberRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, "prioritisation:compare", pk=scenario.pk)) is not None:
+        return back
     try:
         base = actions.adopt_scenario(scenario=scenario, by=request.user)
     except ValidationError as error:
