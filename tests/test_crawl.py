@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import pytest
 from django.test import Client, TestCase
+from django.urls import reverse
 
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
@@ -149,6 +150,8 @@ class EveryPageByEveryRoleTest(TestCase):
         also, missing = pattern_addresses(found)
         for role, client in clients.items():
             crawl(client, also=also, into=crawls[role])
+        # And someone signed out: every address sends them to sign in; signing out by GET too.
+        crawls["signed out"] = crawl(Client(), label="Signed out", also=[*also, reverse("accounts:logout")])
         return crawls, missing
 
     def test_the_crawl_reaches_every_kind_of_page(self):
@@ -173,3 +176,16 @@ class EveryPageByEveryRoleTest(TestCase):
             with self.subTest(role=role):
                 bad = {a: s for a, s in result.status.items() if s >= 500 or s == 405}
                 self.assertEqual(bad, {}, f"{result.label}: {bad}")
+
+
+class PostOnlyAddressesByGetTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = personas()
+
+    def test_signing_out_by_get_goes_to_the_home_page_and_does_not_sign_out(self):
+        self.client.force_login(self.cast.board)
+        response = self.client.get(reverse("accounts:logout"))
+        self.assertRedirects(response, reverse("portfolio:glance"))
+        self.assertEqual(self.client.get(reverse("portfolio:glance")).status_code, 200)
+        self.assertContains(self.client.post(reverse("accounts:logout")), "signed out")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -20,6 +21,17 @@ from headway.accounts.models import Membership
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.views import HeadwayRequest, MemberRequest, member_required, saved
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out takes the header's POST. The address opened by GET (a bookmark, the signed-out
+    page reloaded) goes to the home page, which sends someone signed out on to sign in, rather
+    than to a blank "method not allowed"; it does not sign anyone out."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        return redirect("portfolio:glance")
 
 
 @login_required
