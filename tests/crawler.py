@@ -1,9 +1,9 @@
 """A crawler for tests: open every page a person can reach, as they would, and say what went wrong.
 
-`crawl(client)` starts from the home page and follows every same-site link (`<a href>`) and
-every redirect, by GET, until there is nothing new; `pattern_addresses(...)` then gives every URL
-pattern of the site filled with the keys the crawl met, so that pages no link leads to (the
-addresses of forms that only take a POST, say) are opened too. While it runs, every statement
+`crawl(client)` starts from the home page and follows every same-site link (`<a href>`), every
+form's address (`<form action>`) and every redirect, by GET, until there is nothing new;
+`pattern_addresses(...)` then gives every URL pattern of the site filled with the keys the crawl
+met, so that pages no link leads to are opened too. While it runs, every statement
 sent to the database is watched: any INSERT, UPDATE or DELETE is recorded against the address
 that sent it, so a test can say "opening a page never writes".
 
@@ -49,14 +49,16 @@ class _Links(HTMLParser):
         self.hrefs: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+        # A form's address counts as a link: a form shown to someone who may not send it is as
+        # much a dead end as a link, and its address opened by GET says which (a refusal, or
+        # the way back to the form's page).
+        href = dict(attrs).get({"a": "href", "form": "action"}.get(tag, ""))
+        if href:
+            self.hrefs.append(href)
 
 
 def links_in(html: str, base: str) -> list[str]:
-    """The same-site addresses the page's links lead to, without their fragments."""
+    """The same-site addresses the page's links and forms lead to, without their fragments."""
     parser = _Links()
     parser.feed(html)
     found = []
