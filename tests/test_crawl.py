@@ -80,6 +80,14 @@ def build_a_trust_with_something_on_every_page() -> dict[str, object]:
     for month, value in enumerate([61, 63, 60, 64, 70, 72, 71, 74, 73, 75], start=1):
         metrics_actions.record_observation(metric=metric, by=office, period=dt.date(2026, month, 1), value=value)
     metrics_actions.add_annotation(metric=metric, by=office, period=dt.date(2026, 5, 1), text="Went live on ward 3")
+    # One the delivery lead owns, and one of an initiative someone else leads: each shows the
+    # lead the links for adding data only where the metric's page lets them add it.
+    owned = make_metric(trust, "Time to first observation", owner=lead, improvement_direction="decrease")
+    elsewhere = make_metric(trust, "Letters typed within a week")
+    metrics_actions.save_metric(organisation=trust, by=office, fields={}, initiatives=[other], metric=elsewhere)
+    for month, value in enumerate([30, 28, 29, 25], start=7):
+        for each in (owned, elsewhere):
+            metrics_actions.record_observation(metric=each, by=office, period=dt.date(2026, month, 1), value=value)
 
     make_funding_line(led, by=office)
     make_funding_line(led, by=office, kind="revenue", state="requested", amount=40_000)
@@ -114,6 +122,8 @@ def build_a_trust_with_something_on_every_page() -> dict[str, object]:
         round=current, by=office, note="A tenth less money", budget_factor=0.9
     )
     prioritisation_actions.run_selection(round=scenario, by=office, with_robustness=False)
+    # A round set up for next time, not yet worked out.
+    prioritisation_actions.create_round(organisation=trust, by=office, name="2026/27 Q4", held_on=dt.date(2027, 1, 15))
     # An organisation that never stored criteria of its own scores against the defaults: the
     # score page must show them without storing them.
     Criterion.objects.for_organisation(trust).delete()
