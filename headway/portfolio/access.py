@@ -76,5 +76,5 @@ def require_risk_edit(request: MemberRequest, risk: Risk) -> None:
     if can_edit_risk(request, risk):
         return
     if risk.initiative is not None:
-        require_edit(request, risk.initiative)
+        require_edit(request, risk.initiative)  # refuses, naming the initiative
     raise PermissionDenied("Only those who manage portfolio risks can change this risk.")
