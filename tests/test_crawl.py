@@ -22,6 +22,7 @@ import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from headway.accounts.models import User
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metrics_actions
@@ -30,7 +31,7 @@ from headway.portfolio.models import Service, StrategicGoal, UserNeed
 from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation.models import Criterion
 from tests.clock import TODAY
-from tests.crawler import CrawlResult, crawl, pattern_addresses
+from tests.crawler import CrawlResult, crawl, links_in, pattern_addresses, watching_writes
 from tests.factories import make_business_case, make_funding_line, make_initiative, make_metric, record_actual
 from tests.personas import Cast, personas
 from tests.test_prioritisation_actions import HIGH, LOW, MIDDLE, rate
@@ -199,3 +200,24 @@ class PostOnlyAddressesByGetTest(TestCase):
         self.assertRedirects(response, reverse("portfolio:glance"))
         self.assertEqual(self.client.get(reverse("portfolio:glance")).status_code, 200)
         self.assertContains(self.client.post(reverse("accounts:logout")), "signed out")
+
+
+class CrawlerTest(TestCase):
+    """The crawler itself: what it counts as a link, and that it sees a write."""
+
+    def test_it_follows_same_site_links_and_form_addresses_and_nothing_else(self):
+        html = (
+            '<a href="/risks/#top">Risks</a> <a href="edit/">Edit</a> <a href="https://example.org/">Away</a>'
+            '<a href="mailto:pmo@example.test">Mail</a> <a href="/sign-out/">Out</a> <a>No address</a>'
+            '<form method="post" action="/rounds/3/close/"></form> <link href="/static/app.css">'
+        )
+        self.assertEqual(links_in(html, "/initiatives/1/"), ["/risks/", "/initiatives/1/edit/", "/rounds/3/close/"])
+
+    def test_it_records_a_write_against_the_address_that_made_it(self):
+        cast = personas()
+        result = CrawlResult("test")
+        with watching_writes(result, lambda: "/somewhere/"):
+            User.objects.filter(pk=cast.viewer.pk).update(full_name="Changed")
+            list(User.objects.all())
+        self.assertEqual([w.address for w in result.writes], ["/somewhere/"])
+        self.assertTrue(result.writes[0].sql.startswith("UPDATE"))
