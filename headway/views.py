@@ -24,7 +24,7 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -199,6 +199,19 @@ def saved(
         return None
     messages.success(request, text)
     return redirect(url)
+
+
+def unless_posted(request: HttpRequest, page: str, *args: Any, **kwargs: Any) -> HttpResponse | None:
+    """For an address that only takes a form's POST: None for a POST. Opened by GET (a reload
+    after the form was refused, a bookmark, a copied address) it goes back to `page`, the page
+    the form is on, rather than to a blank "method not allowed"; other methods are refused.
+    Call it after the object has been fetched within the organisation, so that another
+    organisation's address is still "not found"."""
+    if request.method == "POST":
+        return None
+    if request.method in ("GET", "HEAD"):
+        return redirect(page, *args, **kwargs)
+    return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
 
 
 # Lists ---------------------------------------------------------------------------------------

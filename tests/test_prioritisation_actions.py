@@ -324,7 +324,11 @@ class ChangesAndClosingTest(TestCase):
 
     def test_closing_writes_the_reasons_it_is_given_and_a_refusal_keeps_none_of_them(self):
         changes = self.changes()
-        typed = {changes["DIG-001"].pk: "Still the best value.", changes["DIG-002"].pk: "Not used by staff."}
+        # Reasons and pauses come as the changes page posts them: by initiative.
+        typed = {
+            changes["DIG-001"].initiative_id: "Still the best value.",
+            changes["DIG-002"].initiative_id: "Not used by staff.",
+        }
         with self.assertRaises(ValidationError) as raised:
             actions.close_round(
                 round=self.round,
@@ -332,14 +336,16 @@ class ChangesAndClosingTest(TestCase):
                 decided_by="",
                 decided_on=dt.date(2026, 4, 20),
                 reasons=typed,
-                paused=[changes["DIG-002"].pk],
+                paused=[changes["DIG-002"].initiative_id],
             )
         # One refusal names who decided and the one change still without a reason, by its field.
         self.assertEqual(
             set(raised.exception.message_dict),
-            {"decided_by", actions.reason_field(changes["DIG-003"].pk)},
+            {"decided_by", actions.reason_field(changes["DIG-003"].initiative_id)},
         )
-        self.assertIn("DIG-003", " ".join(raised.exception.message_dict[actions.reason_field(changes["DIG-003"].pk)]))
+        self.assertIn(
+            "DIG-003", " ".join(raised.exception.message_dict[actions.reason_field(changes["DIG-003"].initiative_id)])
+        )
         self.assertEqual(set(RoundChange.objects.filter(round=self.round).values_list("reason", flat=True)), {""})
         self.assertFalse(RoundChange.objects.filter(round=self.round, change="paused").exists())
         decisions = actions.close_round(
@@ -347,8 +353,8 @@ class ChangesAndClosingTest(TestCase):
             by=self.office,
             decided_by="Digital Board",
             decided_on=dt.date(2026, 4, 20),
-            reasons=typed | {changes["DIG-003"].pk: "Urgent safety need."},
-            paused=[changes["DIG-002"].pk],
+            reasons=typed | {changes["DIG-003"].initiative_id: "Urgent safety need."},
+            paused=[changes["DIG-002"].initiative_id],
         )
         self.assertEqual(
             sorted(d.rationale for d in decisions),

@@ -220,7 +220,8 @@ class PrioritisationViewTest(TestCase):
     def test_running_the_selection_shows_the_result(self):
         rate(self.round, self.office, {"DIG-001": HIGH, "DIG-002": LOW})
         self.client.force_login(self.office)
-        self.assertEqual(self.client.get(self.url("run", self.round.pk)).status_code, 405)
+        # Opened by GET (a reload), the address only a form posts to goes back to the round.
+        self.assertRedirects(self.client.get(self.url("run", self.round.pk)), self.url("detail", self.round.pk))
         response = self.client.post(self.url("run", self.round.pk), follow=True)
         self.assertContains(response, "Proven the best possible")
         self.assertContains(response, "Chosen when the weights move")
@@ -275,9 +276,9 @@ class PrioritisationViewTest(TestCase):
         response = self.client.post(
             self.url("changes", self.round.pk),
             {
-                f"reason_{changes['DIG-001'].pk}": "Nobody uses it.",
-                f"reason_{changes['DIG-002'].pk}": "Patients ask",
-                f"pause_{changes['DIG-001'].pk}": "on",
+                f"reason_{changes['DIG-001'].initiative_id}": "Nobody uses it.",
+                f"reason_{changes['DIG-002'].initiative_id}": "Patients ask",
+                f"pause_{changes['DIG-001'].initiative_id}": "on",
             },
         )
         self.assertRedirects(response, self.url("changes", self.round.pk))
@@ -292,7 +293,9 @@ class PrioritisationViewTest(TestCase):
     def test_a_reason_that_says_nothing_is_refused_and_changes_nothing(self):
         changes = self.prepare_changes()
         self.client.force_login(self.executive)
-        response = self.client.post(self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].pk}": "x"})
+        response = self.client.post(
+            self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].initiative_id}": "x"}
+        )
         self.assert_form_errors(response, "words a board member could read later")
         self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).reason, "")
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "x", "decided_on": "2026-04-20"})
@@ -309,22 +312,23 @@ class PrioritisationViewTest(TestCase):
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "", "decided_on": "2026-04-20"})
         self.assert_form_errors(response, "Say who decided, for example the Digital Board.")
         self.assertNotContains(response, "This field is required.")
-        self.assertEqual(self.client.get(self.url("close", self.round.pk)).status_code, 405)
+        # Reloading the refused close goes back to the page its form is on, not a blank 405.
+        self.assertRedirects(self.client.get(self.url("close", self.round.pk)), self.url("changes", self.round.pk))
 
     def test_closing_is_one_form_that_saves_the_reasons_typed_with_it(self):
         changes = self.prepare_changes()
         self.client.force_login(self.office)
         page = self.client.get(self.url("changes", self.round.pk)).content.decode()
         # The reasons, who decided and the close button are one form, so closing posts the reasons.
-        self.assertEqual(page.count("<form method=\"post\" action=\"/rounds/"), 1)
+        self.assertEqual(page.count('<form method="post" action="/rounds/'), 1)
         self.assertIn(f'formaction="{self.url("close", self.round.pk)}"', page)
-        self.assertIn(f'name="reason_{changes["DIG-001"].pk}"', page)
+        self.assertIn(f'name="reason_{changes["DIG-001"].initiative_id}"', page)
         response = self.client.post(
             self.url("close", self.round.pk),
             {
-                f"reason_{changes['DIG-001'].pk}": "Nobody uses it.",
-                f"reason_{changes['DIG-002'].pk}": "Patients ask for it.",
-                f"pause_{changes['DIG-001'].pk}": "on",
+                f"reason_{changes['DIG-001'].initiative_id}": "Nobody uses it.",
+                f"reason_{changes['DIG-002'].initiative_id}": "Patients ask for it.",
+                f"pause_{changes['DIG-001'].initiative_id}": "on",
                 "decided_by": "Digital Board",
                 "decided_on": "2026-04-20",
             },
@@ -343,9 +347,9 @@ class PrioritisationViewTest(TestCase):
         response = self.client.post(
             self.url("close", self.round.pk),
             {
-                f"reason_{changes['DIG-001'].pk}": "",
-                f"reason_{changes['DIG-002'].pk}": "Typed, not yet saved",
-                f"pause_{changes['DIG-001'].pk}": "on",
+                f"reason_{changes['DIG-001'].initiative_id}": "",
+                f"reason_{changes['DIG-002'].initiative_id}": "Typed, not yet saved",
+                f"pause_{changes['DIG-001'].initiative_id}": "on",
                 "decided_by": "",
                 "decided_on": "2026-04-20",
             },
@@ -357,9 +361,11 @@ class PrioritisationViewTest(TestCase):
         )
         self.assertNotContains(response, "Give the reason to start DIG-002")
         self.assertContains(response, "Typed, not yet saved</textarea>")
-        self.assertContains(response, f'name="pause_{changes["DIG-001"].pk}" class="nhsuk-checkboxes__input" id')
+        self.assertContains(
+            response, f'name="pause_{changes["DIG-001"].initiative_id}" class="nhsuk-checkboxes__input" id'
+        )
         self.assertContains(response, 'value="2026-04-20"')
-        self.assertIn(f'href="#id_reason_{changes["DIG-001"].pk}"', response.content.decode())
+        self.assertIn(f'href="#id_reason_{changes["DIG-001"].initiative_id}"', response.content.decode())
         # Nothing changed: the reasons stay as saved, the round open, no decision recorded.
         self.assertEqual(RoundChange.objects.get(pk=changes["DIG-002"].pk).reason, "Saved before")
         self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).change, "stopped")
@@ -374,10 +380,29 @@ class PrioritisationViewTest(TestCase):
         response = self.client.post(self.url("close", self.round.pk), {"decided_by": "Me", "decided_on": "2026-04-20"})
         self.assertEqual(response.status_code, 403)
         response = self.client.post(
-            self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].pk}": "Because I said so"}
+            self.url("changes", self.round.pk), {f"reason_{changes['DIG-001'].initiative_id}": "Because I said so"}
         )
         self.assertEqual(response.status_code, 403)
         self.assertEqual(RoundChange.objects.get(pk=changes["DIG-001"].pk).reason, "")
+
+    def test_the_changes_page_shows_the_changes_without_storing_them_and_saving_the_reasons_does(self):
+        rate(self.round, self.office, {"DIG-001": LOW, "DIG-002": HIGH})
+        actions.run_selection(round=self.round, by=self.office)
+        self.client.force_login(self.viewer)
+        response = self.client.get(self.url("changes", self.round.pk))
+        self.assertContains(response, "DIG-001")
+        self.assertContains(response, "DIG-002")
+        self.assertFalse(RoundChange.objects.filter(round=self.round).exists())
+        self.client.force_login(self.office)
+        response = self.client.post(
+            self.url("changes", self.round.pk),
+            {f"reason_{self.active.pk}": "Nobody uses it.", f"reason_{self.proposed.pk}": "Patients ask for it."},
+        )
+        self.assertRedirects(response, self.url("changes", self.round.pk))
+        self.assertEqual(
+            dict(RoundChange.objects.filter(round=self.round).values_list("initiative__reference", "reason")),
+            {"DIG-001": "Nobody uses it.", "DIG-002": "Patients ask for it."},
+        )
 
     # Scenarios ---------------------------------------------------------------------------------
 

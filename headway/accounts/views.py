@@ -7,10 +7,11 @@ from urllib.parse import quote as urlquote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +27,17 @@ from headway.accounts.models import Invitation, Membership, User, normalise_emai
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.views import HeadwayRequest, MemberRequest, attach, member_required, page_of, posted, saved
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out takes the header's POST. The address opened by GET (a bookmark, the signed-out
+    page reloaded) goes to the home page, which sends someone signed out on to sign in, rather
+    than to a blank "method not allowed"; it does not sign anyone out."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        return redirect("portfolio:glance")
 
 
 @login_required

@@ -32,6 +32,7 @@ from headway.finance.access import can_change_money
 from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics import presenters as metric_presenters
+from headway.metrics.access import can_edit_metric
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import presenters as portfolio_presenters
@@ -209,6 +210,8 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "comments": list(initiative.comments.select_related("author")),
             "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
+            # The link shows only to those the metric form lets in (the view's own check).
+            "can_add_metric": can_edit_metric(request),
             "can_decide": can_do(request, Action.DECIDE) and bool(Decision.allowed_kinds(initiative.status)),
             "reversible": (
                 portfolio_queries.reversible_decisions(initiative) if can_do(request, Action.DECIDE) else set()

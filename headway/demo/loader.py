@@ -863,7 +863,7 @@ class _Builder:
     ) -> Round:
         org = data.ACUTE
         organisation = self.organisations[org]
-        prioritisation_actions.criteria_for(organisation)  # the defaults, before the first round
+        prioritisation_actions.set_up_criteria(organisation)  # the defaults, before the first round
         recorder = self.recorders[org]
         name, years, quarters = self.round_calendar(held_on)
         # The candidates are the initiatives that were active, paused or proposed then.

@@ -17,6 +17,7 @@ from headway.views import MemberRequest, can_do, scoped_get
 __all__ = [
     "can_do",
     "can_edit_initiative",
+    "can_edit_risk",
     "get_decision",
     "get_goal",
     "get_initiative",
@@ -68,9 +69,17 @@ def require_edit(request: MemberRequest, initiative: Initiative) -> None:
         raise PermissionDenied(f"Your role ({role}) cannot change {initiative.reference}.")
 
 
-def require_risk_edit(request: MemberRequest, risk: Risk) -> None:
-    """An initiative's risk follows the initiative's edit rule; a portfolio risk needs its own right."""
+def can_edit_risk(request: HttpRequest, risk: Risk) -> bool:
+    """An initiative's risk follows the initiative's edit rule; a portfolio risk needs its own
+    right. The risk register links a risk to its edit page only when this says so."""
     if risk.initiative is not None:
-        require_edit(request, risk.initiative)
-    elif not can_do(request, Action.MANAGE_PORTFOLIO_RISKS):
-        raise PermissionDenied("Only those who manage portfolio risks can change this risk.")
+        return can_edit_initiative(request, risk.initiative)
+    return can_do(request, Action.MANAGE_PORTFOLIO_RISKS)
+
+
+def require_risk_edit(request: MemberRequest, risk: Risk) -> None:
+    if can_edit_risk(request, risk):
+        return
+    if risk.initiative is not None:
+        require_edit(request, risk.initiative)  # refuses, naming the initiative
+    raise PermissionDenied("Only those who manage portfolio risks can change this risk.")

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.forms import BaseForm
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from headway.lib.weeks import WeekError, parse_week, week_start
 from headway.portfolio import actions, presenters
 from headway.portfolio.access import (
     can_do,
+    can_edit_risk,
     get_goal,
     get_initiative,
     get_risk,
@@ -45,7 +46,7 @@ from headway.portfolio.forms import (
     UserNeedForm,
 )
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal
-from headway.views import MemberRequest, member_required, page_of, query_without_page, saved
+from headway.views import MemberRequest, member_required, page_of, query_without_page, saved, unless_posted
 
 
 def _detail(initiative: Initiative | int, anchor: str = "") -> str:
@@ -300,7 +301,7 @@ def risk_register(request: MemberRequest) -> HttpResponse:
         request,
         "portfolio/risks.html",
         {
-            "risks": risks,
+            "risks": [(risk, can_edit_risk(request, risk)) for risk in risks],
             "overdue": overdue,
             "today": today,
             "can_add": can_do(request, Action.MANAGE_PORTFOLIO_RISKS),
@@ -314,8 +315,8 @@ def risk_register(request: MemberRequest) -> HttpResponse:
 @member_required(Action.COMMENT)
 def comment(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, _detail(initiative, "comments"))) is not None:
+        return back
     form = CommentForm(request.POST)
     done = saved(
         request,

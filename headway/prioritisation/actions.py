@@ -80,21 +80,25 @@ RICE_INPUTS = (
 # Criteria ------------------------------------------------------------------------------------
 
 
+def _default_criteria(organisation: Organisation) -> list[Criterion]:
+    return [
+        Criterion(organisation=organisation, key=key, label=label, weight=weight, higher_is_better=higher, order=order)
+        for order, (key, label, weight, higher) in enumerate(scoring.DEFAULT_CRITERIA)
+    ]
+
+
 def criteria_for(organisation: Organisation) -> list[Criterion]:
-    """The organisation's criteria, created from the defaults the first time they are needed."""
-    criteria = list(Criterion.objects.for_organisation(organisation))
-    if not criteria:
-        Criterion.objects.bulk_create(
-            [
-                Criterion(
-                    organisation=organisation, key=key, label=label, weight=weight, higher_is_better=higher, order=order
-                )
-                for order, (key, label, weight, higher) in enumerate(scoring.DEFAULT_CRITERIA)
-            ],
-            ignore_conflicts=True,
-        )
-        criteria = list(Criterion.objects.for_organisation(organisation))
-    return criteria
+    """The organisation's criteria, or the defaults (not stored) while it has none of its own.
+    Reading them never writes, so a page that shows them (the score page) changes nothing."""
+    return list(Criterion.objects.for_organisation(organisation)) or _default_criteria(organisation)
+
+
+def set_up_criteria(organisation: Organisation) -> list[Criterion]:
+    """Store the default criteria for an organisation that has none yet, so that they can be
+    changed; done when its first round is set up."""
+    if not Criterion.objects.for_organisation(organisation).exists():
+        Criterion.objects.bulk_create(_default_criteria(organisation), ignore_conflicts=True)
+    return list(Criterion.objects.for_organisation(organisation))
 
 
 def inputs_for(round: Round, criteria: Sequence[Criterion] | None = None) -> list[Input]:
@@ -184,7 +188,7 @@ def create_round(
     round.full_clean(exclude=["organisation", "previous", "scenario_of", "current_result", "created_by"])
     stamp(round, by, None)
     round.save()
-    criteria_for(organisation)
+    set_up_criteria(organisation)
     if chosen is None:
         chosen = list(
             Initiative.objects.for_organisation(organisation).filter(status__in=[Status.ACTIVE, Status.PROPOSED])
@@ -690,23 +694,27 @@ def _positions(result: Result | None) -> dict[int, tuple[bool, int]]:
     return {initiative: (row["selected"], row["rank"]) for initiative, row in result.stored().by_initiative().items()}
 
 
-@transaction.atomic
-def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) -> list[RoundChange]:
-    """What this round's result changes from the last closed round's, one row per initiative.
+def work_out_changes(
+    *, round: Round, statuses: Mapping[int, str] | None = None
+) -> tuple[list[RoundChange], list[RoundChange]]:
+    """What this round's result changes from the last closed round's, one per initiative, worked
+    out without writing: (the changes as they stand, those already stored brought up to date in
+    memory and new ones unsaved; the stored ones that no longer apply). The changes page shows
+    the first; `compute_changes` stores both.
 
     Reasons already written are kept when the change itself is the same. `statuses` ({initiative
     id: status}) are the initiatives' statuses when the round was held, for a round recorded
     after the event; by default their statuses now.
     """
-    _require_open(round)
     result = round.current_result
     if result is None:
         raise ValidationError("Run the selection before looking at the changes.")
     before = _positions(round.previous.current_result if round.previous else None)
     now = _positions(result)
+    initiatives = Initiative.objects.in_bulk(now.keys())
     if statuses is None:
-        statuses = dict(Initiative.objects.filter(pk__in=now.keys()).values_list("pk", "status"))
-    existing = {c.initiative_id: c for c in round.changes.all()}
+        statuses = {pk: initiative.status for pk, initiative in initiatives.items()}
+    existing = {c.initiative_id: c for c in round.changes.select_related("decision")}
     wanted: dict[int, tuple[str, int | None, int | None]] = {}
     for initiative_id, (selected, rank) in now.items():
         was = before.get(initiative_id)
@@ -717,7 +725,6 @@ def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) 
         if found == RoundChange.Kind.STOPPED and keep is not None and keep.change == RoundChange.Kind.PAUSED:
             found = RoundChange.Kind.PAUSED  # a stop someone turned into a pause stays a pause
         wanted[initiative_id] = (found, was[1] if was and was[0] else None, rank if selected else None)
-    round.changes.exclude(initiative_id__in=wanted.keys()).delete()
     changes = []
     for initiative_id, (kind, from_rank, to_rank) in wanted.items():
         change = existing.get(initiative_id)
@@ -725,19 +732,54 @@ def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) 
             change = RoundChange(round=round, initiative_id=initiative_id)
         elif change.change != kind:
             change.reason = ""
+        if initiative_id in initiatives:
+            change.initiative = initiatives[initiative_id]
         change.change, change.from_rank, change.to_rank = kind, from_rank, to_rank
         if kind == RoundChange.Kind.CONTINUED and not change.reason:
             # Carrying on unchanged needs no new argument; say so rather than ask for one.
             change.reason = f"Selected again at the same rank ({to_rank})."
-        change.save()
         changes.append(change)
-    return sorted(changes, key=lambda c: (c.change, c.to_rank or 0))
+    gone = [change for initiative_id, change in existing.items() if initiative_id not in wanted]
+    return sorted(changes, key=lambda c: (c.change, c.to_rank or 0)), gone
 
 
-def reason_field(change_id: int) -> str:
-    """The name a change's reason goes by, in the changes form and in `close_round`'s refusals,
-    so that a refusal is shown against the reason it is about."""
-    return f"reason_{change_id}"
+@transaction.atomic
+def compute_changes(*, round: Round, statuses: Mapping[int, str] | None = None) -> list[RoundChange]:
+    """Store what this round's result changes (`work_out_changes`), one row per initiative."""
+    _require_open(round)
+    changes, gone = work_out_changes(round=round, statuses=statuses)
+    round.changes.filter(pk__in=[c.pk for c in gone]).delete()
+    for change in changes:
+        change.save()
+    return changes
+
+
+@transaction.atomic
+def save_reasons_by_initiative(
+    *, round: Round, by: User | None, reasons: Mapping[int, str], paused: Iterable[int] | None = ()
+) -> None:
+    """The changes page's save: reasons ({initiative id: reason}) and the stops to make pauses
+    (initiative ids; None leaves them as they are), written against the changes as they stand
+    now, stored first; a reason given for a change that no longer applies has nothing to attach to."""
+    stored = {change.initiative_id: change.pk for change in compute_changes(round=round)}
+    save_change_reasons(
+        round=round,
+        by=by,
+        reasons={stored[i]: reason for i, reason in reasons.items() if i in stored},
+        paused=None if paused is None else [stored[i] for i in paused if i in stored],
+    )
+
+
+def reason_field(initiative_id: int) -> str:
+    """The name the reason for an initiative's change goes by, in the changes form and in
+    `close_round`'s refusals, so that a refusal is shown against the reason it is about. Named by
+    the initiative: the page works the changes out in memory, before they have ids."""
+    return f"reason_{initiative_id}"
+
+
+def pause_field(initiative_id: int) -> str:
+    """The name of the box that makes an initiative's stop a pause."""
+    return f"pause_{initiative_id}"
 
 
 @transaction.atomic
@@ -818,7 +860,8 @@ def close_round(
 ) -> list[Decision]:
     """Close the round and record its decisions. Refused until every change has its reason.
 
-    `reasons` and `paused` (as `save_change_reasons` takes them) are written first, in the same
+    `reasons` ({initiative id: reason}) and `paused` (initiative ids), as the changes page posts
+    them and `save_reasons_by_initiative` takes them, are written first, in the same
     transaction, so the reasons typed on the page that closes the round are the ones it closes
     with; a refusal keeps none of it, and names each change still without a reason (keyed by
     `reason_field`).
@@ -859,7 +902,12 @@ def close_round(
     statuses.update({pk: decisions[0].status_before for pk, decisions in at_meeting.items()})
     changes = compute_changes(round=round, statuses=statuses)
     if reasons is not None or paused is not None:
-        _apply_reasons(changes, reasons or {}, paused if paused is not None else _paused_now(changes))
+        change_of = {change.initiative_id: change.pk for change in changes}
+        _apply_reasons(
+            changes,
+            {change_of[i]: reason for i, reason in (reasons or {}).items() if i in change_of},
+            [change_of[i] for i in paused if i in change_of] if paused is not None else _paused_now(changes),
+        )
     linked: dict[int, Decision] = {}
     for change in changes:
         decisions = at_meeting.get(change.initiative_id)
@@ -868,7 +916,7 @@ def close_round(
         latest = decisions[-1]
         expected = _STATUS_AFTER.get(change.change, Status.ACTIVE)
         if latest.status_after != expected:
-            problems.setdefault(reason_field(change.pk), []).append(
+            problems.setdefault(reason_field(change.initiative_id), []).append(
                 f"{change.initiative.reference} {change.initiative.title} was given a "
                 f"‘{latest.get_kind_display().lower()}’ decision on {decided_on:%d %B %Y}, but the round says "
                 f"{change.get_change_display().lower()}. Change the round or record a new decision first."
@@ -878,8 +926,8 @@ def close_round(
         if not change.reason.strip():
             change.reason = latest.rationale
     for change in changes:
-        if not change.reason.strip() and reason_field(change.pk) not in problems:
-            problems[reason_field(change.pk)] = [
+        if not change.reason.strip() and reason_field(change.initiative_id) not in problems:
+            problems[reason_field(change.initiative_id)] = [
                 f"Give the reason to {change.get_change_display().lower()} {change.initiative.reference} "
                 f"{change.initiative.title}."
             ]

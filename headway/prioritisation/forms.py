@@ -21,7 +21,7 @@ from headway.lib import bounds, money
 from headway.lib.errors import InputError
 from headway.lib.financial_years import normalise_financial_year
 from headway.lib.quarters import normalise_financial_quarter
-from headway.prioritisation.actions import Input, check_financial_year, check_quarter, reason_field
+from headway.prioritisation.actions import Input, check_financial_year, check_quarter, pause_field, reason_field
 from headway.prioritisation.models import Candidate, Combine, Method, Round, RoundChange
 
 MONEY_HINT = (
@@ -357,7 +357,7 @@ class ChangesForm(NHSFormMixin, forms.Form):
         if can_edit:
             for change in self.changes:
                 label = f"Why {change.get_change_display().lower()} {change.initiative.reference}"
-                self.fields[reason_field(change.pk)] = forms.CharField(
+                self.fields[reason_field(change.initiative_id)] = forms.CharField(
                     label=label,
                     required=False,
                     initial=change.reason,
@@ -366,7 +366,7 @@ class ChangesForm(NHSFormMixin, forms.Form):
                     validators=[_reads_as_a_reason],
                 )
                 if change.change in (RoundChange.Kind.STOPPED, RoundChange.Kind.PAUSED):
-                    self.fields[f"pause_{change.pk}"] = forms.BooleanField(
+                    self.fields[pause_field(change.initiative_id)] = forms.BooleanField(
                         label=f"Pause {change.initiative.reference} instead of stopping it",
                         required=False,
                         initial=change.change == RoundChange.Kind.PAUSED,
@@ -400,7 +400,11 @@ class ChangesForm(NHSFormMixin, forms.Form):
 
     def rows(self) -> list[tuple[RoundChange, forms.BoundField, forms.BoundField | None]]:
         return [
-            (c, self[reason_field(c.pk)], self[f"pause_{c.pk}"] if f"pause_{c.pk}" in self.fields else None)
+            (
+                c,
+                self[reason_field(c.initiative_id)],
+                self[pause_field(c.initiative_id)] if pause_field(c.initiative_id) in self.fields else None,
+            )
             for c in self.changes
         ]
 
@@ -409,18 +413,25 @@ class ChangesForm(NHSFormMixin, forms.Form):
         # another page, say) leaves the reasons already written as they are.
         if not self.can_edit:
             return []
-        return [c for c in self.changes if reason_field(c.pk) in self.data]
+        return [c for c in self.changes if reason_field(c.initiative_id) in self.data]
 
     def reasons(self) -> dict[int, str] | None:
-        """{change id: reason} as posted, or None when none were (nothing to write)."""
+        """{initiative id: reason} as posted, or None when none were (nothing to write). Fields
+        are named by the initiative, which a change keeps however often the changes are worked out
+        again (the page works them out in memory; they are stored when saved)."""
         posted = self._posted()
-        return {c.pk: self.cleaned_data.get(reason_field(c.pk), "") for c in posted} if posted else None
+        return (
+            {c.initiative_id: self.cleaned_data.get(reason_field(c.initiative_id), "") for c in posted}
+            if posted
+            else None
+        )
 
     def paused(self) -> list[int] | None:
-        """The stops to make pauses, or None when no reasons were posted (the pauses stay as they are)."""
+        """The initiatives whose stop is made a pause, or None when no reasons were posted (the
+        pauses stay as they are)."""
         if not self._posted():
             return None
-        return [c.pk for c in self.changes if self.cleaned_data.get(f"pause_{c.pk}")]
+        return [c.initiative_id for c in self.changes if self.cleaned_data.get(pause_field(c.initiative_id))]
 
 
 class ScenarioForm(NHSFormMixin, forms.Form):

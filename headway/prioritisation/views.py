@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +36,7 @@ from headway.prioritisation.forms import (
     money_text,
     rating_field_name,
 )
-from headway.prioritisation.models import Round
+from headway.prioritisation.models import Round, RoundChange
 from headway.prioritisation.queries import (
     candidate_names,
     closed_history,
@@ -44,7 +44,7 @@ from headway.prioritisation.queries import (
     history_sources,
     load_round,
 )
-from headway.views import MemberRequest, member_required, page_of, posted, saved
+from headway.views import MemberRequest, member_required, page_of, posted, saved, unless_posted
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -265,8 +265,8 @@ def score(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.RUN_PRIORITISATION)
 def run(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, "prioritisation:detail", pk=round.pk)) is not None:
+        return back
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     result = actions.run_selection(round=round, by=request.user)
@@ -281,13 +281,22 @@ def run(request: MemberRequest, pk: int) -> HttpResponse:
 # Changes and closing -------------------------------------------------------------------------
 
 
+def _changes_of(round: Round) -> list[RoundChange]:
+    """The round's changes as its page shows them: while it is open, worked out afresh from its
+    result and the initiatives' statuses now, in memory (opening the page writes nothing; saving
+    the reasons stores them); once it is closed, as recorded."""
+    if round.is_open and round.current_result is not None:
+        return actions.work_out_changes(round=round)[0]
+    return list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
+
+
 def _changes_page(
     request: MemberRequest,
     round: Round,
     form: ChangesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    changes = list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
+    changes = _changes_of(round)
     can_edit = can_set_up(request) and round.is_open
     closable = can_close(request) and round.is_open
     form = form or ChangesForm(
@@ -314,10 +323,9 @@ def _changes_page(
 
 def _posted_changes(request: MemberRequest, round: Round, *, closing: bool) -> ChangesForm:
     """The changes page's one form as posted, whichever of its buttons was pressed."""
-    current = list(round.changes.select_related("initiative", "decision").order_by("change", "to_rank"))
     return ChangesForm(
         request.POST,
-        changes=current,
+        changes=_changes_of(round),
         can_edit=can_set_up(request),
         can_close=can_close(request),
         closing=closing,
@@ -329,19 +337,17 @@ def changes(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
     if round.is_scenario:
         return redirect("prioritisation:compare", pk=round.pk)
-    if round.is_open and round.current_result is None:
-        return _changes_page(request, round)
-    if round.is_open and request.method != "POST":
-        actions.compute_changes(round=round)
     if request.method == "POST":
         _require(can_set_up(request), "Your role cannot write the reasons for a round's changes.")
         if (refused := _closed_refusal(request, round)) is not None:
             return refused
+        if round.current_result is None:
+            return _changes_page(request, round)
         form = _posted_changes(request, round, closing=False)
         done = saved(
             request,
             form,
-            lambda: actions.save_change_reasons(
+            lambda: actions.save_reasons_by_initiative(
                 round=round, by=request.user, reasons=form.reasons() or {}, paused=form.paused()
             ),
             "The reasons have been saved.",
@@ -358,8 +364,8 @@ def close(request: MemberRequest, pk: int) -> HttpResponse:
     """Close the round from the changes page's one form: the reasons typed there are saved with
     the close, or, if it is refused, shown again as typed with each missing one named."""
     round = get_round(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, "prioritisation:changes", pk=round.pk)) is not None:
+        return back
     if (refused := _closed_refusal(request, round)) is not None:
         return refused
     form = _posted_changes(request, round, closing=True)
@@ -454,8 +460,8 @@ def compare(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.RUN_PRIORITISATION)
 def adopt(request: MemberRequest, pk: int) -> HttpResponse:
     scenario = get_scenario(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (back := unless_posted(request, "prioritisation:compare", pk=scenario.pk)) is not None:
+        return back
     try:
         base = actions.adopt_scenario(scenario=scenario, by=request.user)
     except ValidationError as error:
