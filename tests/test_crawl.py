@@ -22,6 +22,7 @@ import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from headway.accounts import actions as accounts_actions
 from headway.accounts.models import User
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
@@ -76,6 +77,10 @@ def build_a_trust_with_something_on_every_page() -> Cast:
             },
         )
     portfolio_actions.add_comment(initiative=led, by=cast.board, body="How are the wards finding it?")
+    # An invitation waiting for an answer, so the people page offers to withdraw it.
+    accounts_actions.invite_member(
+        organisation=trust, by=office, email="new.colleague@example.nhs.uk", full_name="New Colleague", role=Role.VIEWER
+    )
 
     metric = make_metric(trust, "Observations on time")
     metrics_actions.save_metric(organisation=trust, by=office, fields={}, initiatives=[led, other], metric=metric)

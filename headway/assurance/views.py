@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,7 +38,7 @@ from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.access import can_do, can_edit_initiative, get_decision, get_initiative
 from headway.portfolio.forms import CommentForm, DecisionForm, ReversalForm
 from headway.portfolio.models import Decision, Initiative, Phase, Status
-from headway.views import MemberRequest, attach, member_required, page_of, posted, query_without_page
+from headway.views import MemberRequest, member_required, page_of, posted, query_without_page, saved
 
 TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
 
@@ -227,11 +225,9 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
 # Decisions, and what follows from them (ADR 20) ---------------------------------------------
 
 
-def _after_decision(request: MemberRequest, decided: assurance_actions.Decided, said: str) -> str:
-    """The message for a recorded decision or reversal, and where to go next: the offer to release
-    the initiative's future funding when a stop, pause or close leaves some, else its page."""
-    decision = decided.decision
-    initiative = decision.initiative
+def _decision_message(decided: assurance_actions.Decided, said: str) -> str:
+    """What a recorded decision or reversal did, including the rounds it took the initiative out
+    of or put it back into."""
     parts = [said]
     if decided.taken_out_of:
         names = ", ".join(r.name for r in decided.taken_out_of)
@@ -239,7 +235,14 @@ def _after_decision(request: MemberRequest, decided: assurance_actions.Decided, 
     if decided.put_back_into:
         names = ", ".join(r.name for r in decided.put_back_into)
         parts.append(f"It is a candidate in the open prioritisation round {names} again.")
-    messages.success(request, " ".join(parts))
+    return " ".join(parts)
+
+
+def _after_decision(request: MemberRequest, decided: assurance_actions.Decided) -> str:
+    """Where to go after a decision or reversal: the offer to release the initiative's future
+    funding when a stop, pause or close leaves some, else its page."""
+    decision = decided.decision
+    initiative = decision.initiative
     if (
         initiative.status in finance_queries.RELEASED_BY
         and can_change_money(request, initiative)
@@ -253,26 +256,32 @@ def _after_decision(request: MemberRequest, decided: assurance_actions.Decided, 
 def decide(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     form = DecisionForm(posted(request), initiative=initiative, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            decided = assurance_actions.record_decision(
-                initiative=initiative,
-                by=request.user,
-                kind=form.cleaned_data["kind"],
-                rationale=form.cleaned_data["rationale"],
-                evidence=form.cleaned_data["evidence"],
-                decided_by=form.cleaned_data["decided_by"],
-                decided_on=form.cleaned_data["decided_on"],
-            )
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            decision = decided.decision
-            said = (
-                f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
-                f"has been recorded. Its status is now {decision.get_status_after_display().lower()}."
-            )
-            return redirect(_after_decision(request, decided, said))
+
+    def said(decided: assurance_actions.Decided) -> str:
+        decision = decided.decision
+        return _decision_message(
+            decided,
+            f"The decision to {decision.get_kind_display().lower()} {initiative.reference} "
+            f"has been recorded. Its status is now {decision.get_status_after_display().lower()}.",
+        )
+
+    done = saved(
+        request,
+        form,
+        lambda: assurance_actions.record_decision(
+            initiative=initiative,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            rationale=form.cleaned_data["rationale"],
+            evidence=form.cleaned_data["evidence"],
+            decided_by=form.cleaned_data["decided_by"],
+            decided_on=form.cleaned_data["decided_on"],
+        ),
+        said,
+        lambda decided: _after_decision(request, decided),
+    )
+    if done is not None:
+        return done
     return render(request, "portfolio/decision_form.html", {"form": form, "initiative": initiative})
 
 
@@ -285,27 +294,37 @@ def decision_reverse(request: MemberRequest, pk: int) -> HttpResponse:
     form = ReversalForm(
         None if refusal else posted(request), decision=decision, initial={"decided_on": timezone.localdate()}
     )
-    if not refusal and request.method == "POST" and form.is_valid():
-        try:
-            decided = assurance_actions.reverse_decision(
+
+    def said(decided: assurance_actions.Decided) -> str:
+        reversal = decided.decision
+        what = f"The {decision.get_kind_display().lower()} decision of {decision.decided_on:%-d %B %Y}"
+        return _decision_message(
+            decided,
+            f"{what} has been reversed."
+            + (
+                f" {initiative.reference} is {reversal.get_status_after_display().lower()} again."
+                if reversal.changes_status
+                else ""
+            ),
+        )
+
+    if not refusal:
+        done = saved(
+            request,
+            form,
+            lambda: assurance_actions.reverse_decision(
                 decision=decision,
                 by=request.user,
                 rationale=form.cleaned_data["rationale"],
                 evidence=form.cleaned_data["evidence"],
                 decided_by=form.cleaned_data["decided_by"],
                 decided_on=form.cleaned_data["decided_on"],
-            )
-        except ValidationError as error:
-            attach(form, error)
-        else:
-            reversal = decided.decision
-            what = f"The {decision.get_kind_display().lower()} decision of {decision.decided_on:%-d %B %Y}"
-            said = f"{what} has been reversed." + (
-                f" {initiative.reference} is {reversal.get_status_after_display().lower()} again."
-                if reversal.changes_status
-                else ""
-            )
-            return redirect(_after_decision(request, decided, said))
+            ),
+            said,
+            lambda decided: _after_decision(request, decided),
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "portfolio/reversal_form.html",
