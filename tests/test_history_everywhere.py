@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.apps import apps
@@ -269,6 +270,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
             "Optimism bias: how far a risk area is managed: created", "Workshops",
+            escape(str(factor)),  # the risk area by name, not its number
         ]
 
     def change_actual(self) -> tuple[str, list[str]]:

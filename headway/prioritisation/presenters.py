@@ -185,4 +185,6 @@ def round_history(
             return _table_words(name, value)
         return display(model, name, value, people)
 
-    return history_entries(sources, people, describe=describe, show=show, skip={"round"}, keep_unchanged=False)
+    # The candidate a score is for is already in the entry's title.
+    skip = {"round", "candidate"}
+    return history_entries(sources, people, describe=describe, show=show, skip=skip, keep_unchanged=False)
