@@ -23,7 +23,7 @@ from headway.portfolio import actions
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Service, StrategicGoal
 from headway.prioritisation import actions as prioritisation_actions
-from headway.prioritisation.models import Round
+from headway.prioritisation.models import Candidate, Round
 from tests.factories import (
     PASSWORD,
     make_business_case,
@@ -90,14 +90,6 @@ WITHOUT_HISTORY: dict[str, str] = {
     "prioritisation.RoundChange": (
         "worked out from two results by compute_changes; the reasons typed into it become the decisions' "
         "rationale when the round closes, and decisions keep history"
-    ),
-    "prioritisation.Dependency": (
-        "a candidate's 'needs' constraint, rewritten whole each time the candidate is saved; not yet in "
-        "history (the candidate's own fields are)"
-    ),
-    "prioritisation.Exclusive": (
-        "a candidate's 'one or the other' constraint, rewritten whole each time the candidate is saved; not "
-        "yet in history (the candidate's own fields are)"
     ),
 }
 
@@ -344,6 +336,33 @@ class EveryChangeIsShownInWordsTest(TestCase):
         )
         return reverse("prioritisation:history", args=[round.pk]), [
             f"Candidate: {self.initiative}: changed", "A legal duty", "Data: 2026/27 Q4 5 days",
+        ]
+
+    def _constrained(self) -> tuple[Round, Any, Any]:
+        round = self._round()
+        if not hasattr(self, "partner"):
+            self.partner = make_initiative(self.cast.trust, by=self.cast.office, title="Shared care record")
+            self.rival = make_initiative(self.cast.trust, by=self.cast.office, title="Another portal")
+            for initiative in (self.partner, self.rival):
+                Candidate.objects.create(round=round, initiative=initiative)
+            candidates = {c.initiative_id: c for c in round.candidates.all()}
+            prioritisation_actions.update_candidate(
+                candidate=candidates[self.initiative.pk], by=self.cast.office, must_do=False, must_do_reason="",
+                costs={}, committed={}, team_demand={}, requires=[candidates[self.partner.pk]],
+                exclusive_with=[candidates[self.rival.pk]],
+            )
+        return round, self.partner, self.rival
+
+    def change_dependency(self) -> tuple[str, list[str]]:
+        round, partner, _ = self._constrained()
+        return reverse("prioritisation:history", args=[round.pk]), [
+            f"Constraint: {self.initiative} needs {partner}: created",
+        ]
+
+    def change_exclusive(self) -> tuple[str, list[str]]:
+        round, _, rival = self._constrained()
+        return reverse("prioritisation:history", args=[round.pk]), [
+            f"Constraint: {self.initiative} or {rival}, not both: created",
         ]
 
     def change_rating(self) -> tuple[str, list[str]]:
