@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.test import TestCase
 from django.urls import reverse
 
-from headway.accounts.models import Membership, User
+from headway.accounts.models import IntegratedCareSystem, Membership, User
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
 from headway.metrics import actions as metric_actions
@@ -79,8 +79,6 @@ WITHOUT_HISTORY: dict[str, str] = {
         "a person's own account (name, email, password hash): the hash must not be copied into history, and "
         "what governance needs, who gave them access and in what role, is the membership's history"
     ),
-    "accounts.IntegratedCareSystem": "reference data (the NHS list of integrated care boards), loaded, not edited",
-    "portfolio.Comment": "only ever added, never changed or removed; it carries its author and time itself",
     "metrics.Verdict": "derived from the metrics and refreshed by their actions (ADR 7, ADR 14)",
     "prioritisation.Criterion": (
         "the default criteria, created once per organisation; the weights each selection used are kept "
@@ -183,6 +181,18 @@ class EveryChangeIsShownInWordsTest(TestCase):
         return reverse("portfolio:history", args=[self.initiative.pk]), [
             "Initiative: changed", "Alpha", "Linked to strategic goal &#x27;",
         ]
+
+    def change_comment(self) -> tuple[str, list[str]]:
+        self.client.force_login(self.cast.board)
+        self.post(reverse("portfolio:comment", args=[self.initiative.pk]), {"body": "When will clinics see it?"})
+        self.client.force_login(self.cast.office)
+        return reverse("portfolio:history", args=[self.initiative.pk]), [
+            "Comment: created", "When will clinics see it?", "Bea Board",
+        ]
+
+    def change_integrated_care_system(self) -> tuple[str, list[str]]:
+        system = IntegratedCareSystem.objects.create(name="North Test ICS", code="QXX")
+        return self._reference_change(system, "name", "North Test integrated care system")
 
     def change_user_need(self) -> tuple[str, list[str]]:
         self.post(
