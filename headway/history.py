@@ -139,6 +139,7 @@ def _entries(
     def said_as(name: str, value: Any) -> str:
         known = named[name].get(value) if name in named else None
         return known if known is not None else show(model, name, value)
+
     entries: list[HistoryEntry] = []
     previous: dict[int, Any] = {}
     for record in records:
