@@ -111,6 +111,22 @@ class _Links:
         return said
 
 
+def _named_relations(
+    model: type[Model], records: Sequence[Any], kept: set[str], skip: frozenset[str]
+) -> dict[str, dict[Any, str]]:
+    """What each record's foreign keys (other than to people) point to, by name, loaded in one
+    query a field: "Project type: Software", not "Project type: 3"."""
+    names: dict[str, dict[Any, str]] = {}
+    for f in model._meta.concrete_fields:
+        if not f.is_relation or f.related_model is User or f.name in skip or f.name not in kept:
+            continue
+        ids = {getattr(r, f.attname, None) for r in records} - {None}
+        if ids:
+            related = f.related_model._default_manager.filter(pk__in=ids)  # type: ignore[union-attr]
+            names[f.name] = {obj.pk: str(obj) for obj in related}
+    return names
+
+
 def _entries(
     model: type[Model], records: Iterable[Any], *, describe: Describe, show: Show, skip: frozenset[str]
 ) -> list[HistoryEntry]:
@@ -118,6 +134,12 @@ def _entries(
     records = list(records)
     links = _Links(model, records)
     unlinked = [m2m.name for m2m in links.fields]
+    named = _named_relations(model, records, kept, skip)
+
+    def said_as(name: str, value: Any) -> str:
+        known = named[name].get(value) if name in named else None
+        return known if known is not None else show(model, name, value)
+
     entries: list[HistoryEntry] = []
     previous: dict[int, Any] = {}
     for record in records:
@@ -132,8 +154,8 @@ def _entries(
                     changes.append(
                         Change(
                             label(model, change.field),
-                            show(model, change.field, change.old),
-                            show(model, change.field, change.new),
+                            said_as(change.field, change.old),
+                            said_as(change.field, change.new),
                         )
                     )
         elif record.history_type == "+":
@@ -143,7 +165,7 @@ def _entries(
                 value = getattr(record, f.attname, None)
                 if value in (None, ""):
                     continue
-                changes.append(Change(label(model, f.name), "", show(model, f.name, value)))
+                changes.append(Change(label(model, f.name), "", said_as(f.name, value)))
             said = links.sentences(record, None)
         previous[record.id] = record
         user = record.history_user

@@ -123,7 +123,8 @@ class DemoTests(TestCase):
         last = timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time()))
         checked = 0
         for model in apps.get_models():
-            if not model.__name__.startswith("Historical"):
+            # The links a version kept (its many-to-many rows) are dated by that version.
+            if not model.__name__.startswith("Historical") or not hasattr(model, "history_date"):
                 continue
             dates: dict[int, dt.datetime] = {}
             for pk, when in model.objects.order_by("id", "history_id").values_list("id", "history_date"):

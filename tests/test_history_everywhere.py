@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.apps import apps
@@ -14,7 +15,7 @@ from django.db.models import Model
 from django.test import TestCase
 from django.urls import reverse
 
-from headway.accounts.models import Membership, User
+from headway.accounts.models import IntegratedCareSystem, Membership, User
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
 from headway.metrics import actions as metric_actions
@@ -22,7 +23,7 @@ from headway.portfolio import actions
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Service, StrategicGoal
 from headway.prioritisation import actions as prioritisation_actions
-from headway.prioritisation.models import Round
+from headway.prioritisation.models import Candidate, Round
 from tests.factories import (
     PASSWORD,
     make_business_case,
@@ -78,13 +79,11 @@ WITHOUT_HISTORY: dict[str, str] = {
         "a person's own account (name, email, password hash): the hash must not be copied into history, and "
         "what governance needs, who gave them access and in what role, is the membership's history"
     ),
-    "accounts.IntegratedCareSystem": "reference data (the NHS list of integrated care boards), loaded, not edited",
     "accounts.Invitation": (
         "an offer made once and then accepted or withdrawn; it carries who invited, who accepted or withdrew "
         "and when, and the access it gives is recorded in the membership's history"
     ),
     "accounts.Submission": "a retried form's single-use token, kept a day so a retry is not saved twice (ADR 16)",
-    "portfolio.Comment": "only ever added, never changed or removed; it carries its author and time itself",
     "metrics.Verdict": "derived from the metrics and refreshed by their actions (ADR 7, ADR 14)",
     "prioritisation.Criterion": (
         "the default criteria, created once per organisation; the weights each selection used are kept "
@@ -94,14 +93,6 @@ WITHOUT_HISTORY: dict[str, str] = {
     "prioritisation.RoundChange": (
         "worked out from two results by compute_changes; the reasons typed into it become the decisions' "
         "rationale when the round closes, and decisions keep history"
-    ),
-    "prioritisation.Dependency": (
-        "a candidate's 'needs' constraint, rewritten whole each time the candidate is saved; not yet in "
-        "history (the candidate's own fields are)"
-    ),
-    "prioritisation.Exclusive": (
-        "a candidate's 'one or the other' constraint, rewritten whole each time the candidate is saved; not "
-        "yet in history (the candidate's own fields are)"
     ),
 }
 
@@ -196,6 +187,18 @@ class EveryChangeIsShownInWordsTest(TestCase):
             "Initiative: changed", "Alpha", "Linked to strategic goal &#x27;",
         ]
 
+    def change_comment(self) -> tuple[str, list[str]]:
+        self.client.force_login(self.cast.board)
+        self.post(reverse("portfolio:comment", args=[self.initiative.pk]), {"body": "When will clinics see it?"})
+        self.client.force_login(self.cast.office)
+        return reverse("portfolio:history", args=[self.initiative.pk]), [
+            "Comment: created", "When will clinics see it?", "Bea Board",
+        ]
+
+    def change_integrated_care_system(self) -> tuple[str, list[str]]:
+        system = IntegratedCareSystem.objects.create(name="North Test ICS", code="QXX")
+        return self._reference_change(system, "name", "North Test integrated care system")
+
     def change_user_need(self) -> tuple[str, list[str]]:
         self.post(
             reverse("portfolio:need_add", args=[self.initiative.pk]),
@@ -274,6 +277,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
             "Optimism bias: how far a risk area is managed: created", "Workshops",
+            escape(str(factor)),  # the risk area by name, not its number
         ]
 
     def change_actual(self) -> tuple[str, list[str]]:
@@ -347,6 +351,33 @@ class EveryChangeIsShownInWordsTest(TestCase):
         )
         return reverse("prioritisation:history", args=[round.pk]), [
             f"Candidate: {self.initiative}: changed", "A legal duty", "Data: 2026/27 Q4 5 days",
+        ]
+
+    def _constrained(self) -> tuple[Round, Any, Any]:
+        round = self._round()
+        if not hasattr(self, "partner"):
+            self.partner = make_initiative(self.cast.trust, by=self.cast.office, title="Shared care record")
+            self.rival = make_initiative(self.cast.trust, by=self.cast.office, title="Another portal")
+            for initiative in (self.partner, self.rival):
+                Candidate.objects.create(round=round, initiative=initiative)
+            candidates = {c.initiative_id: c for c in round.candidates.all()}
+            prioritisation_actions.update_candidate(
+                candidate=candidates[self.initiative.pk], by=self.cast.office, must_do=False, must_do_reason="",
+                costs={}, committed={}, team_demand={}, requires=[candidates[self.partner.pk]],
+                exclusive_with=[candidates[self.rival.pk]],
+            )
+        return round, self.partner, self.rival
+
+    def change_dependency(self) -> tuple[str, list[str]]:
+        round, partner, _ = self._constrained()
+        return reverse("prioritisation:history", args=[round.pk]), [
+            f"Constraint: {self.initiative} needs {partner}: created",
+        ]
+
+    def change_exclusive(self) -> tuple[str, list[str]]:
+        round, _, rival = self._constrained()
+        return reverse("prioritisation:history", args=[round.pk]), [
+            f"Constraint: {self.initiative} or {rival}, not both: created",
         ]
 
     def change_rating(self) -> tuple[str, list[str]]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
 
@@ -25,10 +26,10 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "ods_code", "kind", "integrated_care_system"]
     search_fields = ["name", "ods_code"]
     inlines = [MembershipInline]
 
 
-admin.site.register(IntegratedCareSystem)
+admin.site.register(IntegratedCareSystem, SimpleHistoryAdmin)

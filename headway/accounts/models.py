@@ -83,6 +83,8 @@ class IntegratedCareSystem(models.Model):
     name = models.CharField(max_length=200, unique=True)
     code = models.CharField(max_length=10, unique=True, help_text="ODS code of the integrated care board.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "integrated care system"

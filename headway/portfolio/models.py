@@ -426,6 +426,9 @@ class Comment(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Comments are added on the initiative page; the admin can change or remove them.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["created_at"]
 

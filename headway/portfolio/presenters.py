@@ -16,6 +16,7 @@ from headway.history import HistoryEntry, history_entries
 from headway.portfolio import queries
 from headway.portfolio.models import (
     Checkpoint,
+    Comment,
     Confidence,
     Decision,
     Initiative,
@@ -42,6 +43,8 @@ def describe(model: type[Model], record: Any) -> str:
         return f"Risk: {record.title}" if record.initiative_id else f"Risk to the portfolio: {record.title}"
     if model is UserNeed:
         return f"User need: {record.statement[:60]}"
+    if model is Comment:
+        return "Comment"
     if model is StrategicGoal:
         return f"Goal: {record.title}"
     if model is Service:

@@ -20,6 +20,7 @@ from headway.lib.weeks import checkpoint_state, recent_weeks, week_start
 from headway.portfolio.models import (
     CONFIDENCE_RANK,
     Checkpoint,
+    Comment,
     Decision,
     Initiative,
     Phase,
@@ -306,6 +307,7 @@ def history_sources(initiative: Initiative) -> list[tuple[type[Model], Any]]:
         (Checkpoint, Checkpoint.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Decision, Decision.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
         (Risk, Risk.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
+        (Comment, Comment.history.filter(initiative_id=initiative.pk)),  # type: ignore[attr-defined]
     ]
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
@@ -231,29 +232,34 @@ def create_round(
             "Carried over",
         )
         by_initiative = {c.initiative_id: c for c in round.candidates.all()}
-        _copy_constraints(previous, round, {c.pk: by_initiative.get(c.initiative_id) for c in earlier.values()})
+        carried = {c.pk: by_initiative.get(c.initiative_id) for c in earlier.values()}
+        _copy_constraints(previous, round, carried, by, "Carried over")
     return round
 
 
-def _save_all(rows: Iterable[Candidate | Budget | TeamCapacity], by: User | None, reason: str | None) -> None:
+def _save_all(
+    rows: Iterable[Candidate | Budget | TeamCapacity | Dependency | Exclusive], by: User | None, reason: str | None
+) -> None:
     for row in rows:
         stamp(row, by, reason)
         row.save()
 
 
-def _copy_constraints(source: Round, target: Round, mapping: Mapping[int, Candidate | None]) -> None:
+def _copy_constraints(
+    source: Round, target: Round, mapping: Mapping[int, Candidate | None], by: User | None, reason: str
+) -> None:
     dependencies = []
     for d in source.dependencies.all():
         a, b = mapping.get(d.candidate_id), mapping.get(d.requires_id)
         if a is not None and b is not None:
             dependencies.append(Dependency(round=target, candidate=a, requires=b))
-    Dependency.objects.bulk_create(dependencies)
+    _save_all(dependencies, by, reason)
     exclusives = []
     for e in source.exclusives.all():
         a, b = mapping.get(e.a_id), mapping.get(e.b_id)
         if a is not None and b is not None:
             exclusives.append(Exclusive(round=target, a=a, b=b))
-    Exclusive.objects.bulk_create(exclusives)
+    _save_all(exclusives, by, reason)
 
 
 # The statuses that end an initiative's place among a round's candidates: nothing is to be chosen
@@ -331,13 +337,20 @@ def update_candidate(
     candidate.full_clean(exclude=["round", "initiative"])
     stamp(candidate, by, None)
     candidate.save()
-    needed = [c for c in requires if c.pk != candidate.pk and c.round_id == round.pk]
-    others = [c for c in exclusive_with if c.pk != candidate.pk and c.round_id == round.pk]
-    round.dependencies.filter(candidate=candidate).delete()
-    Dependency.objects.bulk_create([Dependency(round=round, candidate=candidate, requires=c) for c in needed])
-    round.exclusives.filter(a=candidate).delete()
-    round.exclusives.filter(b=candidate).delete()
-    Exclusive.objects.bulk_create([Exclusive(round=round, a=candidate, b=c) for c in others])
+    needed = {c.pk: c for c in requires if c.pk != candidate.pk and c.round_id == round.pk}
+    others = {c.pk: c for c in exclusive_with if c.pk != candidate.pk and c.round_id == round.pk}
+    # Constraints that stay are kept; the others are removed and the new ones added, one row at a
+    # time, so the round's history says which changed (ADR 22).
+    for dependency in round.dependencies.filter(candidate=candidate):
+        if needed.pop(dependency.requires_id, None) is None:
+            stamp(dependency, by, None)
+            dependency.delete()
+    _save_all([Dependency(round=round, candidate=candidate, requires=c) for c in needed.values()], by, None)
+    for pair in round.exclusives.filter(Q(a=candidate) | Q(b=candidate)):
+        if others.pop(pair.b_id if pair.a_id == candidate.pk else pair.a_id, None) is None:
+            stamp(pair, by, None)
+            pair.delete()
+    _save_all([Exclusive(round=round, a=candidate, b=c) for c in others.values()], by, None)
     return candidate
 
 
@@ -651,7 +664,7 @@ def copy_as_scenario(
         by,
         "What-if copy",
     )
-    _copy_constraints(round, scenario, mapping)
+    _copy_constraints(round, scenario, mapping, by, "What-if copy")
     # The scorers' ratings are copied in bulk: each is in the history of the round it came from.
     Rating.objects.bulk_create(
         [

@@ -220,6 +220,8 @@ class Dependency(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="requirements")
     requires = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="required_by")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         verbose_name_plural = "dependencies"
@@ -235,6 +237,8 @@ class Exclusive(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="exclusives")
     a = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
     b = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

@@ -19,7 +19,7 @@ from headway.lib.money import pounds
 from headway.lib.percentages import percent
 from headway.prioritisation.costs import CostSource
 from headway.prioritisation.figures import FIRM_IN, FIRM_OUT, MARGINAL, CandidateFigures, LimitUse
-from headway.prioritisation.models import Budget, Candidate, Rating, Round, TeamCapacity
+from headway.prioritisation.models import Budget, Candidate, Dependency, Exclusive, Rating, Round, TeamCapacity
 
 FIRMNESS_WORDS = {FIRM_IN: "Firmly in", FIRM_OUT: "Firmly out", MARGINAL: "Marginal"}
 
@@ -172,7 +172,11 @@ def round_history(
     sources: Sequence[tuple[type[Model], Any]], people: Mapping[int, str], candidates: Mapping[int, str]
 ) -> list[HistoryEntry]:
     """Every recorded change to a round, newest first: "Budget for 2026/27", "Team days: Data,
-    2026/27 Q1", "Candidate: DIG-004 Patient portal", "Score from Bea Board: DIG-004 ..."."""
+    2026/27 Q1", "Candidate: DIG-004 Patient portal", "Constraint: DIG-004 ... needs DIG-002 ...",
+    "Score from Bea Board: DIG-004 ..."."""
+
+    def named(candidate_id: int) -> str:
+        return candidates.get(candidate_id, "an initiative since removed")
 
     def describe(model: type[Model], record: Any) -> str:
         if model is Budget:
@@ -181,6 +185,10 @@ def round_history(
             return f"Team days: {record.team}, {record.quarter}"
         if model is Candidate:
             return f"Candidate: {candidates.get(record.id, 'an initiative since removed')}"
+        if model is Dependency:
+            return f"Constraint: {named(record.candidate_id)} needs {named(record.requires_id)}"
+        if model is Exclusive:
+            return f"Constraint: {named(record.a_id)} or {named(record.b_id)}, not both"
         if model is Rating:
             scorer = people.get(record.scorer_id, "a scorer")
             return f"Score from {scorer} for {candidates.get(record.candidate_id, 'an initiative since removed')}"
@@ -193,4 +201,6 @@ def round_history(
             return _table_words(name, value)
         return display(model, name, value, people)
 
-    return history_entries(sources, people, describe=describe, show=show, skip={"round"}, keep_unchanged=False)
+    # The candidates a score or a constraint is about are already in the entry's title.
+    skip = {"round", "candidate", "requires", "a", "b"}
+    return history_entries(sources, people, describe=describe, show=show, skip=skip, keep_unchanged=False)

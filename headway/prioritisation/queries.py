@@ -18,7 +18,17 @@ from django.db.models import Model
 
 from headway.prioritisation import costs, sources
 from headway.prioritisation.costs import CostSource
-from headway.prioritisation.models import Budget, Candidate, Rating, Result, Round, RoundChange, TeamCapacity
+from headway.prioritisation.models import (
+    Budget,
+    Candidate,
+    Dependency,
+    Exclusive,
+    Rating,
+    Result,
+    Round,
+    RoundChange,
+    TeamCapacity,
+)
 from headway.prioritisation.results import StoredResult
 
 
@@ -79,14 +89,16 @@ def closed_history(rounds: list[Round]) -> dict[int, list[RoundChange]]:
 
 
 def history_sources(round: Round) -> list[tuple[type[Model], Any]]:
-    """The history of a round: its setting-up and closing, budgets, team capacity, candidates and
-    the scorers' ratings, for `headway.history.history_entries`."""
+    """The history of a round: its setting-up and closing, budgets, team capacity, candidates with
+    their constraints, and the scorers' ratings, for `headway.history.history_entries`."""
     return [
         (Round, Round.history.filter(id=round.pk)),  # type: ignore[attr-defined]
         (Budget, Budget.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
         (TeamCapacity, TeamCapacity.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
         (Candidate, Candidate.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
         (Rating, Rating.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
+        (Dependency, Dependency.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
+        (Exclusive, Exclusive.history.filter(round_id=round.pk)),  # type: ignore[attr-defined]
     ]
 
 
