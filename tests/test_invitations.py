@@ -133,3 +133,16 @@ class InvitationTest(TestCase):
     def test_an_existing_member_is_told_so_as_they_are_on_this_organisations_own_list(self):
         with self.assertRaisesMessage(Exception, "already a member of Inviting Trust"):
             self.invite(email=self.cast.board.email)
+
+    def test_a_closed_account_cannot_be_brought_back_by_an_invitation(self):
+        closed = make_person(None, email="closed@example.test", is_active=False)
+        closed.set_unusable_password()
+        closed.save()
+        _, link = self.invite(email="closed@example.test")
+        response = self.client.post(
+            link, {"full_name": "Cleo Closed", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+        self.assertContains(response, "This Headway account has been closed")
+        self.assertFalse(self.memberships("closed@example.test").exists())
+        closed.refresh_from_db()
+        self.assertFalse(closed.has_usable_password())

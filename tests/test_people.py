@@ -199,6 +199,20 @@ class PeopleTest(TestCase):
             self.assertEqual(self.client.get(url).status_code, 403)
         self.assertEqual(self.add().status_code, 403)
         self.assertFalse(User.objects.filter(email="new.person@example.test").exists())
+        self.assertFalse(Invitation.objects.exists())
+        self.assertEqual(len(mail.outbox), 0)
+
+    def test_only_the_portfolio_office_withdraws_an_invitation(self):
+        self.add()
+        invitation = Invitation.objects.get()
+        address = reverse("accounts:invitation_withdraw", args=[invitation.pk])
+        for person in (self.viewer, self.board):
+            self.client.force_login(person)
+            for method in ("get", "post"):
+                with self.subTest(person=person.full_name, method=method):
+                    self.assertEqual(getattr(self.client, method)(address).status_code, 403)
+        invitation.refresh_from_db()
+        self.assertIsNone(invitation.withdrawn_at)
 
     def test_a_viewer_or_board_member_cannot_even_open_the_page_asking_to_remove_someone(self):
         target = self.board.memberships.get()

@@ -134,6 +134,8 @@ def accept_invitation(*, invitation: Invitation, user: User, set_up: bool = Fals
         raise ValidationError(reason)
     if normalise_email(user.email) != invitation.email:
         raise ValidationError(f"This invitation is for {invitation.email}.")
+    if user.pk is not None and not user.is_active:
+        raise ValidationError("This Headway account has been closed. Ask the portfolio office to help.")
     if set_up:
         if user.pk is None and User.objects.filter(email=invitation.email).exists():
             raise ValidationError("An account with this email address already exists: sign in to accept.")

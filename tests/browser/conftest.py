@@ -16,7 +16,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now; return the WCAG 2.2 A/AA violations."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated rather than added as a <script>: the Content-Security-Policy (rightly) refuses
+    # inline script, and the test's own tooling is not part of the page.
+    page.evaluate(AXE.read_text())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )
@@ -27,7 +29,20 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
+# Installed before any page script runs: records whatever the Content-Security-Policy blocks.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline code"}`);
+});
+"""
+
+
 def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation, and the browser blocked nothing the page asked
+    for under the Content-Security-Policy (ADR 23)."""
+    blocked = page.evaluate("() => window.__cspViolations || []")
+    assert blocked == [], f"{page.url}: the Content-Security-Policy blocked {blocked}"
     violations = axe_violations(page)
     assert violations == [], f"{page.url}: {json.dumps(violations, indent=1)}"
 
@@ -73,6 +88,7 @@ def page(page: Page, live_server: Any) -> Page:
     refused at once: the test machines have no internet, and waiting for the name lookup to
     fail made some page loads take five seconds.
     """
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
     page.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
