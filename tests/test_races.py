@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections
-from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
+from django.db import IntegrityError, connections
+from django.test import RequestFactory
 
 from headway.accounts import actions as account_actions
 from headway.accounts.models import Membership
@@ -38,6 +38,7 @@ from headway.portfolio.models import Checkpoint, Initiative
 from headway.prioritisation import actions as round_actions
 from headway.prioritisation.models import Budget, Rating
 from headway.views import SAVED_AT_THE_SAME_MOMENT, saved
+from tests.concurrency import AtOnceTestCase, CommittingTestCase
 from tests.factories import make_initiative, make_metric
 from tests.personas import personas
 
@@ -74,15 +75,8 @@ def at_once(*calls: Callable[[], Any]) -> tuple[list[Any], list[BaseException]]:
 
 
 @pytest.mark.slow
-class TwoAtOnceTest(TransactionTestCase):
+class TwoAtOnceTest(AtOnceTestCase):
     def setUp(self) -> None:
-        if connection.vendor != "postgresql":
-            message = (
-                "races need writers side by side, which only PostgreSQL runs (SQLite lets one writer in "
-                "at a time); these run in the PostgreSQL suite"
-            )
-            print(f"SKIPPED: {message}")
-            self.skipTest(message)
         self.cast = personas("Race Trust")
 
     def checkpoint_fields(self, confidence: str) -> dict[str, Any]:
@@ -148,16 +142,12 @@ class TwoAtOnceTest(TransactionTestCase):
 
 
 @pytest.mark.slow
-class TheOtherCreatesTest(TransactionTestCase):
+class TheOtherCreatesTest(AtOnceTestCase):
     """Every other create with a uniqueness rule: the second of two at once gets the action's own
     clear message (a ValidationError the form shows), or becomes an edit, never an IntegrityError."""
 
     def setUp(self) -> None:
-        if connection.vendor != "postgresql":
-            message = "races need writers side by side, which only PostgreSQL runs; these run in the PostgreSQL suite"
-            print(f"SKIPPED: {message}")
-            self.skipTest(message)
-        ensure_optimism_bias_reference()  # a TransactionTestCase empties every table, this one too
+        ensure_optimism_bias_reference()  # a flush before this class may have emptied it
         self.cast = personas("Race Trust")
 
     def assert_one_saved_and_one_told(self, results: list[Any], errors: list[BaseException], field: str) -> None:
@@ -244,9 +234,10 @@ class NameForm(forms.Form):
     name = forms.CharField()
 
 
-class SavedAtTheSameMomentTest(SimpleTestCase):
+class SavedAtTheSameMomentTest(CommittingTestCase):
     """The safety net for a create that no action guards yet: a uniqueness rule met by a second
-    request at the same moment gives the form back with a message, not a 500."""
+    request at the same moment gives the form back with a message, not a 500. No transaction
+    around the test: `saved` answers a clash only outside one, as in a request."""
 
     def test_a_uniqueness_clash_keeps_the_form_and_says_what_happened(self) -> None:
         request = RequestFactory().post("/", {"name": "Virtual ward"})

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
-from unittest import skipUnless
 from unittest.mock import patch
 
-from django.db import connection, connections
-from django.test import Client, TestCase, TransactionTestCase
+from django.db import connections
+from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from headway.lib.weeks import week_start
 from headway.portfolio import actions
 from headway.portfolio.models import Checkpoint, Comment, Decision, Risk, Service, StrategicGoal, UserNeed
 from headway.prioritisation import actions as round_actions
+from tests.concurrency import AtOnceTestCase
 from tests.factories import make_business_case, make_funding_line, make_initiative, make_metric, record_actual
 from tests.personas import personas
 
@@ -419,8 +419,7 @@ class RetriedPostsTestCase(TestCase):
         self.assertFalse(Submission.objects.filter(pk=old.pk).exists())
 
 
-@skipUnless(connection.vendor == "postgresql", "two posts at once need PostgreSQL: SQLite lets one writer in at a time")
-class RetriedPostsAtOnceTestCase(TransactionTestCase):
+class RetriedPostsAtOnceTestCase(AtOnceTestCase):
     def test_two_identical_posts_at_once_save_one_comment_and_both_are_answered(self) -> None:
         cast = personas()
         initiative = make_initiative(cast.trust, by=cast.office, reference="DIG-001")
