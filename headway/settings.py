@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "headway.metrics",
     "headway.prioritisation",
     "headway.finance",
+    # The board layer has no models; it is an app for its command (record_decision), which records
+    # a decision with what follows from it in the rounds (ADR 20).
+    "headway.assurance",
     "headway.demo",
 ]
 

@@ -2,15 +2,19 @@
 prioritisation rounds and offers to release its future funding; reversing it puts it back."""
 
 import datetime as dt
+import io
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
 from headway.assurance import actions as assurance_actions
 from headway.finance.models import FundingLine
 from headway.prioritisation import actions as prioritisation_actions
+from headway.prioritisation import figures
 from headway.prioritisation.models import Candidate, Rating, Round
+from headway.prioritisation.queries import load_round
 from tests.clock import TODAY
 from tests.factories import make_funding_line, make_initiative
 from tests.personas import personas
@@ -61,6 +65,13 @@ class DecisionFollowUpTest(TestCase):
         self.assertEqual(decided.taken_out_of, [self.round])
         for round in (self.round, self.scenario):
             self.assertEqual(self.candidacy(round).withdrawn_by, decided.decision)
+        # The round page no longer shows it chosen, by the selection worked out before the stop.
+        rows = {
+            r.candidate.initiative.reference: r
+            for r in figures.candidate_figures(load_round(self.round, self.round.current_result))
+        }
+        self.assertEqual((rows["DIG-001"].selected, rows["DIG-001"].rank), (None, None))
+        self.assertEqual(figures.overtaken(load_round(self.round, self.round.current_result)), ["DIG-001"])
         # The selection worked out before still chooses it: closing is refused until it is worked out again.
         with self.assertRaises(ValidationError) as refused:
             prioritisation_actions.close_round(
@@ -87,6 +98,18 @@ class DecisionFollowUpTest(TestCase):
         self.assertIsNone(self.candidacy(self.round).withdrawn_by)
         self.assertIsNone(self.candidacy(self.scenario).withdrawn_by)
         self.assertEqual(Rating.objects.filter(candidate__initiative=self.portal).count(), ratings)
+
+    def test_the_command_takes_a_stopped_initiative_out_of_the_open_round_too(self):
+        out = io.StringIO()
+        call_command(
+            "record_decision",
+            "--organisation", self.trust.ods_code, "--initiative", "DIG-001", "--kind", "stop",
+            "--rationale", "Patients use the national app instead.", "--evidence", "Usage figures.",
+            "--decided-by", "Digital Investment Board", "--on", TODAY.isoformat(),
+            stdout=out,
+        )  # fmt: skip
+        self.assertIn("Taken out of the open prioritisation round 2026/27 Q4.", out.getvalue())
+        self.assertIsNotNone(self.candidacy(self.round).withdrawn_by)
 
     def test_stopping_on_its_page_offers_to_release_its_future_funding(self):
         self.client.force_login(self.office)

@@ -85,7 +85,9 @@ def candidate_figures(data: RoundData) -> list[CandidateFigures]:
             revenue=totals["revenue"],
             team_days=sum(float(d or 0) for quarters in candidate.team_demand.values() for d in quarters.values()),
         )
-        if stored is not None:
+        # One taken out of the round by a decision shows no rank or choice from a selection
+        # worked out before it: it is not a candidate any more, whatever that selection said.
+        if stored is not None and candidate.withdrawn_by_id is None:
             _add_result(row, stored)
         rows.append(row)
     if stored is not None:

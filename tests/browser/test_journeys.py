@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from headway.demo.data import DEMO_PASSWORD
+from headway.finance.queries import releasable_funding
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Status
 from tests.browser.conftest import assert_accessible
 
@@ -175,11 +177,16 @@ def test_an_executive_stops_an_initiative_and_the_portfolio_shows_it_stopped_wit
     page.get_by_label("Why?").fill(reason)
     page.get_by_label("What evidence was considered?").fill("The last twelve checkpoints and the supplier's plan.")
     page.get_by_label("Who decided?").fill("Digital Investment Board")
+    has_future_funding = bool(releasable_funding(initiative, timezone.localdate()))
     page.get_by_role("button", name="Record the decision").click()
 
     expect(page.get_by_role("alert")).to_contain_text(
         f"The decision to stop {initiative.reference} has been recorded. Its status is now stopped."
     )
+    if has_future_funding:  # the step after a stop (ADR 20): release its future funding, or keep it
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Release its future funding?")
+        assert_accessible(page)
+        page.get_by_role("link", name="Keep it all").click()
     expect(page.locator("main h1 + p strong.nhsuk-tag").first).to_have_text("Stopped")
     assert_accessible(page)
 

@@ -9,16 +9,17 @@ from django.utils import timezone
 
 from headway.accounts.models import Organisation
 from headway.accounts.people import member_by_email
+from headway.assurance import actions
 from headway.lib import bounds
-from headway.portfolio import actions
 from headway.portfolio.models import Decision, Initiative
 
 
 class Command(BaseCommand):
     help = (
         "Record a decision on an initiative from a script or the minutes of a meeting held elsewhere. "
-        "It goes through the same rules as the decision form: a rationale is required and the "
-        "initiative's status changes only as the decision allows. Example: manage.py record_decision "
+        "It goes through the same rules as the decision form: a rationale is required, the "
+        "initiative's status changes only as the decision allows, and a stop, pause or close takes it "
+        "out of the open prioritisation rounds. Example: manage.py record_decision "
         "--organisation RZZ01 --initiative DIG-004 --kind stop --rationale '...' --evidence '...' "
         "--decided-by 'Digital Investment Board' --by pmo@example.nhs.uk"
     )
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         except bounds.BoundsError as error:
             raise CommandError(f"Nothing was recorded. decided_on: {error}") from None
         try:
-            decision = actions.record_decision(
+            decided = actions.record_decision(
                 initiative=initiative,
                 by=by,
                 kind=options["kind"],
@@ -81,7 +82,12 @@ class Command(BaseCommand):
         except ValidationError as error:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
             raise CommandError(f"Nothing was recorded. {problems}") from None
+        decision = decided.decision
         self.stdout.write(
             f"Recorded: {decision.get_kind_display()} {initiative.reference} "
             f"({decision.get_status_before_display()} → {decision.get_status_after_display()})."
         )
+        for round in decided.taken_out_of:
+            self.stdout.write(f"Taken out of the open prioritisation round {round.name}.")
+        for round in decided.put_back_into:
+            self.stdout.write(f"A candidate again in the open prioritisation round {round.name}.")
