@@ -121,6 +121,17 @@ def wide_rows(rows: int) -> bytes:
     return workbook(_chain(_HEADER_ROW, _batched(body)))
 
 
+def one_huge_cell(characters: int) -> bytes:
+    """A header and one row whose third cell holds `characters` characters of text, written in
+    the sheet itself (an inline string): a few kilobytes packed, tens of megabytes unpacked."""
+    row = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>2026-01</t></is></c><c r="B2"><v>1</v></c>'
+        '<c r="C2" t="inlineStr"><is><t>'
+    )
+    text = ("x" * 1_000_000 for _ in range(characters // 1_000_000))
+    return workbook(_wrapped(_HEADER_ROW + row, text, "</t></is></c></row>"))
+
+
 def shared_strings_bomb(count: int, length: int = 1) -> bytes:
     """A small sheet whose shared-string table holds `count` strings of `length` characters, which
     compress to almost nothing: a reader that loads the table up front holds them all."""

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from headway.assurance.money import organisation_money, portfolio_forecast
 from headway.finance import actions, figures, forecast, presenters, queries
@@ -84,6 +85,26 @@ class CaseFiguresTest(TestCase):
         )
         expected = forecast.appraise([100_000, 100_000, 0], [0, 50_000, 200_000], rate=0.015)
         self.assertAlmostEqual(self.figures().appraisal.npv, expected.npv)
+
+    def test_years_after_the_thirtieth_are_discounted_at_the_green_books_long_term_rate(self):
+        actions.add_benefit_lines(
+            case=self.case,
+            by=self.office,
+            kind="non_cash",
+            description="Long-lived",
+            owner=self.office,
+            amounts={"2057/58": 1_000_000},  # year 31 of a case starting in 2026/27
+        )
+        rows = self.figures().rows
+        self.assertEqual(len(rows), 32)
+        self.assertAlmostEqual(rows[30].discount_factor, 1 / 1.035**30)
+        self.assertAlmostEqual(rows[31].discount_factor, 1 / (1.035**30 * 1.03))
+        response = self.client_for_case()
+        self.assertContains(response, "3.5% a year to year 30, then lower, as the Green Book sets for the long term")
+
+    def client_for_case(self):
+        self.client.force_login(self.office)
+        return self.client.get(reverse("finance:case", args=[self.case.pk]))
 
     def add_capital(self, amounts):
         actions.add_cost_lines(case=self.case, by=self.office, kind="capital", category="hardware", amounts=amounts)

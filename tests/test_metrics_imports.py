@@ -262,18 +262,25 @@ class RefusingAHostileFileQuicklyTest(SimpleTestCase):
         [problem] = refused.exception.errors
         return str(problem)
 
-    def test_a_workbook_of_five_million_empty_rows_is_refused_by_the_row_budget(self):
-        data = spreadsheets.blank_rows(5_000_000)
-        self.assertLess(len(data), MAX_BYTES // 5)
+    def test_a_workbook_of_empty_rows_that_unpacks_within_the_size_budget_is_refused_by_the_row_budget(self):
+        data = spreadsheets.blank_rows(2_000_000)  # 12 MB of <row/> unpacked
         self.assertEqual(
             self.refused_quickly(data),
             "The file has more than 40,000 rows, counting empty ones. Delete the empty rows below your data, "
             "or split it into files of at most 20,000 rows, and try again.",
         )
 
-    def test_a_workbook_whose_sheet_unpacks_beyond_the_budget_is_refused_before_it_is_parsed(self):
-        data = spreadsheets.blank_rows(9_000_000)
-        self.assertIn("sheet, unpacked, is too large to read", self.refused_quickly(data))
+    def test_a_workbook_of_five_million_empty_rows_is_refused_before_its_sheet_is_parsed(self):
+        data = spreadsheets.blank_rows(5_000_000)  # the case: 30 MB of <row/> unpacked
+        self.assertLess(len(data), MAX_BYTES // 5)
+        self.assertEqual(
+            self.refused_quickly(data),
+            "A sheet of this workbook unpacks to more than 16 MB, too large to read. Delete the empty rows below "
+            "your data and the empty columns to its right, or save the sheet as CSV, and try again.",
+        )
+
+    def test_a_cell_of_forty_million_characters_is_refused_before_it_is_parsed(self):
+        self.assertIn("unpacks to more than 16 MB", self.refused_quickly(spreadsheets.one_huge_cell(40_000_000)))
 
     def test_a_shared_strings_bomb_is_refused_before_openpyxl_loads_the_table(self):
         problem = self.refused_quickly(spreadsheets.shared_strings_bomb(3_000_000))

@@ -286,7 +286,8 @@ class BusinessCaseForm(NHSFormMixin, forms.ModelForm):
         }
         help_texts = {
             "discount_rate": "How much less a pound next year is worth than a pound now. The Green Book rate is "
-            "3.5%; change it only if your finance team tells you to.",
+            "3.5% for the first 30 years; later years are discounted at its lower long-term rates (3.0% to year "
+            "75, then 2.5%). Change it only if your finance team tells you to.",
             "planned_months": "Used for the optimism-bias uplift on time and for comparing with finished work.",
             "planned_first_benefit_months": "When the first benefit should show in a measure.",
             "summary": "The case in a few sentences: the problem, the option chosen and why.",

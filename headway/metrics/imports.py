@@ -37,7 +37,7 @@ MAX_ROWS_READ = 2 * MAX_ROWS
 #: Cells read from a workbook, empty ones included (a cell far to the right fills its row).
 MAX_CELLS_READ = 500_000
 #: The unpacked size of the sheet that is read, and of the shared-string table it refers to.
-MAX_SHEET_BYTES = 48 * 1024 * 1024
+MAX_SHEET_BYTES = 16 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 #: Distinct pieces of text in the shared-string table (a row of data has at most three).
 MAX_SHARED_STRINGS = 5 * MAX_ROWS
@@ -277,7 +277,17 @@ def _check_workbook_parts(data: bytes) -> None:
             name = part.filename.lower()
             if name.startswith("xl/worksheets/") and not name.startswith("xl/worksheets/_rels/"):
                 if part.file_size > MAX_SHEET_BYTES:
-                    raise _too_large("sheet, unpacked,")
+                    raise FileRefused(
+                        [
+                            RowError(
+                                None,
+                                None,
+                                f"A sheet of this workbook unpacks to more than {MAX_SHEET_BYTES // (1024 * 1024)} MB, "
+                                "too large to read. Delete the empty rows below your data and the empty columns to "
+                                "its right, or save the sheet as CSV, and try again.",
+                            )
+                        ]
+                    )
             elif name.endswith("sharedstrings.xml"):
                 if part.file_size > MAX_SHARED_STRINGS_BYTES:
                     raise _too_large("table of text")

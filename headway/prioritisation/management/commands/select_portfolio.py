@@ -5,7 +5,9 @@ Input: {"values": [...], "weights": [[... one row per constraint, one entry per 
 [[i, j], ...], "max_selected": n, "names": [...], "constraint_names": [...], "time_limit_s": n,
 "mip_rel_gap": n}; only values, weights and capacities are required. Output: {"status",
 "selected", "objective", "bound", "gap", "greedy_selected", "greedy_objective", "seconds",
-"conflicts"}. Bad input is reported on standard error, naming the field (and index), with a
+"conflicts"}; "status" is "optimal" only when the bound proves it, "within_gap" when the solver
+stopped at the given mip_rel_gap (default 1e-4; pass 0 for a proof), "time_limit" or "infeasible".
+Bad input is reported on standard error, naming the field (and index), with a
 non-zero exit and nothing on standard output.
 """
 
