@@ -19,22 +19,27 @@ from typing import Any
 from django.contrib.auth.tokens import default_token_generator
 from django.db.models import Count
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
-from headway.accounts.models import Membership, User
+from headway.accounts import actions as accounts_actions
+from headway.accounts.models import Invitation, Membership, User
+from headway.assurance import actions as assurance_actions
 from headway.demo.data import DEMO_PASSWORD
+from headway.finance import queries as finance_queries
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
 from headway.metrics.models import Annotation, Metric
-from headway.portfolio.models import Initiative, Risk, Service, Status, StrategicGoal, UserNeed
+from headway.portfolio import actions as portfolio_actions
+from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal, UserNeed
 from headway.prioritisation.models import Candidate, Round
 from tests.browser.conftest import axe_violations
 
 NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation", "finance")
 PMO = "pmo@demo.headway.test"
 
-# Endpoints that only accept POST: a GET must be refused, and there is no page to check.
+# Endpoints that only accept POST: a GET goes back to the form's page, and there is no page to check.
 POST_ONLY = {
     "portfolio:comment",
     "accounts:logout",
@@ -42,6 +47,8 @@ POST_ONLY = {
     "prioritisation:close",
     "prioritisation:adopt",
 }
+# Addresses a page's script calls, not pages: they answer with no content.
+NOT_PAGES = {"accounts:still_here"}
 # Removals that ask first (headway/confirm.py): a GET shows the page asking, which is checked like
 # any other page; a POST removes.
 CONFIRM_REMOVE = {
@@ -153,6 +160,55 @@ def own_membership(d: Demo) -> Membership:
     return Membership.objects.get(user__email=PMO, organisation_id=d.initiative.organisation_id)
 
 
+def reversible_decision(d: Demo) -> Decision:
+    """The newest decision of the demo that can still be reversed."""
+    organisation = d.initiative.organisation
+    decisions = Decision.objects.filter(initiative__organisation=organisation).order_by("-decided_on", "-pk")
+    found = next((x for x in decisions if not portfolio_actions.reversal_refusal(x)), None)
+    return needed(found, "reversible decision")
+
+
+def paused_with_funding_to_release(d: Demo) -> Initiative:
+    """The page that offers to release funding needs an initiative just paused with requested or
+    approved money for later years. The demo tells no such story, so one is paused here (the last
+    pages the walk visits), through the same action as the decision form."""
+    today = timezone.localdate()
+    for initiative in Initiative.objects.for_organisation(d.initiative.organisation).filter(
+        status=Status.ACTIVE
+    ).exclude(pk__in=[d.initiative.pk, getattr(d.money, "pk", None)]).order_by("reference"):
+        if finance_queries.releasable_funding(initiative, today):
+            assurance_actions.record_decision(
+                initiative=initiative,
+                by=own_membership(d).user,
+                kind="pause",
+                rationale="Paused while the national funding decision is awaited",
+                evidence="Letter from the regional team, this week",
+                decided_by="Digital Board",
+                decided_on=today,
+            )
+            return initiative
+    return needed(None, "active initiative with funding for later years")
+
+
+_INVITATIONS: dict[int, tuple[Invitation, str]] = {}
+
+
+def invitation_sample(d: Demo) -> tuple[Invitation, str]:
+    """An invitation waiting for an answer, and the token of its link (only its digest is stored,
+    so the walk makes one, through the same action as the people page)."""
+    organisation = d.initiative.organisation
+    made = _INVITATIONS.get(organisation.pk)
+    if made is None or not Invitation.objects.filter(pk=made[0].pk).exists():
+        _INVITATIONS[organisation.pk] = accounts_actions.invite_member(
+            organisation=organisation,
+            by=own_membership(d).user,
+            email="new.starter@example.nhs.uk",
+            full_name="New Starter",
+            role="viewer",
+        )
+    return _INVITATIONS[organisation.pk]
+
+
 def reset_link_kwargs(_: Demo) -> dict[str, str]:
     user = User.objects.get(email=PMO)
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
@@ -212,6 +268,11 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "finance:actual_add": lambda d: {"pk": needed(d.money, "active initiative with money").pk},
     "finance:actual_edit": lambda d: {"pk": needed(d.actual, "record of spend").pk},
     "finance:actual_delete": lambda d: {"pk": needed(d.actual, "record of spend").pk},
+    "finance:funding_release": lambda d: {"pk": paused_with_funding_to_release(d).pk},
+    "portfolio:decision_reverse": lambda d: {"pk": reversible_decision(d).pk},
+    "metrics:observation_delete": lambda d: {"pk": d.metric.observations.order_by("period").first().pk},
+    "accounts:invitation": lambda d: {"token": invitation_sample(d)[1]},
+    "accounts:invitation_withdraw": lambda d: {"pk": invitation_sample(d)[0].pk},
 }
 
 # More states of the same pages, worth checking because they show different things.
@@ -303,9 +364,15 @@ def test_every_signed_in_page_has_no_accessibility_violations(page: Page, demo: 
         if name in SIGNED_OUT:
             continue
         url = url_for(name, objects)
-        if name in POST_ONLY:
+        if name in NOT_PAGES:
             response = page.request.get(live_server.url + url, max_redirects=0)
-            assert response.status == 405, f"{name} should refuse GET, but answered {response.status}"
+            assert response.status == 204, f"{name} should answer 204 to someone signed in, not {response.status}"
+            continue
+        if name in POST_ONLY:
+            # Opened by GET (a reload, a bookmark), an address only a form posts to goes back to
+            # the page the form is on (ADR 21): there is no page of its own to check.
+            response = page.request.get(live_server.url + url, max_redirects=0)
+            assert response.status in (302, 303), f"{name} should send a GET back, but answered {response.status}"
             continue
         response = page.goto(live_server.url + url)
         assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
@@ -421,7 +488,7 @@ def test_no_page_scrolls_sideways_on_a_screen_320_pixels_wide(page: Page, demo: 
     page.set_viewport_size({"width": 320, "height": 640})
     too_wide = {}
     for name, _ in url_names():
-        if name in SIGNED_OUT or name in POST_ONLY:
+        if name in SIGNED_OUT or name in POST_ONLY or name in NOT_PAGES:
             continue
         url = url_for(name, objects)
         page.goto(live_server.url + url)
