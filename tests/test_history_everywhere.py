@@ -16,6 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
+from headway.assurance.models import PitfallSettings
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
 from headway.metrics import actions as metric_actions
@@ -317,6 +318,14 @@ class EveryChangeIsShownInWordsTest(TestCase):
 
     def change_bias_factor(self) -> tuple[str, list[str]]:
         return self._reference_change(BiasFactor.objects.order_by("pk").first(), "name", "Renamed risk area")
+
+    def change_pitfall_settings(self) -> tuple[str, list[str]]:
+        # The thresholds are set in the admin, which saves the row as here.
+        row = PitfallSettings(organisation=self.cast.trust, overrides={"per_sro": 5})
+        row._history_user = self.root  # type: ignore[attr-defined]
+        row.save()
+        self.client.force_login(self.root)
+        return f"/admin/assurance/pitfallsettings/{row.pk}/history/", ["Pitfall thresholds for", "Root"]
 
     def _round(self) -> Round:
         if not hasattr(self, "round"):

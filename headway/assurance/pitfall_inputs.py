@@ -1,0 +1,146 @@
+"""Loading the facts the pitfall detectors read (`pitfalls.PortfolioFacts`), in a fixed number of
+queries however many initiatives an organisation has.
+
+The answers other apps own are read from them, not worked out again: the stored verdicts and
+their flags (`metrics.verdicts`), the money checks (`finance.flags`, through `finance.figures`)
+and the P80 cost to go-live (`finance.figures.class_forecasts`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Length
+
+from headway.accounts.models import Organisation
+from headway.assurance.models import PitfallSettings
+from headway.assurance.pitfalls import NO_OUTCOME, Finding, InitiativeFacts, PortfolioFacts, Thresholds, detect
+from headway.finance import figures as finance_figures
+from headway.finance import queries as finance_queries
+from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, UserNeed
+
+
+def thresholds_for(organisation: Organisation) -> Thresholds:
+    found = PitfallSettings.objects.filter(organisation=organisation).first()
+    return found.thresholds if found is not None else Thresholds()
+
+
+def _name(user: object) -> str:
+    if user is None:
+        return ""
+    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
+
+
+def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> PortfolioFacts:
+    initiatives = Initiative.objects.for_organisation(organisation).select_related("verdict")
+    money = finance_queries.load(initiatives)
+    overview = finance_figures.overview(money, organisation.first_release_weeks, today)
+    by_pk = {m.initiative.pk: m for m in overview.moneys}
+    ids = list(by_pk)
+
+    links: dict[int, tuple[int, int]] = {
+        pk: (goals, services + joins)
+        for pk, goals, services, joins in Initiative.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk")
+        .annotate(
+            Count("goals", distinct=True), Count("services", distinct=True), Count("joins_up_with", distinct=True)
+        )
+    }
+    needs: dict[int, tuple[int, int]] = {
+        pk: (n, assumed)
+        for pk, n, assumed in UserNeed.objects.filter(initiative_id__in=ids)
+        .order_by()
+        .values_list("initiative_id")
+        .annotate(n=Count("pk"), assumed=Count("pk", filter=Q(evidence=UserNeed.Evidence.ASSUMED)))
+    }
+    shown: dict[int, tuple[dt.date | None, dt.date | None]] = {
+        pk: (demo, users)
+        for pk, demo, users in Checkpoint.objects.filter(initiative_id__in=ids)
+        .order_by()
+        .values_list("initiative_id")
+        .annotate(
+            demo=Max("week_start", filter=~Q(demonstrated="")),
+            users=Max("week_start", filter=Q(reached_real_users=True)),
+        )
+    }
+    window = today - dt.timedelta(weeks=thresholds.unchanged_checkpoints)
+    recent: dict[int, list[str]] = defaultdict(list)
+    for initiative_id, confidence in (
+        Checkpoint.objects.filter(initiative_id__in=ids, initiative__status=Status.ACTIVE, week_start__gt=window)
+        .order_by("initiative_id", "-week_start")
+        .values_list("initiative_id", "confidence")
+    ):
+        recent[initiative_id].append(confidence)
+    overdue = dict(
+        Risk.objects.review_overdue(today)
+        .filter(initiative_id__in=ids)
+        .order_by()
+        .values_list("initiative_id")
+        .annotate(n=Count("pk"))
+    )
+    decisions = tuple(
+        (reference, kind, on, chars or 0)
+        for reference, kind, on, chars in Decision.objects.for_organisation(organisation)
+        .exclude(kind=Decision.Kind.REVERSE)
+        .filter(reversed_by__isnull=True)
+        .order_by()
+        .values_list("initiative__reference", "kind", "decided_on", Length("evidence"))
+    )
+
+    facts = []
+    for pk, m in by_pk.items():
+        i = m.initiative
+        verdict = getattr(i, "verdict", None)
+        p80 = None
+        if m.latest is not None and m.is_open:
+            p80 = finance_figures.class_forecasts(m.latest, overview.members, i).cost.p80
+        goals, joins = links.get(pk, (0, 0))
+        need_count, assumed = needs.get(pk, (0, 0))
+        demonstrated, reached_users = shown.get(pk, (None, None))
+        facts.append(
+            InitiativeFacts(
+                pk=pk,
+                reference=i.reference,
+                status=i.status,
+                verdict_state=verdict.state if verdict is not None else "",
+                verdict_flags=tuple(verdict.flags or ()) if verdict is not None else (NO_OUTCOME,),
+                money_flags=tuple(f.code for f in m.flags),
+                has_case=m.latest is not None,
+                bias_scored=m.latest.bias.scored if m.latest is not None else 0,
+                bias_mitigated=sum(1 for r in m.latest.bias.factors if r.mitigation > 0) if m.latest else 0,
+                cost_bias=m.latest.bias.cost_bias if m.latest is not None else None,
+                p80_cost=p80,
+                funding_secured=m.funding_secured,
+                unowned_benefits=sum(1 for b in m.latest.benefits if b.owner_id is None) if m.latest else 0,
+                started_on=i.start_date,
+                went_live_on=i.went_live_on,
+                last_checkpoint_week=i.last_checkpoint_week,
+                last_demonstrated_week=demonstrated,
+                last_reached_users_week=reached_users,
+                recent_confidence=tuple(recent.get(pk, ())),
+                current_confidence=i.current_confidence,
+                sro=_name(i.sro),
+                sro_directorate=i.sro_directorate,
+                delivery_lead=_name(i.delivery_lead),
+                goals=goals,
+                joins=joins,
+                user_needs=need_count,
+                assumed_needs=assumed,
+                riskiest_assumption=bool(i.riskiest_assumption.strip()),
+                risks_past_review=overdue.get(pk, 0),
+            )
+        )
+    return PortfolioFacts(
+        today=today,
+        wip_limit=organisation.wip_limit,
+        initiatives=tuple(sorted(facts, key=lambda f: f.reference)),
+        decisions=decisions,
+    )
+
+
+def findings(organisation: Organisation, today: dt.date) -> list[Finding]:
+    """Every pitfall found for the organisation, with its own thresholds."""
+    thresholds = thresholds_for(organisation)
+    return detect(load(organisation, today, thresholds), thresholds)

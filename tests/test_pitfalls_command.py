@@ -1,0 +1,98 @@
+"""`python manage.py pitfalls`, the facts it loads (`assurance.pitfall_inputs`) and the thresholds
+an organisation sets (`assurance.models.PitfallSettings`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from headway.accounts.roles import Role
+from headway.assurance import pitfall_inputs
+from headway.assurance.models import PitfallSettings, check_overrides
+from tests.factories import make_business_case, make_initiative, make_organisation, make_person
+
+ON = "2026-12-07"
+TODAY = dt.date(2026, 12, 7)
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("pitfalls", *args, stdout=out)
+    return out.getvalue()
+
+
+class PitfallsCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.org = make_organisation(ods_code="RPF01", wip_limit=1)
+        cls.lead = make_person(cls.org, Role.DELIVERY_LEAD, name="Dee Lead")
+        cls.owner = make_person(cls.org, Role.EXECUTIVE, name="Bea Owner")
+        cls.cash = make_initiative(
+            cls.org, status="active", reference="PF-001", delivery_lead=cls.lead, riskiest_assumption="Staff use it."
+        )
+        make_business_case(
+            cls.cash,
+            costs={"2026/27": 50_000},
+            benefits={"2027/28": 80_000},
+            benefit_kind="cash",
+            owner=cls.owner,
+        )
+        cls.other = make_initiative(cls.org, status="active", reference="PF-002", delivery_lead=cls.lead)
+
+    def test_json_lists_each_finding_with_its_initiatives_and_evidence(self):
+        found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
+        for finding in found.values():
+            assert {"key", "title", "severity", "initiatives", "evidence"} <= set(finding)
+            assert isinstance(finding["evidence"], dict)
+        assert found["too_many_at_once.over_wip_limit"]["initiatives"] == ["PF-001", "PF-002"]
+        assert found["too_many_at_once.over_wip_limit"]["evidence"]["wip_limit"] == 1
+        assert found["cash_only.benefits_only_in_cash"]["initiatives"] == ["PF-001"]
+        assert found["plan_not_outcomes.no_outcome_measure"]["initiatives"] == ["PF-001", "PF-002"]
+        assert found["no_riskiest_assumption.missing"]["initiatives"] == ["PF-002"]
+        assert "too_many_at_once.per_delivery_lead" not in found  # two is the default limit
+
+    def test_text_names_the_pitfalls_readably(self):
+        text = run("--organisation", "RPF01", "--on", ON)
+        assert "pitfalls found for" in text
+        assert "[high] More initiatives under way than the work-in-progress limit" in text
+        assert "PF-001, PF-002" in text
+
+    def test_an_organisations_override_changes_what_is_found(self):
+        PitfallSettings.objects.create(organisation=self.org, overrides={"per_delivery_lead": 1})
+        found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
+        assert found["too_many_at_once.per_delivery_lead"]["evidence"]["people"] == {"Dee Lead": 2}
+
+    def test_an_unknown_organisation_or_date_is_refused_clearly(self):
+        with pytest.raises(CommandError, match="No organisation has the ODS code 'NOPE1'"):
+            run("--organisation", "NOPE1")
+        with pytest.raises(CommandError, match="YYYY-MM-DD"):
+            run("--organisation", "RPF01", "--on", "7/12/2026")
+
+    def test_the_facts_load_in_the_same_number_of_queries_however_many_initiatives(self):
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                pitfall_inputs.findings(self.org, TODAY)
+            return len(queries)
+
+        before = count()
+        for n in range(3, 7):
+            extra = make_initiative(self.org, status="active", reference=f"PF-00{n}", delivery_lead=self.lead)
+            make_business_case(extra, costs={"2026/27": 10_000}, benefits={"2027/28": 20_000}, owner=self.owner)
+        assert count() == before
+
+
+def test_overrides_that_are_unknown_or_of_the_wrong_kind_are_refused_by_name():
+    check_overrides({"per_sro": 4})
+    with pytest.raises(ValidationError, match="nope, per_sro"):
+        check_overrides({"per_sro": "four", "nope": 1})
+    with pytest.raises(ValidationError, match="JSON object"):
+        check_overrides([1, 2])
