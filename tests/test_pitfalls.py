@@ -262,7 +262,8 @@ def test_watermelon_green_confidence_with_a_deteriorating_measure_or_overdue_ris
     amber = initiative(current_confidence="amber", verdict_state=p.DETERIORATING)
     [finding] = p.watermelon(portfolio(rotten, overdue, amber, initiative()), T)
     assert set(finding.initiatives) == {rotten.reference, overdue.reference}
-    assert finding.evidence["why"][overdue.reference] == ["2 risks past review"]
+    assert finding.evidence["why"][overdue.reference] == {"risks_past_review": 2}
+    assert finding.evidence["why"][rotten.reference] == {"deteriorating_measure": True}
 
 
 @pytest.mark.parametrize(("weeks_ago", "fires"), [(4, True), (3, False)])
@@ -279,16 +280,31 @@ def test_confidence_never_changing(run: int, fires: bool):
     assert "confidence_never_changes.unchanged" not in keys(portfolio(moving))
 
 
+@pytest.mark.parametrize(("asked", "fires"), [(20.5, True), (20.0, False)])
+def test_teams_asked_for_more_days_than_they_have(asked: float, fires: bool):
+    load = p.TeamLoad("Data", "2026/27 Q4", 20, asked, ("DIG-A", "DIG-B"))
+    facts = replace(portfolio(initiative()), round_name="Q4 round", round_pk=7, team_loads=(load,))
+    found = p.teams_over_capacity(facts, T)
+    assert bool(found) is fires
+    if fires:
+        assert found[0].initiatives == ("DIG-A", "DIG-B")
+        assert found[0].evidence["teams"] == [{"team": "Data", "quarter": "2026/27 Q4", "days": 20, "asked": asked}]
+        assert found[0].link == p.LinkTarget("prioritisation:capacity", (7,))
+        assert found[0].severity == p.MEDIUM
+    assert p.teams_over_capacity(replace(facts, team_loads=(replace(load, demand=31.0),)), T)[0].severity == p.HIGH
+
+
 def test_benefits_without_an_owner():
     a = initiative(unowned_benefits=2)
     [finding] = p.benefits_without_owner(portfolio(a, initiative()), T)
     assert finding.evidence["benefit_lines"] == {a.reference: 2}
 
 
-@pytest.mark.parametrize(("chars", "fires"), [(14, True), (15, False)])
-def test_decisions_without_evidence(chars: int, fires: bool):
+@pytest.mark.parametrize(("words", "fires"), [(1, True), (2, False)])
+def test_decisions_without_evidence_use_the_decision_forms_minimum(words: int, fires: bool):
+    assert T.min_evidence_words == 2  # lib.bounds.MIN_REASON_WORDS
     on = TODAY - dt.timedelta(days=10)
-    facts = portfolio(initiative(), decisions=(("DIG-X", "stop", on, chars),))
+    facts = portfolio(initiative(), decisions=(("DIG-X", "stop", on, words),))
     found = p.decisions_without_evidence(facts, T)
     assert bool(found) is fires
     if fires:

@@ -18,6 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from headway.accounts.roles import Role
 from headway.assurance import pitfall_inputs
 from headway.assurance.models import PitfallSettings, check_overrides
+from headway.prioritisation import actions as prioritisation_actions
+from headway.prioritisation.models import Candidate, TeamCapacity
 from tests.factories import make_business_case, make_initiative, make_organisation, make_person
 
 ON = "2026-12-07"
@@ -76,6 +78,21 @@ class PitfallsCommandTests(TestCase):
             run("--organisation", "NOPE1")
         with pytest.raises(CommandError, match="YYYY-MM-DD"):
             run("--organisation", "RPF01", "--on", "7/12/2026")
+
+    def test_teams_asked_for_more_days_than_the_latest_round_gives_them(self):
+        round_ = prioritisation_actions.create_round(
+            organisation=self.org,
+            by=None,
+            name="Q4 round",
+            held_on=dt.date(2026, 11, 2),
+            initiatives=[self.cash, self.other],
+        )
+        TeamCapacity.objects.create(round=round_, team="Data", quarter="2026/27 Q4", days=20)
+        Candidate.objects.filter(round=round_).update(team_demand={"Data": {"2026/27 Q4": 15}})
+        found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
+        finding = found["optimism_bias.teams_over_capacity"]
+        assert finding["initiatives"] == ["PF-001", "PF-002"]
+        assert finding["evidence"]["teams"] == [{"team": "Data", "quarter": "2026/27 Q4", "days": 20, "asked": 30.0}]
 
     def test_the_facts_load_in_the_same_number_of_queries_however_many_initiatives(self):
         def count() -> int:

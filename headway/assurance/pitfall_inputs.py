@@ -11,14 +11,23 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Max, Q
-from django.db.models.functions import Length
 
 from headway.accounts.models import Organisation
 from headway.assurance.models import PitfallSettings
-from headway.assurance.pitfalls import NO_OUTCOME, Finding, InitiativeFacts, PortfolioFacts, Thresholds, detect
+from headway.assurance.pitfalls import (
+    NO_OUTCOME,
+    Finding,
+    InitiativeFacts,
+    PortfolioFacts,
+    TeamLoad,
+    Thresholds,
+    detect,
+)
 from headway.finance import figures as finance_figures
 from headway.finance import queries as finance_queries
+from headway.lib import bounds
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, UserNeed
+from headway.prioritisation.models import Candidate, Round, TeamCapacity
 
 
 def thresholds_for(organisation: Organisation) -> Thresholds:
@@ -81,13 +90,14 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         .annotate(n=Count("pk"))
     )
     decisions = tuple(
-        (reference, kind, on, chars or 0)
-        for reference, kind, on, chars in Decision.objects.for_organisation(organisation)
+        (reference, kind, on, len(bounds.real_words(evidence)))
+        for reference, kind, on, evidence in Decision.objects.for_organisation(organisation)
         .exclude(kind=Decision.Kind.REVERSE)
         .filter(reversed_by__isnull=True)
         .order_by()
-        .values_list("initiative__reference", "kind", "decided_on", Length("evidence"))
+        .values_list("initiative__reference", "kind", "decided_on", "evidence")
     )
+    round_, loads = team_loads(organisation)
 
     facts = []
     for pk, m in by_pk.items():
@@ -137,7 +147,35 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         wip_limit=organisation.wip_limit,
         initiatives=tuple(sorted(facts, key=lambda f: f.reference)),
         decisions=decisions,
+        round_name=round_.name if round_ is not None else "",
+        round_pk=round_.pk if round_ is not None else None,
+        team_loads=loads,
     )
+
+
+def team_loads(organisation: Organisation) -> tuple[Round | None, tuple[TeamLoad, ...]]:
+    """Each team's days per quarter in the organisation's latest real prioritisation round, against
+    the days its active, not withdrawn, candidates ask for (three queries)."""
+    round_ = Round.objects.for_organisation(organisation).rounds().order_by("-held_on", "-pk").first()
+    if round_ is None:
+        return None, ()
+    capacities = list(TeamCapacity.objects.filter(round=round_).order_by("team", "quarter"))
+    candidates = list(
+        Candidate.objects.filter(round=round_, withdrawn_by__isnull=True, initiative__status=Status.ACTIVE)
+        .order_by("initiative__reference")
+        .values_list("initiative__reference", "team_demand")
+    )
+    loads = []
+    for capacity in capacities:
+        asking = []
+        demand = 0.0
+        for reference, wanted in candidates:
+            days = float((wanted or {}).get(capacity.team, {}).get(capacity.quarter, 0) or 0)
+            if days > 0:
+                asking.append(reference)
+                demand += days
+        loads.append(TeamLoad(capacity.team, capacity.quarter, capacity.days, demand, tuple(asking)))
+    return round_, tuple(loads)
 
 
 def findings(organisation: Organisation, today: dt.date) -> list[Finding]:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from headway.lib import bounds
+
 HIGH = "high"
 MEDIUM = "medium"
 LOW = "low"
@@ -54,7 +56,8 @@ class Thresholds:
     months_without_stop: int = 12  # nothing stopped or paused for this long
     unchanged_checkpoints: int = 12  # the same confidence this many weeks running
     live_weeks_without_checkpoint: int = 8  # a live service with no checkpoint for this long
-    min_evidence_chars: int = 15  # a decision's evidence shorter than this is no evidence
+    min_evidence_words: int = bounds.MIN_REASON_WORDS  # the decision form's own minimum (lib.bounds)
+    team_load_share: float = 1.0  # a team asked for more than this share of its days in a quarter
     digital_directorates: tuple[str, ...] = ("digital", "it", "ict", "informatics", "technology", "ehealth")
 
     @classmethod
@@ -162,12 +165,27 @@ class InitiativeFacts:
 
 
 @dataclass(frozen=True)
+class TeamLoad:
+    """One team's days in one quarter, from the latest prioritisation round: what it has and what
+    the active initiatives in the round ask of it."""
+
+    team: str
+    quarter: str
+    days: int
+    demand: float
+    initiatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PortfolioFacts:
     today: dt.date
     wip_limit: int
     initiatives: tuple[InitiativeFacts, ...]
-    # (reference, kind, decided on, characters of evidence recorded), any order
+    # (reference, kind, decided on, real words of evidence recorded), any order
     decisions: tuple[tuple[str, str, dt.date, int], ...] = ()
+    round_name: str = ""  # the latest prioritisation round, where the team loads come from
+    round_pk: int | None = None
+    team_loads: tuple[TeamLoad, ...] = ()
 
     @property
     def active(self) -> list[InitiativeFacts]:
@@ -346,6 +364,35 @@ def overloaded_people(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
                 )
             )
     return found
+
+
+def teams_over_capacity(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
+    """Team capacity over-committed: the active initiatives ask a team for more days in a quarter
+    than the latest round says it has."""
+    over = [load for load in facts.team_loads if load.demand > load.days * t.team_load_share]
+    if not over:
+        return []
+    return [
+        Finding(
+            "optimism_bias.teams_over_capacity",
+            "optimism_bias",
+            "Teams asked for more days than they have",
+            HIGH if any(load.demand > 1.5 * load.days for load in over) else MEDIUM,
+            tuple(sorted({ref for load in over for ref in load.initiatives})),
+            {
+                "round": facts.round_name,
+                "teams": [
+                    {"team": load.team, "quarter": load.quarter, "days": load.days, "asked": load.demand}
+                    for load in over
+                ],
+                "share_allowed": t.team_load_share,
+            },
+            None,
+            LinkTarget("prioritisation:capacity", (facts.round_pk,))
+            if facts.round_pk is not None
+            else LinkTarget("prioritisation:list"),
+        )
+    ]
 
 
 # 3. Benefits argued only as cost savings ------------------------------------------------------
@@ -594,20 +641,22 @@ def watermelon(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
             _refs(concerns),
             {
                 "why": {
-                    i.reference: [
-                        reason
-                        for reason, applies in (
-                            ("a measure is deteriorating", i.verdict_state == DETERIORATING),
-                            (f"{i.risks_past_review} risks past review", i.risks_past_review > 0),
+                    i.reference: {
+                        code: value
+                        for code, value in (
+                            ("deteriorating_measure", i.verdict_state == DETERIORATING),
+                            ("risks_past_review", i.risks_past_review),
                             (
-                                f"nothing reached users for {t.weeks_without_demo} weeks",
-                                (i.last_reached_users_week or i.started_on or facts.today) <= limit,
+                                "nothing_reached_users_since",
+                                (i.last_reached_users_week or i.started_on or facts.today) <= limit
+                                and (i.last_reached_users_week.isoformat() if i.last_reached_users_week else "never"),
                             ),
                         )
-                        if applies
-                    ]
+                        if value
+                    }
                     for i in sorted(concerns, key=lambda i: i.reference)
                 },
+                "weeks_without_users": t.weeks_without_demo,
             },
             None,
             _link_for(concerns),
@@ -653,9 +702,10 @@ def benefits_without_owner(facts: PortfolioFacts, t: Thresholds) -> list[Finding
 
 
 def decisions_without_evidence(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
-    """Decisions of the last year whose evidence considered is shorter than `min_evidence_chars`."""
+    """Decisions of the last year whose evidence considered has fewer real words than the decision
+    form now asks for (older records, imports and the admin may hold less)."""
     year_ago = months_ago(facts.today, 12)
-    thin = [(ref, on) for ref, kind, on, chars in facts.decisions if on > year_ago and chars < t.min_evidence_chars]
+    thin = [(ref, on) for ref, kind, on, words in facts.decisions if on > year_ago and words < t.min_evidence_words]
     if not thin:
         return []
     return [
@@ -665,7 +715,7 @@ def decisions_without_evidence(facts: PortfolioFacts, t: Thresholds) -> list[Fin
             "Decisions recorded with little or no evidence",
             MEDIUM,
             tuple(sorted({ref for ref, _ in thin})),
-            {"decisions": len(thin), "min_evidence_chars": t.min_evidence_chars, "since": year_ago.isoformat()},
+            {"decisions": len(thin), "min_evidence_words": t.min_evidence_words, "since": year_ago.isoformat()},
             min(on for _, on in thin),
             LinkTarget("portfolio:decisions"),
         )
@@ -676,6 +726,7 @@ DETECTORS: tuple[Callable[[PortfolioFacts, Thresholds], list[Finding]], ...] = (
     plan_not_outcomes,
     optimism_bias,
     overloaded_people,
+    teams_over_capacity,
     cash_only,
     boom_and_bust,
     too_many_at_once,
