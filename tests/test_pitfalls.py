@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -339,3 +340,76 @@ def test_months_ago_keeps_the_day_or_takes_the_months_last():
     assert p.months_ago(dt.date(2026, 12, 7), 12) == dt.date(2025, 12, 7)
     assert p.months_ago(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert p.months_ago(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
+
+
+def every_finding() -> list[p.Finding]:
+    """Facts on which every detector fires at least once, each case with one initiative and with several."""
+    on = TODAY - dt.timedelta(days=10)
+    bad: dict[str, Any] = {
+        "verdict_flags": (p.NO_OUTCOME, p.ACTIVITY_ONLY),
+        "verdict_state": p.DETERIORATING,
+        "money_flags": (p.FUNDING_ENDS, p.VALUE_ONLY_AT_END, p.CASH_ONLY),
+        "bias_mitigated": 0,
+        "p80_cost": 500.0,
+        "last_demonstrated_week": None,
+        "last_reached_users_week": None,
+        "went_live_on": TODAY - dt.timedelta(weeks=40),
+        "last_checkpoint_week": TODAY - dt.timedelta(weeks=20),
+        "recent_confidence": ("green",) * 12,
+        "sro": "Ann",
+        "delivery_lead": "Bo",
+        "sro_directorate": "Digital",
+        "goals": 0,
+        "joins": 0,
+        "assumed_needs": 2,
+        "riskiest_assumption": False,
+        "unowned_benefits": 1,
+        "risks_past_review": 1,
+    }
+    found = []
+    for count in (1, 4):
+        facts = portfolio(
+            *[initiative(**bad) for _ in range(count)],
+            initiative(funding_secured=10_000, p80_cost=0.0, sro_directorate="Digital services"),
+            wip_limit=0,
+            decisions=(("DIG-X", "start", on, 0), ("DIG-Y", "stop", TODAY - dt.timedelta(days=800), 5)),
+        )
+        load = p.TeamLoad("Data", "2026/27 Q4", 1, 5.0, ("DIG-X",))
+        for round_pk in (3, None):
+            found += p.detect(replace(facts, round_pk=round_pk, team_loads=(load,)))
+    return found
+
+
+def test_every_detector_fires_on_the_worst_case_and_the_docs_list_every_key():
+    keys = {f.key for f in every_finding()}
+    assert len(keys) == 24, sorted(keys)
+    assert {key.split(".")[0] for key in keys} == {
+        "plan_not_outcomes",
+        "optimism_bias",
+        "cash_only",
+        "boom_and_bust",
+        "too_many_at_once",
+        "false_quick_wins",
+        "one_directorate",
+        "assumed_needs",
+        "no_riskiest_assumption",
+        "watermelon",
+        "confidence_never_changes",
+        "benefits_without_owner",
+        "decisions_without_evidence",
+    }
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "assurance.md").read_text()
+    documented = set()
+    for key in keys:
+        tail = key.split(".")[1]
+        if f"`{key}`" in docs or f"`.{tail}`" in docs:
+            documented.add(key)
+    assert keys - documented == set()
+
+
+@pytest.mark.django_db
+def test_every_link_target_resolves_to_an_address():
+    from headway.assurance.pitfall_presenters import url_of
+
+    for finding in every_finding():
+        assert url_of(finding.link).startswith("/"), finding.key
