@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages", "bench.load")
+DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages", "bench.pitfalls", "bench.load")
 STANDALONE_MODULES: tuple[str, ...] = ("bench.spc", "bench.selection", "bench.forecast")
 
 TARGET_P95_MS = 150.0

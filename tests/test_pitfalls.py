@@ -413,3 +413,12 @@ def test_every_link_target_resolves_to_an_address():
 
     for finding in every_finding():
         assert url_of(finding.link).startswith("/"), finding.key
+
+
+def test_nothing_stopped_reads_a_last_stop_older_than_the_decisions_loaded():
+    facts = replace(portfolio(initiative(), decisions=(("DIG-X", "start", TODAY, 5),)), last_stop=dt.date(2024, 3, 1))
+    [finding] = [f for f in p.too_many_at_once(facts, T) if f.key == "too_many_at_once.nothing_stopped"]
+    assert finding.since == dt.date(2024, 3, 1)
+    assert finding.evidence["last_stop_or_pause"] == "2024-03-01"
+    recent = replace(facts, last_stop=TODAY - dt.timedelta(days=30))
+    assert "too_many_at_once.nothing_stopped" not in {f.key for f in p.too_many_at_once(recent, T)}

@@ -94,6 +94,12 @@ class PitfallsCommandTests(TestCase):
         assert finding["initiatives"] == ["PF-001", "PF-002"]
         assert finding["evidence"]["teams"] == [{"team": "Data", "quarter": "2026/27 Q4", "days": 20, "asked": 30.0}]
 
+    def test_the_last_stop_is_found_however_old(self):
+        make_initiative(self.org, status="stopped", reference="PF-OLD")  # the factory dates it 5 January 2026
+        facts = pitfall_inputs.load(self.org, dt.date(2028, 6, 1), pitfall_inputs.thresholds_for(self.org))
+        assert facts.decisions == ()
+        assert facts.last_stop == dt.date(2026, 1, 5)
+
     def test_the_facts_load_in_the_same_number_of_queries_however_many_initiatives(self):
         def count() -> int:
             with CaptureQueriesContext(connection) as queries:

@@ -22,6 +22,7 @@ from headway.assurance.pitfalls import (
     TeamLoad,
     Thresholds,
     detect,
+    months_ago,
 )
 from headway.finance import figures as finance_figures
 from headway.finance import queries as finance_queries
@@ -46,11 +47,10 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
     money = finance_queries.load(initiatives)
     overview = finance_figures.overview(money, organisation.first_release_weeks, today)
     by_pk = {m.initiative.pk: m for m in overview.moneys}
-    ids = list(by_pk)
 
     links: dict[int, tuple[int, int]] = {
         pk: (goals, services + joins)
-        for pk, goals, services, joins in Initiative.objects.filter(pk__in=ids)
+        for pk, goals, services, joins in Initiative.objects.for_organisation(organisation)
         .order_by()
         .values_list("pk")
         .annotate(
@@ -59,14 +59,14 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
     }
     needs: dict[int, tuple[int, int]] = {
         pk: (n, assumed)
-        for pk, n, assumed in UserNeed.objects.filter(initiative_id__in=ids)
+        for pk, n, assumed in UserNeed.objects.filter(initiative__organisation=organisation)
         .order_by()
         .values_list("initiative_id")
         .annotate(n=Count("pk"), assumed=Count("pk", filter=Q(evidence=UserNeed.Evidence.ASSUMED)))
     }
     shown: dict[int, tuple[dt.date | None, dt.date | None]] = {
         pk: (demo, users)
-        for pk, demo, users in Checkpoint.objects.filter(initiative_id__in=ids)
+        for pk, demo, users in Checkpoint.objects.filter(initiative__organisation=organisation)
         .order_by()
         .values_list("initiative_id")
         .annotate(
@@ -77,26 +77,38 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
     window = today - dt.timedelta(weeks=thresholds.unchanged_checkpoints)
     recent: dict[int, list[str]] = defaultdict(list)
     for initiative_id, confidence in (
-        Checkpoint.objects.filter(initiative_id__in=ids, initiative__status=Status.ACTIVE, week_start__gt=window)
+        Checkpoint.objects.filter(
+            initiative__organisation=organisation, initiative__status=Status.ACTIVE, week_start__gt=window
+        )
         .order_by("initiative_id", "-week_start")
         .values_list("initiative_id", "confidence")
     ):
         recent[initiative_id].append(confidence)
     overdue = dict(
         Risk.objects.review_overdue(today)
-        .filter(initiative_id__in=ids)
+        .filter(initiative__organisation=organisation)
         .order_by()
         .values_list("initiative_id")
         .annotate(n=Count("pk"))
     )
-    decisions = tuple(
-        (reference, kind, on, len(bounds.real_words(evidence)))
-        for reference, kind, on, evidence in Decision.objects.for_organisation(organisation)
+    # Only the decisions the detectors look at: those of the last year (or of the longest window a
+    # threshold sets), and the date of the last stop or pause, however old.
+    window_start = months_ago(today, max(12, thresholds.months_without_stop))
+    recorded = (
+        Decision.objects.for_organisation(organisation)
         .exclude(kind=Decision.Kind.REVERSE)
         .filter(reversed_by__isnull=True)
         .order_by()
-        .values_list("initiative__reference", "kind", "decided_on", "evidence")
     )
+    decisions = tuple(
+        (reference, kind, on, len(bounds.real_words(evidence)))
+        for reference, kind, on, evidence in recorded.filter(decided_on__gt=window_start).values_list(
+            "initiative__reference", "kind", "decided_on", "evidence"
+        )
+    )
+    last_stop = recorded.filter(kind__in=[Decision.Kind.STOP, Decision.Kind.PAUSE]).aggregate(last=Max("decided_on"))[
+        "last"
+    ]
     round_, loads = team_loads(organisation)
 
     facts = []
@@ -104,7 +116,7 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         i = m.initiative
         verdict = getattr(i, "verdict", None)
         p80 = None
-        if m.latest is not None and m.is_open:
+        if m.latest is not None and i.status == Status.ACTIVE:  # only active work is judged on it
             p80 = finance_figures.class_forecasts(m.latest, overview.members, i).cost.p80
         goals, joins = links.get(pk, (0, 0))
         need_count, assumed = needs.get(pk, (0, 0))
@@ -147,6 +159,7 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         wip_limit=organisation.wip_limit,
         initiatives=tuple(sorted(facts, key=lambda f: f.reference)),
         decisions=decisions,
+        last_stop=last_stop,
         round_name=round_.name if round_ is not None else "",
         round_pk=round_.pk if round_ is not None else None,
         team_loads=loads,

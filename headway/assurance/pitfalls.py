@@ -183,6 +183,7 @@ class PortfolioFacts:
     initiatives: tuple[InitiativeFacts, ...]
     # (reference, kind, decided on, real words of evidence recorded), any order
     decisions: tuple[tuple[str, str, dt.date, int], ...] = ()
+    last_stop: dt.date | None = None  # the last stop or pause, when older than `decisions` reach
     round_name: str = ""  # the latest prioritisation round, where the team loads come from
     round_pk: int | None = None
     team_loads: tuple[TeamLoad, ...] = ()
@@ -528,6 +529,8 @@ def too_many_at_once(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
             )
         )
     stops = [on for _, kind, on, _ in facts.decisions if kind in ("stop", "pause")]
+    if facts.last_stop is not None:
+        stops.append(facts.last_stop)
     last_stop = max(stops) if stops else None
     if active and (last_stop is None or last_stop <= months_ago(facts.today, t.months_without_stop)):
         found.append(
