@@ -175,6 +175,17 @@ def test_funding_ends_and_value_only_at_end_come_from_the_finance_flags():
     assert found["boom_and_bust.funding_ends"].initiatives == (a.reference,)
     assert found["boom_and_bust.funding_ends"].severity == p.HIGH
     assert found["boom_and_bust.value_only_at_end"].initiatives == (b.reference,)
+    assert found["boom_and_bust.funding_ends"].evidence["live_without_run_money"] == []
+    assert found["boom_and_bust.funding_ends"].since is None
+
+
+def test_funding_ends_names_the_live_services_already_without_run_money_since_they_went_live():
+    live = initiative(money_flags=(p.FUNDING_ENDS,), went_live_on=dt.date(2026, 4, 20))
+    planned = initiative(money_flags=(p.FUNDING_ENDS,))
+    [finding] = [f for f in p.boom_and_bust(portfolio(live, planned), T) if f.key == "boom_and_bust.funding_ends"]
+    assert finding.initiatives == tuple(sorted((live.reference, planned.reference)))
+    assert finding.evidence["live_without_run_money"] == [live.reference]
+    assert finding.since == dt.date(2026, 4, 20)
 
 
 @pytest.mark.parametrize(("weeks_ago", "fires"), [(8, True), (7, False)])

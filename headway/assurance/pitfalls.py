@@ -428,6 +428,13 @@ def boom_and_bust(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
     ):
         flagged = [i for i in facts.open if code in i.money_flags]
         if flagged:
+            evidence: dict[str, Any] = {"initiatives": len(flagged), "source": "finance flags"}
+            since = None
+            if code == FUNDING_ENDS:
+                # Live services already running on no money, the guide's "sweating assets".
+                live = [i for i in flagged if i.went_live_on is not None]
+                evidence["live_without_run_money"] = list(_refs(live))
+                since = _earliest([i.went_live_on for i in live])
             found.append(
                 Finding(
                     f"boom_and_bust.{code}",
@@ -435,8 +442,8 @@ def boom_and_bust(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
                     title,
                     severity,
                     _refs(flagged),
-                    {"initiatives": len(flagged), "source": "finance flags"},
-                    None,
+                    evidence,
+                    since,
                     _link_for(flagged, "finance:initiative") if len(flagged) == 1 else LinkTarget("finance:overview"),
                 )
             )
