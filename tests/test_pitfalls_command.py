@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from headway.accounts.roles import Role
 from headway.assurance import pitfall_inputs
 from headway.assurance.models import PitfallSettings, check_overrides
+from headway.portfolio.models import Checkpoint
 from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation.models import Candidate, TeamCapacity
 from tests.factories import make_business_case, make_initiative, make_organisation, make_person
@@ -93,6 +94,19 @@ class PitfallsCommandTests(TestCase):
         finding = found["optimism_bias.teams_over_capacity"]
         assert finding["initiatives"] == ["PF-001", "PF-002"]
         assert finding["evidence"]["teams"] == [{"team": "Data", "quarter": "2026/27 Q4", "days": 20, "asked": 30.0}]
+
+    def test_the_newest_checkpoints_are_read_for_confidence_never_changing_even_with_weeks_missed(self):
+        monday = dt.date(2026, 11, 30)
+        weeks = [monday - dt.timedelta(weeks=n) for n in range(16) if n not in (3, 7)]  # two missed
+        Checkpoint.objects.bulk_create(
+            Checkpoint(initiative=self.other, week_start=week, confidence="amber", confidence_reason="Steady.")
+            for week in weeks
+        )
+        facts = pitfall_inputs.load(self.org, TODAY, pitfall_inputs.thresholds_for(self.org))
+        [other] = [i for i in facts.initiatives if i.reference == "PF-002"]
+        assert other.recent_confidence == ("amber",) * 12
+        found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
+        assert found["confidence_never_changes.unchanged"]["initiatives"] == ["PF-002"]
 
     def test_the_last_stop_is_found_however_old(self):
         make_initiative(self.org, status="stopped", reference="PF-OLD")  # the factory dates it 5 January 2026

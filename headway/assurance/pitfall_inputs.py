@@ -74,7 +74,9 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
             users=Max("week_start", filter=Q(reached_real_users=True)),
         )
     }
-    window = today - dt.timedelta(weeks=thresholds.unchanged_checkpoints)
+    # The newest `unchanged_checkpoints` ratings, looked for over twice as many weeks so that a
+    # missed week or two does not hide a rating that never moves.
+    window = today - dt.timedelta(weeks=2 * thresholds.unchanged_checkpoints)
     recent: dict[int, list[str]] = defaultdict(list)
     for initiative_id, confidence in (
         Checkpoint.objects.filter(
@@ -83,7 +85,8 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         .order_by("initiative_id", "-week_start")
         .values_list("initiative_id", "confidence")
     ):
-        recent[initiative_id].append(confidence)
+        if len(recent[initiative_id]) < thresholds.unchanged_checkpoints:
+            recent[initiative_id].append(confidence)
     overdue = dict(
         Risk.objects.review_overdue(today)
         .filter(initiative__organisation=organisation)
