@@ -273,3 +273,24 @@ class GlanceTest(TestCase):
         self.assertIn("No checkpoint this week or last week asks the board for a decision.", html)
         self.assertIn("latest checkpoint rates its delivery confidence red.", html)
         self.assertIn("No open risk is extreme.", html)
+
+
+class FilterFormTest(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.cast = personas()
+
+    def setUp(self) -> None:
+        self.client.force_login(self.cast.board)
+
+    def test_a_rating_that_week_without_a_week_says_what_is_missing_and_keeps_the_choice(self):
+        response = self.client.get(reverse("portfolio:list") + "?week_confidence=red&status=active")
+        self.assertContains(response, "Enter the week the rating was given in")
+        self.assertContains(response, '<option value="red" selected>')
+
+    def test_any_day_of_a_week_means_that_week(self):
+        from headway.portfolio.forms import PortfolioFilterForm
+
+        form = PortfolioFilterForm({"week": "2026-12-03"}, organisation=self.cast.trust)
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.cleaned_data["week"], THIS_WEEK)

@@ -107,7 +107,11 @@ def glance(request: MemberRequest) -> HttpResponse:
                 {
                     "week": week,
                     "counts": [
-                        (n, _portfolio_list(status=active, week=week.isoformat(), week_confidence=value))
+                        (
+                            n,
+                            _portfolio_list(status=active, week=week.isoformat(), week_confidence=value),
+                            rating.get(value, value),
+                        )
                         for value, n in zip(portfolio.scale, counts, strict=True)
                     ],
                     "missing": (missing, _portfolio_list(status=active, week=week.isoformat(), week_confidence="none")),
