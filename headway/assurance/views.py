@@ -50,8 +50,9 @@ TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the 
 
 
 def _portfolio_list(**filters: str) -> str:
-    """The portfolio list's address, filtered to exactly the initiatives behind a count."""
-    return f"{reverse('portfolio:list')}?{urlencode(filters)}"
+    """The portfolio list's address, filtered to exactly the initiatives behind a count, opened at
+    its filters and table (below the recent decisions)."""
+    return f"{reverse('portfolio:list')}?{urlencode(filters)}#initiatives"
 
 
 def _risk_register(**filters: str) -> str:
