@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from headway.accounts.models import Organisation
+from headway.assurance.initiatives import NO_VERDICT_FLAGS
+from headway.lib.weeks import week_start
 from headway.metrics.models import IMPACT_KINDS, Metric, Verdict
 from headway.portfolio import queries as portfolio_queries
-from headway.portfolio.models import Initiative, Status
+from headway.portfolio.models import Checkpoint, Confidence, Initiative, Risk, Status
 
 # Worst first: the order the board should read them in.
 VERDICT_ORDER: list[str] = [
@@ -24,10 +26,6 @@ VERDICT_ORDER: list[str] = [
     Verdict.State.NO_CHANGE,
     Verdict.State.IMPROVING,
 ]
-
-# An initiative with no verdict row has never had a metric linked; it counts as having none of the
-# measures that would show whether it works.
-NO_VERDICT_FLAGS = ["no_outcome_or_adoption"]
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,19 @@ class Working:
 
 
 @dataclass(frozen=True)
+class Named:
+    """The initiatives and risks the board should see by name, not only counted."""
+
+    red: list[Initiative]  # active initiatives whose latest delivery confidence is red
+    extreme_risks: list[Risk]  # open risks scoring 15 or more, highest first
+    asks: list[Checkpoint]  # this and last week's checkpoints that ask the board for something
+
+
+@dataclass(frozen=True)
 class Glance:
     portfolio: portfolio_queries.PortfolioGlance
     working: Working
+    named: Named
 
 
 def verdict_state(initiative: Initiative) -> str:
@@ -74,5 +82,30 @@ def working(organisation: Organisation, today: dt.date) -> Working:
     )
 
 
+def named(organisation: Organisation, today: dt.date) -> Named:
+    """Who is behind the worst of the counts, and what the board is asked to decide: three queries."""
+    red = Initiative.objects.for_organisation(organisation).filter(
+        status=Status.ACTIVE, current_confidence=Confidence.RED
+    )
+    extreme = Risk.objects.for_organisation(organisation).open().extreme().select_related("initiative")
+    asks = (
+        Checkpoint.objects.filter(
+            initiative__organisation=organisation, week_start__gte=week_start(today) - dt.timedelta(weeks=1)
+        )
+        .exclude(asks_of_the_board="")
+        .select_related("initiative")
+        .order_by("-week_start", "initiative__reference")
+    )
+    return Named(
+        red=list(red.order_by("reference")),
+        extreme_risks=sorted(extreme, key=lambda r: (-r.score, r.next_review, r.pk)),
+        asks=list(asks),
+    )
+
+
 def glance(organisation: Organisation, today: dt.date) -> Glance:
-    return Glance(portfolio=portfolio_queries.glance(organisation, today), working=working(organisation, today))
+    return Glance(
+        portfolio=portfolio_queries.glance(organisation, today),
+        working=working(organisation, today),
+        named=named(organisation, today),
+    )

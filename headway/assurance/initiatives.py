@@ -16,9 +16,30 @@ from django.db.models import Q, QuerySet
 from headway.accounts.models import Organisation
 from headway.metrics.models import IMPACT_KINDS, Kind, Metric, Verdict
 from headway.metrics.series import Series, build_series
-from headway.metrics.verdicts import VerdictFigures, verdict_figures
+from headway.metrics.verdicts import FLAG_LABELS, VerdictFigures, verdict_figures
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.models import Initiative
+
+# What the board should know about an initiative's measures (at-a-glance's warnings and the
+# portfolio list's filter): the verdict's flags, and a measure whose data is out of date.
+STALE = "stale"
+WARNING_LABELS: dict[str, str] = {**FLAG_LABELS, STALE: "A measure has no recent data"}
+
+# An initiative with no verdict row has never had a metric linked; it counts as having none of the
+# measures that would show whether it works.
+NO_VERDICT_FLAGS = ["no_outcome_or_adoption"]
+
+
+def with_warning(qs: QuerySet[Initiative], warning: str, today: dt.date) -> QuerySet[Initiative]:
+    """The initiatives in `qs` that at-a-glance counts under `warning` (a key of WARNING_LABELS)."""
+    if warning == STALE:
+        stale_impact = Metric.objects.stale(today).filter(kind__in=IMPACT_KINDS)
+        return qs.filter(pk__in=Initiative.objects.filter(metrics__in=stale_impact).values("pk"))
+    # The flags are a JSON list of codes; the quoted code matches one whole element on every database.
+    matches = Q(verdict__flags__icontains=f'"{warning}"')
+    if warning in NO_VERDICT_FLAGS:
+        matches |= Q(verdict__isnull=True)
+    return qs.filter(matches)
 
 
 def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.date) -> QuerySet[Initiative]:
@@ -31,6 +52,8 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
         if answer == Verdict.State.NOT_MEASURED:
             matches |= Q(verdict__isnull=True)
         qs = qs.filter(matches)
+    if warning := filters.get("warning"):
+        qs = with_warning(qs, warning, today)
     return qs
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Model
 from django.http import HttpResponse
@@ -24,6 +25,7 @@ from headway.assurance import glance as glance_figures
 from headway.assurance import initiatives
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
+from headway.assurance.initiatives import STALE, WARNING_LABELS
 from headway.finance import presenters as finance_presenters
 from headway.finance import queries as finance_queries
 from headway.finance.access import can_change_money
@@ -31,13 +33,14 @@ from headway.history import HistoryEntry, history_entries
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics import presenters as metric_presenters
 from headway.metrics.access import can_edit_metric
+from headway.metrics.models import Verdict
 from headway.metrics.verdicts import FLAG_LABELS, STATE_LABELS
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio import presenters as portfolio_presenters
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.access import can_do, can_edit_initiative, get_decision, get_initiative
 from headway.portfolio.forms import CommentForm, DecisionForm, ReversalForm
-from headway.portfolio.models import Decision, Initiative, Phase, Status
+from headway.portfolio.models import Confidence, Decision, Initiative, Phase, Status
 from headway.views import MemberRequest, member_required, page_of, posted, query_without_page, saved
 
 TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the whole timeline"
@@ -46,31 +49,88 @@ TIMELINE_WEEKS = 12  # a quarter in full on the page; the rest behind "show the 
 # At a glance ---------------------------------------------------------------------------------
 
 
+def _portfolio_list(**filters: str) -> str:
+    """The portfolio list's address, filtered to exactly the initiatives behind a count, opened at
+    its filters and table (below the recent decisions)."""
+    return f"{reverse('portfolio:list')}?{urlencode(filters)}#initiatives"
+
+
+def _risk_register(**filters: str) -> str:
+    return f"{reverse('portfolio:risks')}?{urlencode(filters)}" if filters else reverse("portfolio:risks")
+
+
 @member_required(Action.VIEW)
 def glance(request: MemberRequest) -> HttpResponse:
+    """At a glance: every count links to the list of exactly the initiatives or risks it counts
+    (tests/test_glance.py follows each link and counts the rows)."""
     today = timezone.localdate()
     figures = glance_figures.glance(request.organisation, today)
     portfolio = figures.portfolio
     flags = dict(figures.working.flags)
     statuses, phases = dict(Status.choices), dict(Phase.choices)
     rating = portfolio_presenters.LABELS
+    active = str(Status.ACTIVE)
+    warnings = [
+        (label, flags[flag], _portfolio_list(status=active, warning=flag))
+        for flag, label in FLAG_LABELS.items()
+        # Worded, and in the order the board should read them; a flag without words is not shown.
+        if flags.get(flag)
+    ]
+    warnings.append((WARNING_LABELS[STALE], figures.working.stale, _portfolio_list(status=active, warning=STALE)))
     return render(
         request,
         "assurance/glance.html",
         {
             "g": portfolio,
-            "by_status": [(value, statuses[value], n) for value, n in portfolio.by_status],
-            "by_phase": [(value, phases[value], n) for value, n in portfolio.by_phase],
-            "confidence_now": [(value, rating.get(value, value), n) for value, n in portfolio.confidence_now],
+            "urls": {
+                "active": _portfolio_list(status=active),
+                "overdue": _portfolio_list(overdue="on"),
+                "open_risks": _risk_register(),
+                "extreme_risks": _risk_register(level="extreme"),
+                "risks_review_overdue": _risk_register(review_overdue="on"),
+                "deteriorating": _portfolio_list(status=active, working=Verdict.State.DETERIORATING),
+                "red": _portfolio_list(status=active, confidence=Confidence.RED),
+                "no_checkpoint": _portfolio_list(status=active, confidence="none"),
+            },
+            "by_status": [
+                (value, statuses[value], n, _portfolio_list(status=value)) for value, n in portfolio.by_status
+            ],
+            "by_phase": [
+                (value, phases[value], n, _portfolio_list(status=portfolio_queries.CURRENT, phase=value))
+                for value, n in portfolio.by_phase
+            ],
+            "confidence_now": [
+                (value, rating.get(value, value), n, _portfolio_list(status=active, confidence=value))
+                for value, n in portfolio.confidence_now
+            ],
             "scale": [(value, rating.get(value, value)) for value in portfolio.scale],
+            "by_week": [
+                {
+                    "week": week,
+                    "counts": [
+                        (
+                            n,
+                            _portfolio_list(status=active, week=week.isoformat(), week_confidence=value),
+                            rating.get(value, value),
+                        )
+                        for value, n in zip(portfolio.scale, counts, strict=True)
+                    ],
+                    "missing": (missing, _portfolio_list(status=active, week=week.isoformat(), week_confidence="none")),
+                }
+                for week, counts, missing in portfolio.confidence_by_week
+            ],
             "fallen": [
                 {"initiative": f, "was": rating.get(f.was, f.was), "now": rating.get(f.now, f.now)}
                 for f in portfolio.fallen
             ],
             "working": figures.working,
-            "verdicts": [(state, STATE_LABELS[state], n) for state, n in figures.working.verdicts],
-            # Worded, and in the order the board should read them; a flag without words is not shown.
-            "verdict_flags": [(flag, label, flags[flag]) for flag, label in FLAG_LABELS.items() if flags.get(flag)],
+            "verdicts": [
+                (state, STATE_LABELS[state], n, _portfolio_list(status=active, working=state))
+                for state, n in figures.working.verdicts
+            ],
+            "warnings": warnings,
+            "named": figures.named,
+            "this_week": week_start(today),
             "today": today,
         },
     )
@@ -141,9 +201,7 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
             "rows": rows,
             "headers": headers,
             "page_query": query_without_page(request.GET),
-            "filtered": bool(
-                filters and any(filters.get(k) for k in ("q", "status", "phase", "goal", "confidence", "overdue"))
-            ),
+            "filtered": any(value for key, value in filters.items() if key not in ("sort", "order")),
             "decisions": portfolio_queries.recent_decisions(organisation),
             "can_create": can_do(request, Action.CREATE_INITIATIVE),
         },

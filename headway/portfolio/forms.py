@@ -17,8 +17,10 @@ from headway.accounts.models import Organisation, User
 from headway.accounts.people import members_of
 from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField, hold_to
 from headway.lib import bounds
+from headway.lib.weeks import week_start
 from headway.portfolio.models import (
     Checkpoint,
+    Confidence,
     Decision,
     Initiative,
     Phase,
@@ -29,6 +31,7 @@ from headway.portfolio.models import (
     UserNeed,
     confidence_choices,
 )
+from headway.portfolio.queries import CURRENT
 
 
 def _person_field(label: str, *, required: bool = False, help_text: str = "") -> PersonChoiceField:
@@ -522,6 +525,21 @@ SORTS = {
 }
 
 
+class RiskFilterForm(NHSFormMixin, forms.Form):
+    """The risk register's filters."""
+
+    level = forms.ChoiceField(
+        label="Level",
+        required=False,
+        choices=[("", "Any level"), ("extreme", "Extreme"), ("high", "High"), ("moderate", "Moderate"), ("low", "Low")],
+    )
+    review_overdue = forms.BooleanField(label="Only risks past their review date", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.apply_nhs_classes()
+
+
 class PortfolioFilterForm(NHSFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, help_text="Title, reference or problem.")
     status = forms.ChoiceField(label="Status", required=False)
@@ -529,12 +547,23 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     goal = forms.TypedChoiceField(label="Goal", required=False, coerce=int, empty_value=None)
     confidence = forms.ChoiceField(label="Latest confidence", required=False)
     overdue = forms.BooleanField(label="Only initiatives with an overdue checkpoint", required=False)
+    week = forms.DateField(
+        label="Checkpoint for the week of",
+        required=False,
+        widget=DateInput(),
+        help_text="Any day of the week; the week starts on its Monday.",
+    )
+    week_confidence = forms.ChoiceField(label="Rating that week", required=False)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput)
     order = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")], widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Any status"), *Status.choices]  # type: ignore[attr-defined]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", "Any status"),
+            *Status.choices,
+            (CURRENT, "Proposed, active or paused"),
+        ]
         self.fields["phase"].choices = [("", "Any phase"), *Phase.choices]  # type: ignore[attr-defined]
         self.fields["goal"].choices = [  # type: ignore[attr-defined]
             ("", "Any goal"),
@@ -545,4 +574,19 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
             ("none", "No checkpoint yet"),
             *confidence_choices(organisation),
         ]
+        self.fields["week_confidence"].choices = [  # type: ignore[attr-defined]
+            ("", "Sent, any rating"),
+            ("none", "Not sent"),
+            *Confidence.choices,
+        ]
         self.apply_nhs_classes()
+
+    def clean_week(self) -> dt.date | None:
+        week: dt.date | None = self.cleaned_data.get("week")
+        return week_start(week) if week else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("week_confidence") and not cleaned.get("week"):
+            self.add_error("week", "Enter the week the rating was given in, or choose “Sent, any rating”")
+        return cleaned

@@ -350,6 +350,14 @@ def reversible(decisions: Iterable[Decision], status: str) -> set[int]:
     return found
 
 
+# The "extreme" band of `Risk.rating` (a score of 15 or more) as a condition the database can count.
+EXTREME_RISK = (
+    Q(likelihood__gte=3, consequence__gte=5)
+    | Q(likelihood__gte=4, consequence__gte=4)
+    | Q(likelihood__gte=5, consequence__gte=3)
+)
+
+
 class RiskQuerySet(models.QuerySet["Risk"]):
     def for_organisation(self, organisation: Organisation) -> RiskQuerySet:
         return self.filter(organisation=organisation)
@@ -359,6 +367,10 @@ class RiskQuerySet(models.QuerySet["Risk"]):
 
     def review_overdue(self, today: dt.date) -> RiskQuerySet:
         return self.open().filter(next_review__lt=today)
+
+    def extreme(self) -> RiskQuerySet:
+        """Scoring 15 or more on the 5×5 matrix (`Risk.rating`), as a query."""
+        return self.filter(EXTREME_RISK)
 
 
 class Risk(models.Model):

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from headway.accounts.models import Organisation
 from headway.lib.weeks import checkpoint_state, recent_weeks, week_start
 from headway.portfolio.models import (
     CONFIDENCE_RANK,
+    EXTREME_RISK,
     Checkpoint,
     Comment,
     Decision,
@@ -53,6 +54,30 @@ def overdue_before(today: dt.date) -> dt.date:
     return week_start(today) - dt.timedelta(days=7)
 
 
+# The portfolio list's status filter can ask for every initiative still in play at once: the ones
+# at-a-glance counts by phase.
+CURRENT = "current"
+CURRENT_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED)
+
+# The risk register's level filter: the NHS 5×5 bands of `Risk.rating`, as score ranges.
+RISK_BANDS: dict[str, tuple[int, int]] = {"extreme": (15, 25), "high": (8, 12), "moderate": (4, 6), "low": (1, 3)}
+
+
+def risk_register(organisation: Organisation, filters: Mapping[str, Any], today: dt.date) -> list[Risk]:
+    """The open risks, highest score first, filtered by a cleaned `RiskFilterForm`."""
+    qs = Risk.objects.for_organisation(organisation).open().select_related("initiative", "owner")
+    if level := filters.get("level"):
+        low, high = RISK_BANDS[level]
+        qs = qs.annotate(score_value=F("likelihood") * F("consequence")).filter(
+            score_value__gte=low, score_value__lte=high
+        )
+    if filters.get("review_overdue"):
+        qs = qs.filter(next_review__lt=today)
+    risks = list(qs)
+    risks.sort(key=lambda r: (-r.score, r.next_review, r.pk))
+    return risks
+
+
 def overdue_q(today: dt.date) -> Q:
     return Q(status=Status.ACTIVE, checkpoint_reference__lt=overdue_before(today))
 
@@ -82,7 +107,7 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
     if text := (filters.get("q") or "").strip():
         qs = qs.filter(Q(title__icontains=text) | Q(reference__icontains=text) | Q(problem__icontains=text))
     if status := filters.get("status"):
-        qs = qs.filter(status=status)
+        qs = qs.filter(status__in=CURRENT_STATUSES) if status == CURRENT else qs.filter(status=status)
     if phase := filters.get("phase"):
         qs = qs.filter(phase=phase)
     if goal := filters.get("goal"):
@@ -92,6 +117,15 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
         qs = qs.filter(current_confidence="" if confidence == "none" else confidence)
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(today))
+    if week := filters.get("week"):
+        # One filter() call, so the week and the rating are the same checkpoint's.
+        rating = filters.get("week_confidence")
+        if rating == "none":
+            qs = qs.exclude(checkpoints__week_start=week)
+        elif rating:
+            qs = qs.filter(checkpoints__week_start=week, checkpoints__confidence=rating)
+        else:
+            qs = qs.filter(checkpoints__week_start=week)
     column = SORTS.get(filters.get("sort") or "reference", "reference")
     descending = filters.get("order") == "desc"
     if column == "planned_go_live":
@@ -160,10 +194,7 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
     initiatives = Initiative.objects.for_organisation(organisation)
     status_counts = dict(initiatives.order_by().values_list("status").annotate(n=Count("pk")))
     phase_counts = dict(
-        initiatives.filter(status__in=[Status.PROPOSED, Status.ACTIVE, Status.PAUSED])
-        .order_by()
-        .values_list("phase")
-        .annotate(n=Count("pk"))
+        initiatives.filter(status__in=CURRENT_STATUSES).order_by().values_list("phase").annotate(n=Count("pk"))
     )
     active = status_counts.get(Status.ACTIVE, 0)
 
@@ -231,12 +262,7 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
         .aggregate(
             open=Count("pk"),
             overdue=Count("pk", filter=Q(next_review__lt=today)),
-            extreme=Count(
-                "pk",
-                filter=Q(likelihood__gte=3, consequence__gte=5)
-                | Q(likelihood__gte=4, consequence__gte=4)
-                | Q(likelihood__gte=5, consequence__gte=3),
-            ),
+            extreme=Count("pk", filter=EXTREME_RISK),
         )
     )
 

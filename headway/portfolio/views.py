@@ -23,7 +23,7 @@ from django.utils import timezone
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import WeekError, parse_week, week_start
-from headway.portfolio import actions, presenters
+from headway.portfolio import actions, presenters, queries
 from headway.portfolio.access import (
     can_do,
     can_edit_risk,
@@ -40,6 +40,7 @@ from headway.portfolio.forms import (
     CommentForm,
     GoalForm,
     InitiativeForm,
+    RiskFilterForm,
     RiskForm,
     ServiceForm,
     SettingsForm,
@@ -294,13 +295,16 @@ def risk_edit(request: MemberRequest, pk: int) -> HttpResponse:
 def risk_register(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     today = timezone.localdate()
-    risks = list(Risk.objects.for_organisation(organisation).open().select_related("initiative", "owner"))
-    risks.sort(key=lambda r: (-r.score, r.next_review, r.pk))
+    form = RiskFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    risks = queries.risk_register(organisation, filters, today)
     overdue = sum(1 for r in risks if r.next_review < today)
     return render(
         request,
         "portfolio/risks.html",
         {
+            "form": form,
+            "filtered": any(filters.values()),
             "risks": [(risk, can_edit_risk(request, risk)) for risk in risks],
             "overdue": overdue,
             "today": today,

@@ -38,6 +38,7 @@ from tests.browser.conftest import axe_violations
 
 NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation", "finance")
 PMO = "pmo@demo.headway.test"
+BOARD = "board@demo.headway.test"
 
 # Endpoints that only accept POST: a GET goes back to the form's page, and there is no page to check.
 POST_ONLY = {
@@ -504,3 +505,40 @@ def test_no_page_scrolls_sideways_on_a_screen_320_pixels_wide(page: Page, demo: 
             for caption, inner in scrolling:
                 too_wide[f"{url} (the table '{caption}' scrolls)"] = inner
     assert too_wide == {}, f"These pages are wider than a 320px screen: {too_wide}"
+
+
+def test_at_a_glance_prints_without_link_addresses_or_overlapping_tables(
+    page: Page, demo: Any, signed_in: Any, live_server: Any
+):
+    """On paper (A4 at 96 dpi is 794px wide) a link reads as its words, not "(Link: /initiatives/?…)",
+    and each table keeps to its own space within the page's width."""
+    signed_in(BOARD, DEMO_PASSWORD)
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(live_server.url + "/")
+    page.emulate_media(media="print")
+    addresses = page.evaluate(
+        "[...document.querySelectorAll('main a[href]')]"
+        ".map(a => getComputedStyle(a, '::after').content).filter(c => c && c !== 'none' && c !== 'normal')"
+    )
+    assert addresses == [], f"Links print their addresses: {addresses[:3]}"
+    # (An NHS table reaches 2px past its column on each side, by design: its cells' padding lines up.)
+    problems = page.evaluate(
+        """(() => {
+          const main = document.querySelector('main').getBoundingClientRect();
+          const boxes = [...document.querySelectorAll('main table')]
+            .map(t => [t.querySelector('caption')?.textContent.trim(), t.getBoundingClientRect()]);
+          const found = [];
+          for (const [name, box] of boxes) {
+            if (box.right > main.right + 3 || box.left < main.left - 3) {
+              found.push(`${name} (${box.left}-${box.right}) is wider than the page (${main.left}-${main.right})`);
+            }
+          }
+          for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const [a, p] = boxes[i], [b, q] = boxes[j];
+            const across = p.left < q.right - 3 && q.left < p.right - 3;
+            if (across && p.top < q.bottom - 1 && q.top < p.bottom - 1) found.push(`${a} overlaps ${b}`);
+          }
+          return found;
+        })()"""
+    )
+    assert problems == []
