@@ -16,6 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
+from headway.assurance.models import Question
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
 from headway.metrics import actions as metric_actions
@@ -317,6 +318,9 @@ class EveryChangeIsShownInWordsTest(TestCase):
 
     def change_bias_factor(self) -> tuple[str, list[str]]:
         return self._reference_change(BiasFactor.objects.order_by("pk").first(), "name", "Renamed risk area")
+
+    def change_question(self) -> tuple[str, list[str]]:
+        return self._reference_change(Question.objects.get(key="honest_risk"), "wording", "Do teams tell us bad news?")
 
     def _round(self) -> Round:
         if not hasattr(self, "round"):

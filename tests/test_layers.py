@@ -32,6 +32,7 @@ PURE = [
     "headway/prioritisation/changes.py",
     "headway/prioritisation/results.py",
     "headway/finance/forecast.py",
+    "headway/assurance/ratings.py",
 ]
 
 
