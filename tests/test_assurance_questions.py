@@ -76,6 +76,9 @@ class QuestionsPageTest(TestCase):
         for question in Question.objects.active():
             self.assertContains(response, question.wording.replace("'", "&#x27;"))
             self.assertContains(response, ratings.RULES[question.key].statement.replace("'", "&#x27;"))
+            # The brief table at the top links to each answer.
+            self.assertContains(response, f'href="#question-{question.key}"')
+            self.assertContains(response, f'id="question-{question.key}"')
         # One of the two active initiatives has only an assumed need: half → concern.
         answer = next(a for a in questions.answers(self.cast.trust, TODAY) if a.question.key == "user_needs")
         self.assertEqual(answer.rating, ratings.CONCERN)
