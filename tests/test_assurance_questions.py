@@ -9,16 +9,16 @@ from django.contrib import admin
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
-from headway.accounts.models import User
+from headway.accounts.models import Organisation, User
 from headway.assurance import questions, ratings
 from headway.assurance.models import Question
 from headway.assurance.reference import ensure_board_questions
+from headway.metrics.models import Verdict
 from headway.portfolio import actions as portfolio_actions
-from headway.portfolio.models import UserNeed
+from headway.portfolio.models import Initiative, Risk, UserNeed
+from tests.clock import TODAY
 from tests.factories import make_initiative
 from tests.personas import personas
-
-TODAY = dt.date(2026, 3, 2)
 
 THE_GUIDES_FIVE = {"user_needs", "impact", "incremental", "honest_risk", "system_partners"}
 
@@ -157,3 +157,81 @@ class QuestionsReferenceTest(TestCase):
         question.refresh_from_db()
         self.assertEqual((question.version, question.wording), (2, "What will change for staff and patients?"))
         self.assertEqual(question.history.count(), 2)  # one for each save in the admin
+
+
+def rating_of(organisation: Organisation, key: str) -> questions.Answer:
+    return next(a for a in questions.answers(organisation, TODAY) if a.question.key == key)
+
+
+class AnswersFromTheDataTest(TestCase):
+    """Each rule reads the apps' own figures: the stored verdicts, the risk register, checkpoints,
+    decisions and the work-in-progress limit."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = personas()
+        trust, office = cls.cast.trust, cls.cast.office
+        cls.a = make_initiative(trust, by=office, status="active", title="Alpha", start_date=TODAY)
+        cls.b = make_initiative(trust, by=office, status="active", title="Bravo", start_date=TODAY)
+        portfolio_actions.save_risk(
+            organisation=trust,
+            by=office,
+            fields={
+                "initiative": cls.a, "title": "Supplier late", "likelihood": 3, "consequence": 3,
+                "owner": office, "next_review": TODAY + dt.timedelta(days=30),
+            },
+        )
+        portfolio_actions.save_risk(
+            organisation=trust,
+            by=office,
+            fields={
+                "initiative": cls.b, "title": "Data migration", "likelihood": 2, "consequence": 3,
+                "owner": office, "next_review": TODAY + dt.timedelta(days=30),
+            },
+        )
+
+    def test_every_active_initiative_with_a_risk_is_good_and_one_without_is_a_concern_of_two(self):
+        self.assertEqual(rating_of(self.cast.trust, "honest_risk").rating, ratings.GOOD)
+        Risk.objects.filter(initiative=self.b).update(status=Risk.State.CLOSED)
+        answer = rating_of(self.cast.trust, "honest_risk")
+        self.assertEqual((answer.rating, answer.behind), (ratings.CONCERN, [self.b]))
+
+    def test_a_risk_past_its_review_date_needs_attention(self):
+        Risk.objects.filter(initiative=self.a).update(next_review=TODAY - dt.timedelta(days=1))
+        self.assertEqual(rating_of(self.cast.trust, "honest_risk").rating, ratings.NEEDS_ATTENTION)
+
+    def test_green_confidence_while_a_measure_deteriorates_is_a_concern(self):
+        Verdict.objects.create(initiative=self.a, state=Verdict.State.DETERIORATING)
+        self.assertEqual(rating_of(self.cast.trust, "honest_risk").rating, ratings.GOOD)  # no rating yet
+        Initiative.objects.filter(pk=self.a.pk).update(current_confidence="green")
+        answer = rating_of(self.cast.trust, "honest_risk")
+        self.assertEqual((answer.rating, answer.behind), (ratings.CONCERN, [self.a]))
+
+    def test_an_initiative_without_an_impact_measure_is_behind_the_impact_answer(self):
+        Verdict.objects.create(initiative=self.a, state=Verdict.State.IMPROVING)
+        Initiative.objects.filter(pk__in=[self.a.pk, self.b.pk]).update(patients_served="Outpatients")
+        answer = rating_of(self.cast.trust, "impact")
+        # Bravo has no verdict row: never measured.
+        self.assertEqual((answer.rating, answer.behind), (ratings.CONCERN, [self.b]))
+
+    def test_over_the_work_in_progress_limit_with_nothing_stopped_is_a_concern(self):
+        Organisation.objects.filter(pk=self.cast.trust.pk).update(wip_limit=1)
+        self.cast.trust.refresh_from_db()
+        self.assertEqual(rating_of(self.cast.trust, "stopping").rating, ratings.CONCERN)
+        make_initiative(self.cast.trust, by=self.cast.office, status="paused", title="Paused")  # paused in January
+        self.assertEqual(rating_of(self.cast.trust, "stopping").rating, ratings.NEEDS_ATTENTION)
+
+    def test_join_ups_and_the_care_system_decide_the_partners_answer(self):
+        self.assertEqual(rating_of(self.cast.trust, "system_partners").rating, ratings.CONCERN)
+        self.a.joins_up_with.add(self.b)
+        # Both now take part in a join-up, but the trust is in no recorded care system.
+        answer = rating_of(self.cast.trust, "system_partners")
+        self.assertEqual((answer.rating, answer.behind), (ratings.NEEDS_ATTENTION, []))
+
+    def test_an_overdue_checkpoint_counts_against_incremental_delivery(self):
+        before = rating_of(self.cast.trust, "incremental")
+        self.assertNotIn(self.a, before.behind)
+        Initiative.objects.filter(pk=self.a.pk).update(start_date=TODAY - dt.timedelta(days=60))
+        after = rating_of(self.cast.trust, "incremental")
+        self.assertIn(self.a, after.behind)
+        self.assertEqual(next(e.initiatives for e in after.evidence if e.key == "overdue_checkpoint"), [self.a])
