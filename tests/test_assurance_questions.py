@@ -218,8 +218,18 @@ class AnswersFromTheDataTest(TestCase):
         Organisation.objects.filter(pk=self.cast.trust.pk).update(wip_limit=1)
         self.cast.trust.refresh_from_db()
         self.assertEqual(rating_of(self.cast.trust, "stopping").rating, ratings.CONCERN)
-        make_initiative(self.cast.trust, by=self.cast.office, status="paused", title="Paused")  # paused in January
+        paused = make_initiative(self.cast.trust, by=self.cast.office, status="paused", title="Paused")  # in January
         self.assertEqual(rating_of(self.cast.trust, "stopping").rating, ratings.NEEDS_ATTENTION)
+        # A pause reversed as a mistake stopped nothing.
+        portfolio_actions.reverse_decision(
+            decision=paused.decisions.get(kind="pause"),
+            by=self.cast.office,
+            rationale="Recorded against the wrong initiative.",
+            evidence="The meeting's minutes.",
+            decided_by="Board",
+            decided_on=TODAY,
+        )
+        self.assertEqual(rating_of(self.cast.trust, "stopping").rating, ratings.CONCERN)
 
     def test_join_ups_and_the_care_system_decide_the_partners_answer(self):
         self.assertEqual(rating_of(self.cast.trust, "system_partners").rating, ratings.CONCERN)

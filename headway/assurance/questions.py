@@ -97,6 +97,7 @@ def _facts(organisation: Organisation, today: dt.date) -> Facts:
         stopped_or_paused=Decision.objects.for_organisation(organisation)
         .filter(
             kind__in=[Decision.Kind.STOP, Decision.Kind.PAUSE],
+            reversed_by__isnull=True,  # a stop recorded by mistake and reversed stopped nothing
             decided_on__gt=today - dt.timedelta(days=STOPPING_WINDOW_DAYS),
             decided_on__lte=today,
         )

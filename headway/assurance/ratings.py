@@ -116,7 +116,7 @@ def system_partners(c: SystemPartners) -> str:
 class Stopping:
     active: int
     wip_limit: int
-    stopped_or_paused: int  # stop and pause decisions in the last twelve months
+    stopped_or_paused: int  # stop and pause decisions in the last twelve months, not reversed
     deteriorating: int  # active initiatives whose measures show a real deterioration
 
 
@@ -175,7 +175,8 @@ RULES: dict[str, Rule] = {
     ),
     "stopping": Rule(
         stopping,
-        "Over the work-in-progress limit with no stop or pause decision in the last twelve months → "
+        "Over the work-in-progress limit with no stop or pause decision in the last twelve months (one "
+        "later reversed as a mistake does not count) → "
         "concern; over the limit, or an active initiative deteriorating with nothing stopped or paused "
         "in twelve months → needs attention; otherwise good; nothing active and nothing stopped → not "
         "enough evidence.",
