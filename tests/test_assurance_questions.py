@@ -86,6 +86,11 @@ class QuestionsPageTest(TestCase):
         self.assertContains(response, reverse("portfolio:detail", args=[self.guessed.pk]))
         self.assertContains(response, "Concern")
 
+    def test_membership_of_a_care_system_reads_as_yes_or_no(self):
+        html = self.page().content.decode()
+        after = html.split("Recorded as a member of an integrated care system", 1)[1][:200]
+        self.assertIn(">No</td>", after)  # the test trust is in no recorded care system
+
     def test_another_organisations_initiatives_are_not_counted_or_named(self):
         response = self.page()
         self.assertNotContains(response, "Theirs")

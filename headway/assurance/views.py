@@ -355,7 +355,7 @@ EVIDENCE_LABELS: dict[str, str] = {
     "risks_past_review": "Open risks past their review date",
     "joined_up": "Declares a join-up with other work",
     "not_joined_up": "Declares no join-up with other work",
-    "in_care_system": "Recorded as a member of an integrated care system (1 yes, 0 no)",
+    "in_care_system": "Recorded as a member of an integrated care system",
     "wip_limit": "Work-in-progress limit",
     "stopped_or_paused": "Stop or pause decisions in the last twelve months",
 }
@@ -374,6 +374,9 @@ EVIDENCE_QUERIES: dict[str, str] = {
     "no_impact_measure": f"?status=active&working={Verdict.State.NOT_MEASURED}",
 }
 
+# Numbers that are a yes (1) or a no (0).
+YES_OR_NO = {"in_care_system"}
+
 BEHIND_SHOWN = 10  # initiatives named under an answer; the rest are counted
 
 
@@ -391,7 +394,8 @@ def board_questions(request: MemberRequest) -> HttpResponse:
                 link = reverse("portfolio:list") + EVIDENCE_QUERIES[item.key]
             else:
                 link = ""
-            evidence.append({"label": EVIDENCE_LABELS.get(item.key, item.key), "count": item.count, "link": link})
+            count: int | str = ("Yes" if item.count else "No") if item.key in YES_OR_NO else item.count
+            evidence.append({"label": EVIDENCE_LABELS.get(item.key, item.key), "count": count, "link": link})
         rows.append(
             {
                 "question": answer.question,
