@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
-from headway.assurance.models import PitfallSettings
+from headway.assurance.models import PitfallSettings, Question
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
 from headway.metrics import actions as metric_actions
@@ -326,6 +326,9 @@ class EveryChangeIsShownInWordsTest(TestCase):
         row.save()
         self.client.force_login(self.root)
         return f"/admin/assurance/pitfallsettings/{row.pk}/history/", ["Pitfall thresholds for", "Root"]
+
+    def change_question(self) -> tuple[str, list[str]]:
+        return self._reference_change(Question.objects.get(key="honest_risk"), "wording", "Do teams tell us bad news?")
 
     def _round(self) -> Round:
         if not hasattr(self, "round"):

@@ -33,6 +33,7 @@ PURE = [
     "headway/prioritisation/results.py",
     "headway/finance/forecast.py",
     "headway/assurance/pitfalls.py",
+    "headway/assurance/ratings.py",
 ]
 
 

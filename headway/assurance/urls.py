@@ -7,6 +7,7 @@ from headway.assurance import views
 
 in_portfolio = [
     path("", views.glance, name="glance"),
+    path("questions/", views.board_questions, name="questions"),
     path("initiatives/", views.initiative_list, name="list"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
     path("initiatives/<int:pk>/history/", views.initiative_history, name="history"),

@@ -47,6 +47,7 @@ from simple_history.signals import pre_create_historical_record
 from headway.accounts import actions as account_actions
 from headway.accounts.models import IntegratedCareSystem, Organisation, User
 from headway.accounts.roles import Role
+from headway.assurance.reference import ensure_board_questions
 from headway.demo import data, finance_data, metrics_data, rounds_data
 from headway.lib.financial_years import years_between
 from headway.lib.periods import MONTHLY, period_label, period_start
@@ -156,6 +157,8 @@ def load_demo(*, today: dt.date | None = None, stdout: Writer | None = None, res
             stdout.write(message + "\n")
 
     with transaction.atomic():
+        # The board's questions are reference data; a test's flush may have emptied them.
+        ensure_board_questions()
         if reset:
             deleted, _ = Organisation.objects.filter(ods_code__in=demo_ods_codes()).delete()
             if deleted:
