@@ -108,6 +108,14 @@ class PitfallsCommandTests(TestCase):
         found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
         assert found["confidence_never_changes.unchanged"]["initiatives"] == ["PF-002"]
 
+    def test_an_initiatives_findings_are_those_that_name_it(self):
+        keys = {f.key for f in pitfall_inputs.initiative_findings(self.other, TODAY)}
+        assert "no_riskiest_assumption.missing" in keys
+        assert "cash_only.benefits_only_in_cash" not in keys  # names PF-001 only
+        assert "cash_only.benefits_only_in_cash" in {
+            f.key for f in pitfall_inputs.initiative_findings(self.cash, TODAY)
+        }
+
     def test_the_last_stop_is_found_however_old(self):
         make_initiative(self.org, status="stopped", reference="PF-OLD")  # the factory dates it 5 January 2026
         facts = pitfall_inputs.load(self.org, dt.date(2028, 6, 1), pitfall_inputs.thresholds_for(self.org))

@@ -22,6 +22,7 @@ from headway.assurance.pitfalls import (
     TeamLoad,
     Thresholds,
     detect,
+    for_initiative,
     months_ago,
 )
 from headway.finance import figures as finance_figures
@@ -198,3 +199,10 @@ def findings(organisation: Organisation, today: dt.date) -> list[Finding]:
     """Every pitfall found for the organisation, with its own thresholds."""
     thresholds = thresholds_for(organisation)
     return detect(load(organisation, today, thresholds), thresholds)
+
+
+def initiative_findings(initiative: Initiative, today: dt.date) -> list[Finding]:
+    """The findings that name this initiative (for its page). The portfolio's facts are loaded
+    whole, because some checks (one person on too many initiatives, one holding most of the
+    money) compare it with the rest."""
+    return for_initiative(findings(initiative.organisation, today), initiative.reference)
