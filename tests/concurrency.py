@@ -2,7 +2,7 @@
 
 They are TransactionTestCases, so each test's data is really committed for the other thread to
 see, and emptied afterwards by flushing every table. The flush also empties the reference data
-the migrations load (the optimism-bias table), which the tests that follow on the same worker
+the migrations load (the optimism-bias table, the board's questions), which the tests that follow on the same worker
 expect: `CommittingTestCase` puts it back after each test. `AtOnceTestCase` is skipped as a whole
 on SQLite, so no flush happens there at all.
 """
@@ -14,6 +14,7 @@ from unittest import skipUnless
 from django.db import connection
 from django.test import TransactionTestCase
 
+from headway.assurance.reference import ensure_board_questions
 from headway.finance.reference import ensure_optimism_bias_reference
 
 ONLY_ON_POSTGRESQL = (
@@ -28,6 +29,7 @@ class CommittingTestCase(TransactionTestCase):
     def _fixture_teardown(self) -> None:
         super()._fixture_teardown()
         ensure_optimism_bias_reference()
+        ensure_board_questions()
 
 
 @skipUnless(connection.vendor == "postgresql", ONLY_ON_POSTGRESQL)
