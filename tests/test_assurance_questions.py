@@ -250,3 +250,21 @@ class AnswersFromTheDataTest(TestCase):
         after = rating_of(self.cast.trust, "incremental")
         self.assertIn(self.a, after.behind)
         self.assertEqual(next(e.initiatives for e in after.evidence if e.key == "overdue_checkpoint"), [self.a])
+
+    def test_an_initiative_that_showed_something_lately_is_not_behind_the_progress_answer(self):
+        self.assertEqual(rating_of(self.cast.trust, "shown_to_users").behind, [self.a, self.b])
+        portfolio_actions.record_checkpoint(
+            initiative=self.a,
+            by=self.cast.office,
+            week=TODAY - dt.timedelta(weeks=3),
+            fields={"demonstrated": "The new booking screen, to six clerks.", "confidence": "amber",
+                    "confidence_reason": "Supplier is a week late."},
+        )
+        portfolio_actions.record_checkpoint(
+            initiative=self.b,
+            by=self.cast.office,
+            week=TODAY - dt.timedelta(weeks=4),  # too long ago to count
+            fields={"reached_real_users": True, "confidence": "green", "confidence_reason": "On track."},
+        )
+        answer = rating_of(self.cast.trust, "shown_to_users")
+        self.assertEqual((answer.rating, answer.behind), (ratings.CONCERN, [self.b]))

@@ -117,6 +117,15 @@ class StoppingTest(SimpleTestCase):
         self.assertEqual(ratings.stopping(stopping(deteriorating=1, stopped=1)), GOOD)
 
 
+class ShownToUsersTest(SimpleTestCase):
+    def test_it_counts_the_active_initiatives_that_showed_nothing(self):
+        rate = ratings.shown_to_users
+        self.assertEqual(rate(ratings.ShownToUsers(active=0, nothing_shown=0)), NOT_ENOUGH_EVIDENCE)
+        self.assertEqual(rate(ratings.ShownToUsers(active=5, nothing_shown=0)), GOOD)
+        self.assertEqual(rate(ratings.ShownToUsers(active=5, nothing_shown=2)), NEEDS_ATTENTION)
+        self.assertEqual(rate(ratings.ShownToUsers(active=4, nothing_shown=2)), CONCERN)
+
+
 class RulesTest(SimpleTestCase):
     def test_every_rule_is_stated_in_words(self):
         for key, rule in ratings.RULES.items():

@@ -21,10 +21,14 @@ from headway.assurance import money as assurance_money
 from headway.assurance import ratings
 from headway.assurance.models import Question
 from headway.finance import flags as finance_flags
+from headway.lib.weeks import recent_weeks
 from headway.metrics.models import Verdict
 from headway.portfolio import queries as portfolio_queries
-from headway.portfolio.models import Decision, Initiative, Risk, Status, UserNeed
+from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, UserNeed
 from headway.portfolio.queries import RANK as CONFIDENCE_RANK
+
+#: The weeks (this one and those before it) in which an initiative should have shown something.
+SHOWN_WEEKS = 4
 
 #: How far back a stop or pause decision counts as the organisation stopping things.
 STOPPING_WINDOW_DAYS = 365
@@ -62,6 +66,7 @@ class Facts:
     overdue: list[Initiative]
     risks_past_review: int
     stopped_or_paused: int
+    shown: set[int]  # active initiatives that demonstrated something or reached real users lately
 
 
 def _facts(organisation: Organisation, today: dt.date) -> Facts:
@@ -102,6 +107,16 @@ def _facts(organisation: Organisation, today: dt.date) -> Facts:
             decided_on__lte=today,
         )
         .count(),
+        shown=set(
+            Checkpoint.objects.filter(
+                initiative__organisation=organisation,
+                initiative__status=Status.ACTIVE,
+                week_start__gte=recent_weeks(today, SHOWN_WEEKS)[0],
+                week_start__lte=today,
+            )
+            .filter(Q(reached_real_users=True) | ~Q(demonstrated=""))
+            .values_list("initiative_id", flat=True)
+        ),
     )
 
 
@@ -213,6 +228,18 @@ def _stopping(facts: Facts) -> tuple[str, list[Evidence], list[Initiative]]:
     return rating, evidence, deteriorating
 
 
+def _shown_to_users(facts: Facts) -> tuple[str, list[Evidence], list[Initiative]]:
+    nothing = [i for i in facts.active if i.pk not in facts.shown]
+    rating = ratings.shown_to_users(ratings.ShownToUsers(active=len(facts.active), nothing_shown=len(nothing)))
+    shown = [i for i in facts.active if i.pk in facts.shown]
+    evidence = [
+        Evidence("active", len(facts.active)),
+        Evidence("shown_lately", len(shown), shown),
+        Evidence("nothing_shown_lately", len(nothing), nothing),
+    ]
+    return rating, evidence, nothing
+
+
 #: How each question's rule reads the facts, by the question's key. The rule itself is in
 #: `assurance.ratings.RULES` under the same key; a test checks the two lists agree.
 GATHER = {
@@ -222,6 +249,7 @@ GATHER = {
     "honest_risk": _honest_risk,
     "system_partners": _system_partners,
     "stopping": _stopping,
+    "shown_to_users": _shown_to_users,
 }
 
 

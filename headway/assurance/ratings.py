@@ -132,6 +132,16 @@ def stopping(c: Stopping) -> str:
 
 
 @dataclass(frozen=True)
+class ShownToUsers:
+    active: int
+    nothing_shown: int  # active initiatives that showed nothing and reached no real users lately
+
+
+def shown_to_users(c: ShownToUsers) -> str:
+    return share_rating(c.nothing_shown, c.active)
+
+
+@dataclass(frozen=True)
 class Rule:
     """A question's rule: the function and the sentence that states it on the page."""
 
@@ -180,5 +190,10 @@ RULES: dict[str, Rule] = {
         "concern; over the limit, or an active initiative deteriorating with nothing stopped or paused "
         "in twelve months → needs attention; otherwise good; nothing active and nothing stopped → not "
         "enough evidence.",
+    ),
+    "shown_to_users": Rule(
+        shown_to_users,
+        "Counts the active initiatives whose checkpoints in the last four weeks record nothing "
+        f"demonstrated and nothing that reached real users: {_SHARE}.",
     ),
 }

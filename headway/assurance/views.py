@@ -415,6 +415,8 @@ EVIDENCE_LABELS: dict[str, str] = {
     "in_care_system": "Recorded as a member of an integrated care system",
     "wip_limit": "Work-in-progress limit",
     "stopped_or_paused": "Stop or pause decisions in the last twelve months",
+    "shown_lately": "Demonstrated something or reached real users in the last four weeks",
+    "nothing_shown_lately": "Nothing demonstrated and nothing reached real users in the last four weeks",
 }
 
 EVIDENCE_LINKS: dict[str, str] = {

@@ -12,7 +12,7 @@ REFERENCE = Path(__file__).resolve().parent.parent / "reference" / "board_questi
 
 
 def load(apps, schema_editor):
-    """The guide's questions, and the one a board would add, as reference data (ADR 27). A
+    """The guide's questions, and those a board would add, as reference data (ADR 27). A
     question already present keeps its wording: the board may have reworded it."""
     Question = apps.get_model("assurance", "Question")
     data = json.loads(REFERENCE.read_text(encoding="utf-8"))
