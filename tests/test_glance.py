@@ -11,9 +11,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.lib.weeks import week_start
-from headway.views import PAGE_SIZE
 from headway.metrics.models import Metric, Verdict
 from headway.portfolio.models import Checkpoint, Initiative, Phase, Risk, Status
+from headway.views import PAGE_SIZE
 from tests.clock import TODAY
 from tests.personas import personas
 
