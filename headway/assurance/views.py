@@ -131,6 +131,7 @@ def glance(request: MemberRequest) -> HttpResponse:
             ],
             "warnings": warnings,
             "named": figures.named,
+            # The pitfalls' summary goes in "pitfalls" (templates/assurance/_glance_pitfalls.html).
             "this_week": week_start(today),
             "today": today,
         },
