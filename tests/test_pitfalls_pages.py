@@ -4,6 +4,8 @@ page, the findings that name that initiative."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
@@ -105,6 +107,9 @@ class PitfallsPagesTest(TestCase):
         self.assertContains(response, "Benefits argued only as cash savings")
         self.assertContains(response, reverse("finance:initiative", args=[self.cash.pk]))
         self.assertNotContains(response, "No riskiest assumption recorded")  # names the other one only
+        # The figures given per initiative keep this initiative's line alone.
+        self.assertContains(response, f"{self.cash.reference}: nothing demonstrated yet")
+        self.assertNotContains(response, f"{self.plain.reference}: nothing demonstrated yet")
         other = self.client.get(reverse("portfolio:detail", args=[self.plain.pk]))
         self.assertContains(other, "No riskiest assumption recorded")
         self.assertNotContains(other, "Benefits argued only as cash savings")
@@ -153,6 +158,15 @@ class EvidenceInWordsTest(SimpleTestCase):
                 "Its funding secured: £500",
                 "All open work's funding secured: £1,000",
             ],
+        )
+
+    def test_counted_since_is_not_said_twice(self):
+        finding = Finding(
+            "x.y", "x", "T", MEDIUM, (), {"since": "2025-12-04"}, dt.date(2025, 12, 4), LinkTarget("portfolio:list")
+        )
+        self.assertEqual(pitfall_presenters.evidence_words(finding), [])
+        self.assertEqual(
+            pitfall_presenters.evidence_words(self.finding({"since": "2025-12-04"})), ["Counted since 4 December 2025"]
         )
 
     def test_a_figure_the_page_does_not_know_is_still_shown(self):

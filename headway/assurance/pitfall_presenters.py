@@ -64,8 +64,8 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
 
-def _per_reference(values: Mapping[str, Any], say: Callable[[Any], str]) -> list[str]:
-    return [f"{reference}: {say(value)}" for reference, value in values.items()]
+def _per_reference(values: Mapping[str, Any], say: Callable[[Any], str], only: str = "") -> list[str]:
+    return [f"{reference}: {say(value)}" for reference, value in values.items() if not only or reference == only]
 
 
 def _case(value: Mapping[str, Any]) -> str:
@@ -98,9 +98,10 @@ def _why(value: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _lines(key: str, value: Any, evidence: Mapping[str, Any]) -> list[str]:
+def _lines(key: str, value: Any, evidence: Mapping[str, Any], only: str = "") -> list[str]:
     """One evidence entry in words; an entry the page does not know is shown plainly rather than
-    dropped, so a new detector's figures are never hidden."""
+    dropped, so a new detector's figures are never hidden. With `only` (a reference), the entries
+    given per initiative keep that initiative's line alone (for its own page)."""
     match key:
         case "initiatives":
             active = evidence.get("active")
@@ -113,13 +114,15 @@ def _lines(key: str, value: Any, evidence: Mapping[str, Any]) -> list[str]:
         case "weeks_without_demo" | "weeks" | "checkpoints" | "months" | "limit" | "min_evidence_words":
             return []  # the title says it
         case "last_demonstrated":
-            return _per_reference(value, lambda d: f"last demonstrated {_date(d)}" if d else "nothing demonstrated yet")
+            return _per_reference(
+                value, lambda d: f"last demonstrated {_date(d)}" if d else "nothing demonstrated yet", only
+            )
         case "last_checkpoint":
-            return _per_reference(value, lambda d: f"last checkpoint {_date(d)}" if d else "no checkpoint yet")
+            return _per_reference(value, lambda d: f"last checkpoint {_date(d)}" if d else "no checkpoint yet", only)
         case "cases":
-            return _per_reference(value, _case)
+            return _per_reference(value, _case, only)
         case "gap":
-            return _per_reference(value, _gap)
+            return _per_reference(value, _gap, only)
         case "people":
             return [f"{name}: {_plural(n, 'active initiative')}" for name, n in value.items()]
         case "round":
@@ -150,9 +153,9 @@ def _lines(key: str, value: Any, evidence: Mapping[str, Any]) -> list[str]:
         case "directorates":
             return [f"{name}: {_plural(int(n), 'SRO')}" for name, n in value.items()]
         case "why":
-            return _per_reference(value, _why)
+            return _per_reference(value, _why, only)
         case "benefit_lines":
-            return _per_reference(value, lambda n: f"{_plural(int(n), 'benefit line')} without an owner")
+            return _per_reference(value, lambda n: f"{_plural(int(n), 'benefit line')} without an owner", only)
         case "decisions":
             return [
                 f"{_plural(int(value), 'decision')} with fewer than "
@@ -161,13 +164,17 @@ def _lines(key: str, value: Any, evidence: Mapping[str, Any]) -> list[str]:
     return [f"{key.replace('_', ' ').capitalize()}: {value}"]
 
 
-def evidence_words(finding: Finding) -> list[str]:
-    """The numbers behind a finding, one short line each, the source last."""
+def evidence_words(finding: Finding, only: str = "") -> list[str]:
+    """The numbers behind a finding, one short line each, the source last (`only`: see `_lines`)."""
+    # "Counted since" is left out when it is the finding's own "since", shown beside it.
+    said = {"source"} | (
+        {"since"} if finding.since and finding.evidence.get("since") == finding.since.isoformat() else set()
+    )
     lines = [
         line
         for key, value in finding.evidence.items()
-        if key != "source"
-        for line in _lines(key, value, finding.evidence)
+        if key not in said
+        for line in _lines(key, value, finding.evidence, only)
     ]
     if "source" in finding.evidence:
         lines += _lines("source", finding.evidence["source"], finding.evidence)
@@ -191,9 +198,9 @@ class ShownFinding:
     fix_url: str
 
 
-def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]]) -> list[ShownFinding]:
+def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], only: str = "") -> list[ShownFinding]:
     """Each finding for a page: `named` maps a reference to its initiative's key and title (one
-    query, however many findings)."""
+    query, however many findings); `only`, on an initiative's page, its reference."""
     rows = []
     for finding in findings:
         initiatives = tuple(
@@ -207,7 +214,7 @@ def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]]) -> 
                 finding,
                 SEVERITY_LABELS.get(finding.severity, finding.severity),
                 initiatives,
-                tuple(evidence_words(finding)),
+                tuple(evidence_words(finding, only)),
                 _date(finding.since) if finding.since else "",
                 url_of(finding.link),
             )

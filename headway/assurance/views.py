@@ -279,6 +279,7 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "pitfalls": pitfall_presenters.shown(
                 pitfall_inputs.initiative_findings(initiative, today),
                 {initiative.reference: (initiative.pk, initiative.title)},
+                only=initiative.reference,
             ),
             "today": today,
         },
