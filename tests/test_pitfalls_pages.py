@@ -55,6 +55,7 @@ class PitfallsPagesTest(TestCase):
     def test_findings_are_grouped_most_severe_first(self):
         text = self.page().content.decode()
         self.assertIn('id="severity-high"', text)
+        self.assertIn('<a href="#severity-high">High severity: 2</a>', text)  # the contents at the top
         self.assertLess(text.index('id="severity-high"'), text.index('id="severity-medium"'))
         self.assertLess(text.index('id="severity-medium"'), text.index('id="severity-low"'))
 
