@@ -8,6 +8,7 @@ from headway.assurance import views
 in_portfolio = [
     path("", views.glance, name="glance"),
     path("questions/", views.board_questions, name="questions"),
+    path("pitfalls/", views.pitfalls, name="pitfalls"),
     path("initiatives/", views.initiative_list, name="list"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="detail"),
     path("initiatives/<int:pk>/history/", views.initiative_history, name="history"),

@@ -22,7 +22,7 @@ from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.assurance import actions as assurance_actions
 from headway.assurance import glance as glance_figures
-from headway.assurance import initiatives, questions, ratings
+from headway.assurance import initiatives, pitfall_inputs, pitfall_presenters, questions, ratings
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.assurance.initiatives import STALE, WARNING_LABELS
@@ -277,6 +277,11 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),
+            "pitfalls": pitfall_presenters.shown(
+                pitfall_inputs.initiative_findings(initiative, today),
+                {initiative.reference: (initiative.pk, initiative.title)},
+                only=initiative.reference,
+            ),
             "today": today,
         },
     )
@@ -438,6 +443,28 @@ EVIDENCE_QUERIES: dict[str, str] = {
 YES_OR_NO = {"in_care_system"}
 
 BEHIND_SHOWN = 10  # initiatives named under an answer; the rest are counted
+
+
+@member_required(Action.VIEW)
+def pitfalls(request: MemberRequest) -> HttpResponse:
+    """The guide's common pitfalls found in the organisation's data, most severe first, each with
+    the initiatives it names, the numbers behind it and where it can be put right (ADR 25)."""
+    today = timezone.localdate()
+    organisation = request.organisation
+    found = pitfall_inputs.findings(organisation, today)
+    references = {ref for finding in found for ref in finding.initiatives}
+    named = {
+        reference: (pk, title)
+        for reference, pk, title in Initiative.objects.for_organisation(organisation)
+        .filter(reference__in=references)
+        .values_list("reference", "pk", "title")
+    }
+    rows = pitfall_presenters.shown(found, named)
+    return render(
+        request,
+        "assurance/pitfalls.html",
+        {"groups": pitfall_presenters.by_severity(rows), "count": len(rows), "today": today},
+    )
 
 
 @member_required(Action.VIEW)
