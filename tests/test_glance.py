@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from unittest.mock import patch
 
 from django.test import TestCase
 from django.urls import reverse
 
+from headway.assurance import glance as glance_figures
 from headway.lib.weeks import week_start
 from headway.metrics.models import Metric, Verdict
 from headway.portfolio.models import Checkpoint, Initiative, Phase, Risk, Status
@@ -268,6 +270,25 @@ class GlanceTest(TestCase):
         self.assertNotIn("An old ask", asks)
         self.assertNotIn("Another trust", asks)
         self.assertEqual(asks.count("<li>"), 3)
+
+    def test_past_the_names_shown_a_see_all_link_leads_to_exactly_that_many(self):
+        # Name one of each, so the rest are behind "See all N", as in a large trust.
+        with patch.object(glance_figures, "NAMED_AT_MOST", 1):
+            html = self.glance()
+        links = re.findall(r'<a href="([^"]+)">See all (\d+) ([a-z ]+?)</a>', html)
+        self.assertEqual(
+            {what for _, _, what in links},
+            {
+                "initiatives asking the board for a decision",
+                "initiatives rated red",
+                "extreme risks",
+            },
+        )
+        for url, count, what in links:
+            listed = self.client.get(url.replace("&amp;", "&")).content.decode()
+            caption = re.search(r"(\d+) (?:open risks?|initiatives?)\b", listed)
+            self.assertEqual(int(caption.group(1)) if caption else 0, int(count), f"{what}: {url}")
+        self.assertEqual(html.split('id="asks"')[1].split("<h2")[0].count("<li>"), 1)
 
     def test_with_nothing_to_name_the_page_says_so(self):
         Checkpoint.objects.update(asks_of_the_board="")

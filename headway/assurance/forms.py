@@ -25,6 +25,7 @@ class PortfolioFilterForm(portfolio_forms.PortfolioFilterForm):
         "working",
         "warning",
         "overdue",
+        "asks",
         "week",
         "week_confidence",
     ]

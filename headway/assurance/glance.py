@@ -11,9 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from headway.accounts.models import Organisation
 from headway.assurance.initiatives import NO_VERDICT_FLAGS
-from headway.lib.weeks import week_start
 from headway.metrics.models import IMPACT_KINDS, Metric, Verdict
 from headway.portfolio import queries as portfolio_queries
 from headway.portfolio.models import Checkpoint, Confidence, Initiative, Risk, Status
@@ -38,13 +39,22 @@ class Working:
     stale: int  # active initiatives with an impact measure whose data is out of date
 
 
+# How many of each the page names; the rest are a click away, in the list filtered to them all.
+NAMED_AT_MOST = 20
+
+
 @dataclass(frozen=True)
 class Named:
-    """The initiatives and risks the board should see by name, not only counted."""
+    """The initiatives and risks the board should see by name, not only counted: the first
+    `NAMED_AT_MOST` of each, with how many there are in all."""
 
     red: list[Initiative]  # active initiatives whose latest delivery confidence is red
+    red_total: int
     extreme_risks: list[Risk]  # open risks scoring 15 or more, highest first
+    extreme_total: int
     asks: list[Checkpoint]  # this and last week's checkpoints that ask the board for something
+    asks_total: int  # how many checkpoints ask
+    asking_initiatives: int  # how many initiatives they belong to (the list the rest link to)
 
 
 @dataclass(frozen=True)
@@ -83,23 +93,30 @@ def working(organisation: Organisation, today: dt.date) -> Working:
 
 
 def named(organisation: Organisation, today: dt.date) -> Named:
-    """Who is behind the worst of the counts, and what the board is asked to decide: three queries."""
+    """Who is behind the worst of the counts, and what the board is asked to decide: a fixed
+    number of queries, and never more rows than the page names."""
     red = Initiative.objects.for_organisation(organisation).filter(
         status=Status.ACTIVE, current_confidence=Confidence.RED
     )
-    extreme = Risk.objects.for_organisation(organisation).open().extreme().select_related("initiative")
-    asks = (
-        Checkpoint.objects.filter(
-            initiative__organisation=organisation, week_start__gte=week_start(today) - dt.timedelta(weeks=1)
-        )
-        .exclude(asks_of_the_board="")
+    extreme = (
+        Risk.objects.for_organisation(organisation)
+        .open()
+        .extreme()
         .select_related("initiative")
-        .order_by("-week_start", "initiative__reference")
+        .annotate(ranked_score=F("likelihood") * F("consequence"))
     )
+    # The same window as the portfolio list's "asking the board" filter, which the rest link to.
+    asks = Checkpoint.objects.filter(
+        initiative__organisation=organisation, week_start__gte=portfolio_queries.asks_since(today)
+    ).exclude(asks_of_the_board="")
     return Named(
-        red=list(red.order_by("reference")),
-        extreme_risks=sorted(extreme, key=lambda r: (-r.score, r.next_review, r.pk)),
-        asks=list(asks),
+        red=list(red.order_by("reference")[:NAMED_AT_MOST]),
+        red_total=red.count(),
+        extreme_risks=list(extreme.order_by("-ranked_score", "next_review", "pk")[:NAMED_AT_MOST]),
+        extreme_total=extreme.count(),
+        asks=list(asks.select_related("initiative").order_by("-week_start", "initiative__reference")[:NAMED_AT_MOST]),
+        asks_total=asks.count(),
+        asking_initiatives=asks.values("initiative").distinct().count(),
     )
 
 

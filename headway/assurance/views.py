@@ -92,6 +92,7 @@ def glance(request: MemberRequest) -> HttpResponse:
                 "deteriorating": _portfolio_list(status=active, working=Verdict.State.DETERIORATING),
                 "red": _portfolio_list(status=active, confidence=Confidence.RED),
                 "no_checkpoint": _portfolio_list(status=active, confidence="none"),
+                "asking": _portfolio_list(asks="on"),
             },
             "by_status": [
                 (value, statuses[value], n, _portfolio_list(status=value)) for value, n in portfolio.by_status

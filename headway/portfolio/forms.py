@@ -547,6 +547,11 @@ class PortfolioFilterForm(NHSFormMixin, forms.Form):
     goal = forms.TypedChoiceField(label="Goal", required=False, coerce=int, empty_value=None)
     confidence = forms.ChoiceField(label="Latest confidence", required=False)
     overdue = forms.BooleanField(label="Only initiatives with an overdue checkpoint", required=False)
+    asks = forms.BooleanField(
+        label="Only initiatives asking the board for a decision",
+        required=False,
+        help_text="In this week's or last week's checkpoint.",
+    )
     week = forms.DateField(
         label="Checkpoint for the week of",
         required=False,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from headway.accounts.models import Organisation
@@ -78,6 +78,20 @@ def risk_register(organisation: Organisation, filters: Mapping[str, Any], today:
     return risks
 
 
+def asks_since(today: dt.date) -> dt.date:
+    """The asks of the board still current: those in this week's and last week's checkpoints."""
+    return week_start(today) - dt.timedelta(weeks=1)
+
+
+def asking_q(today: dt.date) -> Q:
+    """Initiatives whose checkpoint this week or last week asks the board for something: the
+    asks at-a-glance names (`assurance.glance.named`)."""
+    asking = Checkpoint.objects.filter(initiative=OuterRef("pk"), week_start__gte=asks_since(today)).exclude(
+        asks_of_the_board=""
+    )
+    return Q(Exists(asking))
+
+
 def overdue_q(today: dt.date) -> Q:
     return Q(status=Status.ACTIVE, checkpoint_reference__lt=overdue_before(today))
 
@@ -117,6 +131,8 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
         qs = qs.filter(current_confidence="" if confidence == "none" else confidence)
     if filters.get("overdue"):
         qs = qs.filter(overdue_q(today))
+    if filters.get("asks"):
+        qs = qs.filter(asking_q(today))
     if week := filters.get("week"):
         # One filter() call, so the week and the rating are the same checkpoint's.
         rating = filters.get("week_confidence")
