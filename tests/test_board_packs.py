@@ -14,7 +14,9 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from headway.accounts.roles import Role
@@ -264,3 +266,32 @@ class Outputs(PackData):
                 for cell in row:
                     self.assertNotEqual(cell.data_type, "f", f"{sheet.title}!{cell.coordinate}")
         book.close()
+
+
+class PackList(PackData):
+    def queries_for_the_list(self) -> int:
+        self.client.force_login(self.cast.board)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(reverse("portfolio:packs"))
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_the_list_reads_the_same_number_of_queries_for_one_pack_or_many(self) -> None:
+        BoardPack.objects.create(
+            organisation=self.cast.trust,
+            status="published",
+            content={},
+            content_hash="0" * 64,
+            **{**COVER, "title": "One"},
+        )
+        one = self.queries_for_the_list()
+        for n in range(5):
+            BoardPack.objects.create(
+                organisation=self.cast.trust,
+                status="published",
+                content={},
+                content_hash=str(n) * 64,
+                **{**COVER, "title": f"Pack {n}"},
+            )
+        self.assertEqual(self.queries_for_the_list(), one)
+        self.assertContains(self.client.get(reverse("portfolio:packs")), "Pack 4")
