@@ -158,6 +158,7 @@ class Content(PackData):
         self.assertEqual(c["working"]["measures"][0]["metric"], "Appointments booked online")
         self.assertIn("<svg", c["working"]["measures"][0]["chart_svg"])
         self.assertIsNone(c["changes"])
+        self.assertEqual(c["since"], (TODAY - dt.timedelta(days=365)).isoformat())  # the first pack looks back a year
         self.assertEqual(first.content_hash, packs.content_hash(c))
 
         make_initiative(self.cast.trust, by=self.cast.office, status="active")
@@ -166,6 +167,7 @@ class Content(PackData):
         )
         self.assertEqual(second.content["previous"]["hash"], first.content_hash)
         self.assertIn({"key": "active", "was": 1, "now": 2, "change": 1}, second.content["changes"])
+        self.assertEqual(second.content["since"], "2026-12-10")
         # The stop came before the first pack's meeting, so it is not new in the second.
         self.assertEqual(second.content["decisions"], [])
 

@@ -78,6 +78,7 @@ def words(content: dict[str, Any], digest: str, *, draft: bool) -> dict[str, Any
         "draft": draft,
         "organisation": content["organisation"],
         "as_of": date_text(content["as_of"]),
+        "since": date_text(content.get("since")),
         "cover": {
             **cover,
             "meeting_date_text": date_text(cover["meeting_date"]),

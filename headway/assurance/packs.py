@@ -27,6 +27,7 @@ SCHEMA = 1
 KEY_MEASURES = 12  # the charts a board can read in one sitting; the rest are in Headway
 DECISION_KINDS = (Decision.Kind.STOP, Decision.Kind.PAUSE)
 ASKS_WEEKS = 2  # this and last week's checkpoints
+FIRST_PACK_LOOKS_BACK_DAYS = 365  # with no previous pack, decisions and round changes of the past year
 
 # The summary figures compared with the previous pack, in the order shown: (key, label).
 SUMMARY = [
@@ -117,7 +118,12 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
     published pack's, and its decisions and prioritisation changes run from that pack's meeting."""
     organisation = pack.organisation
     previous = previous_published(pack)
-    since = dt.date.fromisoformat(previous.content["cover"]["meeting_date"]) if previous and previous.content else None
+    # From the previous pack's meeting; the first pack looks back a year.
+    since = (
+        dt.date.fromisoformat(previous.content["cover"]["meeting_date"])
+        if previous and previous.content
+        else today - dt.timedelta(days=FIRST_PACK_LOOKS_BACK_DAYS)
+    )
     figures = glance_figures.glance(organisation, today)
     portfolio, working = figures.portfolio, figures.working
     verdicts = dict(working.verdicts)
@@ -128,8 +134,7 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         .select_related("initiative")
         .order_by("decided_on", "pk")
     )
-    if since is not None:
-        decisions = decisions.filter(decided_on__gt=since)
+    decisions = decisions.filter(decided_on__gt=since)
     decision_rows = [
         {
             "reference": d.initiative.reference,
@@ -144,8 +149,7 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
     ]
 
     rounds = Round.objects.filter(organisation=organisation, status=Round.State.CLOSED, held_on__lte=today)
-    if since is not None:
-        rounds = rounds.filter(held_on__gt=since)
+    rounds = rounds.filter(held_on__gt=since)
     changes = (
         RoundChange.objects.filter(round__in=rounds)
         .exclude(change=RoundChange.Kind.CONTINUED)
@@ -236,6 +240,7 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         "schema": SCHEMA,
         "organisation": organisation.name,
         "as_of": today.isoformat(),
+        "since": since.isoformat(),
         "cover": cover(pack),
         "previous": (
             {"title": previous.title, "meeting_date": previous.meeting_date.isoformat(), "hash": previous.content_hash}
