@@ -55,6 +55,13 @@ check-tools:
 		elif [ "$(CI)" = true ]; then echo "CI: /usr/bin/chromium is missing and we are not root." >&2; exit 1; \
 		else echo "Note: /usr/bin/chromium is missing; the browser suite will skip (apt-get install chromium)."; fi; \
 	fi
+	@if [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/soffice ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing poppler-utils and LibreOffice Calc from Debian to check board packs…"; \
+			apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends poppler-utils libreoffice-calc-nogui >/dev/null; \
+		elif [ "$(CI)" = true ]; then echo "CI: pdftotext or soffice is missing and we are not root." >&2; exit 1; \
+		else echo "Note: pdftotext or soffice is missing; the board pack file checks will skip."; fi; \
+	fi
 	@if ! $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		if [ "$(CI)" = true ]; then echo "CI: PostgreSQL is not answering at $(PG_URL)." >&2; exit 1; \
 		else echo "Note: PostgreSQL is not answering at $(PG_URL); the PostgreSQL run will be skipped."; fi; \

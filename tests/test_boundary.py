@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from headway.accounts.models import Invitation, Membership, invitation_digest
 from headway.accounts.roles import Role
+from headway.assurance.models import BoardPack
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, ProjectType
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio import actions
@@ -122,6 +123,17 @@ class OrganisationBoundaryTest(TestCase):
             expires_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
         )
         Comment.objects.create(pk=SHARED_PK, initiative=initiative, author=cls.first_pmo, body="Secret comment")
+        BoardPack.objects.create(
+            pk=SHARED_PK,
+            organisation=cls.first,
+            title="Secret board pack",
+            meeting="Board",
+            meeting_date=dt.date(2026, 12, 10),
+            assurance_reason="Reasons",
+            recommendation="Note it",
+            executive_lead="CDO",
+            author="PMO",
+        )
         metric = Metric.objects.create(
             pk=SHARED_PK,
             organisation=cls.first,

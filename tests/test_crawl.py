@@ -25,6 +25,7 @@ from django.urls import reverse
 from headway.accounts import actions as accounts_actions
 from headway.accounts.models import User
 from headway.accounts.roles import Role
+from headway.assurance import pack_actions
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metrics_actions
 from headway.portfolio import actions as portfolio_actions
@@ -134,6 +135,15 @@ def build_a_trust_with_something_on_every_page() -> Cast:
     # An organisation that never stored criteria of its own scores against the defaults: the
     # score page must show them without storing them.
     Criterion.objects.for_organisation(trust).delete()
+    # A published board pack for everyone to read, and a draft only the portfolio office sees.
+    cover = {
+        "title": "Digital portfolio report", "meeting": "Trust Board", "meeting_date": dt.date(2026, 12, 10),
+        "assurance_reason": "Most work is measured.", "recommendation": "Note the report.",
+        "executive_lead": "Chief Digital Officer", "author": "Portfolio office",
+    }  # fmt: skip
+    published = pack_actions.create_pack(organisation=trust, by=office, fields=cover)
+    pack_actions.publish_pack(pack=published, by=office)
+    pack_actions.create_pack(organisation=trust, by=office, fields={**cover, "meeting_date": dt.date(2027, 1, 14)})
     return cast
 
 

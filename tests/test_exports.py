@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 
-from headway.lib.exports import csv_text, neutralised, xlsx_bytes
+from headway.lib.exports import csv_text, neutralised, workbook_bytes, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = ROOT / "headway" / "lib" / "exports.py"
@@ -54,6 +54,20 @@ def test_a_workbook_export_keeps_the_text_as_typed_and_stores_none_of_it_as_a_fo
     assert [c.value for c in cells] == TYPED
     assert {c.data_type for c in cells} == {"s"}
     assert [row[1].value for row in sheet.iter_rows(min_row=2)] == [-1] * len(TYPED)
+
+
+def test_a_workbook_of_several_sheets_keeps_text_as_text_and_numbers_and_dates_typed() -> None:
+    day = dt.date(2026, 12, 10)
+    data = workbook_bytes(
+        [("Notes", [["note"], *[[t] for t in TYPED]]), ("Figures", [["when", "amount"], [day, 1500]])]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Notes", "Figures"]
+    cells = [row[0] for row in book["Notes"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == TYPED
+    assert {c.data_type for c in cells} == {"s"}
+    when, amount = next(book["Figures"].iter_rows(min_row=2))
+    assert (when.value, when.is_date, amount.value, amount.data_type) == (dt.datetime(2026, 12, 10), True, 1500, "n")
 
 
 def offences() -> list[str]:

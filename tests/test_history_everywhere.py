@@ -16,6 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
+from headway.assurance import pack_actions
 from headway.assurance.models import PitfallSettings, Question
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
@@ -398,6 +399,16 @@ class EveryChangeIsShownInWordsTest(TestCase):
         key = prioritisation_actions.inputs_for(round)[0].key
         prioritisation_actions.save_ratings(round=round, by=self.cast.board, ratings={candidate.pk: {key: 3}})
         return reverse("prioritisation:history", args=[round.pk]), [f"Score from Bea Board for {self.initiative}"]
+
+    def change_board_pack(self) -> tuple[str, list[str]]:
+        fields = {
+            "title": "Digital portfolio report", "meeting": "Trust Board", "meeting_date": dt.date(2026, 12, 10),
+            "assurance_reason": "Most work is measured.", "recommendation": "Note the report.",
+            "executive_lead": "Chief Digital Officer", "author": "Portfolio office",
+        }
+        pack = pack_actions.create_pack(organisation=self.cast.trust, by=self.cast.office, fields=fields)
+        pack_actions.update_pack(pack=pack, by=self.cast.office, fields={"author": "Pat Office"})
+        return reverse("portfolio:pack_history"), ["Board pack: Digital portfolio report: changed", "Pat Office"]
 
     # The walk ---------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from headway.accounts.models import Membership, Submission
+from headway.assurance import pack_actions
 from headway.finance.models import ProjectType
 from headway.lib.weeks import week_start
 from headway.portfolio import actions
@@ -178,6 +179,15 @@ class EveryEditFormTestCase(TestCase):
         )
         cls.candidate = cls.round.candidates.get(initiative=cls.initiative)
         cls.viewer_membership = Membership.objects.get(user=cls.cast.viewer, organisation=trust)
+        cls.pack = pack_actions.create_pack(
+            organisation=trust,
+            by=office,
+            fields={
+                "title": "Digital portfolio report", "meeting": "Trust Board", "meeting_date": dt.date(2026, 12, 10),
+                "assurance_reason": "Most work is measured.", "recommendation": "Note the report.",
+                "executive_lead": "Chief Digital Officer", "author": "Portfolio office",
+            },
+        )  # fmt: skip
 
     def edit_forms(self) -> list[EditForm]:
         def score(first: bool) -> Edit:
@@ -231,6 +241,8 @@ class EveryEditFormTestCase(TestCase):
                      lambda data: {"committed": "2026/27 | £1,000 | £0"},
                      lambda data: {"team_demand": "Integration team | 2026/27 Q4 | 5"}),
             EditForm(f"{r}:score", reverse(f"{r}:score", args=[self.round.pk]), score(True), score(False)),
+            EditForm(f"{p}:pack_edit", reverse(f"{p}:pack_edit", args=[self.pack.pk]),
+                     appended("title", " for December"), appended("recommendation", " And approve the plan.")),
             EditForm(f"{a}:person_edit", reverse(f"{a}:person_edit", args=[self.viewer_membership.pk]),
                      lambda data: {"role": "board"}, lambda data: {"directorate": "Nursing"}),
         ]  # fmt: skip

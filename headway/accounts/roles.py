@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     MANAGE_METRICS = "manage_metrics", "Add metrics and record observations for any initiative"
     MANAGE_MONEY = "manage_money", "Record funding, business cases and actuals for any initiative"
     RUN_PRIORITISATION = "run_prioritisation", "Run prioritisation rounds: candidates, scores and capacity"
+    PREPARE_BOARD_PACKS = "prepare_board_packs", "Draft and publish board packs"
     ADMINISTER = "administer", "Administer the organisation: goals, services, people, settings"
 
 
@@ -59,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             Action.RUN_PRIORITISATION,
             Action.DECIDE,
             Action.MANAGE_PORTFOLIO_RISKS,
+            Action.PREPARE_BOARD_PACKS,
             Action.ADMINISTER,
         }
     ),

@@ -1,5 +1,5 @@
-"""The board layer's own data: the thresholds the pitfall detectors compare with (ADR 25), and
-the board's questions, kept as reference data (ADR 27).
+"""The board layer's own data: the thresholds the pitfall detectors compare with (ADR 25), the
+board's questions, kept as reference data (ADR 27), and board packs (ADR 28).
 
 The questions' wording, the guide's reference and whether a question is asked live in the
 database, editable in the admin with history, because a board rewords its questions and adds its
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -84,3 +85,86 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.wording
+
+
+class Purpose(models.TextChoices):
+    DECISION = "decision", "For decision"
+    ASSURANCE = "assurance", "For assurance"
+    INFORMATION = "information", "For information"
+
+
+class AssuranceLevel(models.TextChoices):
+    SUBSTANTIAL = "substantial", "Substantial"
+    REASONABLE = "reasonable", "Reasonable"
+    LIMITED = "limited", "Limited"
+    NONE = "none", "No assurance"
+
+
+class BoardPackQuerySet(models.QuerySet["BoardPack"]):
+    def for_organisation(self, organisation: Organisation) -> BoardPackQuerySet:
+        return self.filter(organisation=organisation)
+
+    def published(self) -> BoardPackQuerySet:
+        return self.filter(status=BoardPack.State.PUBLISHED)
+
+
+class BoardPack(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="board_packs")
+    title = models.CharField(max_length=200, help_text="For example, Digital portfolio report.")
+    meeting = models.CharField(max_length=200, help_text="For example, Trust Board meeting in public.")
+    meeting_date = models.DateField("date of the meeting")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.ASSURANCE)
+    assurance_level = models.CharField(
+        "level of assurance offered", max_length=20, choices=AssuranceLevel.choices, default=AssuranceLevel.REASONABLE
+    )
+    assurance_reason = models.TextField("why this level of assurance")
+    baf_risks = models.TextField(
+        "board assurance framework risks",
+        blank=True,
+        help_text="The principal risks this paper relates to, one a line, for example BAF 3: digital capacity.",
+    )
+    recommendation = models.TextField(help_text="What the board is recommended to do with this paper.")
+    executive_lead = models.CharField("executive lead", max_length=200)
+    author = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT, editable=False)
+    # Frozen on publishing and never changed after: the whole pack as JSON, and its SHA-256.
+    content = models.JSONField(null=True, blank=True, editable=False)
+    content_hash = models.CharField("SHA-256 of the content", max_length=64, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The frozen content is kept out of the history: it is written once, and the hash is kept.
+    history = HistoricalRecords(excluded_fields=["content"])
+    objects = BoardPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-meeting_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | ~models.Q(content_hash=""),
+                name="published_pack_has_hash",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.meeting_date:%-d %B %Y})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The one guard below every path (admin, shell, actions): a published pack is never saved again.
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.State.PUBLISHED:
+                raise ValueError("A published board pack never changes.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.State.PUBLISHED

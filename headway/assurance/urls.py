@@ -3,7 +3,7 @@ URL namespace: `headway/urls.py` mounts these inside it, beside `portfolio.urls`
 
 from django.urls import path
 
-from headway.assurance import views
+from headway.assurance import pack_views, views
 
 in_portfolio = [
     path("", views.glance, name="glance"),
@@ -16,4 +16,13 @@ in_portfolio = [
     # the prioritisation rounds and the money (`assurance.actions`, ADR 20).
     path("initiatives/<int:pk>/decisions/new/", views.decide, name="decide"),
     path("decisions/<int:pk>/reverse/", views.decision_reverse, name="decision_reverse"),
+    # Board packs (ADR 28).
+    path("packs/", pack_views.pack_list, name="packs"),
+    path("packs/new/", pack_views.pack_new, name="pack_new"),
+    path("packs/history/", pack_views.pack_history, name="pack_history"),
+    path("packs/<int:pk>/", pack_views.pack_detail, name="pack"),
+    path("packs/<int:pk>/edit/", pack_views.pack_edit, name="pack_edit"),
+    path("packs/<int:pk>/publish/", pack_views.pack_publish, name="pack_publish"),
+    path("packs/<int:pk>/pdf/", pack_views.pack_pdf, name="pack_pdf"),
+    path("packs/<int:pk>/xlsx/", pack_views.pack_xlsx, name="pack_xlsx"),
 ]

@@ -62,3 +62,34 @@ def xlsx_bytes(rows: Iterable[Sequence[Cell]], *, sheet: str = "Sheet1") -> byte
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
+    """A workbook of several sheets, one (name, rows) each, written with XlsxWriter: numbers as
+    numbers, dates as dates (shown as dates), and every text cell as text, so text that looks
+    like a formula shows exactly as typed and never runs. Sheet names are cut to Excel's 31
+    characters and must be unique."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for name, rows in sheets:
+        worksheet = workbook.add_worksheet(name[:31])
+        worksheet.set_column(0, 0, 32)
+        worksheet.set_column(1, 12, 18)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    worksheet.write_string(r, c, value, wrap if len(value) > 40 else None)
+                elif isinstance(value, bool):
+                    worksheet.write_boolean(r, c, value)
+                elif isinstance(value, int | float):
+                    worksheet.write_number(r, c, value)
+                else:
+                    worksheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+    workbook.close()
+    return out.getvalue()

@@ -27,6 +27,8 @@ from playwright.sync_api import Page, expect
 from headway.accounts import actions as accounts_actions
 from headway.accounts.models import Invitation, Membership, User
 from headway.assurance import actions as assurance_actions
+from headway.assurance import pack_actions
+from headway.assurance.models import BoardPack
 from headway.demo.data import DEMO_PASSWORD
 from headway.finance import queries as finance_queries
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
@@ -47,7 +49,10 @@ POST_ONLY = {
     "prioritisation:run",
     "prioritisation:close",
     "prioritisation:adopt",
+    "portfolio:pack_publish",
 }
+# Files to download, not pages: answered with the file.
+DOWNLOADS = {"portfolio:pack_pdf", "portfolio:pack_xlsx"}
 # Addresses a page's script calls, not pages: they answer with no content.
 NOT_PAGES = {"accounts:still_here"}
 # Removals that ask first (headway/confirm.py): a GET shows the page asking, which is checked like
@@ -216,7 +221,37 @@ def reset_link_kwargs(_: Demo) -> dict[str, str]:
 
 
 # The arguments each page with arguments is visited with.
+_PACKS: dict[int, BoardPack] = {}
+
+
+def pack_sample(d: Demo) -> BoardPack:
+    """A draft board pack (the pages of a draft show every button), drafted through the same
+    action as the page, once per organisation."""
+    organisation = d.initiative.organisation
+    made = _PACKS.get(organisation.pk)
+    if made is None or not BoardPack.objects.filter(pk=made.pk).exists():
+        _PACKS[organisation.pk] = pack_actions.create_pack(
+            organisation=organisation,
+            by=own_membership(d).user,
+            fields={
+                "title": "Digital portfolio report",
+                "meeting": "Trust Board meeting in public",
+                "meeting_date": timezone.localdate(),
+                "assurance_reason": "Most initiatives measure outcomes.",
+                "recommendation": "Note the report.",
+                "executive_lead": "Chief Digital Officer",
+                "author": "Portfolio office",
+            },
+        )
+    return _PACKS[organisation.pk]
+
+
 SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
+    "portfolio:pack": lambda d: {"pk": pack_sample(d).pk},
+    "portfolio:pack_edit": lambda d: {"pk": pack_sample(d).pk},
+    "portfolio:pack_publish": lambda d: {"pk": pack_sample(d).pk},
+    "portfolio:pack_pdf": lambda d: {"pk": pack_sample(d).pk},
+    "portfolio:pack_xlsx": lambda d: {"pk": pack_sample(d).pk},
     "portfolio:detail": lambda d: {"pk": d.initiative.pk},
     "portfolio:edit": lambda d: {"pk": d.initiative.pk},
     "portfolio:history": lambda d: {"pk": d.initiative.pk},
@@ -296,6 +331,7 @@ VARIANTS: list[Callable[[Demo], str]] = [
 # Forms submitted empty, to see their error summary and inline errors.
 ERROR_STATES = [
     "portfolio:create",
+    "portfolio:pack_new",
     "portfolio:decide",
     "portfolio:need_add",
     "portfolio:risk_add",
@@ -368,6 +404,11 @@ def test_every_signed_in_page_has_no_accessibility_violations(page: Page, demo: 
         if name in NOT_PAGES:
             response = page.request.get(live_server.url + url, max_redirects=0)
             assert response.status == 204, f"{name} should answer 204 to someone signed in, not {response.status}"
+            continue
+        if name in DOWNLOADS:
+            response = page.request.get(live_server.url + url, max_redirects=0)
+            assert response.status == 200, f"{name} should answer with the file, not {response.status}"
+            assert "html" not in response.headers["content-type"], f"{name} answered with a page"
             continue
         if name in POST_ONLY:
             # Opened by GET (a reload, a bookmark), an address only a form posts to goes back to
@@ -489,7 +530,7 @@ def test_no_page_scrolls_sideways_on_a_screen_320_pixels_wide(page: Page, demo: 
     page.set_viewport_size({"width": 320, "height": 640})
     too_wide = {}
     for name, _ in url_names():
-        if name in SIGNED_OUT or name in POST_ONLY or name in NOT_PAGES:
+        if name in SIGNED_OUT or name in POST_ONLY or name in NOT_PAGES or name in DOWNLOADS:
             continue
         url = url_for(name, objects)
         page.goto(live_server.url + url)
