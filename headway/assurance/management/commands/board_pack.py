@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from headway.accounts.models import Organisation
 from headway.assurance import pack_outputs
 from headway.assurance.models import BoardPack
+from headway.commands import date_option, organisation_option
 
 WRITERS = {
     "pdf": pack_outputs.pdf,
@@ -34,14 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="The file to write.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            organisation = Organisation.objects.get(ods_code=options["organisation"])
-        except Organisation.DoesNotExist:
-            raise CommandError(f"No organisation has the ODS code {options['organisation']!r}.") from None
-        try:
-            meeting = dt.date.fromisoformat(options["meeting"])
-        except ValueError:
-            raise CommandError(f"--meeting must be a date written YYYY-MM-DD, not {options['meeting']!r}.") from None
+        organisation = organisation_option(options["organisation"])
+        meeting = date_option("meeting", options["meeting"])
         packs = BoardPack.objects.for_organisation(organisation).filter(meeting_date=meeting)
         pack = packs.published().order_by("-published_at").first() or packs.order_by("-created_at").first()
         if pack is None:

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
-from headway.accounts.models import Organisation
 from headway.assurance import pitfall_inputs
+from headway.commands import date_option, organisation_option
 
 
 class Command(BaseCommand):
@@ -24,14 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--on", default=None, help="Judge as on this date, YYYY-MM-DD (default today).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            organisation = Organisation.objects.get(ods_code=options["organisation"])
-        except Organisation.DoesNotExist:
-            raise CommandError(f"No organisation has the ODS code {options['organisation']!r}.") from None
-        try:
-            today = dt.date.fromisoformat(options["on"]) if options["on"] else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--on must be a date written YYYY-MM-DD, not {options['on']!r}.") from None
+        organisation = organisation_option(options["organisation"])
+        today = date_option("on", options["on"])
         found = pitfall_inputs.findings(organisation, today)
         if options["json"]:
             self.stdout.write(json.dumps([f.as_json() for f in found], indent=2, default=str))

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from headway.accounts.models import Organisation
 from headway.accounts.people import member_by_email
 from headway.assurance import actions
+from headway.commands import date_option, organisation_option
 from headway.lib import bounds
 from headway.portfolio.models import Decision, Initiative
 
@@ -35,10 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--by", default=None, help="Email of the person recording it (a member).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            organisation = Organisation.objects.get(ods_code=options["organisation"])
-        except Organisation.DoesNotExist:
-            raise CommandError(f"No organisation has the ODS code {options['organisation']!r}.") from None
+        organisation = organisation_option(options["organisation"])
         try:
             initiative = Initiative.objects.for_organisation(organisation).get(reference=options["initiative"])
         except Initiative.DoesNotExist:
@@ -50,10 +45,7 @@ class Command(BaseCommand):
             by = member_by_email(organisation, options["by"])
             if by is None:
                 raise CommandError(f"{options['by']} is not a member of {organisation.name}.")
-        try:
-            decided_on = dt.date.fromisoformat(options["on"]) if options["on"] else timezone.localdate()
-        except ValueError:
-            raise CommandError(f"--on must be a date written YYYY-MM-DD, not {options['on']!r}.") from None
+        decided_on = date_option("on", options["on"])
         # The same rules as the decision form: a reason and evidence a board can read later.
         for option, check in (
             ("rationale", lambda text: bounds.check_reason(text, what="why it was decided")),

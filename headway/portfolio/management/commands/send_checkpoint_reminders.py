@@ -13,11 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
-from django.utils import timezone
 
 from headway.accounts.models import User
+from headway.commands import date_option
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.portfolio.models import Initiative
 
@@ -32,12 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Treat this date (YYYY-MM-DD) as today.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
-        if options["today"]:
-            try:
-                today = dt.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(f"--today must be a date written YYYY-MM-DD, not {options['today']!r}.") from None
+        today = date_option("today", options["today"])
         base_url = str(getattr(settings, "HEADWAY_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
 
         # Every organisation at once: this is a scheduled job, not a view.
