@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from headway.accounts.roles import Role
 from headway.assurance import pack_actions, pack_outputs, packs
@@ -171,6 +172,48 @@ class Content(PackData):
         self.assertEqual(second.content["since"], "2026-12-10")
         # The stop came before the first pack's meeting, so it is not new in the second.
         self.assertEqual(second.content["decisions"], [])
+
+
+class PitfallsAndQuestions(PackData):
+    def test_the_pack_carries_the_pitfalls_and_the_answers_the_pages_show(self) -> None:
+        from headway.assurance import pitfall_inputs, questions
+
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        c = pack.content
+        found = pitfall_inputs.findings(self.cast.trust, TODAY)
+        self.assertTrue(found, "the fixture should show at least one pitfall")
+        self.assertEqual([f["key"] for f in c["pitfalls"]], [f.key for f in found])
+        self.assertEqual(c["summary"]["pitfalls"], len(found))
+        first = c["pitfalls"][0]
+        self.assertEqual([ref for ref, _ in first["initiatives"]], list(found[0].initiatives))
+        self.assertTrue(all(isinstance(line, str) and line for line in first["evidence"]))
+
+        answers = questions.answers(self.cast.trust, TODAY)
+        self.assertEqual([q["key"] for q in c["questions"]], [a.question.key for a in answers])
+        self.assertEqual([q["rating"] for q in c["questions"]], [a.rating or "" for a in answers])
+        self.assertEqual(c["summary"]["questions_concern"], sum(1 for a in answers if a.rating == "concern"))
+        self.assertTrue(all(q["rule"] for q in c["questions"] if q["rating"]))
+
+        login(self.client, self.cast.board)
+        page = self.client.get(reverse("portfolio:pack", args=[pack.pk]))
+        self.assertContains(page, 'id="pack-pitfalls"')
+        self.assertContains(page, escape(first["title"]))
+        self.assertContains(page, escape(c["questions"][0]["question"]))
+        book = openpyxl.load_workbook(io.BytesIO(pack_outputs.xlsx(pack)), read_only=True)
+        questions_sheet = [row for row in book["Questions"].iter_rows(values_only=True)]
+        self.assertIn(c["questions"][0]["question"], [row[0] for row in questions_sheet if row])
+
+    def test_a_pack_published_before_the_sections_existed_still_reads(self) -> None:
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        old = {k: v for k, v in pack.content.items() if k not in ("pitfalls", "questions")}
+        old["schema"] = 1
+        BoardPack.objects.filter(pk=pack.pk).update(content=old, content_hash=packs.content_hash(old))
+        login(self.client, self.cast.board)
+        page = self.client.get(reverse("portfolio:pack", args=[pack.pk]))
+        self.assertContains(page, "published before Headway looked for the guide")
+        self.assertContains(page, "published before Headway answered the board")
+        book = openpyxl.load_workbook(io.BytesIO(pack_outputs.xlsx(BoardPack.objects.get(pk=pack.pk))), read_only=True)
+        self.assertEqual(book.sheetnames, pack_outputs.SHEETS)
 
 
 class Immutability(PackData):

@@ -30,8 +30,7 @@ DECISION_LABELS = {str(k): str(v) for k, v in Decision.Kind.choices}
 CHANGE_LABELS = {str(k): str(v) for k, v in RoundChange.Kind.choices}
 KIND_LABELS = {str(k): str(v) for k, v in Kind.choices}
 PDF_STYLESHEET = Path(settings.BASE_DIR) / "static" / "pack-pdf.css"
-# The sections, in order, as the workbook's sheets. The guide's pitfalls and the board's questions
-# join them when those are built.
+# The sections, in order, as the workbook's sheets.
 SHEETS = [
     "Cover",
     "Summary",
@@ -39,6 +38,8 @@ SHEETS = [
     "Decisions",
     "Prioritisation",
     "Money",
+    "Pitfalls",
+    "Questions",
     "Risks",
     "Asked to decide",
 ]
@@ -147,6 +148,11 @@ def words(content: dict[str, Any], digest: str, *, draft: bool) -> dict[str, Any
         ],
         "past_review": [{**r, "review_text": date_text(r["next_review"])} for r in content["risks"]["past_review"]],
         "asks": [{**a, "week_text": date_text(a["week"])} for a in content["asks"]],
+        # Not in a pack published before they were (schema 1): None, and the page says so.
+        "pitfalls": (
+            [{**f, "since_text": date_text(f["since"])} for f in content["pitfalls"]] if "pitfalls" in content else None
+        ),
+        "questions": content.get("questions"),
     }
 
 
@@ -285,6 +291,37 @@ def sheets(content: dict[str, Any], digest: str) -> list[tuple[str, list[list[Ce
                     "Yes" if r["flagged"] else "No",
                 ]
                 for r in money["after_go_live"]
+            ],
+        ),
+        (
+            "Pitfalls",
+            head
+            + [["Pitfall", "Severity", "Since", "Initiatives", "The numbers behind it", "Key"]]
+            + [
+                [
+                    f["title"],
+                    f["severity_label"],
+                    _date(f["since"]),
+                    "\n".join(f"{ref} {title}".strip() for ref, title in f["initiatives"]),
+                    "\n".join(f["evidence"]),
+                    f["key"],
+                ]
+                for f in content.get("pitfalls", [])
+            ],
+        ),
+        (
+            "Questions",
+            head
+            + [["Question", "Rating", "The rule", "The numbers behind it", "Initiatives behind the rating"]]
+            + [
+                [
+                    q["question"],
+                    q["rating_label"],
+                    q["rule"],
+                    "\n".join(f"{label}: {count}" for label, count in q["evidence"]),
+                    "\n".join(f"{ref} {title}" for ref, title in q["behind"]),
+                ]
+                for q in content.get("questions", [])
             ],
         ),
         (
