@@ -368,3 +368,49 @@ class RealSpreadsheetSoftware(PackData):
         self.assertEqual(text.count("SHA-256 of the pack"), len(pack_outputs.SHEETS))
         # Shown as the text typed (a formula would show 2), wrapped in its cell.
         self.assertIn("=1+1", text)
+
+
+class PaperNamesTheExceptions(PackData):
+    def test_long_lists_are_cut_on_paper_and_whole_in_the_workbook(self) -> None:
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        content = dict(pack.content)
+        risks = [
+            {
+                "title": f"Risk {n}",
+                "initiative": None,
+                "likelihood": 1 + n % 5,
+                "consequence": 5,
+                "score": 5 * (1 + n % 5),
+                "rating": "",
+                "next_review": f"2026-11-{1 + n:02d}",
+            }
+            for n in range(25)
+        ]
+        content["risks"] = {**content["risks"], "past_review": risks}
+        funded = {"go_live": None, "live": False, "funding_after_go_live": 0, "requested_after_go_live": 0}
+        content["money"] = {
+            **content["money"],
+            "after_go_live": [
+                {**funded, "reference": f"X-{n:03d}", "title": f"Work {n}", "flagged": n % 4 != 0} for n in range(40)
+            ],
+        }
+        names = [[f"X-{n:03d}", f"Work {n}"] for n in range(15)]
+        content["pitfalls"] = [{**content["pitfalls"][0], "initiatives": names, "evidence": ["a line"] * 12}]
+
+        worded = pack_outputs.words(content, "0" * 64, draft=False)
+        shown = worded["past_review"]
+        self.assertEqual(len(shown), pack_outputs.NAMED_IN_PAPER)
+        self.assertEqual(worded["past_review_more"], 5)
+        self.assertEqual([r["score"] for r in shown], sorted((r["score"] for r in risks), reverse=True)[:20])
+        self.assertEqual(len(worded["after_go_live"]), 20)
+        self.assertEqual(worded["after_go_live_more"], 10)  # 30 without money after go-live
+        self.assertEqual(worded["after_go_live_funded"], 10)
+        self.assertTrue(all(r["flagged"] for r in worded["after_go_live"]))
+        finding = worded["pitfalls"][0]
+        self.assertEqual((len(finding["initiatives"]), finding["more_initiatives"]), (10, 5))
+        self.assertEqual((len(finding["evidence"]), finding["more_evidence"]), (10, 2))
+
+        sheets = dict(pack_outputs.sheets(content, "0" * 64))
+        self.assertEqual(sum(1 for row in sheets["Risks"] if row and str(row[0]).startswith("Risk ")), 25)
+        self.assertEqual(sum(1 for row in sheets["Money"] if row and str(row[0]).startswith("X-")), 40)
+        self.assertEqual(len(str(sheets["Pitfalls"][3][3]).split("\n")), 15)

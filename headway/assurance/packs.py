@@ -137,7 +137,8 @@ def _pitfalls(organisation: Organisation, today: dt.date) -> list[dict[str, Any]
             "severity": finding.severity,
             "severity_label": pitfall_presenters.SEVERITY_LABELS.get(finding.severity, finding.severity),
             "initiatives": [[ref, titles.get(ref, "")] for ref in finding.initiatives],
-            "evidence": pitfall_presenters.evidence_words(finding),
+            "evidence": pitfall_presenters.evidence_words(finding, with_source=False),
+            "source": " ".join(pitfall_presenters.source_words(finding)),
             "since": _iso(finding.since),
         }
         for finding in found

@@ -3262,8 +3262,7 @@ BOARD_PACKS: tuple[BoardPackSpec, ...] = (
         ),
         baf_risks="BAF 4: digital delivery capacity\nBAF 7: benefits of the electronic patient record",
         recommendation=(
-            "The committee is asked to support stopping the handover app and to note the measures that show "
-            "concern."
+            "The committee is asked to support stopping the handover app and to note the measures that show concern."
         ),
         executive_lead="cdio",
         author="pmo",
