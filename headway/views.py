@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -32,6 +33,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, Submission, User
 from headway.accounts.roles import Action, Role
+from headway.accounts.sessions import carry_kept_post, take_kept_post
 from headway.forms import SUBMISSION_INPUT, NHSFormMixin
 
 log = logging.getLogger(__name__)
@@ -96,8 +98,12 @@ def scoped_get(request: MemberRequest, objects: QuerySet[M], pk: Any, *, through
 
 
 def posted(request: HttpRequest) -> Any:
-    """The form data for a bound form: the POST on a post, otherwise None (an unbound form)."""
-    return request.POST if request.method == "POST" else None
+    """The form data for a bound form: the POST on a post; on opening the page, what the person
+    had typed into it when their session ended, if they have just signed in again (shown to check
+    and save, never saved by opening it); otherwise None (an unbound form)."""
+    if request.method == "POST":
+        return request.POST
+    return take_kept_post(request)
 
 
 def attach(form: BaseForm, error: ValidationError) -> None:
@@ -210,7 +216,9 @@ def unless_posted(request: HttpRequest, page: str, *args: Any, **kwargs: Any) ->
     if request.method == "POST":
         return None
     if request.method in ("GET", "HEAD"):
-        return redirect(page, *args, **kwargs)
+        back = redirect(page, *args, **kwargs)
+        carry_kept_post(request, urlsplit(back.url).path)
+        return back
     return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
 
 

@@ -265,7 +265,8 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "state_label": portfolio_presenters.CHECKPOINT_STATE_LABELS.get(state or "", ""),
             "risks": list(initiative.risks.open().select_related("owner")),
             "comments": list(initiative.comments.select_related("author")),
-            "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
+            # A comment being written when the session ended comes back here after signing in.
+            "comment_form": CommentForm(posted(request)) if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
             # The link shows only to those the metric form lets in (the view's own check).
             "can_add_metric": can_edit_metric(request),

@@ -300,6 +300,8 @@ def _changes_page(
     can_edit = can_set_up(request) and round.is_open
     closable = can_close(request) and round.is_open
     form = form or ChangesForm(
+        # Reasons typed when the session ended (posted to save or to close) come back here.
+        posted(request),
         changes=changes,
         can_edit=can_edit,
         can_close=closable,
