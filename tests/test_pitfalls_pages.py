@@ -120,7 +120,9 @@ class PitfallsPagesTest(TestCase):
         # Proposed (so no decisions, needs or checkpoints are judged) and joined up with other work.
         quiet = make_initiative(self.cast.trust, by=self.cast.office, title="Joined up proposal")
         # Through the action, which works the stored findings out again (ADR 26).
-        portfolio_actions.update_initiative(initiative=quiet, by=self.cast.office, fields={}, joins_up_with=[self.plain])
+        portfolio_actions.update_initiative(
+            initiative=quiet, by=self.cast.office, fields={}, joins_up_with=[self.plain]
+        )
         self.client.force_login(self.cast.viewer)
         response = self.client.get(reverse("portfolio:detail", args=[quiet.pk]))
         self.assertNotContains(response, "Pitfalls the guide warns about")

@@ -201,10 +201,13 @@ class RefreshedByEveryKindOfActionTest(TestCase):
         self.assertEqual(worked_out.call_count, 1)
 
     def test_a_failed_batch_refreshes_nothing(self):
-        with mock.patch.object(pitfall_inputs, "findings", wraps=pitfall_inputs.findings) as worked_out:
-            with self.assertRaises(RuntimeError), derived.batch():
-                derived.organisation_changed(self.cast.trust.pk)
-                raise RuntimeError("rolled back")
+        with (
+            mock.patch.object(pitfall_inputs, "findings", wraps=pitfall_inputs.findings) as worked_out,
+            self.assertRaises(RuntimeError),
+            derived.batch(),
+        ):
+            derived.organisation_changed(self.cast.trust.pk)
+            raise RuntimeError("rolled back")
         self.assertEqual(worked_out.call_count, 0)
 
     def test_the_command_works_them_out_for_every_organisation(self):
