@@ -27,6 +27,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from bench.registry import DEFAULT_SCALE, DEFAULT_SEED, DEFAULT_WEEKS
+from headway import derived
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
@@ -560,6 +561,8 @@ def generate(
         # sees production-like statistics before anything is timed.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # The stored pitfall findings, as the actions would have left them (ADR 26): the pages read them.
+    derived.organisation_changed(org.pk)
     summary.seconds = (timezone.now() - started).total_seconds()
     return summary
 
@@ -717,9 +720,13 @@ def generate_metrics(
                     assurance_icon=assurance,
                     trial_limits=trial,
                 )
-        for metric in metrics[:charts]:
-            refresh_metric_summary(metric)
-        refresh_verdicts(pk for pk, _status in initiatives)
+        # Each summary refreshed asks for the pitfall findings again; once, after the verdicts, is
+        # enough, and leaves them stored for the pages as an action would (ADR 26).
+        with derived.batch():
+            for metric in metrics[:charts]:
+                refresh_metric_summary(metric)
+            refresh_verdicts(pk for pk, _status in initiatives)
+            derived.organisation_changed(org.pk)
         summary.counts = {"metrics": len(metrics), "observations": total, "annotations": 1}
 
     if connection.vendor == "postgresql":

@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import derived
 from headway.accounts.models import Membership, Organisation, Submission, User
 from headway.accounts.roles import Action, Role
 from headway.accounts.sessions import carry_kept_post, take_kept_post
@@ -181,7 +182,9 @@ def saved(
             if key is not None:
                 Submission.objects.filter(created_at__lt=timezone.now() - SUBMISSION_KEPT).delete()
                 claim = Submission.objects.create(user=cast(User, request.user), key=key)
-            result = save()
+            # A page that saves through several actions refreshes the derived data once (ADR 26).
+            with derived.batch():
+                result = save()
             text = message(result) if callable(message) else message
             url = to(result) if callable(to) else to
             if claim is not None:

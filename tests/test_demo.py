@@ -16,7 +16,7 @@ from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.assurance.models import BoardPack
 from headway.demo import data
-from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo, rating_for
+from headway.demo.loader import DemoNotAllowed, DemoSummary, demo_ods_codes, load_demo, rating_for
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics.models import Verdict
 from headway.portfolio.models import (
@@ -71,6 +71,20 @@ class DemoTests(TestCase):
         self.assertTrue(self.summary.created)
         self.assertEqual(self.acute.ods_code, "RZZ01")
         self.assertEqual(self.summary.initiatives, Initiative.objects.count())
+
+    def test_it_leaves_every_organisations_pitfall_findings_stored_as_of_its_date(self) -> None:
+        from headway.assurance import pitfall_inputs, pitfall_store
+
+        for organisation in Organisation.objects.filter(ods_code__in=demo_ods_codes()):
+            with self.subTest(organisation.ods_code):
+                stored = pitfall_store.stored(organisation)
+                assert stored is not None
+                self.assertEqual(stored.judged_on, TODAY)
+                fresh = pitfall_inputs.findings(organisation, TODAY)
+                self.assertEqual([f.as_json() for f in stored.findings], [f.as_json() for f in fresh])
+        acute = pitfall_store.stored(self.acute)
+        assert acute is not None
+        self.assertGreaterEqual(len(acute.findings), 3)  # the demo trust shows several pitfalls
 
     def test_the_acute_trust_has_about_twenty_five_initiatives(self) -> None:
         self.assertTrue(22 <= self.initiatives().count() <= 30)

@@ -87,6 +87,10 @@ WITHOUT_HISTORY: dict[str, str] = {
     ),
     "accounts.Submission": "a retried form's single-use token, kept a day so a retry is not saved twice (ADR 16)",
     "metrics.Verdict": "derived from the metrics and refreshed by their actions (ADR 7, ADR 14)",
+    "assurance.StoredFindings": (
+        "the pitfall findings worked out from every app's data and refreshed by the actions (ADR 26); "
+        "the data they come from keeps history"
+    ),
     "prioritisation.Criterion": (
         "the default criteria, created once per organisation; the weights each selection used are kept "
         "with its result (ADR 8)"

@@ -18,6 +18,8 @@ class PortfolioFilterForm(portfolio_forms.PortfolioFilterForm):
 
     working = forms.ChoiceField(label="Is it working?", required=False)
     warning = forms.ChoiceField(label="Warning about its measures", required=False)
+    # The key of a stored pitfall finding: the initiatives it names (at-a-glance links here).
+    pitfall = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
 
     field_order = [
         "q",
@@ -31,6 +33,7 @@ class PortfolioFilterForm(portfolio_forms.PortfolioFilterForm):
         "asks",
         "week",
         "week_confidence",
+        "pitfall",
     ]
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -168,3 +169,26 @@ class BoardPack(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.State.PUBLISHED
+
+
+# Stored pitfall findings (ADR 26) -----------------------------------------------------------
+# Kept apart from the board pack and framework models above: derived data, refreshed by every
+# action that changes what the detectors read (`headway.derived`, `assurance.pitfall_store`).
+
+
+class StoredFindings(models.Model):
+    """The organisation's pitfall findings as last worked out, so that pages read one row instead
+    of loading the whole portfolio. Derived: no history (the data it comes from keeps it)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="stored_findings")
+    # `pitfall_store.as_stored` of each finding, most severe first
+    findings = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    judged_on = models.DateField(help_text="The date the detectors judged as of (weeks and months count to it).")
+    worked_out_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "stored pitfall findings"
+        verbose_name_plural = "stored pitfall findings"
+
+    def __str__(self) -> str:
+        return f"Pitfall findings for {self.organisation}"

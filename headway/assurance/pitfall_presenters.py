@@ -200,6 +200,7 @@ class ShownFinding:
     evidence: tuple[str, ...]
     since: str
     fix_url: str
+    anchor: str = ""
 
 
 def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], only: str = "") -> list[ShownFinding]:
@@ -221,6 +222,7 @@ def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], onl
                 tuple(evidence_words(finding, only)),
                 _date(finding.since) if finding.since else "",
                 url_of(finding.link),
+                anchor(finding),
             )
         )
     return rows
@@ -233,3 +235,46 @@ def by_severity(rows: Sequence[ShownFinding]) -> list[tuple[str, str, list[Shown
         for severity in SEVERITIES
         if any(r.finding.severity == severity for r in rows)
     ]
+
+
+def anchor(finding: Finding) -> str:
+    """The id of a finding's section on the pitfalls page."""
+    return "finding-" + finding.key.replace(".", "-").replace("_", "-")
+
+
+@dataclass(frozen=True)
+class GlanceLine:
+    title: str
+    severity: str
+    severity_label: str
+    initiatives: int
+    url: str
+
+
+@dataclass(frozen=True)
+class GlanceSummary:
+    worked_out: bool
+    judged_on: dt.date | None
+    worked_out_at: dt.datetime | None
+    lines: tuple[GlanceLine, ...]
+
+
+def glance_summary(stored: Any, list_url: Callable[..., str]) -> GlanceSummary:
+    """At a glance's pitfalls: each stored finding, its severity and how many initiatives it names,
+    linking to the portfolio list filtered to exactly those (`list_url(pitfall=key)`), or to its
+    section of the pitfalls page when it names none (a finding about the portfolio as a whole).
+    `stored` is a `pitfall_store.Stored` or None when never worked out."""
+    if stored is None:
+        return GlanceSummary(False, None, None, ())
+    pitfalls_page = reverse("portfolio:pitfalls")
+    lines = tuple(
+        GlanceLine(
+            f.title,
+            f.severity,
+            SEVERITY_LABELS.get(f.severity, f.severity),
+            len(f.initiatives),
+            list_url(pitfall=f.key) if f.initiatives else f"{pitfalls_page}#{anchor(f)}",
+        )
+        for f in stored.findings
+    )
+    return GlanceSummary(True, stored.judged_on, stored.worked_out_at, lines)

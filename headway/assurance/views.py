@@ -21,7 +21,7 @@ from django.utils import timezone
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.assurance import actions as assurance_actions
-from headway.assurance import answer_words, initiatives, pitfall_inputs, pitfall_presenters, questions
+from headway.assurance import answer_words, initiatives, pitfall_presenters, pitfall_store, questions
 from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
@@ -131,6 +131,8 @@ def glance(request: MemberRequest) -> HttpResponse:
             ],
             "warnings": warnings,
             "named": figures.named,
+            # One row, however many initiatives: the stored findings (ADR 26).
+            "pitfalls": pitfall_presenters.glance_summary(pitfall_store.stored(request.organisation), _portfolio_list),
             "this_week": week_start(today),
             "today": today,
         },
@@ -162,6 +164,10 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.GET or None, organisation=organisation)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = page_of(request, initiatives.portfolio(organisation, filters, today))
+    pitfall = None
+    if key := filters.get("pitfall"):
+        found = pitfall_store.stored(organisation)
+        pitfall = next((f for f in found.findings if f.key == key), None) if found else None
     rows = []
     for initiative in page.object_list:
         state = portfolio_queries.state_of(initiative, today)
@@ -205,6 +211,7 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
             "filtered": any(value for key, value in filters.items() if key not in ("sort", "order")),
             "decisions": portfolio_queries.recent_decisions(organisation),
             "can_create": can_do(request, Action.CREATE_INITIATIVE),
+            "pitfall": pitfall,
         },
     )
 
@@ -233,6 +240,18 @@ def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     page = page_of(request, _history(initiative), 30)
     return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
+
+
+def _initiative_pitfalls(initiative: Initiative) -> dict[str, Any]:
+    found = pitfall_store.stored(initiative.organisation)
+    if found is None:
+        return {"stored": None, "rows": []}
+    rows = pitfall_presenters.shown(
+        found.naming(initiative.reference),
+        {initiative.reference: (initiative.pk, initiative.title)},
+        only=initiative.reference,
+    )
+    return {"stored": found, "rows": rows}
 
 
 @member_required(Action.VIEW)
@@ -277,9 +296,8 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),
-            # Not the pitfalls that name this initiative: working them out reads the whole
-            # portfolio (about half a second at 2,000 initiatives), too slow for every visit to
-            # this page. They are on the pitfalls page until they are stored (issue 11).
+            # The stored findings that name it (one query; ADR 26).
+            "pitfalls": _initiative_pitfalls(initiative),
             "today": today,
         },
     )
@@ -402,9 +420,9 @@ def decision_reverse(request: MemberRequest, pk: int) -> HttpResponse:
 def pitfalls(request: MemberRequest) -> HttpResponse:
     """The guide's common pitfalls found in the organisation's data, most severe first, each with
     the initiatives it names, the numbers behind it and where it can be put right (ADR 25)."""
-    today = timezone.localdate()
     organisation = request.organisation
-    found = pitfall_inputs.findings(organisation, today)
+    stored = pitfall_store.stored(organisation)
+    found = stored.findings if stored is not None else []
     references = {ref for finding in found for ref in finding.initiatives}
     named = {
         reference: (pk, title)
@@ -416,7 +434,7 @@ def pitfalls(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "assurance/pitfalls.html",
-        {"groups": pitfall_presenters.by_severity(rows), "count": len(rows), "today": today},
+        {"groups": pitfall_presenters.by_severity(rows), "count": len(rows), "stored": stored},
     )
 
 

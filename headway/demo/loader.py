@@ -44,10 +44,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
+from headway import derived
 from headway.accounts import actions as account_actions
 from headway.accounts.models import IntegratedCareSystem, Organisation, User
 from headway.accounts.roles import Role
-from headway.assurance import pack_actions
+from headway.assurance import pack_actions, pitfall_store
 from headway.assurance.models import BoardPack
 from headway.assurance.reference import ensure_board_questions
 from headway.demo import data, finance_data, metrics_data, rounds_data
@@ -178,7 +179,13 @@ def load_demo(*, today: dt.date | None = None, stdout: Writer | None = None, res
             say("The demo organisations are already loaded; nothing was changed. Use --reset to reload them.")
         else:
             say(f"Loading the demo organisations, with dates counted back from {today:%d %B %Y}.")
-            _Builder(today=today).build()
+            # Every action asks for the pitfall findings to be worked out again; once per
+            # organisation at the end is enough, as of the demo's own date (ADR 26).
+            with derived.batch():
+                _Builder(today=today).build()
+                for organisation in Organisation.objects.filter(ods_code__in=demo_ods_codes()):
+                    pitfall_store.refresh(organisation, today)
+                    derived.refreshed(organisation.pk)
     return _summarise(created=not already, seconds=time.perf_counter() - started)
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import derived
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import WeekError, parse_week, week_start
@@ -441,7 +442,14 @@ def risk_history(request: MemberRequest) -> HttpResponse:
 def organisation_settings(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     form = SettingsForm(posted(request), instance=organisation)
-    done = saved(request, form, form.save, "The settings have been saved.", reverse("portfolio:settings"))
+
+    def save_settings() -> object:
+        saved_settings = form.save()
+        # The work-in-progress limit and weeks to a first release are read by the pitfall findings.
+        derived.organisation_changed(organisation.pk)
+        return saved_settings
+
+    done = saved(request, form, save_settings, "The settings have been saved.", reverse("portfolio:settings"))
     if done is not None:
         return done
     active = Initiative.objects.for_organisation(organisation).in_progress().count()
