@@ -4,13 +4,18 @@ from typing import Any
 
 from django import forms
 
-from headway.accounts.models import Organisation
+from headway.accounts.models import Organisation, User
+from headway.accounts.people import members_of
+from headway.assurance import baf
+from headway.assurance.baf_actions import FIELDS
 from headway.assurance.initiatives import WARNING_LABELS
-from headway.assurance.models import BoardPack
+from headway.assurance.models import Appetite, BoardPack, PrincipalRisk
 from headway.assurance.pack_actions import COVER_FIELDS
-from headway.forms import DateInput, NHSFormMixin
+from headway.forms import DateInput, NHSFormMixin, PersonChoiceField
+from headway.lib.bounds import BoundsError
 from headway.metrics.models import Verdict
 from headway.portfolio import forms as portfolio_forms
+from headway.portfolio.models import StrategicGoal
 
 
 class PortfolioFilterForm(portfolio_forms.PortfolioFilterForm):
@@ -58,3 +63,104 @@ class BoardPackForm(NHSFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.apply_nhs_classes()
+
+
+# The board assurance framework (ADR 29) ------------------------------------------------------
+
+
+def _score_field(label: str, choices: list[tuple[int, str]], required: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        coerce=int, choices=choices, widget=forms.RadioSelect, label=label, error_messages={"required": required}
+    )
+
+
+class PrincipalRiskForm(NHSFormMixin, forms.ModelForm):
+    owner = PersonChoiceField(
+        queryset=User.objects.none(),
+        label="Executive owner",
+        empty_label="Not chosen yet",
+        error_messages={"required": "Choose the executive who owns this risk."},
+    )
+    current_likelihood = _score_field(
+        "Current likelihood", portfolio_forms.SCORE_CHOICES, "Choose how likely the risk is now."
+    )
+    current_consequence = _score_field(
+        "Current consequence", portfolio_forms.CONSEQUENCE_CHOICES, "Choose how bad the consequence would be now."
+    )
+    target_likelihood = _score_field(
+        "Target likelihood", portfolio_forms.SCORE_CHOICES, "Choose how likely the risk should become."
+    )
+    target_consequence = _score_field(
+        "Target consequence", portfolio_forms.CONSEQUENCE_CHOICES, "Choose how bad the consequence should become."
+    )
+
+    class Meta:
+        model = PrincipalRisk
+        fields = list(FIELDS)
+        labels = {
+            "reference": "Reference",
+            "title": "Principal risk",
+            "description": "Description (optional)",
+            "goal": "Strategic goal it threatens (optional)",
+            "appetite": "Risk appetite",
+            "controls": "Controls (optional)",
+            "assurances": "Assurances (optional)",
+            "gaps_in_control": "Gaps in control (optional)",
+            "gaps_in_assurance": "Gaps in assurance (optional)",
+            "status": "Is the principal risk still open?",
+        }
+        help_texts = {
+            "reference": "Unique in your organisation, for example BAF-01.",
+            "title": "What could stop the organisation reaching a strategic goal.",
+            "appetite": "How much of this kind of risk the board accepts.",
+            "gaps_in_control": "Where the controls fall short, one a line.",
+            "gaps_in_assurance": "Where the board lacks evidence that the controls work, one a line.",
+            "assurances": (
+                "One a line: what shows the controls work, then | and where the evidence is in Headway: an "
+                "initiative's reference, metric: name, question: key, pitfall: key, or a page's address such "
+                "as /metrics/12/. For example: Weekly adoption chart | metric: Letters sent in 7 days"
+            ),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "controls": forms.Textarea(attrs={"rows": 4}),
+            "assurances": forms.Textarea(attrs={"rows": 4}),
+            "gaps_in_control": forms.Textarea(attrs={"rows": 3}),
+            "gaps_in_assurance": forms.Textarea(attrs={"rows": 3}),
+            "next_review": DateInput(),
+            "appetite": forms.RadioSelect,
+            "status": forms.RadioSelect,
+            "reference": forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["owner"].queryset = members_of(organisation)  # type: ignore[attr-defined]
+        self.fields["goal"].queryset = StrategicGoal.objects.for_organisation(organisation)  # type: ignore[attr-defined]
+        self.fields["goal"].empty_label = "Not linked to a goal"  # type: ignore[attr-defined]
+        self.fields["appetite"].choices = list(Appetite.choices)  # type: ignore[attr-defined]
+        self.fields["status"].choices = list(PrincipalRisk.State.choices)  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            del self.fields["status"]
+        self.apply_nhs_classes()
+
+    def clean_reference(self) -> str:
+        reference = self.cleaned_data["reference"].strip().upper()
+        taken = PrincipalRisk.objects.for_organisation(self.organisation).filter(reference=reference)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"{reference} is already a principal risk: give another reference.")
+        return reference
+
+    def clean_assurances(self) -> str:
+        text: str = self.cleaned_data["assurances"]
+        try:
+            lines = baf.parse_assurances(text)
+        except BoundsError as error:
+            raise forms.ValidationError(str(error)) from None
+        missing = baf.unknown_evidence(self.organisation, lines)
+        if missing:
+            raise forms.ValidationError(f"Your organisation has {'; '.join(missing)}: check the evidence named.")
+        return text

@@ -14,6 +14,8 @@ import hashlib
 import json
 from typing import Any
 
+from headway.accounts.models import Organisation
+from headway.assurance import baf as baf_figures
 from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
 from headway.assurance.models import BoardPack
@@ -285,4 +287,14 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         },
         "risks": {"heat": heat, "past_review": past_review},
         "asks": asks,
+        **baf_section(organisation),
     }
+
+
+# The board assurance framework (ADR 29), kept apart so other sections can be added beside it.
+
+
+def baf_section(organisation: Organisation) -> dict[str, Any]:
+    """The open principal risks with their scores, appetite, gaps and the refs of the risks
+    linked to them. A pack published before the framework existed has no "baf" key."""
+    return {"baf": baf_figures.pack_section(organisation)}
