@@ -60,9 +60,64 @@ class BoardPackForm(NHSFormMixin, forms.ModelForm):
             "recommendation": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self._offer_principal_risks(organisation)
         self.apply_nhs_classes()
+
+    # The board assurance framework's principal risks (ADR 29), offered as boxes to tick. What is
+    # stored stays the cover's free text, one risk a line, so packs drafted before keep theirs: a
+    # ticked principal risk becomes the line "BAF-01: title", and lines naming none stay as typed.
+
+    def _offer_principal_risks(self, organisation: Organisation) -> None:
+        self.principal = {r.reference: r for r in PrincipalRisk.objects.for_organisation(organisation).open()}
+        if not self.principal:
+            return
+        ticked, other = self._split(self.initial.get("baf_risks") or "")
+        self.fields = {
+            **{name: field for name, field in self.fields.items() if name != "baf_risks"},
+            "principal_risks": forms.MultipleChoiceField(
+                label="Principal risks this paper relates to (optional)",
+                required=False,
+                choices=[(ref, str(risk)) for ref, risk in self.principal.items()],
+                widget=forms.CheckboxSelectMultiple,
+            ),
+            "baf_risks": self.fields["baf_risks"],
+        }
+        # Keep the fields in their order: the boxes just before the free text.
+        order = [
+            *COVER_FIELDS[: COVER_FIELDS.index("baf_risks")],
+            "principal_risks",
+            *COVER_FIELDS[COVER_FIELDS.index("baf_risks") :],
+        ]
+        self.fields = {name: self.fields[name] for name in order if name in self.fields}
+        self.fields["baf_risks"].label = "Other board assurance framework risks (optional)"
+        self.fields["baf_risks"].help_text = "Any not listed above, one a line."
+        self.initial["principal_risks"] = ticked
+        self.initial["baf_risks"] = "\n".join(other)
+
+    def _split(self, text: str) -> tuple[list[str], list[str]]:
+        ticked, other = [], []
+        for line in (line.strip() for line in text.splitlines()):
+            if not line:
+                continue
+            ref = next((r for r in self.principal if line == r or line.startswith((f"{r}:", f"{r} "))), None)
+            if ref is None:
+                other.append(line)
+            elif ref not in ticked:
+                ticked.append(ref)
+        return ticked, other
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "principal_risks" in self.fields and "baf_risks" in cleaned:
+            # A principal risk typed in the free text counts as ticked.
+            typed, other = self._split(cleaned["baf_risks"])
+            chosen = set(cleaned.get("principal_risks") or []) | set(typed)
+            ticked = [f"{ref}: {risk.title}" for ref, risk in self.principal.items() if ref in chosen]
+            cleaned["baf_risks"] = "\n".join(ticked + other)
+        return cleaned
 
 
 # The board assurance framework (ADR 29) ------------------------------------------------------

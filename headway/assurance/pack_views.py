@@ -86,7 +86,7 @@ def pack_xlsx(request: MemberRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.PREPARE_BOARD_PACKS)
 def pack_new(request: MemberRequest) -> HttpResponse:
-    form = BoardPackForm(request.POST or None)
+    form = BoardPackForm(request.POST or None, organisation=request.organisation)
     back = reverse("portfolio:packs")
     done = saved(
         request,
@@ -101,7 +101,7 @@ def pack_new(request: MemberRequest) -> HttpResponse:
 @member_required(Action.PREPARE_BOARD_PACKS)
 def pack_edit(request: MemberRequest, pk: int) -> HttpResponse:
     pack = get_draft(request, pk)
-    form = BoardPackForm(request.POST or None, instance=pack)
+    form = BoardPackForm(request.POST or None, instance=pack, organisation=request.organisation)
     back = reverse("portfolio:pack", args=[pack.pk])
     done = saved(
         request,
