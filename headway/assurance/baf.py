@@ -143,7 +143,7 @@ def evidence_of(organisation: Organisation, lines: list[AssuranceLine]) -> list[
             label = f"Pitfall: {line.target}"
             url = reverse("portfolio:pitfalls")
         elif line.kind == PAGE:
-            label, url = line.target, line.target
+            label, url = f"Headway page {line.target}", line.target
         out.append(Evidence(line.text, label, url))
     return out
 

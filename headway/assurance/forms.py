@@ -9,9 +9,9 @@ from headway.accounts.people import members_of
 from headway.assurance import baf
 from headway.assurance.baf_actions import FIELDS
 from headway.assurance.initiatives import WARNING_LABELS
-from headway.assurance.models import Appetite, BoardPack, PrincipalRisk
+from headway.assurance.models import APPETITE_CEILING, Appetite, BoardPack, PrincipalRisk
 from headway.assurance.pack_actions import COVER_FIELDS
-from headway.forms import DateInput, NHSFormMixin, PersonChoiceField
+from headway.forms import DateInput, HintedRadioSelect, NHSFormMixin, PersonChoiceField
 from headway.lib.bounds import BoundsError
 from headway.metrics.models import Verdict
 from headway.portfolio import forms as portfolio_forms
@@ -183,7 +183,9 @@ class PrincipalRiskForm(NHSFormMixin, forms.ModelForm):
             "gaps_in_control": forms.Textarea(attrs={"rows": 3}),
             "gaps_in_assurance": forms.Textarea(attrs={"rows": 3}),
             "next_review": DateInput(),
-            "appetite": forms.RadioSelect,
+            "appetite": HintedRadioSelect(
+                hints={key: f"Accepts a score of up to {ceiling}." for key, ceiling in APPETITE_CEILING.items()}
+            ),
             "status": forms.RadioSelect,
             "reference": forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
         }
