@@ -8,8 +8,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import SimpleTestCase, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from headway.accounts.roles import Role
@@ -379,3 +380,21 @@ class InTheBoardPack(BafData):
         self.client.post(reverse("portfolio:pack_edit", args=[pack.pk]), {**data, "principal_risks": []})
         pack.refresh_from_db()
         self.assertEqual(pack.baf_risks, "BAF 7: an older risk")
+
+
+class QueryCounts(BafData):
+    def test_the_list_reads_the_same_number_of_queries_for_one_principal_risk_or_many(self) -> None:
+        self.client.force_login(self.cast.board)
+        url = reverse("portfolio:baf")
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(url)
+        for n in range(2, 6):
+            baf_actions.save_principal_risk(
+                organisation=self.cast.trust,
+                by=self.cast.office,
+                fields={**FIELDS, "reference": f"BAF-0{n}", "goal": self.goal, "owner": self.cast.office},
+            )
+        with CaptureQueriesContext(connection) as many:
+            response = self.client.get(url)
+        self.assertContains(response, "BAF-05")
+        self.assertEqual(len(many), len(one))
