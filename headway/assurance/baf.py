@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from headway.accounts.models import Organisation
 from headway.assurance.models import PrincipalRisk, Question
@@ -120,9 +121,9 @@ def evidence_of(organisation: Organisation, lines: list[AssuranceLine]) -> list[
             organisation=organisation, name__in={line.target for line in lines if line.kind == METRIC}
         )
     }
-    questions = set(
+    questions = dict(
         Question.objects.filter(key__in={line.target for line in lines if line.kind == QUESTION}).values_list(
-            "key", flat=True
+            "key", "wording"
         )
     )
     out = []
@@ -137,7 +138,8 @@ def evidence_of(organisation: Organisation, lines: list[AssuranceLine]) -> list[
             label = f"Metric: {line.target}" + ("" if metric else " (not found)")
             url = reverse("metrics:detail", args=[metric.pk]) if metric else ""
         elif line.kind == QUESTION:
-            label = f"Board question: {line.target}"
+            wording = questions.get(line.target)
+            label = f"Board question: {Truncator(wording).chars(90)}" if wording else f"Board question {line.target}"
             url = reverse("portfolio:questions") + f"#question-{line.target}" if line.target in questions else ""
         elif line.kind == PITFALL:
             label = f"Pitfall: {line.target}"
