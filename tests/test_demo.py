@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.assurance.models import BoardPack
 from headway.demo import data
 from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo, rating_for
 from headway.lib.weeks import checkpoint_state, week_start
@@ -223,6 +224,21 @@ class DemoTests(TestCase):
     def test_the_board_has_commented(self) -> None:
         board = User.objects.get(email=f"board@{data.EMAIL_DOMAIN}")
         self.assertGreaterEqual(Comment.objects.filter(author=board).count(), 3)
+
+    def test_two_packs_published_a_month_apart_and_a_draft_with_pitfalls_and_mixed_answers(self) -> None:
+        packs = BoardPack.objects.for_organisation(self.acute)
+        published = list(packs.published().order_by("meeting_date"))
+        self.assertEqual(len(published), 2)
+        self.assertEqual((published[1].meeting_date - published[0].meeting_date).days, 28)
+        self.assertEqual(packs.filter(status=BoardPack.State.DRAFT).count(), 1)
+        first, second = (p.content for p in published)
+        self.assertIsNone(first["previous"])
+        self.assertEqual(second["previous"]["hash"], published[0].content_hash)
+        self.assertIsNotNone(second["changes"])
+        for content in (first, second):
+            self.assertLess(content["as_of"], str(TODAY))
+            self.assertGreaterEqual(len(content["pitfalls"]), 3)
+            self.assertGreaterEqual(len({q["rating"] for q in content["questions"]}), 2)
 
     def test_loading_again_changes_nothing(self) -> None:
         before = demo_counts()

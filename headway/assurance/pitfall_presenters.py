@@ -164,8 +164,14 @@ def _lines(key: str, value: Any, evidence: Mapping[str, Any], only: str = "") ->
     return [f"{key.replace('_', ' ').capitalize()}: {value}"]
 
 
-def evidence_words(finding: Finding, only: str = "") -> list[str]:
-    """The numbers behind a finding, one short line each, the source last (`only`: see `_lines`)."""
+def source_words(finding: Finding) -> list[str]:
+    """Where a finding's numbers come from, in words (no lines when it does not say)."""
+    return _lines("source", finding.evidence["source"], finding.evidence) if "source" in finding.evidence else []
+
+
+def evidence_words(finding: Finding, only: str = "", *, with_source: bool = True) -> list[str]:
+    """The numbers behind a finding, one short line each, the source last unless left out
+    (`only`: see `_lines`)."""
     # "Counted since" is left out when it is the finding's own "since", shown beside it.
     said = {"source"} | (
         {"since"} if finding.since and finding.evidence.get("since") == finding.since.isoformat() else set()
@@ -176,9 +182,7 @@ def evidence_words(finding: Finding, only: str = "") -> list[str]:
         if key not in said
         for line in _lines(key, value, finding.evidence, only)
     ]
-    if "source" in finding.evidence:
-        lines += _lines("source", finding.evidence["source"], finding.evidence)
-    return lines
+    return lines + source_words(finding) if with_source else lines
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,11 @@ from django.utils import timezone
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.assurance import actions as assurance_actions
+from headway.assurance import answer_words, initiatives, pitfall_inputs, pitfall_presenters, questions
 from headway.assurance import glance as glance_figures
-from headway.assurance import initiatives, pitfall_inputs, pitfall_presenters, questions, ratings
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.assurance.initiatives import STALE, WARNING_LABELS
-from headway.finance import flags as finance_flags
 from headway.finance import presenters as finance_presenters
 from headway.finance import queries as finance_queries
 from headway.finance.access import can_change_money
@@ -397,51 +396,6 @@ def decision_reverse(request: MemberRequest, pk: int) -> HttpResponse:
 
 # The board's questions ----------------------------------------------------------------------
 
-# The words for each number behind an answer (`assurance.questions.Evidence.key`), and where the
-# board can see the whole list.
-EVIDENCE_LABELS: dict[str, str] = {
-    "active": "Active initiatives",
-    "open": "Proposed, active and paused initiatives",
-    "no_user_need": "No user need recorded",
-    "only_assumed_needs": "User needs only assumed, none researched or validated",
-    "no_impact_measure": "No outcome, adoption or experience measure linked",
-    "nobody_served_named": "Neither the patients nor the staff it serves described",
-    "deteriorating": "Measures show a real deterioration",
-    finance_flags.FUNDING_ENDS: "Secured funding ends at go-live",
-    finance_flags.VALUE_ONLY_AT_END: "Value arrives only at the end",
-    finance_flags.NO_EARLY_RELEASE: "No early release to real users",
-    "overdue_checkpoint": "Weekly checkpoint overdue",
-    "green_while_deteriorating": "Rated green while a measure deteriorates",
-    "no_open_risk": "No open risk recorded",
-    "risks_past_review": "Open risks past their review date",
-    "joined_up": "Declares a join-up with other work",
-    "not_joined_up": "Declares no join-up with other work",
-    "in_care_system": "Recorded as a member of an integrated care system",
-    "wip_limit": "Work-in-progress limit",
-    "stopped_or_paused": "Stop or pause decisions in the last twelve months",
-    "shown_lately": "Demonstrated something or reached real users in the last four weeks",
-    "nothing_shown_lately": "Nothing demonstrated and nothing reached real users in the last four weeks",
-}
-
-EVIDENCE_LINKS: dict[str, str] = {
-    finance_flags.FUNDING_ENDS: "finance:overview",
-    finance_flags.VALUE_ONLY_AT_END: "finance:overview",
-    finance_flags.NO_EARLY_RELEASE: "finance:overview",
-    "risks_past_review": "portfolio:risks",
-    "stopped_or_paused": "portfolio:decisions",
-}
-EVIDENCE_QUERIES: dict[str, str] = {
-    "active": "?status=active",
-    "overdue_checkpoint": "?overdue=on",
-    "deteriorating": f"?status=active&working={Verdict.State.DETERIORATING}",
-    "no_impact_measure": f"?status=active&working={Verdict.State.NOT_MEASURED}",
-}
-
-# Numbers that are a yes (1) or a no (0).
-YES_OR_NO = {"in_care_system"}
-
-BEHIND_SHOWN = 10  # initiatives named under an answer; the rest are counted
-
 
 @member_required(Action.VIEW)
 def pitfalls(request: MemberRequest) -> HttpResponse:
@@ -468,28 +422,5 @@ def pitfalls(request: MemberRequest) -> HttpResponse:
 @member_required(Action.VIEW)
 def board_questions(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = []
-    for answer in questions.answers(request.organisation, today):
-        rule = ratings.RULES.get(answer.question.key)
-        evidence = []
-        for item in answer.evidence:
-            if item.key in EVIDENCE_LINKS:
-                link = reverse(EVIDENCE_LINKS[item.key])
-            elif item.key in EVIDENCE_QUERIES:
-                link = reverse("portfolio:list") + EVIDENCE_QUERIES[item.key]
-            else:
-                link = ""
-            count: int | str = ("Yes" if item.count else "No") if item.key in YES_OR_NO else item.count
-            evidence.append({"label": EVIDENCE_LABELS.get(item.key, item.key), "count": count, "link": link})
-        rows.append(
-            {
-                "question": answer.question,
-                "rating": answer.rating or "",
-                "rating_label": ratings.RATING_LABELS.get(answer.rating or "", "Not answered from the data yet"),
-                "rule": rule.statement if rule is not None else "",
-                "evidence": evidence,
-                "behind": answer.behind[:BEHIND_SHOWN],
-                "more": max(0, len(answer.behind) - BEHIND_SHOWN),
-            }
-        )
+    rows = [answer_words.worded(answer) for answer in questions.answers(request.organisation, today)]
     return render(request, "assurance/questions.html", {"rows": rows, "today": today})

@@ -47,6 +47,8 @@ from simple_history.signals import pre_create_historical_record
 from headway.accounts import actions as account_actions
 from headway.accounts.models import IntegratedCareSystem, Organisation, User
 from headway.accounts.roles import Role
+from headway.assurance import pack_actions
+from headway.assurance.models import BoardPack
 from headway.assurance.reference import ensure_board_questions
 from headway.demo import baf_data, data, finance_data, metrics_data, rounds_data
 from headway.lib.financial_years import years_between
@@ -77,6 +79,8 @@ SEED = 2026
 _CANDIDATES = {spec.reference: spec for spec in rounds_data.CANDIDATES}
 # The demo's decision meetings are on Wednesdays.
 DECISION_WEEKDAY = 2
+MEETING_WEEKDAY = 3  # board committees in the story meet on a Thursday
+PAPERS_BEFORE_MEETING_DAYS = 7  # and their papers go out a week before
 NEW_PERIOD_NOTE = (
     "The change is in place across the service and the figures have settled at a new level, so the "
     "limits are worked out again from here."
@@ -338,6 +342,8 @@ class _Builder:
         finance_data.create_money(self)
         self.create_rounds()
         self.backdate()
+        # Last: a pack is a snapshot of everything above, as of the day its papers went out.
+        self.create_board_packs()
 
     def create_organisations(self) -> None:
         system, _ = IntegratedCareSystem.objects.get_or_create(
@@ -1020,6 +1026,41 @@ class _Builder:
             budget_factor=0.9,
         )
         return round
+
+    def create_board_packs(self) -> None:
+        """The board packs of the story, through the same actions as the pages: drafted by the
+        portfolio office, then published (frozen) as of the day the papers went out, a week
+        before the meeting."""
+        for spec in data.BOARD_PACKS:
+            organisation = self.organisations[spec.organisation]
+            meeting_date = self.monday(spec.weeks_ago) + dt.timedelta(days=MEETING_WEEKDAY)
+            papers_out = min(meeting_date - dt.timedelta(days=PAPERS_BEFORE_MEETING_DAYS), self.today)
+            author = self.people[spec.author]
+            drafted = self.moment(papers_out - dt.timedelta(days=2), 14)
+            with self.at(drafted):
+                pack = pack_actions.create_pack(
+                    organisation=organisation,
+                    by=author,
+                    fields={
+                        "title": spec.title,
+                        "meeting": spec.meeting,
+                        "meeting_date": meeting_date,
+                        "purpose": spec.purpose,
+                        "assurance_level": spec.assurance_level,
+                        "assurance_reason": spec.assurance_reason,
+                        "baf_risks": spec.baf_risks,
+                        "recommendation": spec.recommendation,
+                        "executive_lead": self.people[spec.executive_lead].full_name,
+                        "author": author.full_name,
+                    },
+                )
+            BoardPack.objects.filter(pk=pack.pk).update(created_at=drafted)
+            if spec.published:
+                published = self.moment(papers_out, 16)
+                with self.at(published):
+                    pack_actions.publish_pack(pack=pack, by=author, today=papers_out)
+                # The next pack compares itself with this one by when it was published.
+                BoardPack.objects.filter(pk=pack.pk).update(published_at=published)
 
     def backdate(self) -> None:
         # bulk_update writes the values as given; it does not apply auto_now.
