@@ -261,7 +261,7 @@ SECTIONS = [
     Section("Prioritisation", "prioritisation:list", "prioritisation"),
     Section("Money", "finance:overview", "finance"),
     Section("Decisions", "portfolio:decisions", "portfolio", frozenset({"decisions"})),
-    Section("Risks", "portfolio:risks", "portfolio", frozenset({"risks"})),
+    Section("Risks", "portfolio:risks", "portfolio", frozenset({"risks", "baf"})),
     Section("Board packs", "portfolio:packs", "portfolio", frozenset({"packs"})),
     Section("Goals", "portfolio:goals", "portfolio", frozenset({"goals", "services"})),
     Section("Settings", "portfolio:settings", "portfolio", frozenset({"settings"}), role=Role.PORTFOLIO_OFFICE),

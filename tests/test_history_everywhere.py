@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
-from headway.assurance import pack_actions
+from headway.assurance import baf_actions, pack_actions
 from headway.assurance.models import PitfallSettings, Question
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
@@ -241,6 +241,24 @@ class EveryChangeIsShownInWordsTest(TestCase):
              "next_review": "2027-01-04", "status": "open"},
         )
         return reverse("portfolio:risks") + "history/", ["Risk: Supplier late: changed", "Likelihood"]
+
+    def change_principal_risk(self) -> tuple[str, list[str]]:
+        principal = baf_actions.save_principal_risk(
+            organisation=self.cast.trust, by=self.cast.office, fields={
+                "reference": "BAF-01", "title": "Too little capacity", "owner": self.cast.executive,
+                "current_likelihood": 4, "current_consequence": 4, "target_likelihood": 2, "target_consequence": 2,
+                "appetite": "cautious", "next_review": dt.date(2027, 1, 4),
+            },
+        )  # fmt: skip
+        self.post(
+            reverse("portfolio:principal_risk_edit", args=[principal.pk]),
+            {"reference": "BAF-01", "title": "Too little capacity", "owner": self.cast.executive.pk,
+             "current_likelihood": 4, "current_consequence": 4, "target_likelihood": 2, "target_consequence": 2,
+             "appetite": "open", "goal": self.goal.pk, "next_review": "2027-01-04", "status": "open"},
+        )  # fmt: skip
+        return reverse("portfolio:baf_history"), [
+            "Principal risk: BAF-01 Too little capacity: changed", "Open", "Shorter waits",
+        ]
 
     def change_funding_line(self) -> tuple[str, list[str]]:
         line = make_funding_line(self.initiative, by=self.cast.office)

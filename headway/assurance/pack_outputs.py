@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from headway.assurance import packs
-from headway.assurance.models import AssuranceLevel, BoardPack, Purpose
+from headway.assurance.models import Appetite, AssuranceLevel, BoardPack, Purpose
 from headway.lib.exports import Cell, workbook_bytes
 from headway.lib.money import pounds
 from headway.metrics.models import Kind
 from headway.metrics.verdicts import STATE_LABELS
-from headway.portfolio.models import Decision, Risk
+from headway.portfolio.models import Decision, Risk, rating_of
 from headway.prioritisation.models import RoundChange
 
 SUMMARY_LABELS = dict(packs.SUMMARY)
@@ -48,7 +48,9 @@ SHEETS = [
     "Questions",
     "Risks",
     "Asked to decide",
+    "Board assurance framework",
 ]
+APPETITE_LABELS = {str(k): str(v) for k, v in Appetite.choices}
 
 
 def date_text(iso: str | None) -> str:
@@ -185,6 +187,7 @@ def words(content: dict[str, Any], digest: str, *, draft: bool) -> dict[str, Any
             if "questions" in content
             else None
         ),
+        **baf_words(content),
     }
 
 
@@ -373,8 +376,87 @@ def sheets(content: dict[str, Any], digest: str) -> list[tuple[str, list[list[Ce
             + [["Reference", "Initiative", "Week of", "What the board is asked"]]
             + [[a["reference"], a["title"], _date(a["week"]), a["ask"]] for a in content["asks"]],
         ),
+        baf_sheet(content, head),
     ]
     return out
+
+
+# The board assurance framework (ADR 29), kept apart so other sections can be added beside it.
+
+
+def _linked_ref(linked: dict[str, Any]) -> str:
+    return f"{linked['initiative'] or 'Portfolio'}: {linked['title']} ({linked['score']})"
+
+
+def baf_words(content: dict[str, Any]) -> dict[str, Any]:
+    """The principal risks worded for the page and the PDF; None for a pack from before them."""
+    rows = content.get("baf")
+    if rows is None:
+        return {"baf": None}
+    return {
+        "baf": [
+            {
+                **r,
+                "current_rating": rating_of(r["current"]["score"]),
+                "target_rating": rating_of(r["target"]["score"]),
+                "appetite_label": APPETITE_LABELS.get(r["appetite"], r["appetite"]),
+                "review_text": date_text(r["next_review"]),
+                # As the other lists in the paper: the first few named, the rest counted (all in the workbook).
+                "linked_text": [_linked_ref(linked) for linked in r["linked_risks"][:NAMED_PER_FINDING]],
+                "linked_more": max(0, len(r["linked_risks"]) - NAMED_PER_FINDING),
+            }
+            for r in rows
+        ]
+    }
+
+
+def baf_sheet(content: dict[str, Any], head: list[list[Cell]]) -> tuple[str, list[list[Cell]]]:
+    rows: list[list[Cell]] = [
+        [
+            "Reference",
+            "Principal risk",
+            "Strategic goal",
+            "Executive owner",
+            "Current likelihood",
+            "Current consequence",
+            "Current score",
+            "Target score",
+            "Appetite",
+            "Appetite accepts up to",
+            "Above appetite",
+            "Controls",
+            "Assurances",
+            "Gaps in control",
+            "Gaps in assurance",
+            "Next review",
+            "Linked risks",
+        ]
+    ]
+    for r in content.get("baf") or []:
+        rows.append(
+            [
+                r["reference"],
+                r["title"],
+                r["goal"],
+                r["owner"],
+                r["current"]["likelihood"],
+                r["current"]["consequence"],
+                r["current"]["score"],
+                r["target"]["score"],
+                APPETITE_LABELS.get(r["appetite"], r["appetite"]),
+                r["appetite_ceiling"],
+                "Yes" if r["above_appetite"] else "No",
+                "\n".join(r["controls"]),
+                "\n".join(f"{a['text']} ({a['evidence']})" if a["evidence"] else a["text"] for a in r["assurances"]),
+                "\n".join(r["gaps_in_control"]),
+                "\n".join(r["gaps_in_assurance"]),
+                _date(r["next_review"]),
+                "\n".join(_linked_ref(linked) for linked in r["linked_risks"]),
+            ]
+        )
+    if content.get("baf") is None:
+        rows.append(["This pack was published before the board assurance framework was kept in Headway."])
+    return ("Board assurance framework", head + rows)
 
 
 def xlsx(pack: BoardPack) -> bytes:

@@ -86,7 +86,7 @@ def pack_xlsx(request: MemberRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.PREPARE_BOARD_PACKS)
 def pack_new(request: MemberRequest) -> HttpResponse:
-    form = BoardPackForm(posted(request))
+    form = BoardPackForm(posted(request), organisation=request.organisation)
     back = reverse("portfolio:packs")
     done = saved(
         request,
@@ -101,7 +101,7 @@ def pack_new(request: MemberRequest) -> HttpResponse:
 @member_required(Action.PREPARE_BOARD_PACKS)
 def pack_edit(request: MemberRequest, pk: int) -> HttpResponse:
     pack = get_draft(request, pk)
-    form = BoardPackForm(posted(request), instance=pack)
+    form = BoardPackForm(posted(request), instance=pack, organisation=request.organisation)
     back = reverse("portfolio:pack", args=[pack.pk])
     done = saved(
         request,

@@ -16,6 +16,7 @@ from typing import Any
 
 from headway.accounts.models import Organisation
 from headway.assurance import answer_words, pitfall_inputs, pitfall_presenters, questions, ratings
+from headway.assurance import baf as baf_figures
 from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
 from headway.assurance.models import BoardPack
@@ -26,9 +27,10 @@ from headway.metrics.queries import series_or_none
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status
 from headway.prioritisation.models import Round, RoundChange
 
-# 1: the first packs; 2: with the guide's pitfalls and the board's questions. A pack is read by
-# the schema it was published with, so a schema 1 pack shows no such sections.
-SCHEMA = 2
+# 1: the first packs; 2: with the guide's pitfalls and the board's questions; 3: with the board
+# assurance framework. A pack is read by the schema it was published with, so an older pack shows
+# no such sections.
+SCHEMA = 3
 KEY_MEASURES = 12  # the charts a board can read in one sitting; the rest are in Headway
 DECISION_KINDS = (Decision.Kind.STOP, Decision.Kind.PAUSE)
 ASKS_WEEKS = 2  # this and last week's checkpoints
@@ -346,4 +348,14 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         "questions": question_rows,
         "risks": {"heat": heat, "past_review": past_review},
         "asks": asks,
+        **baf_section(organisation),
     }
+
+
+# The board assurance framework (ADR 29), kept apart so other sections can be added beside it.
+
+
+def baf_section(organisation: Organisation) -> dict[str, Any]:
+    """The open principal risks with their scores, appetite, gaps and the refs of the risks
+    linked to them. A pack published before the framework existed has no "baf" key."""
+    return {"baf": baf_figures.pack_section(organisation)}

@@ -282,7 +282,7 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "timeline_weeks": TIMELINE_WEEKS,
             "state": state,
             "state_label": portfolio_presenters.CHECKPOINT_STATE_LABELS.get(state or "", ""),
-            "risks": list(initiative.risks.open().select_related("owner")),
+            "risks": list(initiative.risks.open().select_related("owner", "principal_risk")),
             "comments": list(initiative.comments.select_related("author")),
             # A comment being written when the session ended comes back here after signing in.
             "comment_form": CommentForm(posted(request)) if can_do(request, Action.COMMENT) else None,

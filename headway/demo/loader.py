@@ -51,7 +51,7 @@ from headway.accounts.roles import Role
 from headway.assurance import pack_actions, pitfall_store
 from headway.assurance.models import BoardPack
 from headway.assurance.reference import ensure_board_questions
-from headway.demo import data, finance_data, metrics_data, rounds_data
+from headway.demo import baf_data, data, finance_data, metrics_data, rounds_data
 from headway.lib.financial_years import years_between
 from headway.lib.periods import MONTHLY, period_label, period_start
 from headway.lib.quarters import FinancialQuarter
@@ -342,6 +342,7 @@ class _Builder:
                 by = self._person(spec.delivery_lead) or recorder
                 self.record_checkpoints(self.initiatives[spec.organisation, spec.reference], spec, spec.story, by)
         self.create_risks()
+        baf_data.create_principal_risks(self)
         self.create_comments()
         self.create_metrics()
         # Money before the rounds: the open round's candidates take their costs from it.

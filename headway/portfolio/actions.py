@@ -334,6 +334,8 @@ def save_risk(
     apply_fields(risk, fields)
     if risk.initiative is not None and risk.initiative.organisation_id != organisation.pk:
         raise ValidationError({"initiative": "That initiative belongs to another organisation."})
+    if risk.principal_risk is not None and risk.principal_risk.organisation_id != organisation.pk:
+        raise ValidationError({"principal_risk": "Choose one of your organisation's principal risks."})
     risk.full_clean(exclude=["organisation"])
     stamp(risk, by, reason or ("Raised" if risk.pk is None else "Updated"))
     risk.save()
