@@ -24,7 +24,7 @@ from headway.confirm import Removal, confirm_removal, plural
 from headway.history import display, history_entries
 from headway.lib.bounds import BoundsError
 from headway.portfolio.models import StrategicGoal
-from headway.views import MemberRequest, can_do, member_required, page_of, saved, scoped_get
+from headway.views import MemberRequest, can_do, member_required, page_of, posted, saved, scoped_get
 
 MANAGE = Action.MANAGE_PORTFOLIO_RISKS
 
@@ -81,7 +81,7 @@ def principal_risk(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request: MemberRequest, risk: PrincipalRisk | None) -> HttpResponse:
-    form = PrincipalRiskForm(request.POST or None, instance=risk, organisation=request.organisation)
+    form = PrincipalRiskForm(posted(request), instance=risk, organisation=request.organisation)
     back = _url(risk) if risk else reverse("portfolio:baf")
     done = saved(
         request,
