@@ -324,9 +324,8 @@ class SendWeeknotesTest(TestCase):
         self.assertEqual(mail.outbox, [])
 
     def test_a_failure_to_send_leaves_the_week_to_send_again(self):
-        with self.settings(EMAIL_BACKEND="tests.test_weeknotes.FailingBackend"):
-            with self.assertRaises(OSError):
-                self.send("--organisation", self.cast.trust.ods_code)
+        with self.settings(EMAIL_BACKEND="tests.test_weeknotes.FailingBackend"), self.assertRaises(OSError):
+            self.send("--organisation", self.cast.trust.ods_code)
         self.assertFalse(WeeknotesSent.objects.exists())
         self.send("--organisation", self.cast.trust.ods_code)
         self.assertEqual(len(mail.outbox), 2)

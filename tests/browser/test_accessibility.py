@@ -30,9 +30,9 @@ from headway.assurance import actions as assurance_actions
 from headway.assurance import pack_actions
 from headway.assurance.models import BoardPack
 from headway.demo.data import DEMO_PASSWORD
-from headway.lib.weeks import week_start
 from headway.finance import queries as finance_queries
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
+from headway.lib.weeks import week_start
 from headway.metrics.models import Annotation, Metric
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal, UserNeed
