@@ -7,6 +7,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from io import StringIO
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -21,8 +22,10 @@ from headway.assurance.weeknotes import Progress, compose, weeknotes, weeknotes_
 from headway.lib.weeks import latest_complete_week
 from headway.portfolio import actions as portfolio_actions
 from tests.clock import TODAY
+from tests.concurrency import AtOnceTestCase
 from tests.factories import make_initiative
 from tests.personas import personas
+from tests.test_races import TRIALS, at_once
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 LAST_WEEK = latest_complete_week(TODAY)  # Monday 23 November 2026: the clock is Friday 4 December
@@ -337,3 +340,27 @@ class FailingBackend:
 
     def send_messages(self, messages: object) -> int:
         raise OSError("The mail server is not answering.")
+
+
+@pytest.mark.slow
+class TwoSendsAtOnceTest(AtOnceTestCase):
+    """Two runs of the command at the same moment (cron overlapping a run by hand) still email
+    each person once: the unique record is written before the email, in one transaction."""
+
+    def setUp(self) -> None:
+        self.cast = personas("Race Trust")
+
+    def test_two_sends_of_one_week_to_one_person_at_once_send_one_email(self) -> None:
+        for trial in range(TRIALS):
+            week = LAST_WEEK - dt.timedelta(weeks=trial)
+
+            def send(week: dt.date = week) -> bool:
+                return assurance_actions.email_weeknotes(
+                    organisation=self.cast.trust, user=self.cast.viewer, week=week, subject="Weeknotes", body="…"
+                )
+
+            results, errors = at_once(send, send)
+            self.assertEqual(errors, [], f"trial {trial}")
+            self.assertEqual(sorted(results), [False, True], f"trial {trial}")
+        self.assertEqual(len(mail.outbox), TRIALS)
+        self.assertEqual(WeeknotesSent.objects.count(), TRIALS)
