@@ -209,7 +209,7 @@ class WeeknotesFeedTest(TestCase):
         entries = feed.findall(f"{ATOM}entry")
         self.assertEqual(len(entries), 12)
         first = entries[0]
-        self.assertIn("23 Nov 2026", first.findtext(f"{ATOM}title"))
+        self.assertEqual(first.findtext(f"{ATOM}title"), "Weeknotes: the week of 23 November 2026")
         self.assertTrue(first.find(f"{ATOM}link").get("href").endswith("/weeknotes/?week=2026-11-23"))
         for required in ("id", "updated"):
             self.assertTrue(first.findtext(f"{ATOM}{required}"), required)

@@ -18,7 +18,7 @@ from headway.accounts.models import Organisation
 from headway.accounts.roles import Action
 from headway.assurance.weeknotes import Weeknotes, weeknotes, weeknotes_for
 from headway.lib.bounds import FIRST_DATE
-from headway.lib.weeks import WeekError, latest_complete_week, parse_week, week_label, week_start
+from headway.lib.weeks import WeekError, latest_complete_week, parse_week, week_start
 from headway.views import MemberRequest, member_required
 
 FEED_WEEKS = 12  # a quarter: enough for a reader that was away, short enough to read quickly
@@ -55,7 +55,7 @@ def weeknotes_page(request: MemberRequest) -> HttpResponse:
     following = week + dt.timedelta(weeks=1)
     context: dict[str, Any] = {
         "notes": notes,
-        "label": week_label(week),
+        "label": f"week of {week:%-d %B %Y}",
         "in_progress": week == this_week,
         "latest": latest_complete_week(today),
         "previous": previous if previous >= FIRST_DATE else None,
@@ -102,7 +102,7 @@ class WeeknotesFeed(_Feed):
         return weeknotes_for(obj, [w for w in weeks if w >= FIRST_DATE])
 
     def item_title(self, item: Weeknotes) -> str:
-        return f"Weeknotes for the {week_label(item.week)}"
+        return f"Weeknotes: the week of {item.week:%-d %B %Y}"
 
     def item_link(self, item: Weeknotes) -> str:
         return page_address(item.week)
