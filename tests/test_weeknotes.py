@@ -299,6 +299,15 @@ class SendWeeknotesTest(TestCase):
         self.assertIn("to 0 person(s); 2 already had them", again)
         self.assertEqual(WeeknotesSent.objects.filter(week_start=LAST_WEEK).count(), 2)
 
+    def test_the_action_itself_sends_a_week_to_a_person_once(self):
+        def send() -> bool:
+            return assurance_actions.email_weeknotes(
+                organisation=self.cast.trust, user=self.cast.viewer, week=LAST_WEEK, subject="Weeknotes", body="…"
+            )
+
+        self.assertEqual([send(), send()], [True, False])
+        self.assertEqual(len(mail.outbox), 1)
+
     def test_the_latest_complete_week_of_every_organisation_is_the_default(self):
         self.send()
         self.assertEqual(len(mail.outbox), 3)
