@@ -251,7 +251,6 @@ SECTIONS = [
     Section("Money", "finance:overview", "finance"),
     Section("Decisions", "portfolio:decisions", "portfolio", frozenset({"decisions"})),
     Section("Risks", "portfolio:risks", "portfolio", frozenset({"risks"})),
-    Section("Weeknotes", "portfolio:weeknotes", "portfolio", frozenset({"weeknotes"})),
     Section("Board packs", "portfolio:packs", "portfolio", frozenset({"packs"})),
     Section("Goals", "portfolio:goals", "portfolio", frozenset({"goals", "services"})),
     Section("Settings", "portfolio:settings", "portfolio", frozenset({"settings"}), role=Role.PORTFOLIO_OFFICE),

@@ -186,7 +186,7 @@ class WeeknotesPageTest(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertIn(reverse("accounts:login"), response["Location"])
 
-    def test_the_header_links_to_it(self):
+    def test_every_page_links_to_it_from_the_footer(self):
         self.client.force_login(self.cast.viewer)
         page = self.client.get(reverse("portfolio:glance")).content.decode()
         self.assertIn(f'href="{reverse("portfolio:weeknotes")}"', page)
