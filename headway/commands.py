@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from headway.accounts.models import Organisation
+from headway.lib.weeks import WeekError, parse_week
 
 
 def organisation_option(code: str) -> Organisation:
@@ -26,3 +28,19 @@ def date_option(option: str, value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--{option} must be a date written YYYY-MM-DD, not {value!r}.") from None
+
+
+def week_option(option: str, value: str | None) -> dt.date | None:
+    """The reporting week given as `--option YYYY-MM-DD` (its Monday, within Headway's bounds);
+    None when it is not given, so the command picks its own default."""
+    if not value:
+        return None
+    try:
+        return parse_week(value)
+    except WeekError as error:
+        raise CommandError(f"--{option}: {error}") from None
+
+
+def site_address() -> str:
+    """Where Headway is served, for the links in the emails a command sends: HEADWAY_BASE_URL."""
+    return str(getattr(settings, "HEADWAY_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")

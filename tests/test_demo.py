@@ -15,9 +15,10 @@ from django.utils import timezone
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.assurance.models import BoardPack
+from headway.assurance.weeknotes import weeknotes
 from headway.demo import data
 from headway.demo.loader import DemoNotAllowed, DemoSummary, demo_ods_codes, load_demo, rating_for
-from headway.lib.weeks import checkpoint_state, week_start
+from headway.lib.weeks import checkpoint_state, latest_complete_week, week_start
 from headway.metrics.models import Verdict
 from headway.portfolio.models import (
     Checkpoint,
@@ -234,6 +235,15 @@ class DemoTests(TestCase):
         self.assertTrue(3 <= risks.filter(initiative=None).count() <= 5)
         self.assertTrue(risks.review_overdue(TODAY).exists())
         self.assertTrue(all(r.owner_id and r.mitigation for r in risks))
+
+    def test_the_latest_weeknotes_have_something_shown_and_something_released_and_two_readers(self) -> None:
+        notes = weeknotes(self.acute, latest_complete_week(TODAY))
+        self.assertGreaterEqual(len(notes.shown), 3)
+        self.assertGreaterEqual(len(notes.reached_users), 2)
+        readers = Membership.objects.for_organisation(self.acute).filter(weeknotes_by_email=True)
+        self.assertEqual(
+            sorted(m.user.email for m in readers), [data._email("board"), data._email("delivery")]
+        )
 
     def test_the_board_has_commented(self) -> None:
         board = User.objects.get(email=f"board@{data.EMAIL_DOMAIN}")

@@ -86,6 +86,10 @@ WITHOUT_HISTORY: dict[str, str] = {
         "and when, and the access it gives is recorded in the membership's history"
     ),
     "accounts.Submission": "a retried form's single-use token, kept a day so a retry is not saved twice (ADR 16)",
+    "assurance.WeeknotesSent": (
+        "a record that one week's weeknotes were emailed to one person, written once and never changed (ADR 30); "
+        "the choice to receive them is kept in the membership's history"
+    ),
     "metrics.Verdict": "derived from the metrics and refreshed by their actions (ADR 7, ADR 14)",
     "assurance.StoredFindings": (
         "the pitfall findings worked out from every app's data and refreshed by the actions (ADR 26); "

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from headway.lib.financial_years import financial_year_label, financial_year_start
-from headway.lib.weeks import checkpoint_state, recent_weeks, week_start, weeks_between
+from headway.lib.weeks import checkpoint_state, latest_complete_week, recent_weeks, week_start, weeks_between
 
 THURSDAY = dt.date(2026, 11, 26)
 MONDAY = dt.date(2026, 11, 23)
@@ -11,6 +11,12 @@ def test_a_week_starts_on_the_monday_that_contains_the_day():
     assert week_start(THURSDAY) == MONDAY
     assert week_start(MONDAY) == MONDAY
     assert week_start(dt.date(2026, 11, 29)) == MONDAY  # Sunday belongs to the same week
+
+
+def test_the_latest_complete_week_is_last_week_whatever_the_day():
+    assert latest_complete_week(THURSDAY) == dt.date(2026, 11, 16)
+    assert latest_complete_week(MONDAY) == dt.date(2026, 11, 16)
+    assert latest_complete_week(dt.date(2026, 11, 29)) == dt.date(2026, 11, 16)  # a Sunday
 
 
 def test_weeks_between_counts_whole_reporting_weeks():

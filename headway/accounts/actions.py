@@ -69,6 +69,15 @@ def change_member(*, membership: Membership, by: User | None, role: str, directo
     return membership
 
 
+@transaction.atomic
+def choose_weeknotes(*, membership: Membership, by: User | None, by_email: bool) -> Membership:
+    """A person's own choice to receive (or stop receiving) the weekly weeknotes by email."""
+    membership.weeknotes_by_email = by_email
+    stamp(membership, by, "Weeknotes by email " + ("chosen" if by_email else "stopped"))
+    membership.save(update_fields=["weeknotes_by_email"])
+    return membership
+
+
 def why_not_removable(*, membership: Membership, by: User | None) -> str:
     """Why `by` may not remove this membership, or "" if they may (the role check is the view's)."""
     if by is not None and membership.user_id == by.pk:

@@ -41,6 +41,20 @@ class SwitchOrganisationForm(NHSFormMixin, forms.Form):
         self.apply_nhs_classes()
 
 
+class WeeknotesChoiceForm(NHSFormMixin, forms.Form):
+    by_email = forms.BooleanField(
+        label="Email me the weeknotes every week",
+        required=False,
+        help_text="What was shown and what reached real users across the portfolio, sent once a week. "
+        "Untick this to stop.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shows_saved_values = True
+        self.apply_nhs_classes()
+
+
 ROLE_HINTS = {
     Role.BOARD: "Reads the whole portfolio and can comment.",
     Role.EXECUTIVE: "Proposes and edits initiatives, records decisions and portfolio risks.",

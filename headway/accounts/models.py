@@ -152,6 +152,10 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     directorate = models.CharField(max_length=150, blank=True)
+    # The person's own choice, made on their account page: the weekly digest of what was shown and
+    # what reached users here, by email (`manage.py send_weeknotes`). Per organisation, because
+    # someone working for two trusts may want one trust's weeknotes and not the other's.
+    weeknotes_by_email = models.BooleanField("weeknotes by email", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Who was given access, what role they held and who removed them is governance evidence.
     history = HistoricalRecords()

@@ -37,6 +37,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("organisations/switch/", views.switch_organisation, name="switch_organisation"),
+    path("account/", views.account, name="account"),
     path("people/", views.people, name="people"),
     path("people/add/", views.person_add, name="person_add"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from headway.accounts import actions, presenters
 from headway.accounts.access import find_invitation, get_invitation, get_membership
-from headway.accounts.forms import AccountSetUpForm, MemberForm, SwitchOrganisationForm
+from headway.accounts.forms import AccountSetUpForm, MemberForm, SwitchOrganisationForm, WeeknotesChoiceForm
 from headway.accounts.middleware import SESSION_KEY
 from headway.accounts.models import Invitation, Membership, User, normalise_email
 from headway.accounts.roles import Action
@@ -55,6 +55,52 @@ def switch_organisation(request: HeadwayRequest) -> HttpResponse:
             target = "portfolio:glance"
         return redirect(target)
     return render(request, "accounts/switch.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+# A person's own page: who they are, where they work, and their own choices.
+
+
+def _weeknotes_choices(membership: Membership) -> list[tuple[datetime, bool]]:
+    """When this person turned the weeknotes email on or off here, newest first, from the
+    membership's history (the choice is kept like every other change to access)."""
+    records = membership.history.order_by("history_date", "history_id")  # type: ignore[attr-defined]
+    changes: list[tuple[datetime, bool]] = []
+    before = False
+    for record in records.only("history_date", "weeknotes_by_email"):
+        if record.weeknotes_by_email != before:
+            changes.append((record.history_date, record.weeknotes_by_email))
+            before = record.weeknotes_by_email
+    return changes[::-1]
+
+
+@member_required(Action.VIEW)
+def account(request: MemberRequest) -> HttpResponse:
+    """Your account. Every role may open it; each person changes only their own choices, for the
+    organisation they are working in."""
+    membership = request.membership
+    form = WeeknotesChoiceForm(posted(request), initial={"by_email": membership.weeknotes_by_email})
+
+    def said(chosen: Membership) -> str:
+        where = chosen.organisation.name
+        if chosen.weeknotes_by_email:
+            return f"You will be emailed the weeknotes for {where} each week, at {chosen.user.email}."
+        return f"You will no longer be emailed the weeknotes for {where}."
+
+    done = saved(
+        request,
+        form,
+        lambda: actions.choose_weeknotes(
+            membership=membership, by=request.user, by_email=bool(form.cleaned_data["by_email"])
+        ),
+        said,
+        reverse("accounts:account"),
+    )
+    context = {
+        "form": form,
+        "memberships": request.memberships,
+        "choices": _weeknotes_choices(membership),
+    }
+    return done or render(request, "accounts/account.html", context)
 
 
 # People and roles: the portfolio office administers who can use Headway in its organisation.

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.mail import send_mail
 from django.db import transaction
 
 from headway import derived
-from headway.accounts.models import User
+from headway.accounts.models import Organisation, User
+from headway.assurance.models import WeeknotesSent
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative
 from headway.prioritisation import actions as prioritisation_actions
@@ -78,3 +80,16 @@ def reverse_decision(
         decided_on=decided_on,
     )
     return Decided(reversal, *prioritisation_actions.follow_decision(decision=reversal, by=by))
+
+
+@transaction.atomic
+def email_weeknotes(*, organisation: Organisation, user: User, week: dt.date, subject: str, body: str) -> bool:
+    """Email one person one week's weeknotes, at most once (ADR 30). The record that it was sent
+    is written first, in the same transaction as the sending: a second run, or two at once, finds
+    it and sends nothing; a failure to send undoes it, so the next run tries again. Returns
+    whether it was sent now."""
+    _, created = WeeknotesSent.objects.get_or_create(organisation=organisation, user=user, week_start=week)
+    if not created:
+        return False
+    send_mail(subject, body, None, [user.email])
+    return True

@@ -348,3 +348,23 @@ class PrincipalRisk(models.Model):
         return sum(
             1 for text in (self.gaps_in_control, self.gaps_in_assurance) for line in text.splitlines() if line.strip()
         )
+
+
+class WeeknotesSent(models.Model):
+    """That one week's weeknotes for an organisation were emailed to one person (ADR 30): what
+    makes `manage.py send_weeknotes` safe to run twice. Written once, never changed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField(help_text="The Monday of the week the weeknotes are about.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "weeknotes sent"
+        verbose_name_plural = "weeknotes sent"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user", "week_start"], name="weeknotes_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Weeknotes for the week of {self.week_start:%d %b %Y} to {self.user} ({self.organisation})"

@@ -3,7 +3,7 @@ URL namespace: `headway/urls.py` mounts these inside it, beside `portfolio.urls`
 
 from django.urls import path
 
-from headway.assurance import baf_views, pack_views, views
+from headway.assurance import baf_views, pack_views, views, weeknotes_views
 
 in_portfolio = [
     path("", views.glance, name="glance"),
@@ -16,6 +16,9 @@ in_portfolio = [
     # the prioritisation rounds and the money (`assurance.actions`, ADR 20).
     path("initiatives/<int:pk>/decisions/new/", views.decide, name="decide"),
     path("decisions/<int:pk>/reverse/", views.decision_reverse, name="decision_reverse"),
+    # Weeknotes (ADR 30).
+    path("weeknotes/", weeknotes_views.weeknotes_page, name="weeknotes"),
+    path("weeknotes/feed/", weeknotes_views.weeknotes_feed, name="weeknotes_feed"),
     # Board packs (ADR 28).
     path("packs/", pack_views.pack_list, name="packs"),
     path("packs/new/", pack_views.pack_new, name="pack_new"),

@@ -202,6 +202,9 @@ def _acute(role: str, directorate: str) -> tuple[Seat, ...]:
     return (Seat(organisation=ACUTE, role=role, directorate=directorate),)
 
 
+# People at the acute trust who chose, on their account page, to have the weeknotes emailed.
+WEEKNOTES_READERS: tuple[str, ...] = ("board", "tomasz")
+
 PEOPLE: tuple[PersonSpec, ...] = (
     # The role logins, one for each role at the acute trust.
     PersonSpec(

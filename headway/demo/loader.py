@@ -331,6 +331,7 @@ class _Builder:
         with self.at(self.moment(self.day(first + 1, 0), 9)):
             self.create_organisations()
             self.create_people()
+            self.choose_weeknotes()
             self.create_goals_and_services()
         for spec in specs:
             self.create_initiative(spec)
@@ -391,6 +392,14 @@ class _Builder:
                 )
                 if seat.role == Role.PORTFOLIO_OFFICE:
                     self.recorders.setdefault(seat.organisation, user)
+
+    def choose_weeknotes(self) -> None:
+        organisation = self.organisations[data.ACUTE]
+        for key in data.WEEKNOTES_READERS:
+            person = self.people[key]
+            account_actions.choose_weeknotes(
+                membership=person.memberships.get(organisation=organisation), by=person, by_email=True
+            )
 
     def create_goals_and_services(self) -> None:
         for order, goal in enumerate(data.GOALS, start=1):

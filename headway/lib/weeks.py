@@ -13,6 +13,11 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def latest_complete_week(today: dt.date) -> dt.date:
+    """The Monday of the last reporting week that has ended: last week, whatever day today is."""
+    return week_start(today) - dt.timedelta(weeks=1)
+
+
 def weeks_between(earlier: dt.date, later: dt.date) -> int:
     """Whole reporting weeks from the week of `earlier` to the week of `later` (0 if the same week)."""
     return (week_start(later) - week_start(earlier)).days // 7

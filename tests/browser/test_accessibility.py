@@ -32,6 +32,7 @@ from headway.assurance.models import BoardPack, PrincipalRisk
 from headway.demo.data import DEMO_PASSWORD
 from headway.finance import queries as finance_queries
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
+from headway.lib.weeks import week_start
 from headway.metrics.models import Annotation, Metric
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal, UserNeed
@@ -52,7 +53,7 @@ POST_ONLY = {
     "portfolio:pack_publish",
 }
 # Files to download, not pages: answered with the file.
-DOWNLOADS = {"portfolio:pack_pdf", "portfolio:pack_xlsx"}
+DOWNLOADS = {"portfolio:pack_pdf", "portfolio:pack_xlsx", "portfolio:weeknotes_feed"}
 # Addresses a page's script calls, not pages: they answer with no content.
 NOT_PAGES = {"accounts:still_here"}
 # Removals that ask first (headway/confirm.py): a GET shows the page asking, which is checked like
@@ -334,6 +335,10 @@ VARIANTS: list[Callable[[Demo], str]] = [
     lambda d: reverse("metrics:observation_add", args=[d.metric.pk]) + f"?period={d.metric.latest_period:%Y-%m-%d}",
     lambda d: reverse("finance:initiative", args=[d.stopped.pk]),
     lambda d: reverse("finance:actual_add", args=[needed(d.money, "initiative with money").pk]) + "?kind=benefit",
+    # Weeknotes: this week so far, a week long ago with nothing in it, and a week that is refused.
+    lambda d: reverse("portfolio:weeknotes") + f"?week={week_start(timezone.localdate()):%Y-%m-%d}",
+    lambda d: reverse("portfolio:weeknotes") + "?week=2000-01-03",
+    lambda d: reverse("portfolio:weeknotes") + "?week=2000-01-04",
     # Removing oneself: the page says why not, with no button.
     lambda d: reverse("accounts:person_remove", args=[own_membership(d).pk]),
 ]
@@ -594,3 +599,23 @@ def test_at_a_glance_prints_without_link_addresses_or_overlapping_tables(
         })()"""
     )
     assert problems == []
+
+
+def test_weeknotes_print_without_week_navigation_or_link_addresses(
+    page: Page, demo: Any, signed_in: Any, live_server: Any
+):
+    """The weeknotes on paper: the week's notes, with no header menu, no previous/next week and no
+    link addresses printed after the initiatives' names."""
+    signed_in(BOARD, DEMO_PASSWORD)
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.goto(live_server.url + reverse("portfolio:weeknotes"))
+    expect(page.get_by_role("heading", name="Reached real users")).to_be_visible()
+    page.emulate_media(media="print")
+    for hidden in (".nhsuk-header__navigation", ".app-weeknotes-nav", ".app-weeknotes-follow"):
+        expect(page.locator(hidden)).to_be_hidden()
+    addresses = page.evaluate(
+        "[...document.querySelectorAll('main a[href]')]"
+        ".map(a => getComputedStyle(a, '::after').content).filter(c => c && c !== 'none' && c !== 'normal')"
+    )
+    assert addresses == [], f"Links print their addresses: {addresses[:3]}"
+    expect(page.get_by_role("heading", name="Reached real users")).to_be_visible()

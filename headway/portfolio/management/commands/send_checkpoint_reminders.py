@@ -11,13 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandParser
 from django.urls import reverse
 
 from headway.accounts.models import User
-from headway.commands import date_option
+from headway.commands import date_option, site_address
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.portfolio.models import Initiative
 
@@ -33,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = date_option("today", options["today"])
-        base_url = str(getattr(settings, "HEADWAY_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+        base_url = site_address()
 
         # Every organisation at once: this is a scheduled job, not a view.
         initiatives = (
