@@ -35,7 +35,8 @@ def test_the_check_spots_an_unscoped_query():
 
 
 def test_no_view_queries_organisation_data_without_the_organisation():
-    views = sorted(ROOT.glob("*/views.py")) + sorted(ROOT.glob("*/views/*.py"))
+    # Every module of views: views.py, and the ones split out of it (pack_views.py and so on).
+    views = sorted(ROOT.glob("*/*views.py")) + sorted(ROOT.glob("*/views/*.py"))
     assert views, "no views found: the check would pass vacuously"
     found = {
         f"{path.relative_to(ROOT.parent)}:{line}": call

@@ -30,7 +30,9 @@ MANAGE = Action.MANAGE_PORTFOLIO_RISKS
 
 
 def get_principal_risk(request: MemberRequest, pk: int) -> PrincipalRisk:
-    return scoped_get(request, PrincipalRisk.objects.select_related("owner", "goal"), pk)
+    return scoped_get(
+        request, PrincipalRisk.objects.for_organisation(request.organisation).select_related("owner", "goal"), pk
+    )
 
 
 def _url(risk: PrincipalRisk) -> str:

@@ -26,7 +26,7 @@ def can_prepare(request: MemberRequest) -> bool:
 
 def get_pack(request: MemberRequest, pk: int) -> BoardPack:
     """A pack of the organisation the person may read: published, or any for those who prepare them."""
-    pack = scoped_get(request, BoardPack.objects.all(), pk)
+    pack = scoped_get(request, BoardPack.objects.for_organisation(request.organisation), pk)
     if not pack.is_published and not can_prepare(request):
         raise Http404("No such board pack.")
     return pack
