@@ -65,16 +65,6 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         .values_list("initiative_id")
         .annotate(n=Count("pk"), assumed=Count("pk", filter=Q(evidence=UserNeed.Evidence.ASSUMED)))
     }
-    shown: dict[int, tuple[dt.date | None, dt.date | None]] = {
-        pk: (demo, users)
-        for pk, demo, users in Checkpoint.objects.filter(initiative__organisation=organisation)
-        .order_by()
-        .values_list("initiative_id")
-        .annotate(
-            demo=Max("week_start", filter=~Q(demonstrated="")),
-            users=Max("week_start", filter=Q(reached_real_users=True)),
-        )
-    }
     # The newest `unchanged_checkpoints` ratings, looked for over twice as many weeks so that a
     # missed week or two does not hide a rating that never moves.
     window = today - dt.timedelta(weeks=2 * thresholds.unchanged_checkpoints)
@@ -124,7 +114,6 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
             p80 = finance_figures.class_forecasts(m.latest, overview.members, i).cost.p80
         goals, joins = links.get(pk, (0, 0))
         need_count, assumed = needs.get(pk, (0, 0))
-        demonstrated, reached_users = shown.get(pk, (None, None))
         facts.append(
             InitiativeFacts(
                 pk=pk,
@@ -143,8 +132,9 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
                 started_on=i.start_date,
                 went_live_on=i.went_live_on,
                 last_checkpoint_week=i.last_checkpoint_week,
-                last_demonstrated_week=demonstrated,
-                last_reached_users_week=reached_users,
+                # Kept on the initiative by the checkpoint actions (ADR 6), not searched for here.
+                last_demonstrated_week=i.last_demonstrated_week,
+                last_reached_users_week=i.last_reached_users_week,
                 recent_confidence=tuple(recent.get(pk, ())),
                 current_confidence=i.current_confidence,
                 sro=_name(i.sro),

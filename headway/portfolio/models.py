@@ -119,7 +119,8 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.filter(status=Status.ACTIVE)
 
     def refresh_checkpoint_summaries(self) -> int:
-        """Recompute `last_checkpoint_week` and `current_confidence` from the checkpoints.
+        """Recompute the checkpoint summary (the newest week and its confidence, and the newest
+        week that demonstrated something and that reached real users) from the checkpoints.
 
         The checkpoint actions (`portfolio.actions`) do this for the initiatives they touch (ADR 14);
         call it after writing checkpoints any other way, such as `bulk_create`.
@@ -128,6 +129,8 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.update(
             last_checkpoint_week=Subquery(latest.values("week_start")[:1]),
             current_confidence=Coalesce(Subquery(latest.values("confidence")[:1]), Value("")),
+            last_demonstrated_week=Subquery(latest.exclude(demonstrated="").values("week_start")[:1]),
+            last_reached_users_week=Subquery(latest.filter(reached_real_users=True).values("week_start")[:1]),
         )
 
 
@@ -186,12 +189,22 @@ class Initiative(models.Model):
     current_confidence = models.CharField(
         "latest delivery confidence", max_length=20, choices=Confidence.choices, blank=True, editable=False
     )
+    # The newest weeks something was demonstrated and something reached real users: what the
+    # pitfall findings read for every initiative on every write (ADR 26), kept here for the same reason.
+    last_demonstrated_week = models.DateField(null=True, blank=True, editable=False)
+    last_reached_users_week = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     # The links are kept with each version, so linking a goal shows as "Linked to ..." (ADR 22).
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "last_checkpoint_week", "current_confidence"],
+        excluded_fields=[
+            "updated_at",
+            "last_checkpoint_week",
+            "current_confidence",
+            "last_demonstrated_week",
+            "last_reached_users_week",
+        ],
         m2m_fields=["goals", "services", "joins_up_with"],
     )
     objects = InitiativeQuerySet.as_manager()
