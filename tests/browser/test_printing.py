@@ -44,7 +44,8 @@ PAPER_WIDTH = 703  # A4 portrait less the margins of @page in static/app.css, in
 PAPER = {"width": PAPER_WIDTH, "height": 1000}
 
 # What printing this page would get wrong, as sentences; `width` is the paper's width in pixels.
-# (An NHS table reaches 2px past its column on each side, by design: its cells' padding lines up.)
+# (On a screen an NHS table reaches 2px past its column on each side, so that its cells' text lines up
+# with the text around it; on paper those 2px are cut off, so a table must keep within the paper.)
 PRINT_PROBLEMS = """(width) => {
   const found = [];
   const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
@@ -61,12 +62,12 @@ PRINT_PROBLEMS = """(width) => {
   if (document.body.innerText.includes('(Link:')) found.push('the text "(Link:" is printed');
 
   const wide = document.documentElement.scrollWidth;
-  if (wide > width + 3) found.push(`the page is ${wide}px wide, wider than the paper's ${width}px`);
+  if (wide > width) found.push(`the page is ${wide}px wide, wider than the paper's ${width}px`);
   const main = document.querySelector('main').getBoundingClientRect();
   const boxes = [...document.querySelectorAll('main table, .app-chart__svg > svg, .app-pack-chart > svg')]
     .filter(shown).map(e => [e, e.getBoundingClientRect()]);
   for (const [e, box] of boxes) {
-    if (box.right > main.right + 3 || box.left < main.left - 3) {
+    if (box.right > main.right + 0.5 || box.left < main.left - 0.5) {
       found.push(`${label(e)} runs from ${Math.round(box.left)} to ${Math.round(box.right)}px, past the paper (0 to ${Math.round(main.right)}px)`);
     }
   }
