@@ -50,14 +50,17 @@ PRINT_PROBLEMS = """(width) => {
   const found = [];
   const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
   const label = (e) => {
-    const classes = typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '';
+    const names = typeof e.className === 'string' ? e.className.trim() : '';
+    const classes = names ? '.' + names.split(/\\s+/).join('.') : '';
     const text = (e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 50);
     return `${e.tagName.toLowerCase()}${classes}${text ? ` "${text}"` : ''}`;
   };
 
   for (const a of document.querySelectorAll('a[href]')) {
     const after = getComputedStyle(a, '::after').content;
-    if (shown(a) && after && !['none', 'normal', '""'].includes(after)) found.push(`${label(a)} prints ${after} after it`);
+    if (shown(a) && after && !['none', 'normal', '""'].includes(after)) {
+      found.push(`${label(a)} prints ${after} after it`);
+    }
   }
   if (document.body.innerText.includes('(Link:')) found.push('the text "(Link:" is printed');
 
@@ -68,7 +71,8 @@ PRINT_PROBLEMS = """(width) => {
     .filter(shown).map(e => [e, e.getBoundingClientRect()]);
   for (const [e, box] of boxes) {
     if (box.right > main.right + 0.5 || box.left < main.left - 0.5) {
-      found.push(`${label(e)} runs from ${Math.round(box.left)} to ${Math.round(box.right)}px, past the paper (0 to ${Math.round(main.right)}px)`);
+      const [left, right, edge] = [box.left, box.right, main.right].map(Math.round);
+      found.push(`${label(e)} runs from ${left} to ${right}px, past the paper (0 to ${edge}px)`);
     }
   }
   for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
@@ -81,7 +85,8 @@ PRINT_PROBLEMS = """(width) => {
   for (const chart of document.querySelectorAll('.app-chart__svg > svg, .app-pack-chart > svg')) {
     const box = chart.getBoundingClientRect();
     if (!shown(chart) || box.width < 200 || box.height < 80) {
-      found.push(`the chart in ${label(chart.closest('figure') || chart)} is hidden or squashed (${Math.round(box.width)}×${Math.round(box.height)}px)`);
+      const size = `${Math.round(box.width)}×${Math.round(box.height)}px`;
+      found.push(`the chart in ${label(chart.closest('figure') || chart)} is hidden or squashed (${size})`);
     }
   }
 
@@ -93,7 +98,8 @@ PRINT_PROBLEMS = """(width) => {
   const fields = 'input:not([type=hidden]):not([type=submit]), select, textarea';
   const sections = [...document.querySelectorAll('main h2')];
   for (const form of document.querySelectorAll('main form')) {
-    const after = sections.filter(h => !form.contains(h) && (h.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING));
+    const after = sections.filter(
+      h => !form.contains(h) && (h.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING));
     if (shown(form) && [...form.querySelectorAll(fields)].some(shown) && after.length >= 2
         && form.getBoundingClientRect().height < main.height / 2) found.push(`the form ${label(form)} is printed`);
   }
@@ -169,16 +175,26 @@ def test_the_print_check_reports_what_would_print_wrongly(page: Page, live_serve
         """document.querySelector('main').insertAdjacentHTML('beforeend',
           '<p><a href="/initiatives/" class="nhsuk-link">Initiatives</a></p>'
           + '<table><caption>Too wide</caption><tr><td><div class="app-wide"></div></td></tr></table>'
-          + '<details class="nhsuk-details"><summary>More</summary><div class="nhsuk-details__text">Folded</div></details>'
-          + '<nav>Menu</nav><h2>One</h2><h2>Two</h2><form method="post" class="app-probe"><textarea name="q"></textarea></form>');
+          + '<details class="nhsuk-details"><summary>More</summary>'
+          + '<div class="nhsuk-details__text">Folded</div></details>'
+          + '<nav>Menu</nav><h2>One</h2><h2>Two</h2>'
+          + '<form method="post" class="app-probe"><textarea name="q"></textarea></form>');
         const rules = new CSSStyleSheet();
         rules.replaceSync(`@media print { main a[href]::after { content: " (Link: " attr(href) ")" !important; }
-          .app-wide { width: 900px; height: 10px; } details::details-content { content-visibility: hidden; display: none; } }`);
+          .app-wide { width: 900px; height: 10px; }
+          details::details-content { content-visibility: hidden; display: none; } }`);
         document.adoptedStyleSheets = [rules];"""
     )
     problems = "\n".join(print_problems(page))
-    for expected in ("(Link: /initiatives/)", "wider than the paper", "past the paper", "prints folded", 'nav "Menu" is printed',
-                     "the form form.app-probe is printed"):
+    expected_problems = (
+        "(Link: /initiatives/)",
+        "wider than the paper",
+        "past the paper",
+        "prints folded",
+        'nav "Menu" is printed',
+        "the form form.app-probe is printed",
+    )
+    for expected in expected_problems:
         assert expected in problems, f"The check missed {expected!r}; it found:\n{problems}"
 
 
@@ -225,4 +241,5 @@ def test_every_page_prints_cleanly_for_the_portfolio_office_and_the_board(
         text = " ".join(pdf_text(page, tmp_path, name.replace(" ", "-")).split())
         assert "(Link:" not in text, f"The {name} page's PDF prints link addresses"
         assert heading in text, f"The {name} page's PDF lacks its heading {heading!r}"
-        assert f"From Headway, {live_server.url}{url}, as it stood at" in text, f"The {name} page's PDF lacks its source"
+        source = f"From Headway, {live_server.url}{url}, as it stood at"
+        assert source in text, f"The {name} page's PDF lacks the line saying where it came from"
