@@ -55,10 +55,10 @@ check-tools:
 		elif [ "$(CI)" = true ]; then echo "CI: /usr/bin/chromium is missing and we are not root." >&2; exit 1; \
 		else echo "Note: /usr/bin/chromium is missing; the browser suite will skip (apt-get install chromium)."; fi; \
 	fi
-	@if [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/soffice ]; then \
+	@if [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/soffice ] || ! ldconfig -p | grep -q libharfbuzz-subset; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing poppler-utils and LibreOffice Calc from Debian to check board packs…"; \
-			apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends poppler-utils libreoffice-calc-nogui >/dev/null; \
+			echo "Installing poppler-utils, LibreOffice Calc and HarfBuzz subsetting (for WeasyPrint) from Debian to check board packs…"; \
+			apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends poppler-utils libreoffice-calc-nogui libharfbuzz-subset0 >/dev/null; \
 		elif [ "$(CI)" = true ]; then echo "CI: pdftotext or soffice is missing and we are not root." >&2; exit 1; \
 		else echo "Note: pdftotext or soffice is missing; the board pack file checks will skip."; fi; \
 	fi

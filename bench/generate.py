@@ -27,6 +27,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from bench.registry import DEFAULT_SCALE, DEFAULT_SEED, DEFAULT_WEEKS
+from headway import derived
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
 from headway.lib.weeks import week_start
@@ -306,8 +307,11 @@ def generate(
     weeks: int = DEFAULT_WEEKS,
     seed: int = DEFAULT_SEED,
     today: dt.date | None = None,
+    people_domain: str = EMAIL_DOMAIN,
+    name: str = "Bench Teaching Hospitals NHS Foundation Trust",
 ) -> GenerationSummary:
-    """Make one organisation with `scale` initiatives and up to `weeks` weekly checkpoints each."""
+    """Make one organisation with `scale` initiatives and up to `weeks` weekly checkpoints each.
+    A second organisation in the same database needs its own `people_domain` (and seed)."""
     if scale < 1 or weeks < 1:
         raise ValueError("scale and weeks must both be at least 1.")
     started = timezone.now()
@@ -320,7 +324,7 @@ def generate(
 
     with transaction.atomic():
         org = Organisation.objects.create(
-            name="Bench Teaching Hospitals NHS Foundation Trust",
+            name=name,
             ods_code=f"B{seed % 100_000:05d}",
             kind=Organisation.Kind.ACUTE,
             wip_limit=max(12, scale // 2),
@@ -343,7 +347,7 @@ def generate(
             for n in range(1, size + 1):
                 users.append(
                     User(
-                        email=f"{slug.get(role, role)}.{n}@{EMAIL_DOMAIN}",
+                        email=f"{slug.get(role, role)}.{n}@{people_domain}",
                         full_name=f"{role_choice.label.split(' ')[0]} Person {n}",
                         job_title=role_choice.label,
                         password=UNUSABLE_PASSWORD,
@@ -557,6 +561,8 @@ def generate(
         # sees production-like statistics before anything is timed.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # The stored pitfall findings, as the actions would have left them (ADR 26): the pages read them.
+    derived.organisation_changed(org.pk)
     summary.seconds = (timezone.now() - started).total_seconds()
     return summary
 
@@ -625,9 +631,17 @@ def generate_metrics(
             name, kind, unit, direction, before, after = CHART_METRICS[n % len(CHART_METRICS)]
             metrics.append(
                 Metric(
-                    organisation=org, name=name if n < len(CHART_METRICS) else f"{name} {n + 1}", definition=name,
-                    kind=kind, beneficiary="patients", unit=unit, improvement_direction=direction,
-                    baseline_value=before, target_value=after, frequency="weekly", owner_id=owner,
+                    organisation=org,
+                    name=name if n < len(CHART_METRICS) else f"{name} {n + 1}",
+                    definition=name,
+                    kind=kind,
+                    beneficiary="patients",
+                    unit=unit,
+                    improvement_direction=direction,
+                    baseline_value=before,
+                    target_value=after,
+                    frequency="weekly",
+                    owner_id=owner,
                     data_source="Generated for the benchmark",
                 )
             )
@@ -640,10 +654,18 @@ def generate_metrics(
             level = rng.uniform(5, 95)
             metrics.append(
                 Metric(
-                    organisation=org, name=f"Measure for initiative {pk}", definition="Generated.", kind=kind,
-                    beneficiary="patients", unit="%", improvement_direction=rng.choice(("increase", "decrease")),
-                    baseline_value=round(level, 1), target_value=round(level * 1.1, 1), frequency="weekly",
-                    owner_id=owner, data_source="Generated for the benchmark",
+                    organisation=org,
+                    name=f"Measure for initiative {pk}",
+                    definition="Generated.",
+                    kind=kind,
+                    beneficiary="patients",
+                    unit="%",
+                    improvement_direction=rng.choice(("increase", "decrease")),
+                    baseline_value=round(level, 1),
+                    target_value=round(level * 1.1, 1),
+                    frequency="weekly",
+                    owner_id=owner,
+                    data_source="Generated for the benchmark",
                 )
             )
             links.append((len(metrics) - 1, pk))
@@ -698,9 +720,13 @@ def generate_metrics(
                     assurance_icon=assurance,
                     trial_limits=trial,
                 )
-        for metric in metrics[:charts]:
-            refresh_metric_summary(metric)
-        refresh_verdicts(pk for pk, _status in initiatives)
+        # Each summary refreshed asks for the pitfall findings again; once, after the verdicts, is
+        # enough, and leaves them stored for the pages as an action would (ADR 26).
+        with derived.batch():
+            for metric in metrics[:charts]:
+                refresh_metric_summary(metric)
+            refresh_verdicts(pk for pk, _status in initiatives)
+            derived.organisation_changed(org.pk)
         summary.counts = {"metrics": len(metrics), "observations": total, "annotations": 1}
 
     if connection.vendor == "postgresql":

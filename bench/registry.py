@@ -19,7 +19,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-DATABASE_MODULES: tuple[str, ...] = ("bench.pages", "bench.metrics_pages", "bench.pitfalls", "bench.load")
+DATABASE_MODULES: tuple[str, ...] = (
+    "bench.pages",
+    "bench.metrics_pages",
+    "bench.pitfalls",
+    "bench.load",
+    # Last: it adds the demo organisations and a second generated one to the database.
+    "bench.packs",
+)
 STANDALONE_MODULES: tuple[str, ...] = ("bench.spc", "bench.selection", "bench.forecast")
 
 TARGET_P95_MS = 150.0

@@ -10,14 +10,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
+
+from headway.forms import apply_bounds, hold_to
+from headway.lib import bounds
+
+
+def bounded(form: type[forms.ModelForm[Any]]) -> type[forms.ModelForm[Any]]:
+    """The admin's form for a model, held to the same limits as every other form (`lib.bounds`,
+    through `forms.apply_bounds`): an installation's staff cannot store what a page cannot show."""
+    if getattr(form, "headway_bounded", False):
+        return form
+
+    def __init__(self: forms.ModelForm[Any], *args: Any, **kwargs: Any) -> None:
+        form.__init__(self, *args, **kwargs)
+        for field in self.fields.values():
+            apply_bounds(field)
+            # Headway's only big whole numbers are pounds: held to the money limit.
+            largest = field.max_value if isinstance(field, forms.IntegerField) else None
+            if isinstance(largest, int) and largest > bounds.MAX_WHOLE_NUMBER:
+                hold_to(field, minimum=0, maximum=bounds.MAX_POUNDS)
+
+    return type(form.__name__, (form,), {"__init__": __init__, "headway_bounded": True})
 
 
 class HeadwayAdminSite(admin.AdminSite):
     site_header = "Headway administration"
     site_title = "Headway administration"
     index_title = "Installation administration"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        super().register(model_or_iterable, admin_class, **options)
+        models = model_or_iterable if isinstance(model_or_iterable, list | tuple) else [model_or_iterable]
+        for model in models:
+            model_admin = self._registry.get(model)
+            if model_admin is None:  # not registered: a swapped or abstract model
+                continue
+            model_admin.form = bounded(model_admin.form)
+            if hasattr(model_admin, "add_form"):  # the people admin's form for adding someone
+                model_admin.add_form = bounded(model_admin.add_form)
+            for inline in model_admin.inlines:
+                inline.form = bounded(inline.form)
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_superuser)

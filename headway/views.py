@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -30,8 +31,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import derived
 from headway.accounts.models import Membership, Organisation, Submission, User
 from headway.accounts.roles import Action, Role
+from headway.accounts.sessions import carry_kept_post, take_kept_post
 from headway.forms import SUBMISSION_INPUT, NHSFormMixin
 
 log = logging.getLogger(__name__)
@@ -96,8 +99,12 @@ def scoped_get(request: MemberRequest, objects: QuerySet[M], pk: Any, *, through
 
 
 def posted(request: HttpRequest) -> Any:
-    """The form data for a bound form: the POST on a post, otherwise None (an unbound form)."""
-    return request.POST if request.method == "POST" else None
+    """The form data for a bound form: the POST on a post; on opening the page, what the person
+    had typed into it when their session ended, if they have just signed in again (shown to check
+    and save, never saved by opening it); otherwise None (an unbound form)."""
+    if request.method == "POST":
+        return request.POST
+    return take_kept_post(request)
 
 
 def attach(form: BaseForm, error: ValidationError) -> None:
@@ -175,7 +182,9 @@ def saved(
             if key is not None:
                 Submission.objects.filter(created_at__lt=timezone.now() - SUBMISSION_KEPT).delete()
                 claim = Submission.objects.create(user=cast(User, request.user), key=key)
-            result = save()
+            # A page that saves through several actions refreshes the derived data once (ADR 26).
+            with derived.batch():
+                result = save()
             text = message(result) if callable(message) else message
             url = to(result) if callable(to) else to
             if claim is not None:
@@ -210,7 +219,9 @@ def unless_posted(request: HttpRequest, page: str, *args: Any, **kwargs: Any) ->
     if request.method == "POST":
         return None
     if request.method in ("GET", "HEAD"):
-        return redirect(page, *args, **kwargs)
+        back = redirect(page, *args, **kwargs)
+        carry_kept_post(request, urlsplit(back.url).path)
+        return back
     return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
 
 
@@ -250,7 +261,7 @@ SECTIONS = [
     Section("Prioritisation", "prioritisation:list", "prioritisation"),
     Section("Money", "finance:overview", "finance"),
     Section("Decisions", "portfolio:decisions", "portfolio", frozenset({"decisions"})),
-    Section("Risks", "portfolio:risks", "portfolio", frozenset({"risks"})),
+    Section("Risks", "portfolio:risks", "portfolio", frozenset({"risks", "baf"})),
     Section("Board packs", "portfolio:packs", "portfolio", frozenset({"packs"})),
     Section("Goals", "portfolio:goals", "portfolio", frozenset({"goals", "services"})),
     Section("Settings", "portfolio:settings", "portfolio", frozenset({"settings"}), role=Role.PORTFOLIO_OFFICE),

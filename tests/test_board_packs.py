@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from headway.accounts.roles import Role
 from headway.assurance import pack_actions, pack_outputs, packs
@@ -173,6 +174,48 @@ class Content(PackData):
         self.assertEqual(second.content["decisions"], [])
 
 
+class PitfallsAndQuestions(PackData):
+    def test_the_pack_carries_the_pitfalls_and_the_answers_the_pages_show(self) -> None:
+        from headway.assurance import pitfall_inputs, questions
+
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        c = pack.content
+        found = pitfall_inputs.findings(self.cast.trust, TODAY)
+        self.assertTrue(found, "the fixture should show at least one pitfall")
+        self.assertEqual([f["key"] for f in c["pitfalls"]], [f.key for f in found])
+        self.assertEqual(c["summary"]["pitfalls"], len(found))
+        first = c["pitfalls"][0]
+        self.assertEqual([ref for ref, _ in first["initiatives"]], list(found[0].initiatives))
+        self.assertTrue(all(isinstance(line, str) and line for line in first["evidence"]))
+
+        answers = questions.answers(self.cast.trust, TODAY)
+        self.assertEqual([q["key"] for q in c["questions"]], [a.question.key for a in answers])
+        self.assertEqual([q["rating"] for q in c["questions"]], [a.rating or "" for a in answers])
+        self.assertEqual(c["summary"]["questions_concern"], sum(1 for a in answers if a.rating == "concern"))
+        self.assertTrue(all(q["rule"] for q in c["questions"] if q["rating"]))
+
+        login(self.client, self.cast.board)
+        page = self.client.get(reverse("portfolio:pack", args=[pack.pk]))
+        self.assertContains(page, 'id="pack-pitfalls"')
+        self.assertContains(page, escape(first["title"]))
+        self.assertContains(page, escape(c["questions"][0]["question"]))
+        book = openpyxl.load_workbook(io.BytesIO(pack_outputs.xlsx(pack)), read_only=True)
+        questions_sheet = [row for row in book["Questions"].iter_rows(values_only=True)]
+        self.assertIn(c["questions"][0]["question"], [row[0] for row in questions_sheet if row])
+
+    def test_a_pack_published_before_the_sections_existed_still_reads(self) -> None:
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        old = {k: v for k, v in pack.content.items() if k not in ("pitfalls", "questions")}
+        old["schema"] = 1
+        BoardPack.objects.filter(pk=pack.pk).update(content=old, content_hash=packs.content_hash(old))
+        login(self.client, self.cast.board)
+        page = self.client.get(reverse("portfolio:pack", args=[pack.pk]))
+        self.assertContains(page, "published before Headway looked for the guide")
+        self.assertContains(page, "published before Headway answered the board")
+        book = openpyxl.load_workbook(io.BytesIO(pack_outputs.xlsx(BoardPack.objects.get(pk=pack.pk))), read_only=True)
+        self.assertEqual(book.sheetnames, pack_outputs.SHEETS)
+
+
 class Immutability(PackData):
     def test_a_published_pack_is_identical_after_the_data_changes(self) -> None:
         pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
@@ -325,3 +368,49 @@ class RealSpreadsheetSoftware(PackData):
         self.assertEqual(text.count("SHA-256 of the pack"), len(pack_outputs.SHEETS))
         # Shown as the text typed (a formula would show 2), wrapped in its cell.
         self.assertIn("=1+1", text)
+
+
+class PaperNamesTheExceptions(PackData):
+    def test_long_lists_are_cut_on_paper_and_whole_in_the_workbook(self) -> None:
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        content = dict(pack.content)
+        risks = [
+            {
+                "title": f"Risk {n}",
+                "initiative": None,
+                "likelihood": 1 + n % 5,
+                "consequence": 5,
+                "score": 5 * (1 + n % 5),
+                "rating": "",
+                "next_review": f"2026-11-{1 + n:02d}",
+            }
+            for n in range(25)
+        ]
+        content["risks"] = {**content["risks"], "past_review": risks}
+        funded = {"go_live": None, "live": False, "funding_after_go_live": 0, "requested_after_go_live": 0}
+        content["money"] = {
+            **content["money"],
+            "after_go_live": [
+                {**funded, "reference": f"X-{n:03d}", "title": f"Work {n}", "flagged": n % 4 != 0} for n in range(40)
+            ],
+        }
+        names = [[f"X-{n:03d}", f"Work {n}"] for n in range(15)]
+        content["pitfalls"] = [{**content["pitfalls"][0], "initiatives": names, "evidence": ["a line"] * 12}]
+
+        worded = pack_outputs.words(content, "0" * 64, draft=False)
+        shown = worded["past_review"]
+        self.assertEqual(len(shown), pack_outputs.NAMED_IN_PAPER)
+        self.assertEqual(worded["past_review_more"], 5)
+        self.assertEqual([r["score"] for r in shown], sorted((r["score"] for r in risks), reverse=True)[:20])
+        self.assertEqual(len(worded["after_go_live"]), 20)
+        self.assertEqual(worded["after_go_live_more"], 10)  # 30 without money after go-live
+        self.assertEqual(worded["after_go_live_funded"], 10)
+        self.assertTrue(all(r["flagged"] for r in worded["after_go_live"]))
+        finding = worded["pitfalls"][0]
+        self.assertEqual((len(finding["initiatives"]), finding["more_initiatives"]), (10, 5))
+        self.assertEqual((len(finding["evidence"]), finding["more_evidence"]), (10, 2))
+
+        sheets = dict(pack_outputs.sheets(content, "0" * 64))
+        self.assertEqual(sum(1 for row in sheets["Risks"] if row and str(row[0]).startswith("Risk ")), 25)
+        self.assertEqual(sum(1 for row in sheets["Money"] if row and str(row[0]).startswith("X-")), 40)
+        self.assertEqual(len(str(sheets["Pitfalls"][3][3]).split("\n")), 15)

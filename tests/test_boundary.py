@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from headway.accounts.models import Invitation, Membership, invitation_digest
 from headway.accounts.roles import Role
-from headway.assurance.models import BoardPack
+from headway.assurance.models import BoardPack, PrincipalRisk
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, ProjectType
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio import actions
@@ -133,6 +133,18 @@ class OrganisationBoundaryTest(TestCase):
             recommendation="Note it",
             executive_lead="CDO",
             author="PMO",
+        )
+        PrincipalRisk.objects.create(
+            pk=SHARED_PK,
+            organisation=cls.first,
+            reference="BAF-01",
+            title="Secret principal risk",
+            owner=cls.first_pmo,
+            current_likelihood=4,
+            current_consequence=4,
+            target_likelihood=2,
+            target_consequence=2,
+            next_review=dt.date(2027, 1, 1),
         )
         metric = Metric.objects.create(
             pk=SHARED_PK,

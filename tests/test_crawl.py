@@ -25,11 +25,11 @@ from django.urls import reverse
 from headway.accounts import actions as accounts_actions
 from headway.accounts.models import User
 from headway.accounts.roles import Role
-from headway.assurance import pack_actions
+from headway.assurance import baf_actions, pack_actions
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metrics_actions
 from headway.portfolio import actions as portfolio_actions
-from headway.portfolio.models import Service, StrategicGoal, UserNeed
+from headway.portfolio.models import Risk, Service, StrategicGoal, UserNeed
 from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation.models import Criterion
 from tests.clock import TODAY
@@ -135,6 +135,20 @@ def build_a_trust_with_something_on_every_page() -> Cast:
     # An organisation that never stored criteria of its own scores against the defaults: the
     # score page must show them without storing them.
     Criterion.objects.for_organisation(trust).delete()
+    # A principal risk on the board assurance framework, with a register risk linked to it and
+    # assurances pointing at an initiative, a question and a page (ADR 29).
+    principal = baf_actions.save_principal_risk(
+        organisation=trust, by=office, fields={
+            "reference": "BAF-01", "title": "Too little delivery capacity", "goal": goal, "owner": cast.executive,
+            "current_likelihood": 4, "current_consequence": 4, "target_likelihood": 2, "target_consequence": 3,
+            "appetite": "cautious", "controls": "Work-in-progress limit",
+            "assurances": "Observations live on wards | DIG-001\nHonest reporting | question: honest_risk\n"
+            "Risk register | /risks/",
+            "gaps_in_control": "No limit per team", "next_review": TODAY + dt.timedelta(days=30),
+        },
+    )  # fmt: skip
+    linked = Risk.objects.get(organisation=trust, title="Suppliers fail")
+    portfolio_actions.save_risk(organisation=trust, by=office, fields={"principal_risk": principal}, risk=linked)
     # A published board pack for everyone to read, and a draft only the portfolio office sees.
     cover = {
         "title": "Digital portfolio report", "meeting": "Trust Board", "meeting_date": dt.date(2026, 12, 10),

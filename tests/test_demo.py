@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.assurance.models import BoardPack
 from headway.demo import data
-from headway.demo.loader import DemoNotAllowed, DemoSummary, load_demo, rating_for
+from headway.demo.loader import DemoNotAllowed, DemoSummary, demo_ods_codes, load_demo, rating_for
 from headway.lib.weeks import checkpoint_state, week_start
 from headway.metrics.models import Verdict
 from headway.portfolio.models import (
@@ -70,6 +71,20 @@ class DemoTests(TestCase):
         self.assertTrue(self.summary.created)
         self.assertEqual(self.acute.ods_code, "RZZ01")
         self.assertEqual(self.summary.initiatives, Initiative.objects.count())
+
+    def test_it_leaves_every_organisations_pitfall_findings_stored_as_of_its_date(self) -> None:
+        from headway.assurance import pitfall_inputs, pitfall_store
+
+        for organisation in Organisation.objects.filter(ods_code__in=demo_ods_codes()):
+            with self.subTest(organisation.ods_code):
+                stored = pitfall_store.stored(organisation)
+                assert stored is not None
+                self.assertEqual(stored.judged_on, TODAY)
+                fresh = pitfall_inputs.findings(organisation, TODAY)
+                self.assertEqual([f.as_json() for f in stored.findings], [f.as_json() for f in fresh])
+        acute = pitfall_store.stored(self.acute)
+        assert acute is not None
+        self.assertGreaterEqual(len(acute.findings), 3)  # the demo trust shows several pitfalls
 
     def test_the_acute_trust_has_about_twenty_five_initiatives(self) -> None:
         self.assertTrue(22 <= self.initiatives().count() <= 30)
@@ -223,6 +238,21 @@ class DemoTests(TestCase):
     def test_the_board_has_commented(self) -> None:
         board = User.objects.get(email=f"board@{data.EMAIL_DOMAIN}")
         self.assertGreaterEqual(Comment.objects.filter(author=board).count(), 3)
+
+    def test_two_packs_published_a_month_apart_and_a_draft_with_pitfalls_and_mixed_answers(self) -> None:
+        packs = BoardPack.objects.for_organisation(self.acute)
+        published = list(packs.published().order_by("meeting_date"))
+        self.assertEqual(len(published), 2)
+        self.assertEqual((published[1].meeting_date - published[0].meeting_date).days, 28)
+        self.assertEqual(packs.filter(status=BoardPack.State.DRAFT).count(), 1)
+        first, second = (p.content for p in published)
+        self.assertIsNone(first["previous"])
+        self.assertEqual(second["previous"]["hash"], published[0].content_hash)
+        self.assertIsNotNone(second["changes"])
+        for content in (first, second):
+            self.assertLess(content["as_of"], str(TODAY))
+            self.assertGreaterEqual(len(content["pitfalls"]), 3)
+            self.assertGreaterEqual(len({q["rating"] for q in content["questions"]}), 2)
 
     def test_loading_again_changes_nothing(self) -> None:
         before = demo_counts()

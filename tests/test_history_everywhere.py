@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
-from headway.assurance import pack_actions
+from headway.assurance import baf_actions, pack_actions
 from headway.assurance.models import PitfallSettings, Question
 from headway.finance import actions as finance_actions
 from headway.finance.models import BiasFactor, ProjectType
@@ -87,6 +87,10 @@ WITHOUT_HISTORY: dict[str, str] = {
     ),
     "accounts.Submission": "a retried form's single-use token, kept a day so a retry is not saved twice (ADR 16)",
     "metrics.Verdict": "derived from the metrics and refreshed by their actions (ADR 7, ADR 14)",
+    "assurance.StoredFindings": (
+        "the pitfall findings worked out from every app's data and refreshed by the actions (ADR 26); "
+        "the data they come from keeps history"
+    ),
     "prioritisation.Criterion": (
         "the default criteria, created once per organisation; the weights each selection used are kept "
         "with its result (ADR 8)"
@@ -237,6 +241,24 @@ class EveryChangeIsShownInWordsTest(TestCase):
              "next_review": "2027-01-04", "status": "open"},
         )
         return reverse("portfolio:risks") + "history/", ["Risk: Supplier late: changed", "Likelihood"]
+
+    def change_principal_risk(self) -> tuple[str, list[str]]:
+        principal = baf_actions.save_principal_risk(
+            organisation=self.cast.trust, by=self.cast.office, fields={
+                "reference": "BAF-01", "title": "Too little capacity", "owner": self.cast.executive,
+                "current_likelihood": 4, "current_consequence": 4, "target_likelihood": 2, "target_consequence": 2,
+                "appetite": "cautious", "next_review": dt.date(2027, 1, 4),
+            },
+        )  # fmt: skip
+        self.post(
+            reverse("portfolio:principal_risk_edit", args=[principal.pk]),
+            {"reference": "BAF-01", "title": "Too little capacity", "owner": self.cast.executive.pk,
+             "current_likelihood": 4, "current_consequence": 4, "target_likelihood": 2, "target_consequence": 2,
+             "appetite": "open", "goal": self.goal.pk, "next_review": "2027-01-04", "status": "open"},
+        )  # fmt: skip
+        return reverse("portfolio:baf_history"), [
+            "Principal risk: BAF-01 Too little capacity: changed", "Open", "Shorter waits",
+        ]
 
     def change_funding_line(self) -> tuple[str, list[str]]:
         line = make_funding_line(self.initiative, by=self.cast.office)

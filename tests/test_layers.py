@@ -13,7 +13,7 @@ HEADWAY = ROOT / "headway"
 
 # Below the apps: used by them, and using none of them but accounts (who the person is, which
 # organisation they work in and what their role allows), which every app already sits on.
-SHARED = {"forms", "confirm", "history", "views", "lib", "concurrency"}
+SHARED = {"forms", "confirm", "history", "views", "lib", "concurrency", "derived"}
 SHARED_MAY_USE = {"accounts"}
 # Above everything: they put the apps together.
 ROOTS = {"settings", "urls", "wsgi", "asgi", "admin_site", "apps", "__init__"}

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from headway.assurance import pitfall_presenters
 from headway.assurance.pitfalls import HIGH, MEDIUM, Finding, LinkTarget
+from headway.portfolio import actions as portfolio_actions
 from tests.factories import make_business_case, make_initiative
 from tests.personas import personas
 
@@ -100,6 +101,31 @@ class PitfallsPagesTest(TestCase):
             )
         with self.assertNumQueries(before):
             self.client.get(reverse("portfolio:pitfalls"))
+
+    def test_the_initiative_page_shows_its_own_findings_with_evidence_and_fix_link(self):
+        self.client.force_login(self.cast.viewer)
+        response = self.client.get(reverse("portfolio:detail", args=[self.cash.pk]))
+        self.assertContains(response, "Pitfalls the guide warns about")
+        self.assertContains(response, "Benefits argued only as cash savings")
+        self.assertContains(response, reverse("finance:initiative", args=[self.cash.pk]))
+        self.assertNotContains(response, "No riskiest assumption recorded")  # names the other one only
+        # The figures given per initiative keep this initiative's line alone.
+        self.assertContains(response, f"{self.cash.reference}: nothing demonstrated yet")
+        self.assertNotContains(response, f"{self.plain.reference}: nothing demonstrated yet")
+        other = self.client.get(reverse("portfolio:detail", args=[self.plain.pk]))
+        self.assertContains(other, "No riskiest assumption recorded")
+        self.assertNotContains(other, "Benefits argued only as cash savings")
+
+    def test_an_initiative_with_no_findings_shows_no_section(self):
+        # Proposed (so no decisions, needs or checkpoints are judged) and joined up with other work.
+        quiet = make_initiative(self.cast.trust, by=self.cast.office, title="Joined up proposal")
+        # Through the action, which works the stored findings out again (ADR 26).
+        portfolio_actions.update_initiative(
+            initiative=quiet, by=self.cast.office, fields={}, joins_up_with=[self.plain]
+        )
+        self.client.force_login(self.cast.viewer)
+        response = self.client.get(reverse("portfolio:detail", args=[quiet.pk]))
+        self.assertNotContains(response, "Pitfalls the guide warns about")
 
 
 class EvidenceInWordsTest(SimpleTestCase):

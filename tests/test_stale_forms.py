@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from headway.accounts.models import Membership, Submission
-from headway.assurance import pack_actions
+from headway.assurance import baf_actions, pack_actions
 from headway.finance.models import ProjectType
 from headway.lib.weeks import week_start
 from headway.portfolio import actions
@@ -188,6 +188,13 @@ class EveryEditFormTestCase(TestCase):
                 "executive_lead": "Chief Digital Officer", "author": "Portfolio office",
             },
         )  # fmt: skip
+        cls.principal = baf_actions.save_principal_risk(
+            organisation=trust, by=office, fields={
+                "reference": "BAF-01", "title": "Too little capacity", "owner": cls.cast.executive,
+                "current_likelihood": 4, "current_consequence": 4, "target_likelihood": 2, "target_consequence": 2,
+                "appetite": "cautious", "next_review": dt.date(2027, 1, 4),
+            },
+        )  # fmt: skip
 
     def edit_forms(self) -> list[EditForm]:
         def score(first: bool) -> Edit:
@@ -243,6 +250,8 @@ class EveryEditFormTestCase(TestCase):
             EditForm(f"{r}:score", reverse(f"{r}:score", args=[self.round.pk]), score(True), score(False)),
             EditForm(f"{p}:pack_edit", reverse(f"{p}:pack_edit", args=[self.pack.pk]),
                      appended("title", " for December"), appended("recommendation", " And approve the plan.")),
+            EditForm(f"{p}:principal_risk_edit", reverse(f"{p}:principal_risk_edit", args=[self.principal.pk]),
+                     appended("title", " this year"), appended("gaps_in_control", "No limit per team")),
             EditForm(f"{a}:person_edit", reverse(f"{a}:person_edit", args=[self.viewer_membership.pk]),
                      lambda data: {"role": "board"}, lambda data: {"directorate": "Nursing"}),
         ]  # fmt: skip

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from headway import derived
 from headway.accounts.models import Invitation, Membership, Organisation, User, invitation_digest, normalise_email
 from headway.accounts.roles import Role
 from headway.concurrency import lock_for_create
@@ -63,6 +64,8 @@ def change_member(*, membership: Membership, by: User | None, role: str, directo
     membership.full_clean()
     stamp(membership, by, "Role changed")
     membership.save()
+    # People are named in the pitfall findings (ADR 26).
+    derived.organisation_changed(membership.organisation_id)
     return membership
 
 
@@ -82,6 +85,7 @@ def remove_member(*, membership: Membership, by: User | None) -> None:
         raise ValidationError(reason)
     stamp(membership, by, "Access removed")
     membership.delete()
+    derived.organisation_changed(membership.organisation_id)
 
 
 # Invitations (ADR 23) ------------------------------------------------------------------------
@@ -151,6 +155,9 @@ def accept_invitation(*, invitation: Invitation, user: User, set_up: bool = Fals
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if set_up:  # a name given here is the name the pitfall findings use, wherever they work (ADR 26)
+        for organisation_id in Membership.objects.filter(user=user).values_list("organisation_id", flat=True):
+            derived.organisation_changed(organisation_id)
     return membership
 
 

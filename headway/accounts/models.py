@@ -160,9 +160,7 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["organisation__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
@@ -204,9 +202,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
     def pending(self, now: datetime | None = None) -> InvitationQuerySet:
         """Sent, and still waiting: not accepted, withdrawn or expired."""
-        return self.filter(
-            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now or timezone.now()
-        )
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now or timezone.now())
 
     def with_token(self, token: str) -> InvitationQuerySet:
         return self.filter(token_digest=invitation_digest(token))

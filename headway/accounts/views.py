@@ -206,7 +206,7 @@ def _accepted(
 def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
     membership = get_membership(request, pk)
     initial = {"role": membership.role, "directorate": membership.directorate}
-    form = MemberForm(request.POST or None, initial=initial, membership=membership)
+    form = MemberForm(posted(request), initial=initial, membership=membership)
     done = saved(
         request,
         form,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from headway import derived
 from headway.accounts.models import User
 from headway.portfolio import actions as portfolio_actions
 from headway.portfolio.models import Decision, Initiative
@@ -32,6 +33,7 @@ class Decided:
 
 
 @transaction.atomic
+@derived.batch()  # the decision and its rounds refresh the pitfall findings once
 def record_decision(
     *,
     initiative: Initiative,
@@ -57,6 +59,7 @@ def record_decision(
 
 
 @transaction.atomic
+@derived.batch()
 def reverse_decision(
     *,
     decision: Decision,

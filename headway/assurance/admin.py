@@ -6,12 +6,29 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from headway.assurance import pitfall_store
 from headway.assurance.models import PitfallSettings, Question
 
 
 @admin.register(PitfallSettings)
 class PitfallSettingsAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "overrides"]
+
+    # New thresholds change the findings: they are worked out again in the same transaction (ADR 26).
+    def save_model(self, request: HttpRequest, obj: PitfallSettings, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        pitfall_store.refresh(obj.organisation)
+
+    def delete_model(self, request: HttpRequest, obj: PitfallSettings) -> None:
+        organisation = obj.organisation
+        super().delete_model(request, obj)
+        pitfall_store.refresh(organisation)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        organisations = [s.organisation for s in queryset.select_related("organisation")]
+        super().delete_queryset(request, queryset)
+        for organisation in organisations:
+            pitfall_store.refresh(organisation)
 
 
 @admin.register(Question)

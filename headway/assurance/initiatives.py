@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from headway.accounts.models import Organisation
+from headway.assurance import pitfall_store
 from headway.metrics.models import IMPACT_KINDS, Kind, Metric, Verdict
 from headway.metrics.series import Series, build_series
 from headway.metrics.verdicts import FLAG_LABELS, VerdictFigures, verdict_figures
@@ -54,6 +55,11 @@ def portfolio(organisation: Organisation, filters: Mapping[str, Any], today: dt.
         qs = qs.filter(matches)
     if warning := filters.get("warning"):
         qs = with_warning(qs, warning, today)
+    if key := filters.get("pitfall"):
+        # Exactly the initiatives a stored pitfall finding names (at-a-glance links here; ADR 26).
+        found = pitfall_store.stored(organisation)
+        finding = next((f for f in found.findings if f.key == key), None) if found is not None else None
+        qs = qs.filter(reference__in=finding.initiatives if finding is not None else ())
     return qs
 
 

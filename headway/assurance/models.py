@@ -1,5 +1,6 @@
 """The board layer's own data: the thresholds the pitfall detectors compare with (ADR 25), the
-board's questions, kept as reference data (ADR 27), and board packs (ADR 28).
+board's questions, kept as reference data (ADR 27), board packs (ADR 28) and the board assurance
+framework's principal risks (ADR 29).
 
 The questions' wording, the guide's reference and whether a question is asked live in the
 database, editable in the admin with history, because a board rewords its questions and adds its
@@ -13,11 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from headway.accounts.models import Organisation
 from headway.assurance.pitfalls import Thresholds
+from headway.portfolio.models import rating_of
 
 
 def check_overrides(value: Any) -> None:
@@ -168,3 +171,180 @@ class BoardPack(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.State.PUBLISHED
+
+
+# Stored pitfall findings (ADR 26) -----------------------------------------------------------
+# Kept apart from the board pack and framework models above: derived data, refreshed by every
+# action that changes what the detectors read (`headway.derived`, `assurance.pitfall_store`).
+
+
+class StoredFindings(models.Model):
+    """The organisation's pitfall findings as last worked out, so that pages read one row instead
+    of loading the whole portfolio. Derived: no history (the data it comes from keeps it)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="stored_findings")
+    # `pitfall_store.as_stored` of each finding, most severe first
+    findings = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    judged_on = models.DateField(help_text="The date the detectors judged as of (weeks and months count to it).")
+    worked_out_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "stored pitfall findings"
+        verbose_name_plural = "stored pitfall findings"
+
+    def __str__(self) -> str:
+        return f"Pitfall findings for {self.organisation}"
+
+
+# The board assurance framework (ADR 29) ------------------------------------------------------
+
+
+class Appetite(models.TextChoices):
+    """How much risk the board will accept in pursuit of a goal, in the words NHS boards use."""
+
+    AVERSE = "averse", "Averse"
+    MINIMAL = "minimal", "Minimal"
+    CAUTIOUS = "cautious", "Cautious"
+    OPEN = "open", "Open"
+    EAGER = "eager", "Eager"
+
+
+# The highest score on the 5×5 matrix each appetite accepts: averse takes only low risks, minimal
+# up to moderate, cautious up to high, open the lower extreme scores, eager any (ADR 29).
+APPETITE_CEILING: dict[str, int] = {
+    Appetite.AVERSE: 3,
+    Appetite.MINIMAL: 6,
+    Appetite.CAUTIOUS: 12,
+    Appetite.OPEN: 16,
+    Appetite.EAGER: 25,
+}
+
+
+class PrincipalRiskQuerySet(models.QuerySet["PrincipalRisk"]):
+    def for_organisation(self, organisation: Organisation) -> PrincipalRiskQuerySet:
+        return self.filter(organisation=organisation)
+
+    def open(self) -> PrincipalRiskQuerySet:
+        return self.filter(status=PrincipalRisk.State.OPEN)
+
+
+def _one_to_five(name: str) -> models.Q:
+    return models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5})
+
+
+class PrincipalRisk(models.Model):
+    """A risk to the organisation's strategic goals that the board itself watches, with what
+    controls it, what shows those controls work, and where either falls short."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="principal_risks")
+    reference = models.CharField(max_length=20, help_text="A short reference, for example BAF-01.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    goal = models.ForeignKey(
+        "portfolio.StrategicGoal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="principal_risks",
+        verbose_name="strategic goal it threatens",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="executive owner"
+    )
+    current_likelihood = models.PositiveSmallIntegerField("current likelihood")
+    current_consequence = models.PositiveSmallIntegerField("current consequence")
+    target_likelihood = models.PositiveSmallIntegerField("target likelihood")
+    target_consequence = models.PositiveSmallIntegerField("target consequence")
+    appetite = models.CharField("risk appetite", max_length=10, choices=Appetite.choices, default=Appetite.CAUTIOUS)
+    controls = models.TextField(blank=True, help_text="What is in place to control the risk, one a line.")
+    assurances = models.TextField(
+        blank=True,
+        help_text="What shows the controls work, one a line, each optionally with the evidence in Headway after a |.",
+    )
+    gaps_in_control = models.TextField("gaps in control", blank=True)
+    gaps_in_assurance = models.TextField("gaps in assurance", blank=True)
+    next_review = models.DateField("next review date")
+    status = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PrincipalRiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"], name="unique_principal_risk_reference_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=_one_to_five("current_likelihood"), name="principal_current_likelihood_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=_one_to_five("current_consequence"), name="principal_current_consequence_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=_one_to_five("target_likelihood"), name="principal_target_likelihood_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=_one_to_five("target_consequence"), name="principal_target_consequence_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        scores = ("current_likelihood", "current_consequence", "target_likelihood", "target_consequence")
+        errors = {
+            name: "Give a whole number from 1 to 5."
+            for name in scores
+            if getattr(self, name) is not None and not 1 <= getattr(self, name) <= 5
+        }
+        if errors:
+            raise ValidationError(errors)
+        if all(getattr(self, name) is not None for name in scores) and self.target_score > self.current_score:
+            raise ValidationError(
+                {
+                    "target_likelihood": "The target score cannot be higher than the current score: the target is "
+                    "where the controls are to bring the risk down to."
+                }
+            )
+
+    @property
+    def current_score(self) -> int:
+        return (self.current_likelihood or 0) * (self.current_consequence or 0)
+
+    @property
+    def target_score(self) -> int:
+        return (self.target_likelihood or 0) * (self.target_consequence or 0)
+
+    @property
+    def current_rating(self) -> str:
+        return rating_of(self.current_score)
+
+    @property
+    def target_rating(self) -> str:
+        return rating_of(self.target_score)
+
+    @property
+    def appetite_ceiling(self) -> int:
+        return APPETITE_CEILING[self.appetite]
+
+    @property
+    def above_appetite(self) -> bool:
+        return self.current_score > self.appetite_ceiling
+
+    @property
+    def above_target(self) -> bool:
+        return self.current_score > self.target_score
+
+    @property
+    def gap_count(self) -> int:
+        """Gaps in control and in assurance, one a line."""
+        return sum(
+            1 for text in (self.gaps_in_control, self.gaps_in_assurance) for line in text.splitlines() if line.strip()
+        )

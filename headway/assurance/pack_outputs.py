@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from headway.assurance import packs
-from headway.assurance.models import AssuranceLevel, BoardPack, Purpose
+from headway.assurance.models import Appetite, AssuranceLevel, BoardPack, Purpose
 from headway.lib.exports import Cell, workbook_bytes
 from headway.lib.money import pounds
 from headway.metrics.models import Kind
 from headway.metrics.verdicts import STATE_LABELS
-from headway.portfolio.models import Decision, Risk
+from headway.portfolio.models import Decision, Risk, rating_of
 from headway.prioritisation.models import RoundChange
 
 SUMMARY_LABELS = dict(packs.SUMMARY)
@@ -30,8 +30,13 @@ DECISION_LABELS = {str(k): str(v) for k, v in Decision.Kind.choices}
 CHANGE_LABELS = {str(k): str(v) for k, v in RoundChange.Kind.choices}
 KIND_LABELS = {str(k): str(v) for k, v in Kind.choices}
 PDF_STYLESHEET = Path(settings.BASE_DIR) / "static" / "pack-pdf.css"
-# The sections, in order, as the workbook's sheets. The guide's pitfalls and the board's questions
-# join them when those are built.
+# On paper a list names this many initiatives (or lines of evidence) and counts the rest, which the
+# workbook lists in full: a board reads twenty names, not three hundred.
+NAMED_IN_PAPER = 20
+# A pitfall or an answer names fewer: each is one row of a table, and it should fit a third of a page.
+NAMED_PER_FINDING = 10
+
+# The sections, in order, as the workbook's sheets.
 SHEETS = [
     "Cover",
     "Summary",
@@ -39,9 +44,13 @@ SHEETS = [
     "Decisions",
     "Prioritisation",
     "Money",
+    "Pitfalls",
+    "Questions",
     "Risks",
     "Asked to decide",
+    "Board assurance framework",
 ]
+APPETITE_LABELS = {str(k): str(v) for k, v in Appetite.choices}
 
 
 def date_text(iso: str | None) -> str:
@@ -73,6 +82,8 @@ def words(content: dict[str, Any], digest: str, *, draft: bool) -> dict[str, Any
     summary = content["summary"]
     money = content["money"]
     heat = content["risks"]["heat"]
+    unfunded = [row for row in money["after_go_live"] if row["flagged"]]
+    past_review = sorted(content["risks"]["past_review"], key=lambda r: (-r["score"], r["next_review"]))
     return {
         "hash": digest,
         "draft": draft,
@@ -136,17 +147,47 @@ def words(content: dict[str, Any], digest: str, *, draft: bool) -> dict[str, Any
             "chance": f"{money['forecast']['chance_over_plan']:.0%}",
             "trials": money["forecast"]["trials"],
         },
+        # The paper names the exceptions; the workbook lists every open initiative.
         "after_go_live": [
             {**row, "go_live_text": date_text(row["go_live"]), "after_text": pounds(row["funding_after_go_live"])}
-            for row in money["after_go_live"]
+            for row in unfunded[:NAMED_IN_PAPER]
         ],
+        "after_go_live_more": max(0, len(unfunded) - NAMED_IN_PAPER),
+        "after_go_live_funded": len(money["after_go_live"]) - len(unfunded),
         # Likelihood 5 at the top, as the NHS matrix is drawn.
         "heat": [
             (likelihood, [(c, heat[likelihood - 1][c - 1], _rating(likelihood, c)) for c in range(1, 6)])
             for likelihood in range(5, 0, -1)
         ],
-        "past_review": [{**r, "review_text": date_text(r["next_review"])} for r in content["risks"]["past_review"]],
+        # The most serious first, and the longest overdue among equals.
+        "past_review": [{**r, "review_text": date_text(r["next_review"])} for r in past_review[:NAMED_IN_PAPER]],
+        "past_review_more": max(0, len(past_review) - NAMED_IN_PAPER),
         "asks": [{**a, "week_text": date_text(a["week"])} for a in content["asks"]],
+        # Not in a pack published before they were (schema 1): None, and the page says so.
+        "pitfalls": (
+            [
+                {
+                    **f,
+                    "since_text": date_text(f["since"]),
+                    "initiatives": f["initiatives"][:NAMED_PER_FINDING],
+                    "more_initiatives": max(0, len(f["initiatives"]) - NAMED_PER_FINDING),
+                    "evidence": f["evidence"][:NAMED_PER_FINDING],
+                    "more_evidence": max(0, len(f["evidence"]) - NAMED_PER_FINDING),
+                }
+                for f in content["pitfalls"]
+            ]
+            if "pitfalls" in content
+            else None
+        ),
+        "questions": (
+            [
+                {**q, "behind": q["behind"][:NAMED_PER_FINDING], "more": max(0, len(q["behind"]) - NAMED_PER_FINDING)}
+                for q in content["questions"]
+            ]
+            if "questions" in content
+            else None
+        ),
+        **baf_words(content),
     }
 
 
@@ -288,6 +329,37 @@ def sheets(content: dict[str, Any], digest: str) -> list[tuple[str, list[list[Ce
             ],
         ),
         (
+            "Pitfalls",
+            head
+            + [["Pitfall", "Severity", "Since", "Initiatives", "The numbers behind it", "Key"]]
+            + [
+                [
+                    f["title"],
+                    f["severity_label"],
+                    _date(f["since"]),
+                    "\n".join(f"{ref} {title}".strip() for ref, title in f["initiatives"]),
+                    "\n".join([*f["evidence"], f.get("source", "")]).strip(),
+                    f["key"],
+                ]
+                for f in content.get("pitfalls", [])
+            ],
+        ),
+        (
+            "Questions",
+            head
+            + [["Question", "Rating", "The rule", "The numbers behind it", "Initiatives behind the rating"]]
+            + [
+                [
+                    q["question"],
+                    q["rating_label"],
+                    q["rule"],
+                    "\n".join(f"{label}: {count}" for label, count in q["evidence"]),
+                    "\n".join(f"{ref} {title}" for ref, title in q["behind"]),
+                ]
+                for q in content.get("questions", [])
+            ],
+        ),
+        (
             "Risks",
             head
             + [["Open risks by likelihood (rows) and consequence (columns)", 1, 2, 3, 4, 5]]
@@ -304,8 +376,87 @@ def sheets(content: dict[str, Any], digest: str) -> list[tuple[str, list[list[Ce
             + [["Reference", "Initiative", "Week of", "What the board is asked"]]
             + [[a["reference"], a["title"], _date(a["week"]), a["ask"]] for a in content["asks"]],
         ),
+        baf_sheet(content, head),
     ]
     return out
+
+
+# The board assurance framework (ADR 29), kept apart so other sections can be added beside it.
+
+
+def _linked_ref(linked: dict[str, Any]) -> str:
+    return f"{linked['initiative'] or 'Portfolio'}: {linked['title']} ({linked['score']})"
+
+
+def baf_words(content: dict[str, Any]) -> dict[str, Any]:
+    """The principal risks worded for the page and the PDF; None for a pack from before them."""
+    rows = content.get("baf")
+    if rows is None:
+        return {"baf": None}
+    return {
+        "baf": [
+            {
+                **r,
+                "current_rating": rating_of(r["current"]["score"]),
+                "target_rating": rating_of(r["target"]["score"]),
+                "appetite_label": APPETITE_LABELS.get(r["appetite"], r["appetite"]),
+                "review_text": date_text(r["next_review"]),
+                # As the other lists in the paper: the first few named, the rest counted (all in the workbook).
+                "linked_text": [_linked_ref(linked) for linked in r["linked_risks"][:NAMED_PER_FINDING]],
+                "linked_more": max(0, len(r["linked_risks"]) - NAMED_PER_FINDING),
+            }
+            for r in rows
+        ]
+    }
+
+
+def baf_sheet(content: dict[str, Any], head: list[list[Cell]]) -> tuple[str, list[list[Cell]]]:
+    rows: list[list[Cell]] = [
+        [
+            "Reference",
+            "Principal risk",
+            "Strategic goal",
+            "Executive owner",
+            "Current likelihood",
+            "Current consequence",
+            "Current score",
+            "Target score",
+            "Appetite",
+            "Appetite accepts up to",
+            "Above appetite",
+            "Controls",
+            "Assurances",
+            "Gaps in control",
+            "Gaps in assurance",
+            "Next review",
+            "Linked risks",
+        ]
+    ]
+    for r in content.get("baf") or []:
+        rows.append(
+            [
+                r["reference"],
+                r["title"],
+                r["goal"],
+                r["owner"],
+                r["current"]["likelihood"],
+                r["current"]["consequence"],
+                r["current"]["score"],
+                r["target"]["score"],
+                APPETITE_LABELS.get(r["appetite"], r["appetite"]),
+                r["appetite_ceiling"],
+                "Yes" if r["above_appetite"] else "No",
+                "\n".join(r["controls"]),
+                "\n".join(f"{a['text']} ({a['evidence']})" if a["evidence"] else a["text"] for a in r["assurances"]),
+                "\n".join(r["gaps_in_control"]),
+                "\n".join(r["gaps_in_assurance"]),
+                _date(r["next_review"]),
+                "\n".join(_linked_ref(linked) for linked in r["linked_risks"]),
+            ]
+        )
+    if content.get("baf") is None:
+        rows.append(["This pack was published before the board assurance framework was kept in Headway."])
+    return ("Board assurance framework", head + rows)
 
 
 def xlsx(pack: BoardPack) -> bytes:

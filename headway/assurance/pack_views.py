@@ -17,7 +17,7 @@ from headway.assurance import pack_actions, pack_outputs
 from headway.assurance.forms import BoardPackForm
 from headway.assurance.models import BoardPack
 from headway.history import history_entries
-from headway.views import MemberRequest, can_do, member_required, page_of, saved, scoped_get, unless_posted
+from headway.views import MemberRequest, can_do, member_required, page_of, posted, saved, scoped_get, unless_posted
 
 
 def can_prepare(request: MemberRequest) -> bool:
@@ -86,7 +86,7 @@ def pack_xlsx(request: MemberRequest, pk: int) -> HttpResponse:
 
 @member_required(Action.PREPARE_BOARD_PACKS)
 def pack_new(request: MemberRequest) -> HttpResponse:
-    form = BoardPackForm(request.POST or None)
+    form = BoardPackForm(posted(request), organisation=request.organisation)
     back = reverse("portfolio:packs")
     done = saved(
         request,
@@ -101,7 +101,7 @@ def pack_new(request: MemberRequest) -> HttpResponse:
 @member_required(Action.PREPARE_BOARD_PACKS)
 def pack_edit(request: MemberRequest, pk: int) -> HttpResponse:
     pack = get_draft(request, pk)
-    form = BoardPackForm(request.POST or None, instance=pack)
+    form = BoardPackForm(posted(request), instance=pack, organisation=request.organisation)
     back = reverse("portfolio:pack", args=[pack.pk])
     done = saved(
         request,

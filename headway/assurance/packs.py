@@ -14,16 +14,23 @@ import hashlib
 import json
 from typing import Any
 
+from headway.accounts.models import Organisation
+from headway.assurance import answer_words, pitfall_inputs, pitfall_presenters, questions, ratings
+from headway.assurance import baf as baf_figures
 from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
 from headway.assurance.models import BoardPack
+from headway.assurance.pitfalls import HIGH
 from headway.metrics.charts import xmr_svg
 from headway.metrics.models import IMPACT_KINDS, Metric
 from headway.metrics.queries import series_or_none
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status
 from headway.prioritisation.models import Round, RoundChange
 
-SCHEMA = 1
+# 1: the first packs; 2: with the guide's pitfalls and the board's questions; 3: with the board
+# assurance framework. A pack is read by the schema it was published with, so an older pack shows
+# no such sections.
+SCHEMA = 3
 KEY_MEASURES = 12  # the charts a board can read in one sitting; the rest are in Headway
 DECISION_KINDS = (Decision.Kind.STOP, Decision.Kind.PAUSE)
 ASKS_WEEKS = 2  # this and last week's checkpoints
@@ -41,6 +48,9 @@ SUMMARY = [
     ("extreme_risks", "Extreme risks"),
     ("risks_past_review", "Risks past their review date"),
     ("decisions", "Stops and pauses since the last pack"),
+    ("pitfalls", "Pitfalls found"),
+    ("pitfalls_high", "Pitfalls of high severity"),
+    ("questions_concern", "Board questions answered with concern"),
 ]
 
 
@@ -111,6 +121,51 @@ def _key_measures(organisation_id: int, today: dt.date) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _pitfalls(organisation: Organisation, today: dt.date) -> list[dict[str, Any]]:
+    """The guide's pitfalls found, in the words of the pitfalls page, most severe first."""
+    found = pitfall_inputs.findings(organisation, today)
+    references = {ref for finding in found for ref in finding.initiatives}
+    titles = dict(
+        Initiative.objects.for_organisation(organisation)
+        .filter(reference__in=references)
+        .values_list("reference", "title")
+    )
+    return [
+        {
+            "key": finding.key,
+            "title": finding.title,
+            "severity": finding.severity,
+            "severity_label": pitfall_presenters.SEVERITY_LABELS.get(finding.severity, finding.severity),
+            "initiatives": [[ref, titles.get(ref, "")] for ref in finding.initiatives],
+            "evidence": pitfall_presenters.evidence_words(finding, with_source=False),
+            "source": " ".join(pitfall_presenters.source_words(finding)),
+            "since": _iso(finding.since),
+        }
+        for finding in found
+    ]
+
+
+def _questions(organisation: Organisation, today: dt.date) -> list[dict[str, Any]]:
+    """The board's questions and their answers, in the words of the questions page: the wording
+    asked (and its version), the rating, the rule, the numbers and every initiative behind it."""
+    return [
+        {
+            "key": answer.question.key,
+            "question": answer.question.wording,
+            "version": answer.question.version,
+            "rating": answer.rating or "",
+            "rating_label": answer_words.rating_label(answer.rating),
+            "rule": answer_words.rule_statement(answer),
+            "evidence": [
+                [answer_words.EVIDENCE_LABELS.get(item.key, item.key), answer_words.count_text(item.key, item.count)]
+                for item in answer.evidence
+            ],
+            "behind": [[i.reference, i.title] for i in answer.behind],
+        }
+        for answer in questions.answers(organisation, today)
+    ]
 
 
 def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
@@ -223,6 +278,9 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         .order_by("initiative__reference", "-week_start")
     ]
 
+    pitfall_rows = _pitfalls(organisation, today)
+    question_rows = _questions(organisation, today)
+
     summary = {
         "initiatives": Initiative.objects.for_organisation(organisation).count(),
         "active": portfolio.active,
@@ -234,6 +292,9 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         "extreme_risks": portfolio.extreme_risks,
         "risks_past_review": portfolio.risks_review_overdue,
         "decisions": len(decision_rows),
+        "pitfalls": len(pitfall_rows),
+        "pitfalls_high": sum(1 for f in pitfall_rows if f["severity"] == HIGH),
+        "questions_concern": sum(1 for q in question_rows if q["rating"] == ratings.CONCERN),
     }
     before = previous.content.get("summary", {}) if previous and previous.content else None
     return {
@@ -283,6 +344,18 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
             ),
             "after_go_live": after_go_live,
         },
+        "pitfalls": pitfall_rows,
+        "questions": question_rows,
         "risks": {"heat": heat, "past_review": past_review},
         "asks": asks,
+        **baf_section(organisation),
     }
+
+
+# The board assurance framework (ADR 29), kept apart so other sections can be added beside it.
+
+
+def baf_section(organisation: Organisation) -> dict[str, Any]:
+    """The open principal risks with their scores, appetite, gaps and the refs of the risks
+    linked to them. A pack published before the framework existed has no "baf" key."""
+    return {"baf": baf_figures.pack_section(organisation)}

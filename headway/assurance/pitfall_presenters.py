@@ -164,8 +164,14 @@ def _lines(key: str, value: Any, evidence: Mapping[str, Any], only: str = "") ->
     return [f"{key.replace('_', ' ').capitalize()}: {value}"]
 
 
-def evidence_words(finding: Finding, only: str = "") -> list[str]:
-    """The numbers behind a finding, one short line each, the source last (`only`: see `_lines`)."""
+def source_words(finding: Finding) -> list[str]:
+    """Where a finding's numbers come from, in words (no lines when it does not say)."""
+    return _lines("source", finding.evidence["source"], finding.evidence) if "source" in finding.evidence else []
+
+
+def evidence_words(finding: Finding, only: str = "", *, with_source: bool = True) -> list[str]:
+    """The numbers behind a finding, one short line each, the source last unless left out
+    (`only`: see `_lines`)."""
     # "Counted since" is left out when it is the finding's own "since", shown beside it.
     said = {"source"} | (
         {"since"} if finding.since and finding.evidence.get("since") == finding.since.isoformat() else set()
@@ -176,9 +182,7 @@ def evidence_words(finding: Finding, only: str = "") -> list[str]:
         if key not in said
         for line in _lines(key, value, finding.evidence, only)
     ]
-    if "source" in finding.evidence:
-        lines += _lines("source", finding.evidence["source"], finding.evidence)
-    return lines
+    return lines + source_words(finding) if with_source else lines
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,7 @@ class ShownFinding:
     evidence: tuple[str, ...]
     since: str
     fix_url: str
+    anchor: str = ""
 
 
 def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], only: str = "") -> list[ShownFinding]:
@@ -217,6 +222,7 @@ def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], onl
                 tuple(evidence_words(finding, only)),
                 _date(finding.since) if finding.since else "",
                 url_of(finding.link),
+                anchor(finding),
             )
         )
     return rows
@@ -229,3 +235,46 @@ def by_severity(rows: Sequence[ShownFinding]) -> list[tuple[str, str, list[Shown
         for severity in SEVERITIES
         if any(r.finding.severity == severity for r in rows)
     ]
+
+
+def anchor(finding: Finding) -> str:
+    """The id of a finding's section on the pitfalls page."""
+    return "finding-" + finding.key.replace(".", "-").replace("_", "-")
+
+
+@dataclass(frozen=True)
+class GlanceLine:
+    title: str
+    severity: str
+    severity_label: str
+    initiatives: int
+    url: str
+
+
+@dataclass(frozen=True)
+class GlanceSummary:
+    worked_out: bool
+    judged_on: dt.date | None
+    worked_out_at: dt.datetime | None
+    lines: tuple[GlanceLine, ...]
+
+
+def glance_summary(stored: Any, list_url: Callable[..., str]) -> GlanceSummary:
+    """At a glance's pitfalls: each stored finding, its severity and how many initiatives it names,
+    linking to the portfolio list filtered to exactly those (`list_url(pitfall=key)`), or to its
+    section of the pitfalls page when it names none (a finding about the portfolio as a whole).
+    `stored` is a `pitfall_store.Stored` or None when never worked out."""
+    if stored is None:
+        return GlanceSummary(False, None, None, ())
+    pitfalls_page = reverse("portfolio:pitfalls")
+    lines = tuple(
+        GlanceLine(
+            f.title,
+            f.severity,
+            SEVERITY_LABELS.get(f.severity, f.severity),
+            len(f.initiatives),
+            list_url(pitfall=f.key) if f.initiatives else f"{pitfalls_page}#{anchor(f)}",
+        )
+        for f in stored.findings
+    )
+    return GlanceSummary(True, stored.judged_on, stored.worked_out_at, lines)

@@ -90,7 +90,9 @@ def _facts(organisation: Organisation, today: dt.date) -> Facts:
         if group.code in NOT_INCREMENTAL_FLAGS:
             money_flagged[group.code] = sorted((m.initiative for m in group.moneys), key=lambda i: i.reference)
     overdue = list(
-        portfolio_queries.annotated_initiatives(organisation).filter(portfolio_queries.overdue_q(today)).order_by("reference")
+        portfolio_queries.annotated_initiatives(organisation)
+        .filter(portfolio_queries.overdue_q(today))
+        .order_by("reference")
     )
     return Facts(
         organisation=organisation,

@@ -3,7 +3,7 @@ URL namespace: `headway/urls.py` mounts these inside it, beside `portfolio.urls`
 
 from django.urls import path
 
-from headway.assurance import pack_views, views
+from headway.assurance import baf_views, pack_views, views
 
 in_portfolio = [
     path("", views.glance, name="glance"),
@@ -25,4 +25,11 @@ in_portfolio = [
     path("packs/<int:pk>/publish/", pack_views.pack_publish, name="pack_publish"),
     path("packs/<int:pk>/pdf/", pack_views.pack_pdf, name="pack_pdf"),
     path("packs/<int:pk>/xlsx/", pack_views.pack_xlsx, name="pack_xlsx"),
+    # The board assurance framework (ADR 29).
+    path("baf/", baf_views.baf_list, name="baf"),
+    path("baf/new/", baf_views.principal_risk_new, name="principal_risk_new"),
+    path("baf/history/", baf_views.baf_history, name="baf_history"),
+    path("baf/<int:pk>/", baf_views.principal_risk, name="principal_risk"),
+    path("baf/<int:pk>/edit/", baf_views.principal_risk_edit, name="principal_risk_edit"),
+    path("baf/<int:pk>/remove/", baf_views.principal_risk_remove, name="principal_risk_remove"),
 ]

@@ -21,12 +21,11 @@ from django.utils import timezone
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.assurance import actions as assurance_actions
+from headway.assurance import answer_words, initiatives, pitfall_presenters, pitfall_store, questions
 from headway.assurance import glance as glance_figures
-from headway.assurance import initiatives, pitfall_inputs, pitfall_presenters, questions, ratings
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
 from headway.assurance.initiatives import STALE, WARNING_LABELS
-from headway.finance import flags as finance_flags
 from headway.finance import presenters as finance_presenters
 from headway.finance import queries as finance_queries
 from headway.finance.access import can_change_money
@@ -132,6 +131,8 @@ def glance(request: MemberRequest) -> HttpResponse:
             ],
             "warnings": warnings,
             "named": figures.named,
+            # One row, however many initiatives: the stored findings (ADR 26).
+            "pitfalls": pitfall_presenters.glance_summary(pitfall_store.stored(request.organisation), _portfolio_list),
             "this_week": week_start(today),
             "today": today,
         },
@@ -163,6 +164,10 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
     form = PortfolioFilterForm(request.GET or None, organisation=organisation)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = page_of(request, initiatives.portfolio(organisation, filters, today))
+    pitfall = None
+    if key := filters.get("pitfall"):
+        found = pitfall_store.stored(organisation)
+        pitfall = next((f for f in found.findings if f.key == key), None) if found else None
     rows = []
     for initiative in page.object_list:
         state = portfolio_queries.state_of(initiative, today)
@@ -206,6 +211,7 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
             "filtered": any(value for key, value in filters.items() if key not in ("sort", "order")),
             "decisions": portfolio_queries.recent_decisions(organisation),
             "can_create": can_do(request, Action.CREATE_INITIATIVE),
+            "pitfall": pitfall,
         },
     )
 
@@ -236,6 +242,18 @@ def initiative_history(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "portfolio/history.html", {"initiative": initiative, "page": page})
 
 
+def _initiative_pitfalls(initiative: Initiative) -> dict[str, Any]:
+    found = pitfall_store.stored(initiative.organisation)
+    if found is None:
+        return {"stored": None, "rows": []}
+    rows = pitfall_presenters.shown(
+        found.naming(initiative.reference),
+        {initiative.reference: (initiative.pk, initiative.title)},
+        only=initiative.reference,
+    )
+    return {"stored": found, "rows": rows}
+
+
 @member_required(Action.VIEW)
 def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
@@ -264,9 +282,10 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "timeline_weeks": TIMELINE_WEEKS,
             "state": state,
             "state_label": portfolio_presenters.CHECKPOINT_STATE_LABELS.get(state or "", ""),
-            "risks": list(initiative.risks.open().select_related("owner")),
+            "risks": list(initiative.risks.open().select_related("owner", "principal_risk")),
             "comments": list(initiative.comments.select_related("author")),
-            "comment_form": CommentForm() if can_do(request, Action.COMMENT) else None,
+            # A comment being written when the session ended comes back here after signing in.
+            "comment_form": CommentForm(posted(request)) if can_do(request, Action.COMMENT) else None,
             "can_edit": can_edit_initiative(request, initiative),
             # The link shows only to those the metric form lets in (the view's own check).
             "can_add_metric": can_edit_metric(request),
@@ -277,9 +296,8 @@ def initiative_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "needs_checkpoint": initiative.status == Status.ACTIVE,
             "impact": metric_presenters.impact_section(impact.verdict, impact.series),
             "money": assurance_money.initiative_money(initiative, today),
-            # Not the pitfalls that name this initiative: working them out reads the whole
-            # portfolio (about half a second at 2,000 initiatives), too slow for every visit to
-            # this page. They are on the pitfalls page until they are stored (issue 11).
+            # The stored findings that name it (one query; ADR 26).
+            "pitfalls": _initiative_pitfalls(initiative),
             "today": today,
         },
     )
@@ -397,59 +415,14 @@ def decision_reverse(request: MemberRequest, pk: int) -> HttpResponse:
 
 # The board's questions ----------------------------------------------------------------------
 
-# The words for each number behind an answer (`assurance.questions.Evidence.key`), and where the
-# board can see the whole list.
-EVIDENCE_LABELS: dict[str, str] = {
-    "active": "Active initiatives",
-    "open": "Proposed, active and paused initiatives",
-    "no_user_need": "No user need recorded",
-    "only_assumed_needs": "User needs only assumed, none researched or validated",
-    "no_impact_measure": "No outcome, adoption or experience measure linked",
-    "nobody_served_named": "Neither the patients nor the staff it serves described",
-    "deteriorating": "Measures show a real deterioration",
-    finance_flags.FUNDING_ENDS: "Secured funding ends at go-live",
-    finance_flags.VALUE_ONLY_AT_END: "Value arrives only at the end",
-    finance_flags.NO_EARLY_RELEASE: "No early release to real users",
-    "overdue_checkpoint": "Weekly checkpoint overdue",
-    "green_while_deteriorating": "Rated green while a measure deteriorates",
-    "no_open_risk": "No open risk recorded",
-    "risks_past_review": "Open risks past their review date",
-    "joined_up": "Declares a join-up with other work",
-    "not_joined_up": "Declares no join-up with other work",
-    "in_care_system": "Recorded as a member of an integrated care system",
-    "wip_limit": "Work-in-progress limit",
-    "stopped_or_paused": "Stop or pause decisions in the last twelve months",
-    "shown_lately": "Demonstrated something or reached real users in the last four weeks",
-    "nothing_shown_lately": "Nothing demonstrated and nothing reached real users in the last four weeks",
-}
-
-EVIDENCE_LINKS: dict[str, str] = {
-    finance_flags.FUNDING_ENDS: "finance:overview",
-    finance_flags.VALUE_ONLY_AT_END: "finance:overview",
-    finance_flags.NO_EARLY_RELEASE: "finance:overview",
-    "risks_past_review": "portfolio:risks",
-    "stopped_or_paused": "portfolio:decisions",
-}
-EVIDENCE_QUERIES: dict[str, str] = {
-    "active": "?status=active",
-    "overdue_checkpoint": "?overdue=on",
-    "deteriorating": f"?status=active&working={Verdict.State.DETERIORATING}",
-    "no_impact_measure": f"?status=active&working={Verdict.State.NOT_MEASURED}",
-}
-
-# Numbers that are a yes (1) or a no (0).
-YES_OR_NO = {"in_care_system"}
-
-BEHIND_SHOWN = 10  # initiatives named under an answer; the rest are counted
-
 
 @member_required(Action.VIEW)
 def pitfalls(request: MemberRequest) -> HttpResponse:
     """The guide's common pitfalls found in the organisation's data, most severe first, each with
     the initiatives it names, the numbers behind it and where it can be put right (ADR 25)."""
-    today = timezone.localdate()
     organisation = request.organisation
-    found = pitfall_inputs.findings(organisation, today)
+    stored = pitfall_store.stored(organisation)
+    found = stored.findings if stored is not None else []
     references = {ref for finding in found for ref in finding.initiatives}
     named = {
         reference: (pk, title)
@@ -461,35 +434,12 @@ def pitfalls(request: MemberRequest) -> HttpResponse:
     return render(
         request,
         "assurance/pitfalls.html",
-        {"groups": pitfall_presenters.by_severity(rows), "count": len(rows), "today": today},
+        {"groups": pitfall_presenters.by_severity(rows), "count": len(rows), "stored": stored},
     )
 
 
 @member_required(Action.VIEW)
 def board_questions(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows = []
-    for answer in questions.answers(request.organisation, today):
-        rule = ratings.RULES.get(answer.question.key)
-        evidence = []
-        for item in answer.evidence:
-            if item.key in EVIDENCE_LINKS:
-                link = reverse(EVIDENCE_LINKS[item.key])
-            elif item.key in EVIDENCE_QUERIES:
-                link = reverse("portfolio:list") + EVIDENCE_QUERIES[item.key]
-            else:
-                link = ""
-            count: int | str = ("Yes" if item.count else "No") if item.key in YES_OR_NO else item.count
-            evidence.append({"label": EVIDENCE_LABELS.get(item.key, item.key), "count": count, "link": link})
-        rows.append(
-            {
-                "question": answer.question,
-                "rating": answer.rating or "",
-                "rating_label": ratings.RATING_LABELS.get(answer.rating or "", "Not answered from the data yet"),
-                "rule": rule.statement if rule is not None else "",
-                "evidence": evidence,
-                "behind": answer.behind[:BEHIND_SHOWN],
-                "more": max(0, len(answer.behind) - BEHIND_SHOWN),
-            }
-        )
+    rows = [answer_words.worded(answer) for answer in questions.answers(request.organisation, today)]
     return render(request, "assurance/questions.html", {"rows": rows, "today": today})

@@ -3207,3 +3207,79 @@ COMMENTS: tuple[CommentSpec, ...] = (
         body="A clear stop, well explained. Glad the money is going to an in-person group.",
     ),
 )
+
+
+# Board packs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoardPackSpec:
+    organisation: str
+    title: str
+    meeting: str
+    weeks_ago: int  # the meeting's week; a negative number is a meeting still to come
+    purpose: str
+    assurance_level: str
+    assurance_reason: str
+    baf_risks: str
+    recommendation: str
+    executive_lead: str  # a person's key
+    author: str  # a person's key
+    published: bool
+
+
+# Papers go to the board a week before it meets: each pack's figures are as of that day. Two
+# published a month apart, so the second shows what changed since the first, and a draft for the
+# next meeting.
+BOARD_PACKS: tuple[BoardPackSpec, ...] = (
+    BoardPackSpec(
+        organisation=ACUTE,
+        title="Digital portfolio: assurance report",
+        meeting="Digital and Data Committee",
+        weeks_ago=8,
+        purpose="assurance",
+        assurance_level="limited",
+        assurance_reason=(
+            "Too many initiatives are active for the teams we have, and several report progress without a "
+            "measure of outcomes."
+        ),
+        baf_risks="BAF 4: digital delivery capacity\nBAF 7: benefits of the electronic patient record",
+        recommendation="The committee is asked to note the report and the limited assurance it offers.",
+        executive_lead="cdio",
+        author="pmo",
+        published=True,
+    ),
+    BoardPackSpec(
+        organisation=ACUTE,
+        title="Digital portfolio: assurance report",
+        meeting="Digital and Data Committee",
+        weeks_ago=4,
+        purpose="decision",
+        assurance_level="limited",
+        assurance_reason=(
+            "The portfolio is still over its work-in-progress limit; stopping the handover app is recommended "
+            "to bring it back."
+        ),
+        baf_risks="BAF 4: digital delivery capacity\nBAF 7: benefits of the electronic patient record",
+        recommendation=(
+            "The committee is asked to support stopping the handover app and to note the measures that show concern."
+        ),
+        executive_lead="cdio",
+        author="pmo",
+        published=True,
+    ),
+    BoardPackSpec(
+        organisation=ACUTE,
+        title="Digital portfolio: assurance report",
+        meeting="Digital and Data Committee",
+        weeks_ago=-1,
+        purpose="assurance",
+        assurance_level="reasonable",
+        assurance_reason="Draft: the level is to be agreed with the executive lead before publishing.",
+        baf_risks="BAF 4: digital delivery capacity",
+        recommendation="The committee is asked to note the report.",
+        executive_lead="cdio",
+        author="pmo",
+        published=False,
+    ),
+)

@@ -44,11 +44,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
+from headway import derived
 from headway.accounts import actions as account_actions
 from headway.accounts.models import IntegratedCareSystem, Organisation, User
 from headway.accounts.roles import Role
+from headway.assurance import pack_actions, pitfall_store
+from headway.assurance.models import BoardPack
 from headway.assurance.reference import ensure_board_questions
-from headway.demo import data, finance_data, metrics_data, rounds_data
+from headway.demo import baf_data, data, finance_data, metrics_data, rounds_data
 from headway.lib.financial_years import years_between
 from headway.lib.periods import MONTHLY, period_label, period_start
 from headway.lib.quarters import FinancialQuarter
@@ -77,6 +80,8 @@ SEED = 2026
 _CANDIDATES = {spec.reference: spec for spec in rounds_data.CANDIDATES}
 # The demo's decision meetings are on Wednesdays.
 DECISION_WEEKDAY = 2
+MEETING_WEEKDAY = 3  # board committees in the story meet on a Thursday
+PAPERS_BEFORE_MEETING_DAYS = 7  # and their papers go out a week before
 NEW_PERIOD_NOTE = (
     "The change is in place across the service and the figures have settled at a new level, so the "
     "limits are worked out again from here."
@@ -174,7 +179,13 @@ def load_demo(*, today: dt.date | None = None, stdout: Writer | None = None, res
             say("The demo organisations are already loaded; nothing was changed. Use --reset to reload them.")
         else:
             say(f"Loading the demo organisations, with dates counted back from {today:%d %B %Y}.")
-            _Builder(today=today).build()
+            # Every action asks for the pitfall findings to be worked out again; once per
+            # organisation at the end is enough, as of the demo's own date (ADR 26).
+            with derived.batch():
+                _Builder(today=today).build()
+                for organisation in Organisation.objects.filter(ods_code__in=demo_ods_codes()):
+                    pitfall_store.refresh(organisation, today)
+                    derived.refreshed(organisation.pk)
     return _summarise(created=not already, seconds=time.perf_counter() - started)
 
 
@@ -331,12 +342,15 @@ class _Builder:
                 by = self._person(spec.delivery_lead) or recorder
                 self.record_checkpoints(self.initiatives[spec.organisation, spec.reference], spec, spec.story, by)
         self.create_risks()
+        baf_data.create_principal_risks(self)
         self.create_comments()
         self.create_metrics()
         # Money before the rounds: the open round's candidates take their costs from it.
         finance_data.create_money(self)
         self.create_rounds()
         self.backdate()
+        # Last: a pack is a snapshot of everything above, as of the day its papers went out.
+        self.create_board_packs()
 
     def create_organisations(self) -> None:
         system, _ = IntegratedCareSystem.objects.get_or_create(
@@ -1019,6 +1033,41 @@ class _Builder:
             budget_factor=0.9,
         )
         return round
+
+    def create_board_packs(self) -> None:
+        """The board packs of the story, through the same actions as the pages: drafted by the
+        portfolio office, then published (frozen) as of the day the papers went out, a week
+        before the meeting."""
+        for spec in data.BOARD_PACKS:
+            organisation = self.organisations[spec.organisation]
+            meeting_date = self.monday(spec.weeks_ago) + dt.timedelta(days=MEETING_WEEKDAY)
+            papers_out = min(meeting_date - dt.timedelta(days=PAPERS_BEFORE_MEETING_DAYS), self.today)
+            author = self.people[spec.author]
+            drafted = self.moment(papers_out - dt.timedelta(days=2), 14)
+            with self.at(drafted):
+                pack = pack_actions.create_pack(
+                    organisation=organisation,
+                    by=author,
+                    fields={
+                        "title": spec.title,
+                        "meeting": spec.meeting,
+                        "meeting_date": meeting_date,
+                        "purpose": spec.purpose,
+                        "assurance_level": spec.assurance_level,
+                        "assurance_reason": spec.assurance_reason,
+                        "baf_risks": spec.baf_risks,
+                        "recommendation": spec.recommendation,
+                        "executive_lead": self.people[spec.executive_lead].full_name,
+                        "author": author.full_name,
+                    },
+                )
+            BoardPack.objects.filter(pk=pack.pk).update(created_at=drafted)
+            if spec.published:
+                published = self.moment(papers_out, 16)
+                with self.at(published):
+                    pack_actions.publish_pack(pack=pack, by=author, today=papers_out)
+                # The next pack compares itself with this one by when it was published.
+                BoardPack.objects.filter(pk=pack.pk).update(published_at=published)
 
     def backdate(self) -> None:
         # bulk_update writes the values as given; it does not apply auto_now.

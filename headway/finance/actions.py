@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from headway import derived
 from headway.accounts.models import Organisation, User
 from headway.accounts.people import is_member
 from headway.concurrency import lock_for_create
@@ -35,6 +36,13 @@ from headway.history import apply_fields, stamp
 from headway.lib.financial_years import year_label, year_start
 from headway.metrics.models import Metric
 from headway.portfolio.models import Initiative
+
+
+def _changed(initiative_id: int) -> None:
+    """The money is read by the pitfall findings, stored per organisation (ADR 26)."""
+    derived.organisation_changed(
+        Initiative.objects.filter(pk=initiative_id).values_list("organisation_id", flat=True).first()
+    )
 
 
 def default_project_type() -> ProjectType:
@@ -98,6 +106,7 @@ def save_funding_line(
     line.full_clean(exclude=["initiative", "created_by"])
     stamp(line, by, "Added" if line.pk is None else "Changed")
     line.save()
+    derived.organisation_changed(initiative.organisation_id)
     return line
 
 
@@ -105,6 +114,7 @@ def save_funding_line(
 def delete_funding_line(*, line: FundingLine, by: User | None) -> None:
     stamp(line, by, "Removed")
     line.delete()
+    _changed(line.initiative_id)
 
 
 @transaction.atomic
@@ -127,6 +137,7 @@ def release_funding(
     for line in lines:
         stamp(line, by, reason)
         line.delete()
+    derived.organisation_changed(initiative.organisation_id)
     return list(lines)
 
 
@@ -236,6 +247,7 @@ def save_business_case_reporting(
         _carry_scores_to_new_type(case, by, saved)
     if creating and copy_from is not None:
         _copy_lines(copy_from, case, by, saved)
+    derived.organisation_changed(initiative.organisation_id)
     return saved
 
 
@@ -332,6 +344,7 @@ def _copy_lines(source: BusinessCase, target: BusinessCase, by: User | None, sav
 def delete_business_case(*, case: BusinessCase, by: User | None) -> None:
     stamp(case, by, "Removed")
     case.delete()
+    _changed(case.initiative_id)
 
 
 # Costs and benefits --------------------------------------------------------------------------
@@ -367,6 +380,7 @@ def add_cost_lines(
         stamp(line, by, "Added")
         line.save()
         lines.append(line)
+    _changed(case.initiative_id)
     return lines
 
 
@@ -377,13 +391,16 @@ def save_cost_line(*, line: CostLine, by: User | None, fields: Mapping[str, Any]
     _check_year_in_case(line.business_case, line.financial_year)
     stamp(line, by, "Changed")
     line.save()
+    _changed(line.business_case.initiative_id)
     return line
 
 
 @transaction.atomic
 def delete_cost_line(*, line: CostLine, by: User | None) -> None:
+    initiative_id = line.business_case.initiative_id
     stamp(line, by, "Removed")
     line.delete()
+    _changed(initiative_id)
 
 
 @transaction.atomic
@@ -417,6 +434,7 @@ def add_benefit_lines(
         stamp(line, by, "Added")
         line.save()
         lines.append(line)
+    _changed(case.initiative_id)
     return lines
 
 
@@ -430,13 +448,16 @@ def save_benefit_line(*, line: BenefitLine, by: User | None, fields: Mapping[str
     _check_year_in_case(line.business_case, line.financial_year)
     stamp(line, by, "Changed")
     line.save()
+    _changed(line.business_case.initiative_id)
     return line
 
 
 @transaction.atomic
 def delete_benefit_line(*, line: BenefitLine, by: User | None) -> None:
+    initiative_id = line.business_case.initiative_id
     stamp(line, by, "Removed")
     line.delete()
+    _changed(initiative_id)
 
 
 # Optimism bias -------------------------------------------------------------------------------
@@ -471,6 +492,7 @@ def set_mitigations(
             stamp(mitigation, by, "Scored")
             mitigation.save()
         saved.append(mitigation)
+    _changed(case.initiative_id)
     return saved
 
 
@@ -495,6 +517,7 @@ def save_actual(
     actual.full_clean(exclude=["initiative", "recorded_by"])
     stamp(actual, by, "Recorded" if actual.pk is None else "Changed")
     actual.save()
+    derived.organisation_changed(initiative.organisation_id)
     return actual
 
 
@@ -502,3 +525,4 @@ def save_actual(
 def delete_actual(*, actual: Actual, by: User | None) -> None:
     stamp(actual, by, "Removed")
     actual.delete()
+    _changed(actual.initiative_id)

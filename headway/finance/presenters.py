@@ -400,6 +400,7 @@ MONEY_MODELS = (FundingLine, BusinessCase, CostLine, BenefitLine, Mitigation, Ac
 
 def describe_history(model: type[Model], record: Any) -> str:
     """What a money history record is about: "Funding, 2026/27 capital"."""
+
     def choice(name: str) -> str:
         return display(model, name, getattr(record, name), {})
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from headway import derived
 from headway.accounts.models import Organisation, User
 from headway.concurrency import lock_for_create
 from headway.history import stamp
@@ -106,11 +107,15 @@ def delete_metrics(*, metrics: Sequence[Metric], by: User | None, reason: str | 
     from headway.metrics.verdicts import refresh_verdicts
 
     served: set[int] = set()
+    organisations: set[int] = set()
     for metric in metrics:
         served.update(metric.initiatives.values_list("pk", flat=True))
+        organisations.add(metric.organisation_id)
         stamp(metric, by, reason or "Removed")
         metric.delete()
     refresh_verdicts(sorted(served))
+    for organisation_id in sorted(organisations):
+        derived.organisation_changed(organisation_id)
 
 
 def _links_reason(before: Mapping[int, Initiative], after: Mapping[int, Initiative]) -> str:
@@ -343,8 +348,9 @@ def _remove_and_refresh(
         metrics[row.metric_id] = row.metric
         stamp(row, by, reason or "Removed")
         row.delete()
-    for metric in metrics.values():
-        refresh_metric_summary(metric)
+    with derived.batch():  # the pitfall findings once, not once per metric
+        for metric in metrics.values():
+            refresh_metric_summary(metric)
 
 
 # The derived summary (ADR 7) -----------------------------------------------------------------
@@ -385,4 +391,6 @@ def refresh_metric_summary(metric: Metric, *, also: Iterable[int] = ()) -> Serie
         setattr(metric, name, value)
     initiative_ids = set(metric.initiatives.values_list("pk", flat=True)) | set(also)
     refresh_verdicts(sorted(initiative_ids))
+    # The verdicts feed the pitfall findings, stored per organisation (ADR 26).
+    derived.organisation_changed(metric.organisation_id)
     return series

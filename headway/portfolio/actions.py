@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from headway import derived
 from headway.accounts.models import Organisation, User
 from headway.concurrency import lock_for_create
 from headway.history import apply_fields, links_saved_as_one_entry, stamp
@@ -63,6 +64,7 @@ def create_initiative(
             initiative.joins_up_with.set(joins_up_with)
         stamp(initiative, by, reason or "Linked")
         initiative.save()
+    derived.organisation_changed(organisation.pk)
     return initiative
 
 
@@ -100,6 +102,7 @@ def update_initiative(
             initiative.joins_up_with.set([i for i in joins_up_with if i.pk != initiative.pk])
     stamp(initiative, by, reason or "Edited")
     initiative.save()
+    derived.organisation_changed(initiative.organisation_id)
     return initiative
 
 
@@ -112,13 +115,16 @@ def save_user_need(
     need.full_clean(exclude=["initiative"])
     stamp(need, by, None)
     need.save()
+    derived.organisation_changed(initiative.organisation_id)
     return need
 
 
 @transaction.atomic
 def delete_user_need(*, need: UserNeed, by: User | None) -> None:
+    organisation_id = Initiative.objects.filter(pk=need.initiative_id).values_list("organisation_id", flat=True).first()
     stamp(need, by, "Removed")
     need.delete()
+    derived.organisation_changed(organisation_id)
 
 
 @transaction.atomic
@@ -159,6 +165,7 @@ def save_checkpoint(*, checkpoint: Checkpoint, by: User | None, reason: str | No
     stamp(checkpoint, by, reason)
     checkpoint.save()
     refresh_checkpoint_summaries(initiative_ids=[checkpoint.initiative_id, moved_from])
+    derived.organisation_changed(checkpoint.initiative.organisation_id)
     return checkpoint
 
 
@@ -171,6 +178,9 @@ def delete_checkpoints(*, checkpoints: Iterable[Checkpoint], by: User | None, re
         stamp(checkpoint, by, reason or "Removed")
         checkpoint.delete()
     refresh_checkpoint_summaries(initiative_ids=touched)
+    organisations = Initiative.objects.filter(pk__in=touched).values_list("organisation_id", flat=True).distinct()
+    for organisation_id in organisations:
+        derived.organisation_changed(organisation_id)
 
 
 def refresh_checkpoint_summaries(*, initiative_ids: Iterable[int | None]) -> None:
@@ -229,6 +239,7 @@ def record_decision(
             initiative.start_date = decided_on
         stamp(initiative, by, f"{decision.get_kind_display()} decision on {decided_on:%d %B %Y}")
         initiative.save()
+    derived.organisation_changed(initiative.organisation_id)
     return decision
 
 
@@ -305,6 +316,7 @@ def reverse_decision(
             f"Reversal on {decided_on:%d %B %Y} of {what}",
         )
         initiative.save()
+    derived.organisation_changed(initiative.organisation_id)
     return reversal
 
 
@@ -322,9 +334,12 @@ def save_risk(
     apply_fields(risk, fields)
     if risk.initiative is not None and risk.initiative.organisation_id != organisation.pk:
         raise ValidationError({"initiative": "That initiative belongs to another organisation."})
+    if risk.principal_risk is not None and risk.principal_risk.organisation_id != organisation.pk:
+        raise ValidationError({"principal_risk": "Choose one of your organisation's principal risks."})
     risk.full_clean(exclude=["organisation"])
     stamp(risk, by, reason or ("Raised" if risk.pk is None else "Updated"))
     risk.save()
+    derived.organisation_changed(organisation.pk)
     return risk
 
 

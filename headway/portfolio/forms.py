@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from headway.accounts.models import Organisation, User
@@ -403,8 +404,10 @@ class RiskForm(NHSFormMixin, forms.ModelForm):
             "mitigation",
             "next_review",
             "status",
+            "principal_risk",
         ]
         labels = {
+            "principal_risk": "Principal risk on the board assurance framework (optional)",
             "title": "Risk",
             "description": "Description (optional)",
             "mitigation": "What is being done about it? (optional)",
@@ -425,6 +428,15 @@ class RiskForm(NHSFormMixin, forms.ModelForm):
         self.fields["status"].choices = list(Risk.State.choices)  # type: ignore[attr-defined]
         if not self.instance.pk:
             del self.fields["status"]
+        # The board assurance framework's open principal risks, reached through the link itself:
+        # the portfolio does not import the board layer (ADR 29). One already linked stays offered.
+        principal = self.fields["principal_risk"]
+        linked = self.instance.principal_risk_id
+        principal.queryset = principal.queryset.filter(  # type: ignore[attr-defined]
+            Q(organisation=organisation) & (Q(status="open") | Q(pk=linked))
+        )
+        principal.empty_label = "Not linked"  # type: ignore[attr-defined]
+        principal.help_text = "The board-level risk this one adds to, if any."
         self.apply_nhs_classes()
 
 

@@ -358,6 +358,18 @@ EXTREME_RISK = (
 )
 
 
+def rating_of(score: int) -> str:
+    """The NHS 5×5 band of a score (likelihood × consequence): 1–3 low, 4–6 moderate, 8–12 high,
+    15–25 extreme. The one place the bands are written; risks and principal risks both use it."""
+    if score >= 15:
+        return "extreme"
+    if score >= 8:
+        return "high"
+    if score >= 4:
+        return "moderate"
+    return "low"
+
+
 class RiskQuerySet(models.QuerySet["Risk"]):
     def for_organisation(self, organisation: Organisation) -> RiskQuerySet:
         return self.filter(organisation=organisation)
@@ -397,6 +409,16 @@ class Risk(models.Model):
     mitigation = models.TextField(blank=True)
     next_review = models.DateField()
     status = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # Rolls up to one principal risk of the board assurance framework (ADR 29). Named by string:
+    # the board layer sits above the portfolio, which never imports it.
+    principal_risk = models.ForeignKey(
+        "assurance.PrincipalRisk",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_risks",
+        verbose_name="principal risk",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -420,14 +442,7 @@ class Risk(models.Model):
     @property
     def rating(self) -> str:
         """The NHS 5×5 bands: 1–3 low, 4–6 moderate, 8–12 high, 15–25 extreme."""
-        score = self.score
-        if score >= 15:
-            return "extreme"
-        if score >= 8:
-            return "high"
-        if score >= 4:
-            return "moderate"
-        return "low"
+        return rating_of(self.score)
 
 
 class Comment(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Model
 
 from headway.accounts.models import Organisation
 from headway.accounts.people import names_of
-from headway.history import HistoryEntry, history_entries
+from headway.history import HistoryEntry, display, history_entries
 from headway.portfolio import queries
 from headway.portfolio.models import (
     Checkpoint,
@@ -63,4 +63,15 @@ def settings_history(organisation: Organisation) -> list[HistoryEntry]:
 def risk_history(organisation: Organisation) -> list[HistoryEntry]:
     """Every recorded change to the risk register, newest first."""
     people = names_of(organisation.pk)
-    return history_entries(queries.risk_history_sources(organisation), people, describe=describe)
+    # A link to a principal risk (ADR 29) said by its reference, reached through the link itself.
+    principal = Risk._meta.get_field("principal_risk").related_model
+    references = dict(
+        principal._default_manager.filter(organisation=organisation).values_list("pk", "reference")  # type: ignore[union-attr]
+    )
+
+    def show(model: type[Model], name: str, value: Any) -> str:
+        if name == "principal_risk" and value is not None:
+            return str(references.get(value, f"principal risk {value} (since removed)"))
+        return display(model, name, value, people)
+
+    return history_entries(queries.risk_history_sources(organisation), people, describe=describe, show=show)

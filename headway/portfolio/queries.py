@@ -65,7 +65,7 @@ RISK_BANDS: dict[str, tuple[int, int]] = {"extreme": (15, 25), "high": (8, 12), 
 
 def risk_register(organisation: Organisation, filters: Mapping[str, Any], today: dt.date) -> list[Risk]:
     """The open risks, highest score first, filtered by a cleaned `RiskFilterForm`."""
-    qs = Risk.objects.for_organisation(organisation).open().select_related("initiative", "owner")
+    qs = Risk.objects.for_organisation(organisation).open().select_related("initiative", "owner", "principal_risk")
     if level := filters.get("level"):
         low, high = RISK_BANDS[level]
         qs = qs.annotate(score_value=F("likelihood") * F("consequence")).filter(

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import derived
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import WeekError, parse_week, week_start
@@ -47,7 +48,7 @@ from headway.portfolio.forms import (
     UserNeedForm,
 )
 from headway.portfolio.models import Decision, Initiative, Risk, Service, Status, StrategicGoal
-from headway.views import MemberRequest, member_required, page_of, query_without_page, saved, unless_posted
+from headway.views import MemberRequest, member_required, page_of, posted, query_without_page, saved, unless_posted
 
 
 def _detail(initiative: Initiative | int, anchor: str = "") -> str:
@@ -60,7 +61,7 @@ def _detail(initiative: Initiative | int, anchor: str = "") -> str:
 
 @member_required(Action.CREATE_INITIATIVE)
 def initiative_create(request: MemberRequest) -> HttpResponse:
-    form = InitiativeForm(request.POST or None, organisation=request.organisation)
+    form = InitiativeForm(posted(request), organisation=request.organisation)
     done = saved(
         request,
         form,
@@ -83,7 +84,7 @@ def initiative_edit(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
     heading = str(initiative)
-    form = InitiativeForm(request.POST or None, instance=initiative, organisation=request.organisation)
+    form = InitiativeForm(posted(request), instance=initiative, organisation=request.organisation)
     done = saved(
         request,
         form,
@@ -130,7 +131,7 @@ def checkpoint(request: MemberRequest, pk: int) -> HttpResponse:
         )
     existing = initiative.checkpoints.filter(week_start=week).first()
     initial = CheckpointForm.initial_from(existing) if existing else None
-    form = CheckpointForm(request.POST or None, organisation=request.organisation, initial=initial)
+    form = CheckpointForm(posted(request), organisation=request.organisation, initial=initial)
     done = saved(
         request,
         form,
@@ -188,7 +189,7 @@ def decision_log(request: MemberRequest) -> HttpResponse:
 def need_add(request: MemberRequest, pk: int) -> HttpResponse:
     initiative = get_initiative(request, pk)
     require_edit(request, initiative)
-    form = UserNeedForm(request.POST or None)
+    form = UserNeedForm(posted(request))
     done = saved(
         request,
         form,
@@ -204,7 +205,7 @@ def need_edit(request: MemberRequest, pk: int) -> HttpResponse:
     need = get_user_need(request, pk)
     initiative = need.initiative
     require_edit(request, initiative)
-    form = UserNeedForm(request.POST or None, instance=need)
+    form = UserNeedForm(posted(request), instance=need)
     done = saved(
         request,
         form,
@@ -247,7 +248,7 @@ def _risk_form_page(
     request: MemberRequest, *, initiative: Initiative | None, risk: Risk | None, back: str
 ) -> HttpResponse:
     organisation = request.organisation
-    form = RiskForm(request.POST or None, instance=risk, organisation=organisation)
+    form = RiskForm(posted(request), instance=risk, organisation=organisation)
     heading = risk.title if risk else ""
 
     def save() -> Risk:
@@ -374,7 +375,7 @@ def _simple_form_page(
 @member_required(Action.ADMINISTER)
 def goal_add(request: MemberRequest) -> HttpResponse:
     goal = StrategicGoal(organisation=request.organisation)
-    form = GoalForm(request.POST or None, instance=goal)
+    form = GoalForm(posted(request), instance=goal)
     return _simple_form_page(
         request,
         form,
@@ -388,7 +389,7 @@ def goal_add(request: MemberRequest) -> HttpResponse:
 def goal_edit(request: MemberRequest, pk: int) -> HttpResponse:
     goal = get_goal(request, pk)
     heading = goal.title
-    form = GoalForm(request.POST or None, instance=goal)
+    form = GoalForm(posted(request), instance=goal)
     return _simple_form_page(
         request,
         form,
@@ -401,7 +402,7 @@ def goal_edit(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.ADMINISTER)
 def service_add(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
-    form = ServiceForm(request.POST or None, instance=Service(organisation=organisation), organisation=organisation)
+    form = ServiceForm(posted(request), instance=Service(organisation=organisation), organisation=organisation)
     return _simple_form_page(
         request,
         form,
@@ -415,7 +416,7 @@ def service_add(request: MemberRequest) -> HttpResponse:
 def service_edit(request: MemberRequest, pk: int) -> HttpResponse:
     service = get_service(request, pk)
     heading = service.name
-    form = ServiceForm(request.POST or None, instance=service, organisation=request.organisation)
+    form = ServiceForm(posted(request), instance=service, organisation=request.organisation)
     return _simple_form_page(
         request,
         form,
@@ -440,8 +441,15 @@ def risk_history(request: MemberRequest) -> HttpResponse:
 @member_required(Action.ADMINISTER)
 def organisation_settings(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
-    form = SettingsForm(request.POST or None, instance=organisation)
-    done = saved(request, form, form.save, "The settings have been saved.", reverse("portfolio:settings"))
+    form = SettingsForm(posted(request), instance=organisation)
+
+    def save_settings() -> object:
+        saved_settings = form.save()
+        # The work-in-progress limit and weeks to a first release are read by the pitfall findings.
+        derived.organisation_changed(organisation.pk)
+        return saved_settings
+
+    done = saved(request, form, save_settings, "The settings have been saved.", reverse("portfolio:settings"))
     if done is not None:
         return done
     active = Initiative.objects.for_organisation(organisation).in_progress().count()

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from headway import derived
 from headway.accounts.models import Organisation, User
 from headway.concurrency import lock_for_create
 from headway.history import stamp
@@ -234,6 +235,8 @@ def create_round(
         by_initiative = {c.initiative_id: c for c in round.candidates.all()}
         carried = {c.pk: by_initiative.get(c.initiative_id) for c in earlier.values()}
         _copy_constraints(previous, round, carried, by, "Carried over")
+    # The latest round's team days are read by the pitfall findings (ADR 26).
+    derived.organisation_changed(organisation.pk)
     return round
 
 
@@ -351,6 +354,7 @@ def update_candidate(
             stamp(pair, by, None)
             pair.delete()
     _save_all([Exclusive(round=round, a=candidate, b=c) for c in others.values()], by, None)
+    derived.organisation_changed(round.organisation_id)
     return candidate
 
 
@@ -405,6 +409,7 @@ def set_capacity(
         round.wip_limit = wip_limit
         stamp(round, by, None)
         round.save(update_fields=["wip_limit"])
+    derived.organisation_changed(round.organisation_id)
     return round
 
 
@@ -694,6 +699,7 @@ def adopt_scenario(*, scenario: Round, by: User | None) -> Round:
     scenario.save(update_fields=["adopted"])
     base.current_result = scenario.current_result
     base.save(update_fields=["current_result"])
+    derived.organisation_changed(base.organisation_id)
     return base
 
 
@@ -862,6 +868,7 @@ def _decisions_at_meeting(round: Round, decided_on: dt.date) -> dict[int, list[D
 
 
 @transaction.atomic
+@derived.batch()  # the round's decisions refresh the pitfall findings once, at the end
 def close_round(
     *,
     round: Round,
@@ -966,4 +973,5 @@ def close_round(
     round.status = Round.State.CLOSED
     round.closed_at = timezone.now()
     round.save(update_fields=["status", "closed_at"])
+    derived.organisation_changed(round.organisation_id)
     return decisions

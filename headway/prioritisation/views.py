@@ -142,9 +142,7 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
 @member_required(Action.VIEW)
 def round_history(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
-    entries = presenters.round_history(
-        history_sources(round), names_of(round.organisation_id), candidate_names(round)
-    )
+    entries = presenters.round_history(history_sources(round), names_of(round.organisation_id), candidate_names(round))
     return render(request, "prioritisation/history.html", {"round": round, "page": page_of(request, entries, 30)})
 
 
@@ -242,7 +240,9 @@ def score(request: MemberRequest, pk: int) -> HttpResponse:
     user = request.user
     # Those taken out of the round by a decision are not scored: the selection leaves them out.
     candidates = list(
-        round.candidates.filter(withdrawn_by__isnull=True).select_related("initiative").order_by("initiative__reference")
+        round.candidates.filter(withdrawn_by__isnull=True)
+        .select_related("initiative")
+        .order_by("initiative__reference")
     )
     inputs = actions.inputs_for(round)
     mine = {
@@ -300,6 +300,8 @@ def _changes_page(
     can_edit = can_set_up(request) and round.is_open
     closable = can_close(request) and round.is_open
     form = form or ChangesForm(
+        # Reasons typed when the session ended (posted to save or to close) come back here.
+        posted(request),
         changes=changes,
         can_edit=can_edit,
         can_close=closable,

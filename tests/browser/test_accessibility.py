@@ -28,7 +28,7 @@ from headway.accounts import actions as accounts_actions
 from headway.accounts.models import Invitation, Membership, User
 from headway.assurance import actions as assurance_actions
 from headway.assurance import pack_actions
-from headway.assurance.models import BoardPack
+from headway.assurance.models import BoardPack, PrincipalRisk
 from headway.demo.data import DEMO_PASSWORD
 from headway.finance import queries as finance_queries
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
@@ -66,6 +66,7 @@ CONFIRM_REMOVE = {
     "finance:cost_delete",
     "finance:benefit_delete",
     "finance:actual_delete",
+    "portfolio:principal_risk_remove",
 }
 # Pages for people who are not signed in.
 SIGNED_OUT = {
@@ -246,7 +247,16 @@ def pack_sample(d: Demo) -> BoardPack:
     return _PACKS[organisation.pk]
 
 
+def principal_risk_sample(d: Demo) -> dict[str, Any]:
+    """The demo's first principal risk above the board's appetite (ADR 29)."""
+    risks = PrincipalRisk.objects.for_organisation(d.initiative.organisation).order_by("reference")
+    return {"pk": needed(next((r for r in risks if r.above_appetite), None), "principal risk above appetite").pk}
+
+
 SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
+    "portfolio:principal_risk": principal_risk_sample,
+    "portfolio:principal_risk_edit": principal_risk_sample,
+    "portfolio:principal_risk_remove": principal_risk_sample,
     "portfolio:pack": lambda d: {"pk": pack_sample(d).pk},
     "portfolio:pack_edit": lambda d: {"pk": pack_sample(d).pk},
     "portfolio:pack_publish": lambda d: {"pk": pack_sample(d).pk},
@@ -336,6 +346,7 @@ ERROR_STATES = [
     "portfolio:need_add",
     "portfolio:risk_add",
     "portfolio:portfolio_risk_add",
+    "portfolio:principal_risk_new",
     "portfolio:goal_add",
     "portfolio:service_add",
     "accounts:person_add",
