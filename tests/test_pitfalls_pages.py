@@ -18,23 +18,28 @@ from tests.factories import make_business_case, make_initiative
 from tests.personas import personas
 
 
+def cash_and_plain(cls) -> None:
+    """The trust of the page tests: a case argued only in cash, and another without a riskiest
+    assumption (also used by tests/test_stored_findings.py)."""
+    cls.cast = personas()
+    trust, office = cls.cast.trust, cls.cast.office
+    cls.cash = make_initiative(
+        trust, by=office, status="active", title="Cash only case", riskiest_assumption="Staff use it."
+    )
+    make_business_case(
+        cls.cash,
+        costs={"2026/27": 50_000},
+        benefits={"2027/28": 80_000},
+        benefit_kind="cash",
+        owner=cls.cast.executive,
+    )
+    cls.plain = make_initiative(trust, by=office, status="active", title="No assumption")
+
+
 class PitfallsPagesTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.cast = personas()
-        trust, office = cls.cast.trust, cls.cast.office
-        # A case argued only in cash, and another without a riskiest assumption.
-        cls.cash = make_initiative(
-            trust, by=office, status="active", title="Cash only case", riskiest_assumption="Staff use it."
-        )
-        make_business_case(
-            cls.cash,
-            costs={"2026/27": 50_000},
-            benefits={"2027/28": 80_000},
-            benefit_kind="cash",
-            owner=cls.cast.executive,
-        )
-        cls.plain = make_initiative(trust, by=office, status="active", title="No assumption")
+        cash_and_plain(cls)
         cls.theirs = make_initiative(
             cls.cast.other_trust, by=cls.cast.other_office, status="active", title="Their secret work"
         )

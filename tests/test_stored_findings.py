@@ -27,6 +27,7 @@ from headway.portfolio.models import Checkpoint, StrategicGoal
 from headway.prioritisation import actions as prioritisation_actions
 from tests.factories import make_business_case, make_funding_line, make_initiative, make_metric, record_actual
 from tests.personas import personas
+from tests.test_pitfalls_pages import cash_and_plain
 
 TODAY = dt.date.today()
 MONDAY = week_start(TODAY)
@@ -222,20 +223,8 @@ class RefreshedByEveryKindOfActionTest(TestCase):
 class PagesReadTheStoredFindingsTest(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.cast = personas()
-        trust, office = cls.cast.trust, cls.cast.office
-        cls.cash = make_initiative(
-            trust, by=office, status="active", title="Cash only case", riskiest_assumption="Staff use it."
-        )
-        make_business_case(
-            cls.cash,
-            costs={"2026/27": 50_000},
-            benefits={"2027/28": 80_000},
-            benefit_kind="cash",
-            owner=cls.cast.executive,
-        )
-        cls.plain = make_initiative(trust, by=office, status="active", title="No assumption")
-        cls.proposed = make_initiative(trust, by=office, title="Only an idea")
+        cash_and_plain(cls)
+        cls.proposed = make_initiative(cls.cast.trust, by=cls.cast.office, title="Only an idea")
 
     def test_at_a_glance_names_each_pitfall_with_its_severity_and_a_link_to_exactly_its_initiatives(self):
         self.client.force_login(self.cast.board)

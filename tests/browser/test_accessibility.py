@@ -235,17 +235,22 @@ def pack_sample(d: Demo) -> BoardPack:
         _PACKS[organisation.pk] = pack_actions.create_pack(
             organisation=organisation,
             by=own_membership(d).user,
-            fields={
-                "title": "Digital portfolio report",
-                "meeting": "Trust Board meeting in public",
-                "meeting_date": timezone.localdate(),
-                "assurance_reason": "Most initiatives measure outcomes.",
-                "recommendation": "Note the report.",
-                "executive_lead": "Chief Digital Officer",
-                "author": "Portfolio office",
-            },
+            fields=pack_cover(),
         )
     return _PACKS[organisation.pk]
+
+
+def pack_cover() -> dict[str, Any]:
+    """A board pack's cover sheet, filled in as the portfolio office would."""
+    return {
+        "title": "Digital portfolio report",
+        "meeting": "Trust Board meeting in public",
+        "meeting_date": timezone.localdate(),
+        "assurance_reason": "Most initiatives measure outcomes.",
+        "recommendation": "Note the report.",
+        "executive_lead": "Chief Digital Officer",
+        "author": "Portfolio office",
+    }
 
 
 def principal_risk_sample(d: Demo) -> dict[str, Any]:

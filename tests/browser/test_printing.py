@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page
 
 from headway.assurance import pack_actions
@@ -35,6 +34,7 @@ from tests.browser.test_accessibility import (
     SIGNED_OUT,
     Demo,
     own_membership,
+    pack_cover,
     pick,
     url_for,
     url_names,
@@ -146,15 +146,7 @@ def published_pack(objects: Demo) -> BoardPack:
         pack = pack_actions.create_pack(
             organisation=organisation,
             by=by,
-            fields={
-                "title": "Digital portfolio report",
-                "meeting": "Trust Board meeting in public",
-                "meeting_date": timezone.localdate(),
-                "assurance_reason": "Most initiatives measure outcomes.",
-                "recommendation": "Note the report.",
-                "executive_lead": "Chief Digital Officer",
-                "author": "Portfolio office",
-            },
+            fields=pack_cover(),
         )
         pack = pack_actions.publish_pack(pack=pack, by=by)
     return pack
