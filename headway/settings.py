@@ -171,6 +171,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_CLIENT_IP_CALLABLE = "headway.accounts.throttling.client_address"
 AXES_USERNAME_CALLABLE = "headway.accounts.throttling.sign_in_name"
 
+# The stored pitfall findings (ADR 26): worked out again by every write, unless working them out
+# takes longer than this many milliseconds (a large portfolio) and they were worked out less than
+# FINDINGS_REFRESH_EVERY seconds ago; then the next write after that, or `manage.py
+# refresh_findings --changed` run every minute, counts the change.
+FINDINGS_REFRESH_BUDGET_MS = int(os.environ.get("FINDINGS_REFRESH_BUDGET_MS", "250"))
+FINDINGS_REFRESH_EVERY = int(os.environ.get("FINDINGS_REFRESH_EVERY", "60"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_HOURS after signing in

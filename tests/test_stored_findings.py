@@ -9,9 +9,11 @@ import datetime as dt
 import io
 from unittest import mock
 
+import time_machine
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from headway import derived
 from headway.accounts import actions as account_actions
@@ -273,3 +275,51 @@ class PagesReadTheStoredFindingsTest(TestCase):
         response = self.client.get(reverse("portfolio:pitfalls"))
         self.assertContains(response, 'id="finding-no-riskiest-assumption-')
         self.assertContains(response, "Worked out")
+
+
+@override_settings(FINDINGS_REFRESH_BUDGET_MS=-1, FINDINGS_REFRESH_EVERY=60)
+class LargePortfolioWaitsAMinuteTest(TestCase):
+    """A portfolio whose findings take longer than the budget to work out (here, any: the budget
+    is below zero) is worked out at most once a minute; the changes in between are marked, said on
+    the pages, and counted by the next write after the minute or by `refresh_findings --changed`."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cash_and_plain(cls)
+        pitfall_store.refresh(cls.cast.trust)
+
+    def add_initiative(self, title: str):
+        # One write, as a form's save is (created, then started): one refresh at its end.
+        with derived.batch():
+            return make_initiative(self.cast.trust, by=self.cast.office, status="active", title=title)
+
+    def named(self) -> set[str]:
+        stored = pitfall_store.stored(self.cast.trust)
+        assert stored is not None
+        return {ref for f in stored.findings for ref in f.initiatives}
+
+    def test_a_write_within_the_minute_is_marked_and_counted_later(self) -> None:
+        before = StoredFindings.objects.get(organisation=self.cast.trust)
+        late = self.add_initiative("Added within the minute")
+        after = StoredFindings.objects.get(organisation=self.cast.trust)
+        self.assertEqual(after.worked_out_at, before.worked_out_at)
+        self.assertIsNotNone(after.changed_since)
+        self.assertNotIn(late.reference, self.named())
+        self.client.force_login(self.cast.board)
+        for url in (reverse("portfolio:glance"), reverse("portfolio:pitfalls")):
+            self.assertContains(self.client.get(url), "are not counted yet")
+
+        out = io.StringIO()
+        call_command("refresh_findings", "--changed", stdout=out)
+        self.assertIn(self.cast.trust.name, out.getvalue())
+        self.assertNotIn(self.cast.other_trust.name, out.getvalue())  # nothing of theirs waited
+        after = StoredFindings.objects.get(organisation=self.cast.trust)
+        self.assertIsNone(after.changed_since)
+        self.assertIn(late.reference, self.named())
+        self.assertNotContains(self.client.get(reverse("portfolio:glance")), "are not counted yet")
+
+    def test_the_first_write_after_the_minute_works_them_out(self) -> None:
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=61), tick=False):
+            late = self.add_initiative("Added after the minute")
+        self.assertIn(late.reference, self.named())
+        self.assertIsNone(StoredFindings.objects.get(organisation=self.cast.trust).changed_since)

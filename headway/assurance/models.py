@@ -187,6 +187,10 @@ class StoredFindings(models.Model):
     findings = models.JSONField(default=list, encoder=DjangoJSONEncoder)
     judged_on = models.DateField(help_text="The date the detectors judged as of (weeks and months count to it).")
     worked_out_at = models.DateTimeField()
+    # How long working them out took, and when data first changed after that without their being
+    # worked out again: a large portfolio is worked out at most once a minute (ADR 26).
+    took_ms = models.PositiveIntegerField(default=0)
+    changed_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "stored pitfall findings"

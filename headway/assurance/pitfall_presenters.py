@@ -257,6 +257,7 @@ class GlanceSummary:
     judged_on: dt.date | None
     worked_out_at: dt.datetime | None
     lines: tuple[GlanceLine, ...]
+    changed_since: dt.datetime | None = None
 
 
 def glance_summary(stored: Any, list_url: Callable[..., str]) -> GlanceSummary:
@@ -277,4 +278,4 @@ def glance_summary(stored: Any, list_url: Callable[..., str]) -> GlanceSummary:
         )
         for f in stored.findings
     )
-    return GlanceSummary(True, stored.judged_on, stored.worked_out_at, lines)
+    return GlanceSummary(True, stored.judged_on, stored.worked_out_at, lines, stored.changed_since)
