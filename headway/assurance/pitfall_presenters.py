@@ -205,7 +205,8 @@ class ShownFinding:
 
 def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], only: str = "") -> list[ShownFinding]:
     """Each finding for a page: `named` maps a reference to its initiative's key and title (one
-    query, however many findings); `only`, on an initiative's page, its reference."""
+    query, however many findings); `only`, on an initiative's page, its reference, and then the
+    finding names only that one (a finding may name a thousand, which that page does not list)."""
     rows = []
     for finding in findings:
         initiatives = tuple(
@@ -213,6 +214,7 @@ def shown(findings: Sequence[Finding], named: Mapping[str, tuple[int, str]], onl
             if ref in named
             else Named(ref, "", "")
             for ref in finding.initiatives
+            if not only or ref == only
         )
         rows.append(
             ShownFinding(
