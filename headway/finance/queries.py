@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Min, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 
 from headway.accounts.models import Organisation
 from headway.finance.models import (
@@ -29,7 +29,7 @@ from headway.lib.financial_years import financial_year_label
 from headway.metrics import improvement
 from headway.metrics import queries as metric_queries
 from headway.metrics.models import Metric, Observation
-from headway.portfolio.models import Checkpoint, Initiative, Status
+from headway.portfolio.models import Initiative, Status
 
 
 @dataclass
@@ -85,11 +85,6 @@ def load(initiatives: QuerySet[Initiative]) -> MoneyData:
                 improved[initiative_id].append((period, metric_id))
         for periods in improved.values():
             periods.sort()
-    releases = (
-        Checkpoint.objects.filter(initiative_id__in=ids, reached_real_users=True)
-        .values("initiative_id")
-        .annotate(first=Min("week_start"))
-    )
     return MoneyData(
         initiatives=chosen,
         cases=by_initiative,
@@ -106,7 +101,8 @@ def load(initiatives: QuerySet[Initiative]) -> MoneyData:
             Actual.objects.filter(initiative_id__in=ids).select_related("benefit").order_by("financial_year", "pk"),
             "initiative_id",
         ),
-        first_release={r["initiative_id"]: r["first"] for r in releases},
+        # Kept on the initiative by the checkpoint actions (ADR 6), not searched for here.
+        first_release={i.pk: i.first_reached_users_week for i in chosen if i.first_reached_users_week is not None},
         improved=improved,
     )
 

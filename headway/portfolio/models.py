@@ -119,8 +119,9 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
         return self.filter(status=Status.ACTIVE)
 
     def refresh_checkpoint_summaries(self) -> int:
-        """Recompute the checkpoint summary (the newest week and its confidence, and the newest
-        week that demonstrated something and that reached real users) from the checkpoints.
+        """Recompute the checkpoint summary (the newest week and its confidence, the newest week
+        that demonstrated something and that reached real users, and the first week that reached
+        real users) from the checkpoints.
 
         The checkpoint actions (`portfolio.actions`) do this for the initiatives they touch (ADR 14);
         call it after writing checkpoints any other way, such as `bulk_create`.
@@ -131,6 +132,9 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
             current_confidence=Coalesce(Subquery(latest.values("confidence")[:1]), Value("")),
             last_demonstrated_week=Subquery(latest.exclude(demonstrated="").values("week_start")[:1]),
             last_reached_users_week=Subquery(latest.filter(reached_real_users=True).values("week_start")[:1]),
+            first_reached_users_week=Subquery(
+                latest.filter(reached_real_users=True).order_by("week_start").values("week_start")[:1]
+            ),
         )
 
 
@@ -193,6 +197,8 @@ class Initiative(models.Model):
     # pitfall findings read for every initiative on every write (ADR 26), kept here for the same reason.
     last_demonstrated_week = models.DateField(null=True, blank=True, editable=False)
     last_reached_users_week = models.DateField(null=True, blank=True, editable=False)
+    # The first week something reached real users: the first release the money checks read.
+    first_reached_users_week = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,6 +210,7 @@ class Initiative(models.Model):
             "current_confidence",
             "last_demonstrated_week",
             "last_reached_users_week",
+            "first_reached_users_week",
         ],
         m2m_fields=["goals", "services", "joins_up_with"],
     )
