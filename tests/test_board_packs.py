@@ -414,3 +414,24 @@ class PaperNamesTheExceptions(PackData):
         self.assertEqual(sum(1 for row in sheets["Risks"] if row and str(row[0]).startswith("Risk ")), 25)
         self.assertEqual(sum(1 for row in sheets["Money"] if row and str(row[0]).startswith("X-")), 40)
         self.assertEqual(len(str(sheets["Pitfalls"][3][3]).split("\n")), 15)
+
+
+class PitfallsFromTheStore(PackData):
+    def test_a_pack_takes_the_stored_findings_when_fresh_and_works_them_out_when_not(self) -> None:
+        from unittest import mock
+
+        from headway.assurance import pitfall_inputs, pitfall_store
+        from headway.assurance.models import StoredFindings
+
+        pitfall_store.refresh(self.cast.trust, TODAY)
+        stored = [f.key for f in pitfall_store.stored(self.cast.trust).findings]  # type: ignore[union-attr]
+        with mock.patch.object(pitfall_inputs, "findings", side_effect=AssertionError("worked out again")):
+            content = packs.content(self.draft(), TODAY)
+        self.assertEqual([f["key"] for f in content["pitfalls"]], stored)
+
+        StoredFindings.objects.filter(organisation=self.cast.trust).update(
+            changed_since=dt.datetime(2026, 12, 4, 9, tzinfo=dt.UTC)
+        )
+        with mock.patch.object(pitfall_inputs, "findings", wraps=pitfall_inputs.findings) as afresh:
+            packs.content(self.draft(), TODAY)
+        afresh.assert_called_once()

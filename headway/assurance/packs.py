@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from headway.accounts.models import Organisation
-from headway.assurance import answer_words, pitfall_inputs, pitfall_presenters, questions, ratings
+from headway.assurance import answer_words, pitfall_inputs, pitfall_presenters, pitfall_store, questions, ratings
 from headway.assurance import baf as baf_figures
 from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
@@ -124,8 +124,13 @@ def _key_measures(organisation_id: int, today: dt.date) -> list[dict[str, Any]]:
 
 
 def _pitfalls(organisation: Organisation, today: dt.date) -> list[dict[str, Any]]:
-    """The guide's pitfalls found, in the words of the pitfalls page, most severe first."""
-    found = pitfall_inputs.findings(organisation, today)
+    """The guide's pitfalls found, in the words of the pitfalls page, most severe first: the stored
+    findings when they were worked out today with nothing changed since (ADR 26), else afresh."""
+    kept = pitfall_store.stored(organisation)
+    if kept is not None and kept.judged_on == today and kept.changed_since is None:
+        found = kept.findings
+    else:
+        found = pitfall_inputs.findings(organisation, today)
     references = {ref for finding in found for ref in finding.initiatives}
     titles = dict(
         Initiative.objects.for_organisation(organisation)
