@@ -10,6 +10,7 @@ Runs after the page benchmarks, on the same data."""
 
 from __future__ import annotations
 
+import gc
 import time
 
 from django.db import connection, transaction
@@ -21,7 +22,7 @@ from headway.accounts.models import Organisation
 
 TARGET_MS = 500.0  # a full refresh, inside an action's transaction
 READ_TARGET_MS = 20.0  # what a page pays to read them
-REPEATS = 5
+REPEATS = 10
 
 
 @benchmark("pitfalls")
@@ -39,13 +40,18 @@ def run(ctx: Context) -> list[Row]:
     refresh_queries = read_queries = 0
     facts = pitfall_inputs.load(organisation, today, thresholds)
     found: list[pitfalls.Finding] = []
+    # The queries are counted once, outside the timing: recording every statement's text costs time
+    # a worker does not spend.
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        pitfall_store.refresh(organisation, today)
+    refresh_queries = len(captured)
     for _ in range(min(ctx.repeat, REPEATS)):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            with transaction.atomic():
-                pitfall_store.refresh(organisation, today)
-            refresh.append((time.perf_counter() - start) * 1000)
-        refresh_queries = len(captured)
+        # What the benchmarks before this one left for the collector is not this one's cost.
+        gc.collect()
+        start = time.perf_counter()
+        with transaction.atomic():
+            pitfall_store.refresh(organisation, today)
+        refresh.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         found = pitfalls.detect(facts, thresholds)
         pure.append((time.perf_counter() - start) * 1000)
