@@ -435,3 +435,15 @@ class PitfallsFromTheStore(PackData):
         with mock.patch.object(pitfall_inputs, "findings", wraps=pitfall_inputs.findings) as afresh:
             packs.content(self.draft(), TODAY)
         afresh.assert_called_once()
+
+
+class PaperLeavesOutTooltips(PackData):
+    def test_the_pdf_draws_the_charts_without_the_points_tooltips_the_page_keeps(self) -> None:
+        pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
+        chart = pack.content["working"]["measures"][0]["chart_svg"]
+        points = chart.count("><title>")
+        self.assertGreater(points, 5)  # each point says what it is on a screen
+        html = pack_outputs.html_for_pdf(pack)
+        self.assertIn("<svg", html)
+        self.assertLess(html.count("><title>"), points)
+        self.assertEqual(html.count("<circle") + html.count("<path"), chart.count("<circle") + chart.count("<path"))
