@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -29,6 +27,7 @@ from headway.portfolio import actions as portfolio_actions
 from tests.clock import TODAY
 from tests.factories import make_initiative, make_metric
 from tests.personas import personas
+from tests.tools import needs
 
 COVER: dict[str, Any] = {
     "title": "Digital portfolio report",
@@ -261,17 +260,8 @@ def _main(page: str) -> str:
     return page[page.index('class="app-pack-hash"') : page.index("</main>")]
 
 
-def _needs(tool: str, package: str) -> None:
-    """Fail in CI, skip with the reason elsewhere, when a Debian tool the check runs is missing."""
-    if shutil.which(tool) is None:
-        message = f"{tool} is missing: install Debian's {package} package (make test does it as root)."
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-
-
 def _pdf_text(data: bytes) -> str:
-    _needs("pdftotext", "poppler-utils")
+    needs("pdftotext", "poppler-utils")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "pack.pdf"
         path.write_bytes(data)
@@ -354,7 +344,7 @@ class PackList(PackData):
 @pytest.mark.slow
 class RealSpreadsheetSoftware(PackData):
     def test_libreoffice_opens_the_workbook_and_reads_every_sheet(self) -> None:
-        _needs("soffice", "libreoffice-calc-nogui")
+        needs("soffice", "libreoffice-calc-nogui")
         pack = pack_actions.publish_pack(pack=self.draft(), by=self.cast.office, today=TODAY)
         with tempfile.TemporaryDirectory() as folder:
             book = Path(folder) / "pack.xlsx"

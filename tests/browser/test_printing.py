@@ -12,13 +12,10 @@ back with pdftotext, as a person's printer would get them. docs/printing.md says
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
@@ -39,6 +36,7 @@ from tests.browser.test_accessibility import (
     url_for,
     url_names,
 )
+from tests.tools import needs
 
 PAPER_WIDTH = 703  # A4 portrait less the margins of @page in static/app.css, in CSS pixels
 PAPER = {"width": PAPER_WIDTH, "height": 1000}
@@ -213,11 +211,7 @@ def test_every_page_prints_cleanly_for_the_portfolio_office_and_the_board(
     )
 
     # The key pages a board member prints, as the printer gets them.
-    if shutil.which("pdftotext") is None:
-        message = "pdftotext is missing: install Debian's poppler-utils package (make test does it as root)."
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    needs("pdftotext", "poppler-utils")
     key_pages = {
         "at a glance": reverse("portfolio:glance"),
         "portfolio": reverse("portfolio:list"),
