@@ -108,6 +108,24 @@ class PitfallsCommandTests(TestCase):
         found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
         assert found["confidence_never_changes.unchanged"]["initiatives"] == ["PF-002"]
 
+    def test_only_the_newest_ratings_are_read_newest_first(self):
+        monday = dt.date(2026, 11, 30)
+        ratings = ["amber"] * 11 + ["green", "red", "red"]  # newest first: the twelfth differs
+        Checkpoint.objects.bulk_create(
+            Checkpoint(
+                initiative=self.other,
+                week_start=monday - dt.timedelta(weeks=n),
+                confidence=rating,
+                confidence_reason="As it is.",
+            )
+            for n, rating in enumerate(ratings)
+        )
+        facts = pitfall_inputs.load(self.org, TODAY, pitfall_inputs.thresholds_for(self.org))
+        [other] = [i for i in facts.initiatives if i.reference == "PF-002"]
+        assert other.recent_confidence == ("amber",) * 11 + ("green",)
+        found = {f["key"] for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
+        assert "confidence_never_changes.unchanged" not in found
+
     def test_an_initiatives_findings_are_those_that_name_it(self):
         keys = {f.key for f in pitfall_inputs.initiative_findings(self.other, TODAY)}
         assert "no_riskiest_assumption.missing" in keys

@@ -122,13 +122,13 @@ def check_text(text: str, *, limit: int = LONG_TEXT) -> str:
 def real_words(text: str) -> list[str]:
     """The distinct words in `text` that read as words: two or more letters, with a vowel if written
     in the Latin alphabet, and not a placeholder such as "tbc". Lower case, in the order first met."""
-    seen: list[str] = []
+    seen: dict[str, None] = {}  # a dict keeps the order met and answers "seen?" at once
     for match in _WORD.finditer(text or ""):
         word = match[0].lower()
-        if len(word) < 2 or (word.isascii() and not _VOWEL.search(word)) or word in _PLACEHOLDERS or word in seen:
+        if word in seen or len(word) < 2 or (word.isascii() and not _VOWEL.search(word)) or word in _PLACEHOLDERS:
             continue
-        seen.append(word)
-    return seen
+        seen[word] = None
+    return list(seen)
 
 
 def check_reason(text: str, *, what: str = "the reason") -> str:
