@@ -203,6 +203,22 @@ class GlanceFactsTest(TestCase):
         self.assertEqual([(f.reference, f.was, f.now) for f in g.fallen], [("A-1", "green", "red")])
         self.assertEqual(len(g.confidence_by_week), 4)
 
+    def test_a_rise_or_another_organisations_fall_is_not_named_as_fallen(self):
+        rising = Initiative.objects.create(
+            organisation=self.trust, reference="A-5", title="Rising", problem="p", status=Status.ACTIVE
+        )
+        theirs = Initiative.objects.get(organisation=self.other, reference="X-1")
+        for initiative, ratings in ((rising, ("red", "green")), (theirs, ("green", "red"))):
+            for weeks_ago, rating in zip((2, 0), ratings, strict=True):
+                portfolio_actions.record_checkpoint(
+                    initiative=initiative,
+                    by=None,
+                    week=THIS_WEEK - dt.timedelta(weeks=weeks_ago),
+                    fields={"confidence": rating, "confidence_reason": "r"},
+                )
+        g = glance(self.trust, TODAY).portfolio
+        self.assertEqual([(f.reference, f.since) for f in g.fallen], [("A-1", THIS_WEEK - dt.timedelta(weeks=3))])
+
     def test_the_page_words_the_figures(self):
         self.client.force_login(self.lead)
         html = self.client.get(reverse("portfolio:glance")).content.decode()

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Count, F
 
 from headway.accounts.models import Organisation
 from headway.assurance.initiatives import NO_VERDICT_FLAGS
@@ -92,9 +92,10 @@ def working(organisation: Organisation, today: dt.date) -> Working:
     )
 
 
-def named(organisation: Organisation, today: dt.date) -> Named:
+def named(organisation: Organisation, today: dt.date, *, extreme_total: int | None = None) -> Named:
     """Who is behind the worst of the counts, and what the board is asked to decide: a fixed
-    number of queries, and never more rows than the page names."""
+    number of queries, and never more rows than the page names. `extreme_total`: the count of
+    extreme risks when the caller has it already (the portfolio's figures count them)."""
     red = Initiative.objects.for_organisation(organisation).filter(
         status=Status.ACTIVE, current_confidence=Confidence.RED
     )
@@ -109,20 +110,22 @@ def named(organisation: Organisation, today: dt.date) -> Named:
     asks = Checkpoint.objects.filter(
         initiative__organisation=organisation, week_start__gte=portfolio_queries.asks_since(today)
     ).exclude(asks_of_the_board="")
+    asked = asks.order_by().aggregate(total=Count("pk"), initiatives=Count("initiative", distinct=True))
     return Named(
         red=list(red.order_by("reference")[:NAMED_AT_MOST]),
         red_total=red.count(),
         extreme_risks=list(extreme.order_by("-ranked_score", "next_review", "pk")[:NAMED_AT_MOST]),
-        extreme_total=extreme.count(),
+        extreme_total=extreme.count() if extreme_total is None else extreme_total,
         asks=list(asks.select_related("initiative").order_by("-week_start", "initiative__reference")[:NAMED_AT_MOST]),
-        asks_total=asks.count(),
-        asking_initiatives=asks.values("initiative").distinct().count(),
+        asks_total=asked["total"],
+        asking_initiatives=asked["initiatives"],
     )
 
 
 def glance(organisation: Organisation, today: dt.date) -> Glance:
+    portfolio = portfolio_queries.glance(organisation, today)
     return Glance(
-        portfolio=portfolio_queries.glance(organisation, today),
+        portfolio=portfolio,
         working=working(organisation, today),
-        named=named(organisation, today),
+        named=named(organisation, today, extreme_total=portfolio.extreme_risks),
     )

@@ -12,7 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from headway.accounts.models import Organisation
@@ -236,40 +249,41 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
     confidence_now = [(v, confidence_counts.get(v, 0)) for v in used]
 
     weeks = recent_weeks(today, 4)
-    rows = list(
-        Checkpoint.objects.filter(
-            initiative__organisation=organisation,
-            initiative__status=Status.ACTIVE,
-            week_start__gte=weeks[0],
-            week_start__lte=weeks[-1],
-        )
-        .order_by("initiative_id", "week_start")
-        .values_list("initiative_id", "initiative__reference", "initiative__title", "week_start", "confidence")
-    )
+    # Counted and compared in the database: a count per week and rating, and each active
+    # initiative's first and last rating in the window, kept only where the two differ.
+    in_window = Checkpoint.objects.filter(week_start__gte=weeks[0], week_start__lte=weeks[-1])
     counts: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    series: dict[int, list[tuple[dt.date, str, str, str]]] = defaultdict(list)
-    for pk, reference, title, week, rating in rows:
-        counts[week][rating] += 1
-        series[pk].append((week, rating, reference, title))
+    for week, rating, n in (
+        in_window.filter(initiative__organisation=organisation, initiative__status=Status.ACTIVE)
+        .order_by()
+        .values_list("week_start", "confidence")
+        .annotate(n=Count("pk"))
+    ):
+        counts[week][rating] += n
         if rating not in used:
             used.append(rating)
     by_week = [
         (week, [counts[week].get(v, 0) for v in used], max(active - sum(counts[week].values()), 0)) for week in weeks
     ]
-    fallen: list[FallenConfidence] = []
-    for pk, points in series.items():
-        first, last = points[0], points[-1]
-        if RANK.get(last[1], 0) < RANK.get(first[1], 0):
-            fallen.append(
-                FallenConfidence(
-                    pk=pk,
-                    reference=last[2],
-                    title=last[3],
-                    was=first[1],
-                    now=last[1],
-                    since=first[0],
-                )
-            )
+    own = in_window.filter(initiative=OuterRef("pk"))
+    changed = (
+        Initiative.objects.for_organisation(organisation)
+        .filter(status=Status.ACTIVE)
+        .annotate(
+            was=Subquery(own.order_by("week_start").values("confidence")[:1]),
+            now=Subquery(own.order_by("-week_start").values("confidence")[:1]),
+            since=Subquery(own.order_by("week_start").values("week_start")[:1]),
+        )
+        .filter(was__isnull=False)
+        .exclude(was=F("now"))
+        .order_by()
+        .values_list("pk", "reference", "title", "was", "now", "since")
+    )
+    fallen = [
+        FallenConfidence(pk=pk, reference=reference, title=title, was=was, now=now, since=since)
+        for pk, reference, title, was, now, since in changed
+        if RANK.get(now, 0) < RANK.get(was, 0)
+    ]
     fallen.sort(key=lambda f: f.reference)
 
     risk_counts = (
