@@ -9,7 +9,7 @@ from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from headway.assurance.money import organisation_money, portfolio_forecast
+from headway.assurance.money import organisation_data, organisation_money, portfolio_forecast
 from headway.finance import actions, figures, forecast, presenters, queries
 from headway.finance.models import ProjectType
 from headway.lib.money import pounds, short_pounds
@@ -620,6 +620,13 @@ class PortfolioForecastTest(TestCase):
         self.assertEqual(page.completion[0].planned_date, dt.date(2027, 6, 15))
         again = portfolio_forecast(self.trust, TODAY, trials=2000)
         self.assertEqual(page.p80_total, again.p80_total)
+
+    def test_the_forecast_from_the_whole_organisations_money_leaves_out_what_has_stopped(self):
+        loaded = portfolio_forecast(self.trust, TODAY, trials=500)
+        shared = portfolio_forecast(self.trust, TODAY, trials=500, data=organisation_data(self.trust))
+        for name in ("year_labels", "planned_total", "p50_total", "p80_total", "p90_total", "cost_rows", "completion"):
+            self.assertEqual(getattr(shared, name), getattr(loaded, name), name)
+        self.assertEqual(shared.planned_total, 500_000)  # the stopped initiative's £5 is not in it
 
     def test_a_slip_stretches_the_whole_planned_time_from_the_start_not_only_the_months_left(self):
         page = portfolio_forecast(self.trust, TODAY, trials=200)

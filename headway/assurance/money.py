@@ -5,6 +5,6 @@ figures, and word them their own way."""
 
 from __future__ import annotations
 
-from headway.finance.summaries import initiative_money, organisation_money, portfolio_forecast
+from headway.finance.summaries import initiative_money, organisation_data, organisation_money, portfolio_forecast
 
-__all__ = ["initiative_money", "organisation_money", "portfolio_forecast"]
+__all__ = ["initiative_money", "organisation_data", "organisation_money", "portfolio_forecast"]

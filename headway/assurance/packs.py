@@ -21,6 +21,7 @@ from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
 from headway.assurance.models import BoardPack
 from headway.assurance.pitfalls import HIGH
+from headway.finance.figures import Overview
 from headway.metrics.charts import xmr_svg
 from headway.metrics.models import IMPACT_KINDS, Metric
 from headway.metrics.queries import series_or_none
@@ -152,7 +153,7 @@ def _pitfalls(organisation: Organisation, today: dt.date) -> list[dict[str, Any]
     ]
 
 
-def _questions(organisation: Organisation, today: dt.date) -> list[dict[str, Any]]:
+def _questions(organisation: Organisation, today: dt.date, overview: Overview) -> list[dict[str, Any]]:
     """The board's questions and their answers, in the words of the questions page: the wording
     asked (and its version), the rating, the rule, the numbers and every initiative behind it."""
     return [
@@ -169,7 +170,7 @@ def _questions(organisation: Organisation, today: dt.date) -> list[dict[str, Any
             ],
             "behind": [[i.reference, i.title] for i in answer.behind],
         }
-        for answer in questions.answers(organisation, today)
+        for answer in questions.answers(organisation, today, overview=overview)
     ]
 
 
@@ -230,8 +231,10 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
         for c in changes
     ]
 
-    overview = assurance_money.organisation_money(organisation, today)
-    forecast = assurance_money.portfolio_forecast(organisation, today)
+    # One load of the organisation's money for the overview, the forecast and the questions.
+    money = assurance_money.organisation_data(organisation)
+    overview = assurance_money.organisation_money(organisation, today, data=money)
+    forecast = assurance_money.portfolio_forecast(organisation, today, data=money)
     after_go_live = [
         {
             "reference": m.initiative.reference,
@@ -284,7 +287,7 @@ def content(pack: BoardPack, today: dt.date) -> dict[str, Any]:
     ]
 
     pitfall_rows = _pitfalls(organisation, today)
-    question_rows = _questions(organisation, today)
+    question_rows = _questions(organisation, today, overview)
 
     summary = {
         "initiatives": Initiative.objects.for_organisation(organisation).count(),

@@ -21,6 +21,7 @@ from headway.assurance import money as assurance_money
 from headway.assurance import ratings
 from headway.assurance.models import Question
 from headway.finance import flags as finance_flags
+from headway.finance.figures import Overview
 from headway.lib.weeks import recent_weeks
 from headway.metrics.models import Verdict
 from headway.portfolio import queries as portfolio_queries
@@ -69,7 +70,7 @@ class Facts:
     shown: set[int]  # active initiatives that demonstrated something or reached real users lately
 
 
-def _facts(organisation: Organisation, today: dt.date) -> Facts:
+def _facts(organisation: Organisation, today: dt.date, *, overview: Overview | None = None) -> Facts:
     active: list[Initiative] = list(
         Initiative.objects.for_organisation(organisation)
         .filter(status=Status.ACTIVE)
@@ -84,7 +85,8 @@ def _facts(organisation: Organisation, today: dt.date) -> Facts:
         )
         .order_by("reference")
     )
-    overview = assurance_money.organisation_money(organisation, today)
+    if overview is None:
+        overview = assurance_money.organisation_money(organisation, today)
     money_flagged: dict[str, list[Initiative]] = {}
     for group in overview.flags:
         if group.code in NOT_INCREMENTAL_FLAGS:
@@ -255,10 +257,11 @@ GATHER = {
 }
 
 
-def answers(organisation: Organisation, today: dt.date) -> list[Answer]:
-    """Every active question, in order, answered from the organisation's data as of `today`."""
+def answers(organisation: Organisation, today: dt.date, *, overview: Overview | None = None) -> list[Answer]:
+    """Every active question, in order, answered from the organisation's data as of `today`
+    (`overview`: the organisation's money, when the caller has it already)."""
     questions = list(Question.objects.active())
-    facts = _facts(organisation, today)
+    facts = _facts(organisation, today, overview=overview)
     found = []
     for question in questions:
         gather = GATHER.get(question.key)
