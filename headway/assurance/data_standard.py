@@ -334,7 +334,7 @@ def project_entity(loaded: Loaded) -> Entity[Initiative]:
                 "Headway keeps no narrative on the costs; its money checks are on the money page",
                 CANNOT,
             ),
-            Column("SRO Name", "Senior responsible owner", MAPS, lambda i: _name(i.sro), gmpp=True),
+            Column("SRO Name", "Senior responsible owner", MAPS, lambda i: _name(i.sro)),
             Column(
                 "Business case stage",
                 "The latest business case's stage (SOC, OBC, FBC)",
