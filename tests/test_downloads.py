@@ -23,6 +23,7 @@ from headway.accounts.roles import Role
 from headway.metrics import actions as metric_actions
 from headway.portfolio import actions as portfolio_actions
 from headway.prioritisation import actions as round_actions
+from headway.prioritisation.models import Round
 from tests.factories import make_funding_line, make_initiative, make_metric, make_person
 from tests.personas import personas
 from tests.tools import needs
@@ -268,15 +269,38 @@ class QueriesStayFixed(TestCase):
             found[f"{name} {query}"] = len(queries)
         return found
 
+    def one(self, address: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(address, {"format": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
     def test_a_download_makes_as_many_queries_for_sixty_rows_as_for_two(self) -> None:
         self.cast = personas()
         self.add(2)
         small = self.counts()
+        first_round = Round.objects.get(name="Round 2")
+        metric = make_metric(self.cast.trust)
+        for month in (1, 2):
+            metric_actions.record_observation(
+                metric=metric, by=self.cast.office, period=dt.date(2024, month, 1), value=1
+            )
+        round_small = self.one(reverse("prioritisation:detail", args=[first_round.pk]))
+        observations_small = self.one(reverse("metrics:detail", args=[metric.pk]))
         self.add(58)  # more than a page of the portfolio list
         large = self.counts()
         self.assertEqual(large, small)
         rows = read_csv(self.client.get(reverse("portfolio:list"), {"format": "csv"}))
         self.assertEqual(len(rows), 61)
+        second_round = Round.objects.get(name="Round 58")
+        self.assertEqual(second_round.candidates.count(), 60)
+        for month in range(3, 13):
+            for year in (2024, 2025):
+                metric_actions.record_observation(
+                    metric=metric, by=self.cast.office, period=dt.date(year, month, 1), value=month
+                )
+        self.assertEqual(self.one(reverse("prioritisation:detail", args=[second_round.pk])), round_small)
+        self.assertEqual(self.one(reverse("metrics:detail", args=[metric.pk])), observations_small)
 
 
 @pytest.mark.slow
