@@ -102,7 +102,6 @@ def respond(data: bytes | str, *, fmt: str, name: str) -> HttpResponse:
 
 
 def download(
-    request: HttpRequest,
     *,
     organisation: Organisation,
     fmt: str,

@@ -170,7 +170,6 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
         return asked
     if asked:
         return downloads.download(
-            request,
             organisation=organisation,
             fmt=asked,
             what="portfolio",

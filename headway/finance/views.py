@@ -125,7 +125,6 @@ def overview(request: MemberRequest) -> HttpResponse:
     if asked:
         if which == finance_downloads.FUNDING:
             return downloads.download(
-                request,
                 organisation=organisation,
                 fmt=asked,
                 what="funding",
@@ -134,7 +133,6 @@ def overview(request: MemberRequest) -> HttpResponse:
                 rows=finance_downloads.funding_rows(data),
             )
         return downloads.download(
-            request,
             organisation=organisation,
             fmt=asked,
             what="money",

@@ -54,7 +54,6 @@ def metric_list(request: MemberRequest) -> HttpResponse:
         return asked
     if asked:
         return downloads.download(
-            request,
             organisation=organisation,
             fmt=asked,
             what="metrics",
@@ -92,7 +91,6 @@ def metric_detail(request: MemberRequest, pk: int) -> HttpResponse:
     if asked:
         # Newest first, as the page's table of data shows them.
         return downloads.download(
-            request,
             organisation=request.organisation,
             fmt=asked,
             what=f"metric-{metric.pk}-observations",

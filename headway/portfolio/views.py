@@ -171,7 +171,6 @@ def decision_log(request: MemberRequest) -> HttpResponse:
         return asked
     if asked:
         return downloads.download(
-            request,
             organisation=organisation,
             fmt=asked,
             what="decisions",
@@ -315,7 +314,6 @@ def risk_register(request: MemberRequest) -> HttpResponse:
         return asked
     if asked:
         return downloads.download(
-            request,
             organisation=organisation,
             fmt=asked,
             what="risks",

@@ -74,7 +74,6 @@ def round_list(request: MemberRequest) -> HttpResponse:
         rounds = list(everything)
         history = closed_history(rounds)
         return downloads.download(
-            request,
             organisation=request.organisation,
             fmt=asked,
             what="rounds",
@@ -136,7 +135,6 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
     rows = figures.candidate_figures(data)
     if asked:
         return downloads.download(
-            request,
             organisation=request.organisation,
             fmt=asked,
             what=f"round-{round.pk}",
