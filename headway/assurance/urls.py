@@ -3,7 +3,7 @@ URL namespace: `headway/urls.py` mounts these inside it, beside `portfolio.urls`
 
 from django.urls import path
 
-from headway.assurance import baf_views, pack_views, views, weeknotes_views
+from headway.assurance import baf_views, data_standard_views, pack_views, views, weeknotes_views
 
 in_portfolio = [
     path("", views.glance, name="glance"),
@@ -28,6 +28,8 @@ in_portfolio = [
     path("packs/<int:pk>/publish/", pack_views.pack_publish, name="pack_publish"),
     path("packs/<int:pk>/pdf/", pack_views.pack_pdf, name="pack_pdf"),
     path("packs/<int:pk>/xlsx/", pack_views.pack_xlsx, name="pack_xlsx"),
+    # The export aligned with the programme and project data standard (ADR 34).
+    path("data-standard/", data_standard_views.data_standard_page, name="data_standard"),
     # The board assurance framework (ADR 29).
     path("baf/", baf_views.baf_list, name="baf"),
     path("baf/new/", baf_views.principal_risk_new, name="principal_risk_new"),

@@ -18,10 +18,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import downloads
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.assurance import actions as assurance_actions
 from headway.assurance import answer_words, initiatives, pitfall_presenters, pitfall_store, questions
+from headway.assurance import downloads as assurance_downloads
 from headway.assurance import glance as glance_figures
 from headway.assurance import money as assurance_money
 from headway.assurance.forms import PortfolioFilterForm
@@ -163,6 +165,18 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     form = PortfolioFilterForm(request.GET or None, organisation=organisation)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    asked = downloads.asked(request, form)
+    if isinstance(asked, HttpResponse):
+        return asked
+    if asked:
+        return downloads.download(
+            organisation=organisation,
+            fmt=asked,
+            what="portfolio",
+            sheet="Portfolio",
+            columns=assurance_downloads.portfolio_columns(today, request.build_absolute_uri),
+            rows=initiatives.portfolio(organisation, filters, today),
+        )
     page = page_of(request, initiatives.portfolio(organisation, filters, today))
     pitfall = None
     if key := filters.get("pitfall"):
@@ -212,6 +226,7 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
             "decisions": portfolio_queries.recent_decisions(organisation),
             "can_create": can_do(request, Action.CREATE_INITIATIVE),
             "pitfall": pitfall,
+            "downloads": downloads.links(request.GET),
         },
     )
 

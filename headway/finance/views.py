@@ -13,16 +13,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.text import Truncator
 
+from headway import downloads
 from headway.accounts.models import Organisation
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal, in_words, plural
 from headway.finance import actions, figures, presenters, queries, summaries
+from headway.finance import downloads as finance_downloads
 from headway.finance.access import (
     can_change_money,
     get_actual,
@@ -112,7 +114,32 @@ def _linked_actuals_text(count: int, linked_to: str) -> str:
 def overview(request: MemberRequest) -> HttpResponse:
     today = timezone.localdate()
     organisation = request.organisation
+    asked = downloads.asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    which = request.GET.get("list", finance_downloads.INITIATIVES)
+    if asked and which not in finance_downloads.LISTS:
+        return downloads.refused(request, problems=[f"List: ‘{which}’ is not a list on this page."], back=request.path)
     data = summaries.organisation_money(organisation, today)
+    link = request.build_absolute_uri
+    if asked:
+        if which == finance_downloads.FUNDING:
+            return downloads.download(
+                organisation=organisation,
+                fmt=asked,
+                what="funding",
+                sheet="Funding lines",
+                columns=finance_downloads.funding_columns(link),
+                rows=finance_downloads.funding_rows(data),
+            )
+        return downloads.download(
+            organisation=organisation,
+            fmt=asked,
+            what="money",
+            sheet="Initiatives' money",
+            columns=finance_downloads.initiative_columns(link),
+            rows=finance_downloads.money_rows(data),
+        )
     return render(
         request,
         "finance/overview.html",
@@ -122,6 +149,8 @@ def overview(request: MemberRequest) -> HttpResponse:
             "today": today,
             "this_year": _this_year(),
             "weeks": organisation.first_release_weeks,
+            "money_downloads": downloads.links(QueryDict(f"list={finance_downloads.INITIATIVES}")),
+            "funding_downloads": downloads.links(QueryDict(f"list={finance_downloads.FUNDING}")),
         },
     )
 

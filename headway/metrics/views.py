@@ -18,11 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import downloads
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.history import Describe, HistoryEntry, display, history_entries
 from headway.lib.periods import period_label
 from headway.metrics import actions, presenters, queries
+from headway.metrics import downloads as metric_downloads
 from headway.metrics.access import (
     can_add_data,
     can_edit_metric,
@@ -47,6 +49,18 @@ MAX_LISTED_PROBLEMS = 50
 @member_required(Action.VIEW)
 def metric_list(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
+    asked = downloads.asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    if asked:
+        return downloads.download(
+            organisation=organisation,
+            fmt=asked,
+            what="metrics",
+            sheet="Metrics",
+            columns=metric_downloads.metric_columns(request.build_absolute_uri),
+            rows=presenters.list_rows(queries.metrics_for_list(organisation), timezone.localdate()),
+        )
     # 50 a page, like the portfolio list: drawing thousands of rows is what costs, not the SQL.
     page = page_of(request, queries.metrics_for_list(organisation))
     rows = presenters.list_rows(page.object_list, timezone.localdate())
@@ -59,6 +73,7 @@ def metric_list(request: MemberRequest) -> HttpResponse:
             "any_stale": any(row.stale for row in rows),
             "any_provisional": any(row.provisional for row in rows),
             "can_create": can_edit_metric(request),
+            "downloads": downloads.links(request.GET),
         },
     )
 
@@ -69,7 +84,20 @@ def metric_list(request: MemberRequest) -> HttpResponse:
 @member_required(Action.VIEW)
 def metric_detail(request: MemberRequest, pk: int) -> HttpResponse:
     metric = get_metric(request, pk)
+    asked = downloads.asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
     observations, annotations, initiatives = queries.detail_data(metric)
+    if asked:
+        # Newest first, as the page's table of data shows them.
+        return downloads.download(
+            organisation=request.organisation,
+            fmt=asked,
+            what=f"metric-{metric.pk}-observations",
+            sheet="Observations",
+            columns=metric_downloads.observation_columns(metric),
+            rows=reversed(observations),
+        )
     page = presenters.metric_page(
         metric,
         observations=observations,
@@ -81,7 +109,12 @@ def metric_detail(request: MemberRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "metrics/detail.html",
-        {**page.context(), "can_edit": can_edit_metric(request), "can_add_data": can_add_data(request, metric)},
+        {
+            **page.context(),
+            "can_edit": can_edit_metric(request),
+            "can_add_data": can_add_data(request, metric),
+            "downloads": downloads.links(request.GET),
+        },
     )
 
 

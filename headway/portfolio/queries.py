@@ -76,6 +76,17 @@ CURRENT_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.PAUSED)
 RISK_BANDS: dict[str, tuple[int, int]] = {"extreme": (15, 25), "high": (8, 12), "moderate": (4, 6), "low": (1, 3)}
 
 
+def decision_log(organisation: Organisation, kind: str) -> QuerySet[Decision]:
+    """The decision log, newest first; `kind` narrows it to one kind of decision when it names one
+    (anything else shows them all, as the page always has)."""
+    decisions = Decision.objects.for_organisation(organisation).select_related(
+        "initiative", "recorded_by", "reverses", "reversed_by"
+    )
+    if kind in Decision.Kind.values:
+        decisions = decisions.filter(kind=kind)
+    return decisions.order_by("-decided_on", "-pk")
+
+
 def risk_register(organisation: Organisation, filters: Mapping[str, Any], today: dt.date) -> list[Risk]:
     """The open risks, highest score first, filtered by a cleaned `RiskFilterForm`."""
     qs = Risk.objects.for_organisation(organisation).open().select_related("initiative", "owner", "principal_risk")

@@ -20,11 +20,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from headway import derived
+from headway import derived, downloads
 from headway.accounts.roles import Action
 from headway.confirm import Removal, confirm_removal
 from headway.lib.weeks import WeekError, parse_week, week_start
 from headway.portfolio import actions, presenters, queries
+from headway.portfolio import downloads as portfolio_downloads
 from headway.portfolio.access import (
     can_do,
     can_edit_risk,
@@ -164,12 +165,20 @@ def checkpoint(request: MemberRequest, pk: int) -> HttpResponse:
 def decision_log(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     kind = request.GET.get("kind", "")
-    decisions = Decision.objects.for_organisation(organisation).select_related(
-        "initiative", "recorded_by", "reverses", "reversed_by"
-    )
-    if kind in Decision.Kind.values:
-        decisions = decisions.filter(kind=kind)
-    page = page_of(request, decisions.order_by("-decided_on", "-pk"))
+    decisions = queries.decision_log(organisation, kind)
+    asked = downloads.asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    if asked:
+        return downloads.download(
+            organisation=organisation,
+            fmt=asked,
+            what="decisions",
+            sheet="Decisions",
+            columns=portfolio_downloads.decision_columns(request.build_absolute_uri),
+            rows=decisions,
+        )
+    page = page_of(request, decisions)
     return render(
         request,
         "portfolio/decisions.html",
@@ -178,6 +187,7 @@ def decision_log(request: MemberRequest) -> HttpResponse:
             "kind": kind,
             "kinds": Decision.Kind.choices,
             "page_query": query_without_page(request.GET),
+            "downloads": downloads.links(request.GET),
         },
     )
 
@@ -299,6 +309,18 @@ def risk_register(request: MemberRequest) -> HttpResponse:
     form = RiskFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     risks = queries.risk_register(organisation, filters, today)
+    asked = downloads.asked(request, form)
+    if isinstance(asked, HttpResponse):
+        return asked
+    if asked:
+        return downloads.download(
+            organisation=organisation,
+            fmt=asked,
+            what="risks",
+            sheet="Risks",
+            columns=portfolio_downloads.risk_columns(request.build_absolute_uri),
+            rows=risks,
+        )
     overdue = sum(1 for r in risks if r.next_review < today)
     return render(
         request,
@@ -310,6 +332,7 @@ def risk_register(request: MemberRequest) -> HttpResponse:
             "overdue": overdue,
             "today": today,
             "can_add": can_do(request, Action.MANAGE_PORTFOLIO_RISKS),
+            "downloads": downloads.links(request.GET),
         },
     )
 

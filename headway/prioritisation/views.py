@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from headway import downloads
 from headway.accounts.people import names_of
 from headway.accounts.roles import Action
 from headway.lib.quarters import FinancialQuarter
 from headway.prioritisation import actions, figures, presenters
+from headway.prioritisation import downloads as round_downloads
 from headway.prioritisation.access import (
     can_close,
     can_set_up,
@@ -64,15 +66,33 @@ def _closed_refusal(request: HttpRequest, round: Round) -> HttpResponse | None:
 
 @member_required(Action.VIEW)
 def round_list(request: MemberRequest) -> HttpResponse:
-    page = page_of(
-        request, rounds_of(request).rounds().select_related("current_result").order_by("-held_on", "-pk"), 20
-    )
+    everything = rounds_of(request).rounds().select_related("current_result").order_by("-held_on", "-pk")
+    asked = downloads.asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    if asked:
+        rounds = list(everything)
+        history = closed_history(rounds)
+        return downloads.download(
+            organisation=request.organisation,
+            fmt=asked,
+            what="rounds",
+            sheet="Rounds",
+            columns=round_downloads.round_columns(request.build_absolute_uri),
+            rows=[round_downloads.RoundLine(r, history.get(r.pk)) for r in rounds],
+        )
+    page = page_of(request, everything, 20)
     rounds = list(page.object_list)
     history = closed_history(rounds)
     return render(
         request,
         "prioritisation/list.html",
-        {"page": page, "rounds": [(r, history.get(r.pk)) for r in rounds], "can_create": can_set_up(request)},
+        {
+            "page": page,
+            "rounds": [(r, history.get(r.pk)) for r in rounds],
+            "can_create": can_set_up(request),
+            "downloads": downloads.links(request.GET),
+        },
     )
 
 
@@ -106,10 +126,22 @@ def round_create(request: MemberRequest) -> HttpResponse:
 @member_required(Action.VIEW)
 def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
     round = get_round(request, pk)
+    asked = downloads.asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
     result = round.current_result
     data = load_round(round, result)
     stored = data.stored
     rows = figures.candidate_figures(data)
+    if asked:
+        return downloads.download(
+            organisation=request.organisation,
+            fmt=asked,
+            what=f"round-{round.pk}",
+            sheet="Initiatives in the round",
+            columns=round_downloads.candidate_columns(request.build_absolute_uri),
+            rows=presenters.candidate_rows(rows),
+        )
     limits = figures.limit_uses(stored)
     greedy_gap = None
     if result is not None and result.objective is not None and result.greedy_objective is not None:
@@ -135,6 +167,7 @@ def round_detail(request: MemberRequest, pk: int) -> HttpResponse:
             "stored": stored,
             "infeasible": stored is not None and bool(stored.conflicts),
             "overtaken": figures.overtaken(data) if round.is_open else [],
+            "downloads": downloads.links(request.GET),
         },
     )
 
