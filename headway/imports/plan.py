@@ -99,6 +99,8 @@ class Kind:
     """One kind of record that can be imported. A subclass names its columns, how a row finds
     the record it describes (by reference), what would change, and which actions write it."""
 
+    # Templates name the kind itself, not an instance of it.
+    do_not_call_in_templates: ClassVar[bool] = True
     slug: ClassVar[str]
     title: ClassVar[str]  # "Initiatives"
     #: Each role that holds every one of these may import this kind (`headway.accounts.roles`).
