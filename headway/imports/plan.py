@@ -108,6 +108,8 @@ class Kind:
     columns: ClassVar[tuple[Column, ...]]
     #: How a row finds the record it describes, in a sentence for the page and the docs.
     matching: ClassVar[str]
+    #: Fields an action may name that are not a column's own, by the column that holds them.
+    extra_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, lookups: Lookups) -> None:
         self.lookups = lookups
@@ -151,7 +153,7 @@ class Kind:
 
     def placed(self, row: int, error: ValidationError) -> list[RowError]:
         """An action's refusal, placed in the column that holds the field it names."""
-        by_field = {c.target: c.name for c in self.columns}
+        by_field = {c.target: c.name for c in self.columns} | self.extra_fields
         if hasattr(error, "error_dict"):
             return [
                 RowError(row, by_field.get(name), lower_first(str(message)))

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from headway.lib.exports import is_formula_like
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 #: Cells read from a workbook, empty ones included (a cell far to the right fills its row).
@@ -195,12 +197,21 @@ def _csv_rows(data: bytes, layout: Layout) -> tuple[Iterator[tuple[int, Sequence
 
     def rows() -> Iterator[tuple[int, Sequence[Cell]]]:
         try:
-            yield from enumerate(reader, start=1)
+            for number, cells in enumerate(reader, start=1):
+                yield number, [_unguarded(cell) for cell in cells]
         except csv.Error as error:
             problem = f"this line cannot be read as CSV ({error})."
             raise FileRefused([RowError(reader.line_num, None, problem)]) from None
 
     return rows(), delimiter == ";"
+
+
+def _unguarded(cell: str) -> str:
+    """A cell as typed: the apostrophe `headway.lib.exports` puts before text a spreadsheet would run
+    as a formula is taken off again, so a file Headway wrote imports as it was."""
+    if cell[:1] == "'" and cell[1:2] and is_formula_like(cell[1:]):
+        return cell[1:]
+    return cell
 
 
 def _delimiter(text: str, layout: Layout) -> str:

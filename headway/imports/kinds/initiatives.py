@@ -65,6 +65,9 @@ FIELDS = (
 
 
 class Initiatives(Kind):
+    # The user need's own fields are shown under the one column that holds them.
+    extra_fields: ClassVar[dict[str, str]] = {"statement": "user_needs", "evidence": "user_needs"}
+
     slug: ClassVar[str] = "initiatives"
     title: ClassVar[str] = "Initiatives"
     actions: ClassVar[tuple[str, ...]] = (Action.CREATE_INITIATIVE, Action.EDIT_ANY_INITIATIVE)
