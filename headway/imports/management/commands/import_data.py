@@ -3,14 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from headway.accounts.people import member_by_email
 from headway.commands import organisation_option
 from headway.imports import presenters
-from headway.imports.actions import import_file, kind_for
+from headway.imports.actions import import_file, kind_for, may_import
 from headway.imports.kinds import KINDS
 from headway.imports.plan import ImportRefused, preview
 from headway.lib.tables import MAX_BYTES
@@ -45,6 +44,8 @@ class Command(BaseCommand):
             by = member_by_email(organisation, options["by"])
             if by is None:
                 raise CommandError(f"--by: {options['by']} is not a member of {organisation.name}.")
+            if not may_import(organisation, by, kind):
+                raise CommandError(f"--by: {options['by']}'s role does not allow importing {kind.title.lower()}.")
         path = Path(options["file"])
         try:
             if path.stat().st_size > MAX_BYTES:
@@ -70,8 +71,6 @@ class Command(BaseCommand):
                 problems = []
             except ImportRefused as refused:
                 problems = [str(p) for p in refused.problems]
-            except PermissionDenied as denied:
-                raise CommandError(f"--by: {denied}") from None
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
