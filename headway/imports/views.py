@@ -42,6 +42,9 @@ def start(request: MemberRequest) -> HttpResponse:
             )
             return redirect("imports:preview", upload.pk)
     recent = Upload.objects.for_organisation(request.organisation).filter(imported_at__isnull=False)
+    waiting = Upload.objects.for_organisation(request.organisation).filter(
+        uploaded_by=request.user, imported_at__isnull=True, kind__in=[kind.slug for kind in kinds]
+    )
     return render(
         request,
         "imports/start.html",
@@ -49,6 +52,7 @@ def start(request: MemberRequest) -> HttpResponse:
             "form": form,
             "kinds": kinds,
             "recent": recent.select_related("imported_by").defer("data")[:10],
+            "waiting": waiting.defer("data")[:1],
         },
     )
 
