@@ -74,7 +74,7 @@ class Risks(Kind):
                 [("title", f"{len(found)} risks have this title here, so Headway cannot tell which one this is.")]
             )
         if not found:
-            fields.update(title=title, initiative=initiative)
+            fields = {"title": title, "initiative": initiative, **fields}
             listed = [Change(n, "", shown(v)) for n, v in fields.items() if v not in ("", None) and n != "initiative"]
             return Item(row, label, CREATE, listed, (None, fields))
         [risk] = found
