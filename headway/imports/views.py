@@ -28,6 +28,9 @@ MAX_LISTED_PROBLEMS = 100
 def start(request: MemberRequest) -> HttpResponse:
     kinds = require_import(request)
     form = UploadForm(posted(request), request.FILES if request.method == "POST" else None, kinds=kinds)
+    # Not through `views.saved`: its retry key is made from the posted fields, which leave out the
+    # file, so a second file sent from the same page would be answered as the first. Storing an
+    # upload twice is harmless (it only replaces the person's waiting one), and saves no record.
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         if file.size is not None and file.size > MAX_BYTES:
