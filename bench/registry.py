@@ -24,6 +24,7 @@ DATABASE_MODULES: tuple[str, ...] = (
     "bench.metrics_pages",
     "bench.pitfalls",
     "bench.load",
+    "bench.imports",
     # Last: it adds the demo organisations and a second generated one to the database.
     "bench.packs",
 )

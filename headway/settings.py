@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     # The board layer has no models; it is an app for its command (record_decision), which records
     # a decision with what follows from it in the rounds (ADR 20).
     "headway.assurance",
+    "headway.imports",
     "headway.demo",
 ]
 

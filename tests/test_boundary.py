@@ -17,6 +17,7 @@ from headway.accounts.models import Invitation, Membership, invitation_digest
 from headway.accounts.roles import Role
 from headway.assurance.models import BoardPack, PrincipalRisk
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, ProjectType
+from headway.imports.models import Upload
 from headway.metrics.models import Annotation, Metric, Observation
 from headway.portfolio import actions
 from headway.portfolio.models import (
@@ -215,6 +216,9 @@ class OrganisationBoundaryTest(TestCase):
         )
         Actual.objects.create(
             pk=SHARED_PK, initiative=initiative, financial_year="2026/27", kind="benefit", amount=10, benefit=benefit
+        )
+        Upload.objects.create(
+            pk=SHARED_PK, organisation=cls.first, kind="risks", filename="secret.csv", data=b"title\r\nSecret risk\r\n"
         )
 
     def test_the_walk_covers_the_pages_with_objects_in_them(self):

@@ -26,6 +26,7 @@ from headway.accounts import actions as accounts_actions
 from headway.accounts.models import User
 from headway.accounts.roles import Role
 from headway.assurance import baf_actions, pack_actions
+from headway.imports import actions as import_actions
 from headway.lib.weeks import week_start
 from headway.metrics import actions as metrics_actions
 from headway.portfolio import actions as portfolio_actions
@@ -158,6 +159,12 @@ def build_a_trust_with_something_on_every_page() -> Cast:
     published = pack_actions.create_pack(organisation=trust, by=office, fields=cover)
     pack_actions.publish_pack(pack=published, by=office)
     pack_actions.create_pack(organisation=trust, by=office, fields={**cover, "meeting_date": dt.date(2027, 1, 14)})
+    # A file uploaded for import, waiting on its preview (ADR 33).
+    import_actions.store_upload(
+        organisation=trust, by=office, kind="risks", filename="risks.csv",
+        data=b"initiative,title,likelihood,consequence,owner,next_review\r\n,Suppliers fail,4,4,"
+        + office.email.encode() + b",2027-03-31\r\n",
+    )  # fmt: skip
     return cast
 
 

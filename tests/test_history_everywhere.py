@@ -86,6 +86,10 @@ WITHOUT_HISTORY: dict[str, str] = {
         "and when, and the access it gives is recorded in the membership's history"
     ),
     "accounts.Submission": "a retried form's single-use token, kept a day so a retry is not saved twice (ADR 16)",
+    "imports.Upload": (
+        "a file kept between its preview and its import, and which person imported it when (ADR 33); what the "
+        "import changed is in the history of every record it wrote, through the apps' actions"
+    ),
     "assurance.WeeknotesSent": (
         "a record that one week's weeknotes were emailed to one person, written once and never changed (ADR 30); "
         "the choice to receive them is kept in the membership's history"

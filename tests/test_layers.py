@@ -244,3 +244,11 @@ def test_no_pure_module_imports_django_even_through_another_headway_module():
                     for n in range(2, len(pieces) + 1):
                         pending.append((".".join(pieces[:n]), [*route, ".".join(pieces[:n])]))
     assert found == [], "Pure modules must not reach Django:\n" + "\n".join(found)
+
+
+def test_the_imports_sit_above_every_app_and_no_app_imports_them():
+    """The imports write through every app's actions (ADR 33), so no app may use them: only the
+    project's root modules (settings, urls) name them."""
+    users = {source for source, targets in app_graph(graph()).items() if "imports" in targets}
+    assert users == set(), f"these apps import headway.imports: {sorted(users)}"
+    assert {"portfolio", "metrics", "finance"} <= set(app_graph(graph()).get("imports", {}))

@@ -26,12 +26,16 @@ from playwright.sync_api import Page, expect
 
 from headway.accounts import actions as accounts_actions
 from headway.accounts.models import Invitation, Membership, User
+from headway.accounts.roles import Role
 from headway.assurance import actions as assurance_actions
 from headway.assurance import pack_actions
 from headway.assurance.models import BoardPack, PrincipalRisk
 from headway.demo.data import DEMO_PASSWORD
 from headway.finance import queries as finance_queries
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine
+from headway.imports import actions as import_actions
+from headway.imports.models import Upload
+from headway.lib import exports
 from headway.lib.weeks import week_start
 from headway.metrics.models import Annotation, Metric
 from headway.portfolio import actions as portfolio_actions
@@ -51,9 +55,10 @@ POST_ONLY = {
     "prioritisation:close",
     "prioritisation:adopt",
     "portfolio:pack_publish",
+    "imports:confirm",
 }
 # Files to download, not pages: answered with the file.
-DOWNLOADS = {"portfolio:pack_pdf", "portfolio:pack_xlsx", "portfolio:weeknotes_feed"}
+DOWNLOADS = {"portfolio:pack_pdf", "portfolio:pack_xlsx", "portfolio:weeknotes_feed", "imports:template"}
 # Addresses a page's script calls, not pages: they answer with no content.
 NOT_PAGES = {"accounts:still_here"}
 # Removals that ask first (headway/confirm.py): a GET shows the page asking, which is checked like
@@ -240,6 +245,42 @@ def pack_sample(d: Demo) -> BoardPack:
     return _PACKS[organisation.pk]
 
 
+_UPLOADS: dict[tuple[int, bool], Upload] = {}
+
+
+def upload_sample(d: Demo, problems: bool = False) -> Upload:
+    """A file of risks uploaded for import through the same action as the page: one that changes
+    a demo risk and raises another, or (by an executive) one whose rows have problems."""
+    organisation = d.initiative.organisation
+    made = _UPLOADS.get((organisation.pk, problems))
+    if made is None or not Upload.objects.filter(pk=made.pk).exists():
+        header = ["initiative", "title", "likelihood", "consequence", "owner", "next_review"]
+        if problems:
+            person = needed(
+                Membership.objects.filter(organisation=organisation, role=Role.EXECUTIVE).first(), "executive"
+            ).user
+            rows = [header, ["NOPE-1", "", "9", "2", "nobody@example.test", "2026-13-01"]]
+        else:
+            person = own_membership(d).user
+            risk = d.risk
+            owner = risk.owner.email if risk.owner else person.email
+            reference = risk.initiative.reference if risk.initiative else ""
+            rows = [
+                header,
+                [reference, risk.title, str(risk.likelihood % 5 + 1), str(risk.consequence), owner,
+                 risk.next_review.isoformat()],
+                ["", "Spreadsheet risks not yet reviewed", "2", "3", person.email, "2027-03-31"],
+            ]  # fmt: skip
+        _UPLOADS[(organisation.pk, problems)] = import_actions.store_upload(
+            organisation=organisation,
+            by=person,
+            kind="risks",
+            filename="risks-with-problems.csv" if problems else "risks.csv",
+            data=exports.csv_text(rows).encode(),
+        )
+    return _UPLOADS[(organisation.pk, problems)]
+
+
 def pack_cover() -> dict[str, Any]:
     """A board pack's cover sheet, filled in as the portfolio office would."""
     return {
@@ -324,6 +365,9 @@ SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
     "portfolio:decision_reverse": lambda d: {"pk": reversible_decision(d).pk},
     "metrics:observation_delete": lambda d: {"pk": d.metric.observations.order_by("period").first().pk},
     "accounts:invitation": lambda d: {"token": invitation_sample(d)[1]},
+    "imports:template": lambda d: {"kind": "risks", "fmt": "xlsx"},
+    "imports:preview": lambda d: {"pk": upload_sample(d).pk},
+    "imports:confirm": lambda d: {"pk": upload_sample(d).pk},
     "accounts:invitation_withdraw": lambda d: {"pk": invitation_sample(d)[0].pk},
 }
 
@@ -346,6 +390,7 @@ VARIANTS: list[Callable[[Demo], str]] = [
     lambda d: reverse("portfolio:weeknotes") + "?week=2000-01-04",
     # Removing oneself: the page says why not, with no button.
     lambda d: reverse("accounts:person_remove", args=[own_membership(d).pk]),
+    lambda d: reverse("imports:preview", args=[upload_sample(d, problems=True).pk]),
 ]
 
 # Forms submitted empty, to see their error summary and inline errors.
@@ -364,6 +409,7 @@ ERROR_STATES = [
     "metrics:observation_add",
     "metrics:annotation_add",
     "metrics:upload",
+    "imports:start",
     "prioritisation:create",
     "prioritisation:scenario_create",
     "finance:funding_add",
