@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     # a decision with what follows from it in the rounds (ADR 20).
     "headway.assurance",
     "headway.demo",
+    # Above every app: the organisation export and import (ADR 35).
+    "headway.transfer",
 ]
 
 # An uploaded file is stored only up to this size and then refused (headway/uploads.py, ADR 19);
