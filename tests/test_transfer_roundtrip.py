@@ -143,6 +143,20 @@ class RoundTripTest(TestCase):
         for pack in BoardPack.objects.filter(organisation=self.copy, status="published"):
             self.assertEqual(content_hash(pack.content), pack.content_hash)
 
+    def test_a_published_pack_changed_in_the_file_is_refused(self) -> None:
+        document = json.loads(self.first)
+        index, pack = next((i, p) for i, p in enumerate(document["sections"]["board_packs"]) if p["content_hash"])
+        pack["content"]["title"] = "A kinder story"
+        with self.assertRaises(ImportRefused) as refused:
+            check_document(document)
+        self.assertEqual(
+            refused.exception.problems,
+            [
+                f"$.sections.board_packs[{index}].content: does not match its SHA-256 hash: "
+                "the frozen pack has been changed"
+            ],
+        )
+
     def test_each_imported_record_says_in_its_history_where_it_came_from(self) -> None:
         checkpoint = Checkpoint.objects.filter(initiative__organisation=self.copy).first()
         assert checkpoint is not None
