@@ -93,6 +93,26 @@ class BadFilesAreRefusedWithTheirPlaceTest(TestCase):
         self.assertIn("$.sections.initiatives[0].colour: is not a field of initiatives", problems)
         self.assertIn("$.sections.initiatives[0].title: is missing", problems)
 
+    def test_links_of_the_wrong_shape_and_a_missing_section_give_problems_not_errors(self) -> None:
+        document = self.edited()
+        document["sections"]["decisions"][0]["initiative"] = {"reference": "DIG-001"}
+        document["sections"]["initiatives"][0]["sro"] = ["a", "b"]
+        document["sections"]["initiatives"][0]["goals"] = [[1]]
+        del document["sections"]["checkpoints"]
+        problems = self.problems(document)
+        self.assertIn(
+            "$.sections.decisions[0].initiative: links to {'reference': 'DIG-001'}, "
+            "which is not in the initiatives section",
+            problems,
+        )
+        self.assertIn("$.sections.initiatives[0].sro: links to ['a', 'b'], who is not in the people section", problems)
+        self.assertIn("$.sections.initiatives[0].goals[0]: links to [1], which is not in the goals section", problems)
+
+    def test_the_export_can_be_written_to_standard_output(self) -> None:
+        out = io.StringIO()
+        call_command("export_organisation", self.document["source"]["ods_code"], "--out", "-", stdout=out)
+        self.assertEqual(json.loads(out.getvalue())["sections"], self.document["sections"])
+
     def test_a_key_repeated_in_a_section_is_refused(self) -> None:
         document = self.edited()
         document["sections"]["initiatives"].append(copy.deepcopy(document["sections"]["initiatives"][0]))

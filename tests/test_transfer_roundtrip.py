@@ -157,6 +157,26 @@ class RoundTripTest(TestCase):
             ],
         )
 
+    def test_a_result_naming_a_candidate_or_scorer_the_file_lacks_is_refused_by_its_path(self) -> None:
+        document = json.loads(self.first)
+        result = document["sections"]["results"][0]
+        result["selected"].append("NOPE-9")
+        first = next(iter(result["inputs"]))
+        result["inputs"][first]["stranger@elsewhere.test"] = {"urgency": 3.0}
+        result["robustness"] = ["not", "an", "object"]
+        with self.assertRaises(ImportRefused) as refused:
+            check_document(document)
+        self.assertEqual(
+            refused.exception.problems,
+            [
+                "$.sections.results[0].inputs."
+                + first
+                + ": names 'stranger@elsewhere.test', who is not in the people section",
+                "$.sections.results[0].robustness: expected an object keyed by initiative reference",
+                "$.sections.results[0].selected: names 'NOPE-9', which is not a candidate in the result's round",
+            ],
+        )
+
     def test_each_imported_record_says_in_its_history_where_it_came_from(self) -> None:
         checkpoint = Checkpoint.objects.filter(initiative__organisation=self.copy).first()
         assert checkpoint is not None

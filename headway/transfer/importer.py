@@ -225,7 +225,7 @@ def check_document(document: dict[str, Any]) -> Checked:
     )
     emails = {person["email"] for person in people}
     for section in SECTIONS:
-        rows = sections.get(section.name, [])
+        rows = sections.setdefault(section.name, [])  # a section an older file lacks is empty
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             problems.add(f"$.sections.{section.name}", "expected a list of objects, one for each row")
             sections[section.name] = []
@@ -237,8 +237,54 @@ def check_document(document: dict[str, Any]) -> Checked:
             _check_row(section, row, f"$.sections.{section.name}[{i}]", emails, key_sets, checked.reference, problems)
             for i, row in enumerate(sections[section.name])
         ]
+    _check_results(checked, emails, problems)
     problems.raise_any()
     return checked
+
+
+def _is_key(value: Any) -> bool:
+    """Whether a value can be a row's key: text or a whole number."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _check_results(checked: Checked, emails: set[str], problems: _Problems) -> None:
+    """A result's JSON names candidates by initiative reference and scorers by email: each must
+    be a candidate of the result's round, and a person in the file."""
+    candidates: dict[Any, set[Any]] = {}
+    for row in checked.rows["candidates"]:
+        candidates.setdefault(row.get("round"), set()).add(row.get("initiative"))
+    for i, row in enumerate(checked.rows["results"]):
+        path = f"$.sections.results[{i}]"
+        known = candidates.get(row.get("round"), set())
+        for name in sorted(RESULT_ID_FIELDS):
+            value: Any = row.get(name)
+            if value is None:
+                continue
+            where = f"{path}.{name}"
+            if name in {"selected", "greedy_selected"}:
+                if not isinstance(value, list):
+                    problems.add(where, "expected a list of initiative references")
+                    continue
+                named = value
+            elif not isinstance(value, dict) or (
+                name in {"inputs", "scores"} and not all(isinstance(v, dict) for v in value.values())
+            ):
+                problems.add(where, "expected an object keyed by initiative reference")
+                continue
+            else:
+                named = list(value)
+            for reference in named:
+                if not _is_key(reference) or reference not in known:
+                    problems.add(where, f"names {reference!r}, which is not a candidate in the result's round")
+            if name == "inputs":
+                for reference, by in value.items():
+                    for email in by:
+                        if email not in emails:
+                            problems.add(f"{where}.{reference}", f"names {email!r}, who is not in the people section")
+            if name == "scores":
+                for reference, score in value.items():
+                    if score.get("initiative") not in checked.keys["initiatives"]:
+                        problems.add(f"{where}.{reference}.initiative", "is not an initiative in the file")
 
 
 def _check_settings(settings: Any, problems: _Problems) -> dict[str, Any]:
@@ -379,7 +425,7 @@ def _check_row(
             problems.add(f"{path}.{many.name}", "expected a list of keys")
             continue
         for j, key in enumerate(value):
-            if key not in key_sets[target]:
+            if not _is_key(key) or key not in key_sets[target]:
                 problems.add(f"{path}.{many.name}[{j}]", f"links to {key!r}, which is not in the {target} section")
         out[many.name] = value
     if NUMBER in row:
@@ -399,16 +445,16 @@ def _check_link(
     target = label(model_field.related_model)  # type: ignore[arg-type]
     if model_field.related_model is User:
         email = normalise_email(value) if isinstance(value, str) else value
-        if email not in emails:
+        if not isinstance(email, str) or email not in emails:
             problems.add(where, f"links to {value!r}, who is not in the people section")
         return email
     section_name = _link_section(model_field)
     if section_name is not None:
-        if isinstance(value, list) or value not in key_sets[section_name]:
+        if not _is_key(value) or value not in key_sets[section_name]:
             problems.add(where, f"links to {value!r}, which is not in the {section_name} section")
         return value
-    key = tuple(value) if isinstance(value, list) else value
-    if target not in reference or key not in reference[target]:
+    key = tuple(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
+    if not (_is_key(key) or isinstance(key, tuple)) or key not in reference.get(target, {}):
         problems.add(where, f"links to {value!r}, which this Headway's reference data ({target}) does not have")
     return key
 

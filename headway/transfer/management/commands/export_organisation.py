@@ -31,7 +31,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         out = options["out"]
         if out == "-":
-            summary = write_export(organisation, self.stdout)
+            self.stdout.ending = ""  # the document's own line ends, nothing added
+            write_export(organisation, self.stdout)
             return
         path = Path(out)
         if not path.parent.is_dir():
