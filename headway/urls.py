@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("headway.metrics.urls")),
     path("", include("headway.prioritisation.urls")),
     path("", include("headway.finance.urls")),
+    path("", include("headway.transfer.urls")),
     path("admin/", admin.site.urls),
 ]
 
