@@ -23,6 +23,8 @@ DATABASE_MODULES: tuple[str, ...] = (
     "bench.pages",
     "bench.metrics_pages",
     "bench.pitfalls",
+    # The organisation export and import; the import is rolled back, leaving the data as it was.
+    "bench.transfer",
     "bench.load",
     "bench.imports",
     # Last: it adds the demo organisations and a second generated one to the database.

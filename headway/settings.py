@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "headway.assurance",
     "headway.imports",
     "headway.demo",
+    # Above every app: the organisation export and import (ADR 35).
+    "headway.transfer",
 ]
 
 # An uploaded file is stored only up to this size and then refused (headway/uploads.py, ADR 19);

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("headway.prioritisation.urls")),
     path("", include("headway.finance.urls")),
     path("", include("headway.imports.urls")),
+    path("", include("headway.transfer.urls")),
     path("admin/", admin.site.urls),
 ]
 

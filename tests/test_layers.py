@@ -198,6 +198,21 @@ def test_the_shared_modules_use_no_app_but_accounts():
     assert found == [], "Shared modules must sit below the apps:\n" + "\n".join(found)
 
 
+# At the top of the app order: it reads every app to export and import an organisation (ADR 35).
+TOP = "transfer"
+
+
+def test_no_app_or_shared_module_imports_the_app_at_the_top():
+    edges = graph()
+    found = [
+        f"{source} → {TOP} ({', '.join(sorted(targets[TOP]))})"
+        for source, targets in sorted(edges.items())
+        if TOP in targets
+    ]
+    assert TOP in {layer(name) for name in modules()}, "the top app is missing: the check would pass vacuously"
+    assert found == [], f"Nothing may import {TOP}, which sits above every app:\n" + "\n".join(found)
+
+
 def test_the_library_imports_nothing_of_headway_but_itself():
     found = [
         f"{name} imports {imported}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TransferConfig(AppConfig):
+    name = "headway.transfer"
+    verbose_name = "Organisation export and import"
