@@ -285,6 +285,9 @@ if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     AXES_ENABLED = os.environ.get("AXES_ENABLED", "true").lower() == "true"
+    # Test tokens reuse keys across tests, so a shared count would refuse at random; the rate
+    # limit's own tests set a limit (tests/test_api_tokens.py).
+    API_RATE_LIMIT_PER_MINUTE = 0
 
 LOGGING = {
     "version": 1,

@@ -43,7 +43,8 @@ class Page(Schema, Generic[T]):
 
 # The refusals every operation that needs a token can give.
 READ_ERRORS = (401, 403, 404, 422, 429)
-WRITE_ERRORS = (*READ_ERRORS, 409)
+# A write also refuses a body that is not JSON (400) and a change a rule forbids (409).
+WRITE_ERRORS = (400, *READ_ERRORS, 409)
 
 
 def responses(ok: dict[int, Any], errors: Sequence[int] = READ_ERRORS) -> dict[int, Any]:
