@@ -80,7 +80,7 @@ class ApiContractTest(TestCase):
                     def check(case):
                         case.headers = {**(case.headers or {}), **headers}
                         response = case.call_and_validate(checks=CHECKS)
-                        answered.setdefault(operation.label, set()).add(response.status_code)
+                        answered.setdefault(case.operation.label, set()).add(response.status_code)
 
                     try:
                         check()
