@@ -244,3 +244,10 @@ def test_no_pure_module_imports_django_even_through_another_headway_module():
                     for n in range(2, len(pieces) + 1):
                         pending.append((".".join(pieces[:n]), [*route, ".".join(pieces[:n])]))
     assert found == [], "Pure modules must not reach Django:\n" + "\n".join(found)
+
+
+def test_the_api_sits_at_the_top_and_no_app_uses_it_but_the_demo():
+    """The API (ADR 31) may use every app; only the demo loader (its demo token) reaches into it."""
+    users = {source for source, targets in app_graph(graph()).items() if "api" in targets}
+    assert users <= {"demo"}, f"These import headway.api, which sits above every app: {sorted(users - {'demo'})}"
+    assert {"portfolio", "metrics", "assurance"} <= set(app_graph(graph()).get("api", {}))
