@@ -65,3 +65,13 @@ def revoke_token(*, token: AccessToken, by: User) -> AccessToken:
         stamp(token, by, "Revoked")
         token.save()
     return token
+
+
+@transaction.atomic
+def renew_token(*, token: AccessToken, by: User | None, days: int, reason: str) -> AccessToken:
+    """Give a token a new expiry (the demo loader's published token, each time the demo loads)."""
+    token.expires_at = timezone.now() + dt.timedelta(days=min(days, bounds.TOKEN_MAX_DAYS))
+    token.revoked_at = None
+    stamp(token, by, reason)
+    token.save()
+    return token
