@@ -21,9 +21,10 @@ from schemathesis.checks import (
 
 from headway.metrics import actions as metric_actions
 from headway.portfolio import actions
-from headway.portfolio.models import Service, StrategicGoal, UserNeed
+from headway.portfolio.models import Initiative, Risk, Service, StrategicGoal, UserNeed
+from headway.prioritisation.models import Candidate, Round
 from headway.wsgi import application
-from tests.factories import bearer, make_initiative, make_metric, make_token
+from tests.factories import bearer, make_funding_line, make_initiative, make_metric, make_token
 from tests.personas import personas
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -55,6 +56,19 @@ class ApiContractTest(TestCase):
             metric_actions.record_observation(
                 metric=metric, by=office, period=dt.date(2026, month, 1), value=40 + month % 5
             )
+        Risk.objects.create(
+            organisation=trust,
+            initiative_id=1,
+            title="Supplier delay",
+            likelihood=4,
+            consequence=4,
+            owner=office,
+            next_review=dt.date(2027, 1, 1),
+            id=1,
+        )
+        round = Round.objects.create(organisation=trust, name="2026/27 Q4", held_on=dt.date(2026, 11, 1), id=1)
+        Candidate.objects.create(round=round, initiative_id=1)
+        make_funding_line(Initiative.objects.get(pk=1), by=office)
         cls.secret = make_token(office, trust, can_write=True)
 
     def test_every_operation_answers_as_its_document_says_and_never_with_a_server_error(self):

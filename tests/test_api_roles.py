@@ -10,9 +10,12 @@ import datetime as dt
 from django.test import TestCase
 
 from headway.accounts.roles import Role
+from headway.assurance import pack_actions
+from headway.assurance.models import BoardPack
 from headway.metrics import actions as metric_actions
 from headway.portfolio import actions
-from headway.portfolio.models import Service, StrategicGoal
+from headway.portfolio.models import Risk, Service, StrategicGoal
+from headway.prioritisation.models import Round
 from tests import api_walk
 from tests.factories import bearer, make_initiative, make_metric, make_token
 from tests.personas import personas
@@ -55,6 +58,30 @@ class ApiRolesTest(TestCase):
         metric = make_metric(trust, name="Measure", id=KEY)
         metric.initiatives.add(initiative)
         metric_actions.record_observation(metric=metric, by=office, period=dt.date(2026, 10, 1), value=3)
+        Risk.objects.create(
+            organisation=trust,
+            initiative=initiative,
+            title="Risk",
+            likelihood=3,
+            consequence=3,
+            owner=office,
+            next_review=dt.date(2027, 1, 1),
+            id=KEY,
+        )
+        Round.objects.create(organisation=trust, name="Round", held_on=dt.date(2026, 11, 1), id=KEY)
+        # Published, so every role reads it (a draft is "not found" to all but the portfolio office).
+        pack = BoardPack.objects.create(
+            organisation=trust,
+            title="Pack",
+            meeting="Board",
+            meeting_date=dt.date(2026, 12, 10),
+            assurance_reason="Reasons given here.",
+            recommendation="Note it.",
+            executive_lead="CDO",
+            author="PMO",
+            id=KEY,
+        )
+        pack_actions.publish_pack(pack=pack, by=office)
         cls.tokens = {
             role: (make_token(person, trust, can_write=True), make_token(person, trust))
             for role, person in cls.cast.by_role().items()

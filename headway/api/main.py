@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.router import Router
 
-from headway.api import metrics, portfolio, problems
+from headway.api import metrics, money, packs, portfolio, problems, risks, rounds
 from headway.api.auth import TokenAuth
 
 DESCRIPTION = """Headway's data for scripts, spreadsheets and Power BI.
@@ -43,6 +43,9 @@ class HeadwayAPI(NinjaAPI):
         # test) expects application/problem+json for every 4xx.
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
+                if kind := packs.FILES.get(operation.get("operationId", "")):
+                    binary = {"schema": {"type": "string", "format": "binary"}}
+                    operation["responses"]["200"] = {"description": "The file.", "content": {kind: binary}}
                 for status, answer in operation.get("responses", {}).items():
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
@@ -62,3 +65,7 @@ api = HeadwayAPI(
 problems.install(api)
 api.add_router("/", portfolio.router)
 api.add_router("/", metrics.router)
+api.add_router("/", risks.router)
+api.add_router("/", rounds.router)
+api.add_router("/", money.router)
+api.add_router("/", packs.router)
