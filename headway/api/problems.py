@@ -186,7 +186,9 @@ class ProblemMiddleware:
                 405: f"{request.method} is not allowed here.",
             }.get(status, TITLES.get(status, "Refused"))
             replaced = problem_response(status, detail, instance=request.path)
-            if "Allow" in response:
-                replaced["Allow"] = response["Allow"]
+            # Keep the headers the other middleware set (the security headers, Allow, Vary).
+            for name, value in response.items():
+                if name.lower() not in ("content-type", "content-length"):
+                    replaced[name] = value
             return replaced
         return response

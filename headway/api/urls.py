@@ -9,5 +9,6 @@ app_name = "api"
 
 urlpatterns = [
     path("account/tokens/", views.tokens, name="tokens"),
+    path("account/tokens/history/", views.token_history, name="token_history"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -4,19 +4,19 @@ shown once), see when each was last used, and revoke one."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from headway.accounts.models import Membership
 from headway.accounts.roles import Action
-from headway.api import actions
+from headway.api import access, actions
 from headway.api.forms import WRITE, TokenForm
 from headway.api.models import AccessToken
 from headway.confirm import Removal, confirm_removal
+from headway.history import history_entries
 from headway.lib import bounds
-from headway.views import MemberRequest, member_required, posted, saved
+from headway.views import MemberRequest, member_required, page_of, posted, saved
 
 # The new token's secret waits here between the save and the page that shows it, once. The
 # session is kept on the server (the database), which holds what signs people in already.
@@ -25,7 +25,7 @@ SHOWN_ONCE = "headway.api.new_token"
 
 @member_required(Action.VIEW)
 def tokens(request: MemberRequest) -> HttpResponse:
-    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
+    memberships = access.memberships_of(request)
     by_organisation = {m.organisation_id: m for m in memberships}
     form = TokenForm(
         posted(request),
@@ -55,19 +55,13 @@ def tokens(request: MemberRequest) -> HttpResponse:
         return done
     new = request.session.pop(SHOWN_ONCE, None) if request.method == "GET" else None
     now = timezone.now()
-    rows = [
-        {"token": t, "state": t.state(now)}
-        for t in AccessToken.objects.for_user(request.user).select_related("organisation")
-    ]
+    rows = [{"token": t, "state": t.state(now)} for t in access.tokens_of(request)]
     return render(request, "api/tokens.html", {"form": form, "rows": rows, "new": new})
 
 
 @member_required(Action.VIEW)
 def token_revoke(request: MemberRequest, pk: int) -> HttpResponse:
-    # A person sees and revokes only their own tokens: anyone else's is "not found".
-    token = AccessToken.objects.for_user(request.user).select_related("organisation").filter(pk=pk).first()
-    if token is None:
-        raise Http404("No such token of yours.")
+    token = access.get_token(request, pk)  # a person revokes only their own: anyone else's is "not found"
     back = reverse("api:tokens")
 
     def revoke() -> HttpResponse:
@@ -90,3 +84,15 @@ def token_revoke(request: MemberRequest, pk: int) -> HttpResponse:
         ),
         remove=revoke,
     )
+
+
+@member_required(Action.VIEW)
+def token_history(request: MemberRequest) -> HttpResponse:
+    """What happened to your tokens: made (for what, where, what it may do, until when) and revoked."""
+    sources = [(AccessToken, AccessToken.history.filter(user_id=request.user.pk))]  # type: ignore[attr-defined]
+    entries = history_entries(
+        sources,
+        {request.user.pk: str(request.user)},
+        describe=lambda _, record: f"Token ‘{record.name}’ ({record.prefix}…)",
+    )
+    return render(request, "api/token_history.html", {"page": page_of(request, entries, 30)})
