@@ -190,12 +190,21 @@ def load_demo(*, today: dt.date | None = None, stdout: Writer | None = None, res
                 for organisation in Organisation.objects.filter(ods_code__in=demo_ods_codes()):
                     pitfall_store.refresh(organisation, today)
                     derived.refreshed(organisation.pk)
-        ensure_demo_token()
+        ensure_demo_token(today)
     return _summarise(created=not already, seconds=time.perf_counter() - started)
 
 
-def ensure_demo_token() -> AccessToken:
-    """The demo trust viewer's read-only API token, with the published secret, working for a year."""
+def ensure_demo_token(today: dt.date) -> AccessToken:
+    """The demo trust viewer's read-only API token, with the published secret, working for a year
+    from now. Its history is dated on the story's day, like the rest of the demo's."""
+    story = _STORY_TIME.set(min(timezone.make_aware(dt.datetime.combine(today, dt.time(8))), timezone.now()))
+    try:
+        return _ensure_demo_token()
+    finally:
+        _STORY_TIME.reset(story)
+
+
+def _ensure_demo_token() -> AccessToken:
     viewer = User.objects.get(email=f"{data.DEMO_API_TOKEN_PERSON}@{data.EMAIL_DOMAIN}")
     acute = Organisation.objects.get(ods_code=_organisation_spec(data.ACUTE).ods_code)
     token = AccessToken.objects.filter(digest=token_digest(data.DEMO_API_TOKEN)).first()
