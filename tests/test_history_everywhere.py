@@ -49,9 +49,7 @@ class LinksInWordsTest(TestCase):
         cls.epr = Service.objects.create(organisation=trust, name="Electronic patient record")
         cls.other = make_initiative(trust, by=cls.cast.office, title="Shared care record")
         cls.initiative = actions.create_initiative(
-            organisation=trust,
-            by=cls.cast.office,
-            fields={"title": "Patient portal", "problem": "Re-keying"},
+            organisation=trust, by=cls.cast.office, fields={"title": "Patient portal", "problem": "Re-keying"},
             goals=[cls.safety],
         )
 
@@ -160,12 +158,8 @@ class EveryChangeIsShownInWordsTest(TestCase):
             organisation=trust,
             by=cls.cast.office,
             fields={
-                "initiative": cls.initiative,
-                "title": "Supplier late",
-                "likelihood": 2,
-                "consequence": 3,
-                "owner": cls.cast.lead,
-                "next_review": dt.date(2027, 1, 4),
+                "initiative": cls.initiative, "title": "Supplier late", "likelihood": 2, "consequence": 3,
+                "owner": cls.cast.lead, "next_review": dt.date(2027, 1, 4),
             },
         )
 
@@ -202,9 +196,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
             {"title": "Patient portal", "problem": self.initiative.problem, "phase": "alpha", "goals": [self.goal.pk]},
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "Initiative: changed",
-            "Alpha",
-            "Linked to strategic goal &#x27;",
+            "Initiative: changed", "Alpha", "Linked to strategic goal &#x27;",
         ]
 
     def change_comment(self) -> tuple[str, list[str]]:
@@ -212,9 +204,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
         self.post(reverse("portfolio:comment", args=[self.initiative.pk]), {"body": "When will clinics see it?"})
         self.client.force_login(self.cast.office)
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "Comment: created",
-            "When will clinics see it?",
-            "Bea Board",
+            "Comment: created", "When will clinics see it?", "Bea Board",
         ]
 
     def change_integrated_care_system(self) -> tuple[str, list[str]]:
@@ -227,53 +217,34 @@ class EveryChangeIsShownInWordsTest(TestCase):
             {"statement": "As a clerk I need one login", "evidence": "researched", "evidence_notes": "Interviews"},
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "User need: As a clerk I need one login: created",
-            "Researched",
+            "User need: As a clerk I need one login: created", "Researched",
         ]
 
     def change_checkpoint(self) -> tuple[str, list[str]]:
         self.client.force_login(self.cast.lead)
         self.post(
             reverse("portfolio:checkpoint", args=[self.initiative.pk]),
-            {
-                "demonstrated": "Booking flow",
-                "demonstrated_to": "Clerks",
-                "reached_real_users": "False",
-                "confidence": "amber",
-                "confidence_reason": "Integration late",
-                "risks_and_blockers": "",
-                "asks_of_the_board": "",
-            },
+            {"demonstrated": "Booking flow", "demonstrated_to": "Clerks", "reached_real_users": "False",
+             "confidence": "amber", "confidence_reason": "Integration late", "risks_and_blockers": "",
+             "asks_of_the_board": ""},
         )
         self.client.force_login(self.cast.office)
         return reverse("portfolio:history", args=[self.initiative.pk]), ["Checkpoint, week of", "Integration late"]
 
     def change_decision(self) -> tuple[str, list[str]]:
         portfolio_actions.record_decision(
-            initiative=self.initiative,
-            by=self.cast.office,
-            kind="pause",
-            rationale="Waiting for the supplier",
-            evidence="Supplier letter",
-            decided_by="Digital board",
-            decided_on=dt.date(2026, 12, 1),
+            initiative=self.initiative, by=self.cast.office, kind="pause", rationale="Waiting for the supplier",
+            evidence="Supplier letter", decided_by="Digital board", decided_on=dt.date(2026, 12, 1),
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "Decision: Pause: created",
-            "Waiting for the supplier",
+            "Decision: Pause: created", "Waiting for the supplier",
         ]
 
     def change_risk(self) -> tuple[str, list[str]]:
         self.post(
             reverse("portfolio:risk_edit", args=[self.risk.pk]),
-            {
-                "title": "Supplier late",
-                "likelihood": 4,
-                "consequence": 3,
-                "owner": self.cast.lead.pk,
-                "next_review": "2027-01-04",
-                "status": "open",
-            },
+            {"title": "Supplier late", "likelihood": 4, "consequence": 3, "owner": self.cast.lead.pk,
+             "next_review": "2027-01-04", "status": "open"},
         )
         return reverse("portfolio:risks") + "history/", ["Risk: Supplier late: changed", "Likelihood"]
 
@@ -292,9 +263,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
              "appetite": "open", "goal": self.goal.pk, "next_review": "2027-01-04", "status": "open"},
         )  # fmt: skip
         return reverse("portfolio:baf_history"), [
-            "Principal risk: BAF-01 Too little capacity: changed",
-            "Open",
-            "Shorter waits",
+            "Principal risk: BAF-01 Too little capacity: changed", "Open", "Shorter waits",
         ]
 
     def change_funding_line(self) -> tuple[str, list[str]]:
@@ -303,18 +272,13 @@ class EveryChangeIsShownInWordsTest(TestCase):
             initiative=self.initiative, by=self.cast.office, fields={"amount": 150_000}, line=line
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "Funding, 2026/27 capital: changed",
-            "£100,000",
-            "£150,000",
+            "Funding, 2026/27 capital: changed", "£100,000", "£150,000",
         ]
 
     def _case(self) -> Any:
         if not hasattr(self, "case"):
             self.case = make_business_case(
-                self.initiative,
-                by=self.cast.office,
-                costs={"2026/27": 50_000},
-                benefits={"2026/27": 20_000},
+                self.initiative, by=self.cast.office, costs={"2026/27": 50_000}, benefits={"2026/27": 20_000},
                 owner=self.cast.lead,
             )
         return self.case
@@ -332,8 +296,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
     def change_benefit_line(self) -> tuple[str, list[str]]:
         self._case()
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "Benefit, 2026/27: Time given back: created",
-            "£20,000",
+            "Benefit, 2026/27: Time given back: created", "£20,000",
         ]
 
     def change_mitigation(self) -> tuple[str, list[str]]:
@@ -343,8 +306,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
             case=case, by=self.cast.office, scores={factor.pk: (Decimal("0.5"), "Workshops")}
         )
         return reverse("portfolio:history", args=[self.initiative.pk]), [
-            "Optimism bias: how far a risk area is managed: created",
-            "Workshops",
+            "Optimism bias: how far a risk area is managed: created", "Workshops",
             escape(str(factor)),  # the risk area by name, not its number
         ]
 
@@ -354,11 +316,8 @@ class EveryChangeIsShownInWordsTest(TestCase):
 
     def change_metric(self) -> tuple[str, list[str]]:
         metric_actions.save_metric(
-            organisation=self.cast.trust,
-            by=self.cast.office,
-            fields={"name": "Bookings made online"},
-            initiatives=[self.initiative],
-            metric=self.metric,
+            organisation=self.cast.trust, by=self.cast.office, fields={"name": "Bookings made online"},
+            initiatives=[self.initiative], metric=self.metric,
         )
         return reverse("metrics:history", args=[self.metric.pk]), ["Metric: changed", "Bookings made online"]
 
@@ -403,10 +362,7 @@ class EveryChangeIsShownInWordsTest(TestCase):
     def _round(self) -> Round:
         if not hasattr(self, "round"):
             self.round = prioritisation_actions.create_round(
-                organisation=self.cast.trust,
-                by=self.cast.office,
-                name="2027/28 Q1",
-                held_on=dt.date(2026, 12, 10),
+                organisation=self.cast.trust, by=self.cast.office, name="2027/28 Q1", held_on=dt.date(2026, 12, 10),
                 initiatives=[self.initiative],
             )
             self.post(
@@ -431,20 +387,11 @@ class EveryChangeIsShownInWordsTest(TestCase):
         round = self._round()
         candidate = round.candidates.get(initiative=self.initiative)
         prioritisation_actions.update_candidate(
-            candidate=candidate,
-            by=self.cast.office,
-            must_do=True,
-            must_do_reason="A legal duty",
-            costs={},
-            committed={},
-            team_demand={"Data": {"2026/27 Q4": 5}},
-            requires=[],
-            exclusive_with=[],
+            candidate=candidate, by=self.cast.office, must_do=True, must_do_reason="A legal duty", costs={},
+            committed={}, team_demand={"Data": {"2026/27 Q4": 5}}, requires=[], exclusive_with=[],
         )
         return reverse("prioritisation:history", args=[round.pk]), [
-            f"Candidate: {self.initiative}: changed",
-            "A legal duty",
-            "Data: 2026/27 Q4 5 days",
+            f"Candidate: {self.initiative}: changed", "A legal duty", "Data: 2026/27 Q4 5 days",
         ]
 
     def _constrained(self) -> tuple[Round, Any, Any]:
@@ -456,14 +403,8 @@ class EveryChangeIsShownInWordsTest(TestCase):
                 Candidate.objects.create(round=round, initiative=initiative)
             candidates = {c.initiative_id: c for c in round.candidates.all()}
             prioritisation_actions.update_candidate(
-                candidate=candidates[self.initiative.pk],
-                by=self.cast.office,
-                must_do=False,
-                must_do_reason="",
-                costs={},
-                committed={},
-                team_demand={},
-                requires=[candidates[self.partner.pk]],
+                candidate=candidates[self.initiative.pk], by=self.cast.office, must_do=False, must_do_reason="",
+                costs={}, committed={}, team_demand={}, requires=[candidates[self.partner.pk]],
                 exclusive_with=[candidates[self.rival.pk]],
             )
         return round, self.partner, self.rival
@@ -489,13 +430,9 @@ class EveryChangeIsShownInWordsTest(TestCase):
 
     def change_board_pack(self) -> tuple[str, list[str]]:
         fields = {
-            "title": "Digital portfolio report",
-            "meeting": "Trust Board",
-            "meeting_date": dt.date(2026, 12, 10),
-            "assurance_reason": "Most work is measured.",
-            "recommendation": "Note the report.",
-            "executive_lead": "Chief Digital Officer",
-            "author": "Portfolio office",
+            "title": "Digital portfolio report", "meeting": "Trust Board", "meeting_date": dt.date(2026, 12, 10),
+            "assurance_reason": "Most work is measured.", "recommendation": "Note the report.",
+            "executive_lead": "Chief Digital Officer", "author": "Portfolio office",
         }
         pack = pack_actions.create_pack(organisation=self.cast.trust, by=self.cast.office, fields=fields)
         pack_actions.update_pack(pack=pack, by=self.cast.office, fields={"author": "Pat Office"})
