@@ -21,6 +21,7 @@ from typing import Any
 
 DATABASE_MODULES: tuple[str, ...] = (
     "bench.pages",
+    "bench.api",
     "bench.metrics_pages",
     "bench.pitfalls",
     # The organisation export and import; the import is rolled back, leaving the data as it was.

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "headway.demo",
     # Above every app: the organisation export and import (ADR 35).
     "headway.transfer",
+    # The JSON API (ADR 31) and its personal access tokens (ADR 32); "ninja" serves the docs page's files.
+    "headway.api",
+    "ninja",
 ]
 
 # An uploaded file is stored only up to this size and then refused (headway/uploads.py, ADR 19);
@@ -68,11 +71,21 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# The API (ADR 31, 32): how many requests one personal access token may make a minute (0: no
+# limit), counted in Django's cache. With several server processes, give them a shared cache
+# (CACHES) or each counts apart.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+if API_RATE_LIMIT_PER_MINUTE < 0:
+    raise ImproperlyConfigured("API_RATE_LIMIT_PER_MINUTE must be 0 (no limit) or more.")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Under /api/ only: what Django refuses before the API runs (no such address, a method not
+    # allowed) is answered as problem details like every other API error (ADR 31).
+    "headway.api.problems.ProblemMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -275,6 +288,9 @@ if ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     AXES_ENABLED = os.environ.get("AXES_ENABLED", "true").lower() == "true"
+    # Test tokens reuse keys across tests, so a shared count would refuse at random; the rate
+    # limit's own tests set a limit (tests/test_api_tokens.py).
+    API_RATE_LIMIT_PER_MINUTE = 0
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from headway.api.main import api
 from headway.assurance import urls as assurance_urls
 from headway.portfolio import urls as portfolio_urls
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("headway.finance.urls")),
     path("", include("headway.imports.urls")),
     path("", include("headway.transfer.urls")),
+    path("", include("headway.api.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

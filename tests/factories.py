@@ -122,3 +122,19 @@ def record_actual(initiative: Initiative, by: User | None = None, **fields: Any)
     values: dict[str, Any] = {"financial_year": "2026/27", "kind": "spend", "money_kind": "revenue", "amount": 1000}
     values.update(fields)
     return finance_actions.save_actual(initiative=initiative, by=by, fields=values)
+
+
+def make_token(user: User, organisation: Organisation, *, can_write: bool = False, days: int = 90) -> str:
+    """A personal access token for the API (ADR 32); returns its secret, for an Authorization header."""
+    from headway.api import actions as api_actions
+
+    membership = Membership.objects.get(user=user, organisation=organisation)
+    _token, secret = api_actions.create_token(
+        membership=membership, by=user, name="Test token", can_write=can_write, days=days
+    )
+    return secret
+
+
+def bearer(secret: str) -> dict[str, str]:
+    """The header a test client sends a token in: `client.get(url, headers=bearer(secret))`."""
+    return {"Authorization": f"Bearer {secret}"}

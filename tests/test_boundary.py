@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from headway.accounts.models import Invitation, Membership, invitation_digest
 from headway.accounts.roles import Role
+from headway.api.models import AccessToken
 from headway.assurance.models import BoardPack, PrincipalRisk
 from headway.finance.models import Actual, BenefitLine, BusinessCase, CostLine, FundingLine, ProjectType
 from headway.imports.models import Upload
@@ -31,7 +32,8 @@ from headway.portfolio.models import (
     UserNeed,
 )
 from headway.prioritisation.models import Candidate, Round
-from tests.factories import make_initiative, make_person
+from tests import api_walk
+from tests.factories import bearer, make_initiative, make_person, make_token
 from tests.personas import personas
 
 SHARED_PK = 9001
@@ -220,6 +222,57 @@ class OrganisationBoundaryTest(TestCase):
         Upload.objects.create(
             pk=SHARED_PK, organisation=cls.first, kind="risks", filename="secret.csv", data=b"title\r\nSecret risk\r\n"
         )
+
+        # A personal access token with the shared key (its revoke page), and tokens for the API walk.
+        AccessToken.objects.create(
+            pk=SHARED_PK,
+            user=cls.first_pmo,
+            organisation=cls.first,
+            name="Secret token",
+            prefix="hw_secret",
+            digest="0" * 64,
+            expires_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+        )
+        cls.first_token = make_token(cls.first_pmo, cls.first, can_write=True)
+        cls.second_token = make_token(cls.second_pmo, cls.second, can_write=True)
+
+    def test_every_api_operation_on_another_organisations_object_is_not_found(self):
+        """Every operation in the API's document with a key in its path, by its own method with a
+        valid body, as the other trust's portfolio office with a read-write token: 404, and
+        nothing changed (the checks at the end)."""
+        walked = 0
+        for operation in api_walk.operations():
+            if "{" not in operation.template:
+                continue
+            with self.subTest(operation=f"{operation.method} {operation.template}"):
+                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.second_token))
+                self.assertEqual(response.status_code, 404, response.content)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+                self.assertNotIn(b"Secret", response.content)
+                walked += 1
+        self.assertGreaterEqual(walked, 10)
+        self.assertEqual(Checkpoint.objects.filter(initiative_id=SHARED_PK).count(), 1)
+        self.assertEqual(Checkpoint.objects.get(pk=SHARED_PK).confidence, "green")
+        self.assertEqual(Decision.objects.filter(initiative_id=SHARED_PK).count(), 2)
+        self.assertEqual(list(Observation.objects.filter(metric_id=SHARED_PK).values_list("value", flat=True)), [42])
+
+    def test_the_same_api_operations_find_the_owning_organisations_objects(self):
+        for operation in api_walk.operations():
+            if "{" not in operation.template or operation.writes:
+                continue
+            with self.subTest(operation=operation.template):
+                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.first_token))
+                self.assertEqual(response.status_code, 200, response.content)
+
+    def test_api_lists_show_nothing_of_another_organisation(self):
+        for operation in api_walk.operations():
+            if "{" in operation.template or operation.writes:
+                continue
+            with self.subTest(operation=operation.template):
+                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.second_token))
+                self.assertEqual(response.status_code, 200)
+                for secret in (b"Secret", b"First goal", b"First EPR", b"First Trust"):
+                    self.assertNotIn(secret, response.content)
 
     def test_the_walk_covers_the_pages_with_objects_in_them(self):
         names = {name for name, _ in object_urls()}

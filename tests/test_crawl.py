@@ -35,7 +35,14 @@ from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation.models import Criterion
 from tests.clock import TODAY
 from tests.crawler import CrawlResult, crawl, links_in, pattern_addresses, watching_writes
-from tests.factories import make_business_case, make_funding_line, make_initiative, make_metric, record_actual
+from tests.factories import (
+    make_business_case,
+    make_funding_line,
+    make_initiative,
+    make_metric,
+    make_token,
+    record_actual,
+)
 from tests.personas import Cast, personas
 from tests.test_prioritisation_actions import HIGH, LOW, MIDDLE, rate
 
@@ -108,6 +115,9 @@ def build_a_trust_with_something_on_every_page() -> Cast:
         owner=lead,
     )
     record_actual(led, by=office)
+    # A personal access token for everyone, so each role's token page links to revoking one.
+    for person in cast.by_role().values():
+        make_token(person, trust)
 
     # A closed round with its decisions, then an open one with a worked-out selection and a scenario.
     past = prioritisation_actions.create_round(

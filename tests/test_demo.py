@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.api.models import AccessToken, token_digest
 from headway.assurance.models import BoardPack
 from headway.assurance.weeknotes import weeknotes
 from headway.demo import data
@@ -303,6 +304,18 @@ class DemoTests(TestCase):
         self.assertIn(data.DEMO_PASSWORD, text)
         for local in ("board", "sro", "delivery", "pmo", "viewer"):
             self.assertIn(f"{local}@{data.EMAIL_DOMAIN}", text)
+
+    def test_all_logins_prints_a_read_only_api_token_for_the_demo_trust_that_works(self) -> None:
+        out = io.StringIO()
+        call_command("load_demo", "--all-logins", stdout=out)
+        self.assertIn(f"Bearer {data.DEMO_API_TOKEN}", out.getvalue())
+        headers = {"Authorization": f"Bearer {data.DEMO_API_TOKEN}"}
+        listed = self.client.get("/api/v1/initiatives", headers=headers)
+        self.assertEqual(listed.status_code, 200)
+        self.assertGreater(listed.json()["count"], 10)
+        token = AccessToken.objects.get(digest=token_digest(data.DEMO_API_TOKEN))
+        self.assertFalse(token.can_write)
+        self.assertNotIn(data.DEMO_API_TOKEN, str(AccessToken.objects.values().get(pk=token.pk)))
 
     @override_settings(ENV="production")
     def test_it_refuses_to_run_in_production(self) -> None:

@@ -16,6 +16,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from headway.accounts.models import IntegratedCareSystem, Membership, User
+from headway.api.models import AccessToken
 from headway.assurance import baf_actions, pack_actions
 from headway.assurance.models import PitfallSettings, Question
 from headway.finance import actions as finance_actions
@@ -32,6 +33,7 @@ from tests.factories import (
     make_funding_line,
     make_initiative,
     make_metric,
+    make_token,
     record_actual,
 )
 from tests.personas import personas
@@ -439,6 +441,12 @@ class EveryChangeIsShownInWordsTest(TestCase):
         pack = pack_actions.create_pack(organisation=self.cast.trust, by=self.cast.office, fields=fields)
         pack_actions.update_pack(pack=pack, by=self.cast.office, fields={"author": "Pat Office"})
         return reverse("portfolio:pack_history"), ["Board pack: Digital portfolio report: changed", "Pat Office"]
+
+    def change_access_token(self) -> tuple[str, list[str]]:
+        make_token(self.cast.office, self.cast.trust)
+        token = AccessToken.objects.get(user=self.cast.office)
+        self.post(reverse("api:token_revoke", args=[token.pk]), {})
+        return reverse("api:token_history"), ["Token ‘Test token’", "changed", "Revoked at", "Pat Office"]
 
     # The walk ---------------------------------------------------------------------------------
 

@@ -267,3 +267,10 @@ def test_the_imports_sit_above_every_app_and_no_app_imports_them():
     users = {source for source, targets in app_graph(graph()).items() if "imports" in targets}
     assert users == set(), f"these apps import headway.imports: {sorted(users)}"
     assert {"portfolio", "metrics", "finance"} <= set(app_graph(graph()).get("imports", {}))
+
+
+def test_the_api_sits_at_the_top_and_no_app_uses_it_but_the_demo():
+    """The API (ADR 31) may use every app; only the demo loader (its demo token) reaches into it."""
+    users = {source for source, targets in app_graph(graph()).items() if "api" in targets}
+    assert users <= {"demo"}, f"These import headway.api, which sits above every app: {sorted(users - {'demo'})}"
+    assert {"portfolio", "metrics", "assurance"} <= set(app_graph(graph()).get("api", {}))

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 # One password for every demo login, so a demonstration can switch people quickly.
 DEMO_PASSWORD = "headway-demo-2026"
+# A read-only API token for the demo trust's viewer, published for trying the API (docs/api.md).
+# The demo is never loaded in production, so a fixed secret is safe; it is still stored only as a
+# digest, like every token (ADR 32).
+DEMO_API_TOKEN = "hw_demo-read-only-RZZ01-not-a-secret-try-the-api"
+DEMO_API_TOKEN_PERSON = "viewer"
 EMAIL_DOMAIN = "demo.headway.test"
 
 ACUTE = "acute"

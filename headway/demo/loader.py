@@ -46,12 +46,15 @@ from simple_history.signals import pre_create_historical_record
 
 from headway import derived
 from headway.accounts import actions as account_actions
-from headway.accounts.models import IntegratedCareSystem, Organisation, User
+from headway.accounts.models import IntegratedCareSystem, Membership, Organisation, User
 from headway.accounts.roles import Role
+from headway.api import actions as api_actions
+from headway.api.models import AccessToken, token_digest
 from headway.assurance import pack_actions, pitfall_store
 from headway.assurance.models import BoardPack
 from headway.assurance.reference import ensure_board_questions
 from headway.demo import baf_data, data, finance_data, metrics_data, rounds_data
+from headway.lib import bounds
 from headway.lib.financial_years import years_between
 from headway.lib.periods import MONTHLY, period_label, period_start
 from headway.lib.quarters import FinancialQuarter
@@ -136,6 +139,7 @@ class DemoSummary:
     observations: int
     logins: tuple[DemoLogin, ...]
     password: str
+    api_token: str
     seconds: float
 
 
@@ -186,7 +190,38 @@ def load_demo(*, today: dt.date | None = None, stdout: Writer | None = None, res
                 for organisation in Organisation.objects.filter(ods_code__in=demo_ods_codes()):
                     pitfall_store.refresh(organisation, today)
                     derived.refreshed(organisation.pk)
+        ensure_demo_token(today)
     return _summarise(created=not already, seconds=time.perf_counter() - started)
+
+
+def ensure_demo_token(today: dt.date) -> AccessToken:
+    """The demo trust viewer's read-only API token, with the published secret, working for a year
+    from now. Its history is dated on the story's day, like the rest of the demo's."""
+    story = _STORY_TIME.set(min(timezone.make_aware(dt.datetime.combine(today, dt.time(8))), timezone.now()))
+    try:
+        return _ensure_demo_token()
+    finally:
+        _STORY_TIME.reset(story)
+
+
+def _ensure_demo_token() -> AccessToken:
+    viewer = User.objects.get(email=f"{data.DEMO_API_TOKEN_PERSON}@{data.EMAIL_DOMAIN}")
+    acute = Organisation.objects.get(ods_code=_organisation_spec(data.ACUTE).ods_code)
+    token = AccessToken.objects.filter(digest=token_digest(data.DEMO_API_TOKEN)).first()
+    if token is None:
+        membership = Membership.objects.get(user=viewer, organisation=acute)
+        token, _secret = api_actions.create_token(
+            membership=membership,
+            by=viewer,
+            name="Demo: trying the API",
+            can_write=False,
+            days=bounds.TOKEN_MAX_DAYS,
+            secret=data.DEMO_API_TOKEN,
+            reason="Made by the demo loader",
+        )
+    elif token.state() != "active":
+        api_actions.renew_token(token=token, by=None, days=bounds.TOKEN_MAX_DAYS, reason="Renewed by the demo loader")
+    return token
 
 
 def _summarise(*, created: bool, seconds: float) -> DemoSummary:
@@ -219,6 +254,7 @@ def _summarise(*, created: bool, seconds: float) -> DemoSummary:
         observations=Observation.objects.filter(metric__organisation__in=organisations).count(),
         logins=tuple(logins),
         password=data.DEMO_PASSWORD,
+        api_token=data.DEMO_API_TOKEN,
         seconds=seconds,
     )
 

@@ -146,3 +146,11 @@ def check_name(text: str) -> str:
     if not real_words(text):
         raise BoundsError("Give the name of the person or group, for example ‘Digital Investment Board’.")
     return check_text(text, limit=SHORT_TEXT)
+
+# Personal access tokens for the API (ADR 32): how long one may last, and how long by default.
+TOKEN_DAYS_CHOICES = (30, 90, 180, 365)
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+# The most records one API page or one bulk write may hold.
+API_PAGE_MAX = 200
+API_BULK_MAX = 500

@@ -81,3 +81,9 @@ class Command(BaseCommand):
         hidden = len(summary.logins) - len(shown)
         if hidden:
             self.stdout.write(f"({hidden} more demo people share the same password: --all-logins lists them.)")
+        if self.all_logins:
+            self.stdout.write("")
+            self.stdout.write(
+                f"A read-only API token for {summary.organisation.name}, to try the API (docs/api.md):\n"
+                f"  curl -H 'Authorization: Bearer {summary.api_token}' http://127.0.0.1:8000/api/v1/initiatives"
+            )
