@@ -110,6 +110,6 @@ LEFT_OUT: dict[str, str] = {
     "finance.ProjectType": "reference data shared by every organisation (Green Book optimism bias), linked by key",
     "finance.BiasFactor": "reference data shared by every organisation, linked by project type and name",
     "assurance.Question": "the board's questions are reference data shared by every organisation (ADR 27)",
-    "api.PersonalAccessToken": "a token works only in the Headway that issued it; people make new ones (ADR 32)",
+    "api.AccessToken": "a token works only in the Headway that issued it; people make new ones (ADR 32)",
     "imports.Upload": "a file waiting between its preview and its import (ADR 33); what it brought in is carried",
 }
