@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.router import Router
 
-from headway.api import metrics, portfolio, problems
+from headway.api import metrics, portfolio, problems, risks
 from headway.api.auth import TokenAuth
 
 DESCRIPTION = """Headway's data for scripts, spreadsheets and Power BI.
@@ -62,3 +62,4 @@ api = HeadwayAPI(
 problems.install(api)
 api.add_router("/", portfolio.router)
 api.add_router("/", metrics.router)
+api.add_router("/", risks.router)
