@@ -15,7 +15,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.router import Router
 
-from headway.api import metrics, money, portfolio, problems, risks, rounds
+from headway.api import metrics, money, packs, portfolio, problems, risks, rounds
 from headway.api.auth import TokenAuth
 
 DESCRIPTION = """Headway's data for scripts, spreadsheets and Power BI.
@@ -65,3 +65,4 @@ api.add_router("/", metrics.router)
 api.add_router("/", risks.router)
 api.add_router("/", money.router)
 api.add_router("/", rounds.router)
+api.add_router("/", packs.router)
