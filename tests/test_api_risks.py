@@ -154,3 +154,68 @@ class RiskRegisterTest(TestCase):
             add_risk(self.cast, f"Linked {n}", 2, 2, principal_risk=principal)
         self.assertEqual(self.get("/risks").json()["count"], 14)
         self.assertEqual({path: count(path) for path in few}, few)
+
+
+class ReadRoutesWalkTest(TestCase):
+    """Every read route of the risks, money, rounds and packs areas, taken from the OpenAPI
+    document so a route added later is walked too: refused without a token, and another
+    organisation's token finds nothing of this one's."""
+
+    AREAS = {"Risks", "Money", "Prioritisation", "Board packs"}
+
+    @classmethod
+    def setUpTestData(cls):
+        from headway.assurance import pack_actions
+        from headway.prioritisation import actions as round_actions
+        from tests.factories import make_business_case, make_funding_line
+        from tests.test_board_packs import COVER
+
+        cls.cast = personas("Walked Trust")
+        office = cls.cast.office
+        initiative = make_initiative(cls.cast.trust, by=office, status="active")
+        principal = baf_actions.save_principal_risk(
+            organisation=cls.cast.trust, by=office, fields={**PRINCIPAL, "owner": office}
+        )
+        round = round_actions.create_round(
+            organisation=cls.cast.trust, by=office, name="Q1", held_on=dt.date(2026, 4, 10)
+        )
+        result = round_actions.run_selection(round=round, by=office, with_robustness=False)
+        pack = pack_actions.create_pack(organisation=cls.cast.trust, by=office, fields=COVER)
+        pack = pack_actions.publish_pack(pack=pack, by=office, today=TODAY)
+        cls.ids = {
+            "risk_id": add_risk(cls.cast, "A risk", 2, 2).pk,
+            "principal_risk_id": principal.pk,
+            "funding_line_id": make_funding_line(initiative, office).pk,
+            "business_case_id": make_business_case(initiative, office, costs={"2026/27": 10}).pk,
+            "round_id": round.pk,
+            "result_id": result.pk,
+            "pack_id": pack.pk,
+        }
+        cls.outsider = make_token(cls.cast.other_office, cls.cast.other_trust)
+
+    def routes(self):
+        document = self.client.get(f"{API}/openapi.json").json()
+        found = [
+            (path.format(**self.ids), "{" in path)
+            for path, operations in document["paths"].items()
+            for operation in operations.values()
+            if self.AREAS & set(operation.get("tags", []))
+        ]
+        self.assertGreaterEqual(len(found), 15)
+        return found
+
+    def test_every_route_needs_a_token(self):
+        for path, _of_one in self.routes():
+            with self.subTest(path=path):
+                response = self.client.get(path)
+                self.assertEqual(response.status_code, 401)
+                self.assertEqual(response["Content-Type"], "application/problem+json")
+
+    def test_another_organisations_token_finds_none_of_this_ones_objects(self):
+        for path, of_one in self.routes():
+            if not of_one:
+                continue  # a whole list: it answers with the caller's own organisation's rows
+            with self.subTest(path=path):
+                response = self.client.get(path, headers=bearer(self.outsider))
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response["Content-Type"], "application/problem+json")

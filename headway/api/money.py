@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -51,8 +52,8 @@ def _year(value: str | None) -> str | None:
         return None
     try:
         check_financial_year(value)
-    except Exception as error:  # a ValidationError with the model's own words
-        message = " ".join(getattr(error, "messages", [str(error)]))
+    except ValidationError as error:  # in the model's own words
+        message = " ".join(error.messages)
         raise Problem(422, message, errors=[(["query", "financial_year"], message)]) from None
     return value
 
@@ -326,8 +327,13 @@ def list_business_cases(
         rows = rows.filter(stage=stage)
     cases: QuerySet[BusinessCase] | list[BusinessCase] = rows.order_by("initiative__reference", "stage", "pk")
     if filters.latest:
-        data = _load(request.organisation, set(rows.values_list("initiative_id", flat=True)))
-        chosen = {found[0].pk for found in data.cases.values() if found}
+        # The latest stage of each initiative's cases, by the order `queries.load` sorts them in.
+        every = BusinessCase.objects.for_organisation(request.organisation).only("pk", "initiative_id", "stage")
+        latest: dict[int, BusinessCase] = {}
+        for case in every:
+            if case.initiative_id not in latest or case.stage_rank > latest[case.initiative_id].stage_rank:
+                latest[case.initiative_id] = case
+        chosen = {case.pk for case in latest.values()}
         cases = [case for case in cases if case.pk in chosen]
     page = paged(request, cases, limit, offset, lambda case: case)
     data = _load(request.organisation, {case.initiative_id for case in page["items"]})
