@@ -135,11 +135,20 @@ def _file_answer(media_type: str, what: str) -> dict[str, Any]:
     }
 
 
-def _file(request: ApiRequest, pack_id: int, extension: str, media_type: str, make: Any) -> HttpResponse:
+def _file(request: ApiRequest, pack_id: int, extension: str, media_type: str) -> HttpResponse:
     require(request, Action.VIEW)
     pack = readable_pack(request, pack_id)  # type: ignore[arg-type]
-    _content, digest = pack_outputs.pack_content(pack)
-    response = HttpResponse(make(pack), content_type=media_type)
+    # Read once: the file and the header must carry the same digest, and a draft's content (its
+    # charts' element ids) differs each time it is worked out.
+    content, digest = pack_outputs.pack_content(pack)
+    draft = not pack.is_published
+    if extension == "xlsx":
+        body: bytes | str = pack_outputs.xlsx_of(content, digest)
+    elif extension == "pdf":
+        body = pack_outputs.pdf_of(pack_outputs.html_of(content, digest, draft=draft))
+    else:
+        body = pack_outputs.html_of(content, digest, draft=draft)
+    response = HttpResponse(body, content_type=media_type)
     response["Content-Disposition"] = (
         f'attachment; filename="board-pack-{pack.meeting_date.isoformat()}-{pack.pk}.{extension}"'
     )
@@ -154,7 +163,7 @@ def _file(request: ApiRequest, pack_id: int, extension: str, media_type: str, ma
     summary="A board pack as PDF",
 )
 def get_board_pack_pdf(request: ApiRequest, pack_id: Id) -> HttpResponse:
-    return _file(request, pack_id, "pdf", "application/pdf", pack_outputs.pdf)
+    return _file(request, pack_id, "pdf", "application/pdf")
 
 
 @router.get(
@@ -164,7 +173,7 @@ def get_board_pack_pdf(request: ApiRequest, pack_id: Id) -> HttpResponse:
     summary="A board pack as a workbook (XLSX)",
 )
 def get_board_pack_xlsx(request: ApiRequest, pack_id: Id) -> HttpResponse:
-    return _file(request, pack_id, "xlsx", XLSX, pack_outputs.xlsx)
+    return _file(request, pack_id, "xlsx", XLSX)
 
 
 @router.get(
@@ -174,4 +183,4 @@ def get_board_pack_xlsx(request: ApiRequest, pack_id: Id) -> HttpResponse:
     summary="A board pack as HTML",
 )
 def get_board_pack_html(request: ApiRequest, pack_id: Id) -> HttpResponse:
-    return _file(request, pack_id, "html", "text/html; charset=utf-8", pack_outputs.html_for_pdf)
+    return _file(request, pack_id, "html", "text/html; charset=utf-8")
