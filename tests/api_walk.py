@@ -38,8 +38,16 @@ class Operation:
     method: str
     template: str
 
-    def url(self, key: int) -> str:
-        return re.sub(r"\{(\w+)\}", lambda m: WEEK if m.group(1) == "week" else str(key), self.template)
+    def url(self, key: int, keys: dict[str, int] | None = None) -> str:
+        """The path with every key `key`, but a week for a week and `keys` for the parameters they
+        name (objects made by actions, such as a round's selection result, whose key is not chosen)."""
+        chosen = keys or {}
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return WEEK if name == "week" else str(chosen.get(name, key))
+
+        return re.sub(r"\{(\w+)\}", fill, self.template)
 
     @property
     def writes(self) -> bool:
@@ -55,9 +63,11 @@ def operations() -> list[Operation]:
     return [Operation(method.upper(), path) for path, methods in document["paths"].items() for method in methods]
 
 
-def send(client: Any, operation: Operation, key: int, headers: dict[str, str]) -> Any:
+def send(
+    client: Any, operation: Operation, key: int, headers: dict[str, str], keys: dict[str, int] | None = None
+) -> Any:
     """The operation, by its method, with a valid body (and an If-Match for an update)."""
-    url = operation.url(key)
+    url = operation.url(key, keys)
     if not operation.writes:
         return client.get(url, headers=headers)
     if operation.body is None:

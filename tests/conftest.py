@@ -64,3 +64,13 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache. The API's per-token request counts live there, and a
+    rolled-back token's key is reused by the next test's token (SQLite hands out the same id
+    again), so without this a run of API tests in one minute reached the rate limit (429)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -11,11 +11,12 @@ from django.test import TestCase
 
 from headway.accounts.roles import Role
 from headway.assurance import pack_actions
-from headway.assurance.models import BoardPack
+from headway.assurance.models import BoardPack, PrincipalRisk
+from headway.finance.models import BusinessCase, FundingLine, ProjectType
 from headway.metrics import actions as metric_actions
 from headway.portfolio import actions
 from headway.portfolio.models import Risk, Service, StrategicGoal
-from headway.prioritisation.models import Round
+from headway.prioritisation import actions as prioritisation_actions
 from tests import api_walk
 from tests.factories import bearer, make_initiative, make_metric, make_token
 from tests.personas import personas
@@ -68,7 +69,33 @@ class ApiRolesTest(TestCase):
             next_review=dt.date(2027, 1, 1),
             id=KEY,
         )
-        Round.objects.create(organisation=trust, name="Round", held_on=dt.date(2026, 11, 1), id=KEY)
+        chosen = prioritisation_actions.create_round(
+            organisation=trust, by=office, name="Round", held_on=dt.date(2026, 11, 1)
+        )
+        result = prioritisation_actions.run_selection(round=chosen, by=office, with_robustness=False)
+        cls.keys = {"round_id": chosen.pk, "result_id": result.pk}
+        PrincipalRisk.objects.create(
+            organisation=trust,
+            reference="BAF-01",
+            title="Principal risk",
+            owner=office,
+            current_likelihood=4,
+            current_consequence=4,
+            target_likelihood=2,
+            target_consequence=2,
+            next_review=dt.date(2027, 1, 1),
+            id=KEY,
+        )
+        FundingLine.objects.create(
+            initiative=initiative, financial_year="2026/27", kind="capital", source="trust", amount=1000, id=KEY
+        )
+        BusinessCase.objects.create(
+            initiative=initiative,
+            stage="obc",
+            first_year="2026/27",
+            project_type=ProjectType.objects.get(is_default=True),
+            id=KEY,
+        )
         # Published, so every role reads it (a draft is "not found" to all but the portfolio office).
         pack = BoardPack.objects.create(
             organisation=trust,
@@ -100,7 +127,7 @@ class ApiRolesTest(TestCase):
                 for can_write in (True, False):
                     with self.subTest(operation=f"{operation.method} {operation.template}", role=role, write=can_write):
                         secret = self.tokens[role][0 if can_write else 1]
-                        response = api_walk.send(self.client, operation, KEY, bearer(secret))
+                        response = api_walk.send(self.client, operation, KEY, bearer(secret), self.keys)
                         if self.expected(operation, role, can_write) == "refused":
                             self.assertEqual(response.status_code, 403, response.content)
                         else:

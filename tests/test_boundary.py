@@ -31,6 +31,7 @@ from headway.portfolio.models import (
     StrategicGoal,
     UserNeed,
 )
+from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation.models import Candidate, Round
 from tests import api_walk
 from tests.factories import bearer, make_initiative, make_person, make_token
@@ -233,6 +234,16 @@ class OrganisationBoundaryTest(TestCase):
             digest="0" * 64,
             expires_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
         )
+        # A selection result is made by running a round's selection, so its key is the one it gets.
+        chosen = prioritisation_actions.create_round(
+            organisation=cls.first,
+            by=cls.first_pmo,
+            name="Secret chosen round",
+            held_on=dt.date(2026, 10, 1),
+            initiatives=[initiative],
+        )
+        result = prioritisation_actions.run_selection(round=chosen, by=cls.first_pmo, with_robustness=False)
+        cls.api_keys = {"round_id": chosen.pk, "result_id": result.pk}
         cls.first_token = make_token(cls.first_pmo, cls.first, can_write=True)
         cls.second_token = make_token(cls.second_pmo, cls.second, can_write=True)
 
@@ -245,7 +256,7 @@ class OrganisationBoundaryTest(TestCase):
             if "{" not in operation.template:
                 continue
             with self.subTest(operation=f"{operation.method} {operation.template}"):
-                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.second_token))
+                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.second_token), self.api_keys)
                 self.assertEqual(response.status_code, 404, response.content)
                 self.assertEqual(response["Content-Type"], "application/problem+json")
                 self.assertNotIn(b"Secret", response.content)
@@ -261,7 +272,7 @@ class OrganisationBoundaryTest(TestCase):
             if "{" not in operation.template or operation.writes:
                 continue
             with self.subTest(operation=operation.template):
-                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.first_token))
+                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.first_token), self.api_keys)
                 self.assertEqual(response.status_code, 200, response.content)
 
     def test_api_lists_show_nothing_of_another_organisation(self):
@@ -269,7 +280,7 @@ class OrganisationBoundaryTest(TestCase):
             if "{" in operation.template or operation.writes:
                 continue
             with self.subTest(operation=operation.template):
-                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.second_token))
+                response = api_walk.send(self.client, operation, SHARED_PK, bearer(self.second_token), self.api_keys)
                 self.assertEqual(response.status_code, 200)
                 for secret in (b"Secret", b"First goal", b"First EPR", b"First Trust"):
                     self.assertNotIn(secret, response.content)

@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent / "headway"
 # Models that are not organisation data, or that views may look up globally on purpose.
 ALLOWED_MANAGER_CALLS = {"for_organisation"}
+API_NOT_VIEWS = {"auth", "access", "actions", "models", "apps", "__init__"}
 
 
 def unscoped_calls(source: str) -> list[tuple[int, str]]:
@@ -37,6 +38,9 @@ def test_the_check_spots_an_unscoped_query():
 def test_no_view_queries_organisation_data_without_the_organisation():
     # Every module of views: views.py, and the ones split out of it (pack_views.py and so on).
     views = sorted(ROOT.glob("*/*views.py")) + sorted(ROOT.glob("*/views/*.py"))
+    # The API's routers are views too; its token and membership look-ups (auth.py, access.py,
+    # actions.py) are of the person, not of an organisation's data, so are left to their tests.
+    views += [path for path in sorted((ROOT / "api").glob("*.py")) if path.stem not in API_NOT_VIEWS]
     assert views, "no views found: the check would pass vacuously"
     found = {
         f"{path.relative_to(ROOT.parent)}:{line}": call

@@ -20,7 +20,7 @@ from headway.lib.periods import period_label
 from headway.metrics import access, actions
 from headway.metrics.forms import ObservationForm
 from headway.metrics.imports import ObservationRow
-from headway.metrics.models import Annotation, Metric, Observation
+from headway.metrics.models import Metric
 
 router = Router(tags=["Metrics"])
 
@@ -103,7 +103,7 @@ def list_observations(request: ApiRequest, metric_id: Id, limit: Limit = 50, off
     metric = access.get_metric(request, metric_id)  # type: ignore[arg-type]
     return paged(
         request,
-        Observation.objects.filter(metric=metric).order_by("period"),
+        metric.observations.order_by("period"),
         limit,
         offset,
         lambda o: {
@@ -170,9 +170,7 @@ def create_observations(request: ApiRequest, metric_id: Id, payload: Observation
     if errors:
         raise Problem(422, "Nothing has been saved: correct the values named in errors.", errors=errors)
     if not payload.replace:
-        existing = dict(
-            Observation.objects.filter(metric=metric, period__in=list(first_row)).values_list("period", "value")
-        )
+        existing = dict(metric.observations.filter(period__in=list(first_row)).values_list("period", "value"))
         clashes: list[tuple[Location, str]] = [
             (
                 ["body", "observations", row.row, "value"],
@@ -209,5 +207,5 @@ def list_annotations(request: ApiRequest, metric_id: Id) -> list[dict[str, Any]]
             "starts_new_period": a.starts_new_period,
             "created_at": a.created_at,
         }
-        for a in Annotation.objects.filter(metric=metric).order_by("period", "pk")
+        for a in metric.annotations.order_by("period", "pk")
     ]

@@ -18,7 +18,6 @@ from django.utils import timezone
 from ninja import Header, Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from headway.accounts.models import Membership
 from headway.accounts.roles import Action
 from headway.api.auth import ApiRequest, require, require_write
 from headway.api.etags import check_if_match, etag_of
@@ -61,7 +60,7 @@ class OrganisationOut(Schema):
 def list_organisations(request: ApiRequest) -> list[dict[str, Any]]:
     """Every organisation the token's person belongs to, with their role in each. A token works
     in one of them; make another token for another."""
-    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    memberships = request.user.memberships.select_related("organisation")
     return [
         {
             "id": m.organisation_id,
@@ -403,9 +402,7 @@ def update_checkpoint(
     access.require_edit(request, initiative)  # type: ignore[arg-type]
     monday = _week(week)
     with transaction.atomic():
-        checkpoint = get_object_or_404(
-            Checkpoint.objects.select_for_update().filter(initiative=initiative), week_start=monday
-        )
+        checkpoint = get_object_or_404(initiative.checkpoints.select_for_update(), week_start=monday)
         check_if_match(if_match, etag_of(_checkpoint_form(request, checkpoint)))
         form = _checkpoint_form(request, checkpoint, _form_data(payload))
         refuse_invalid(form)
@@ -460,7 +457,7 @@ def _decision(decision: Decision) -> dict[str, Any]:
 )
 def list_decisions(request: ApiRequest, initiative_id: Id, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     initiative = access.get_initiative(request, initiative_id)  # type: ignore[arg-type]
-    rows = Decision.objects.filter(initiative=initiative).order_by("-decided_on", "-pk")
+    rows = initiative.decisions.order_by("-decided_on", "-pk")
     return paged(request, rows, limit, offset, _decision)
 
 

@@ -461,7 +461,12 @@ def baf_sheet(content: dict[str, Any], head: list[list[Cell]]) -> tuple[str, lis
 
 
 def xlsx(pack: BoardPack) -> bytes:
-    content, digest = pack_content(pack)
+    return xlsx_of(*pack_content(pack))
+
+
+def xlsx_of(content: dict[str, Any], digest: str) -> bytes:
+    """The workbook of content already read: the API sends the digest beside the file, and a draft's
+    content (its charts' element ids) differs each time it is worked out."""
     return workbook_bytes(sheets(content, digest))
 
 
@@ -472,12 +477,22 @@ _POINT_TOOLTIP = re.compile(r"<(circle|path)([^>]*)><title>[^<]*</title></\1>")
 
 def html_for_pdf(pack: BoardPack) -> str:
     content, digest = pack_content(pack)
-    html = render_to_string("assurance/pack_pdf.html", {"p": words(content, digest, draft=not pack.is_published)})
+    return html_of(content, digest, draft=not pack.is_published)
+
+
+def html_of(content: dict[str, Any], digest: str, *, draft: bool) -> str:
+    """The HTML a PDF is printed from, of content already read (see `xlsx_of`)."""
+    html = render_to_string("assurance/pack_pdf.html", {"p": words(content, digest, draft=draft)})
     return _POINT_TOOLTIP.sub(r"<\1\2/>", html)
 
 
 def pdf(pack: BoardPack) -> bytes:
+    return pdf_of(html_for_pdf(pack))
+
+
+def pdf_of(html: str) -> bytes:
+    """The PDF printed from `html_for_pdf` or `html_of`."""
     from weasyprint import CSS, HTML
 
-    document = HTML(string=html_for_pdf(pack), base_url=str(settings.BASE_DIR))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
     return bytes(document.write_pdf(stylesheets=[CSS(filename=str(PDF_STYLESHEET))]))
