@@ -97,9 +97,13 @@ def form_errors(form: BaseForm, *, at: Location = ("body",)) -> list[tuple[Locat
 def refuse_invalid(form: BaseForm, *, at: Location = ("body",)) -> None:
     """Raise a 422 naming each field the form (the same form the page uses) refuses."""
     if not form.is_valid():
-        raise Problem(
-            422, "Nothing has been saved: correct the values named in errors.", errors=form_errors(form, at=at)
+        # A filter (the query) is read, not saved: only a body was going to change anything.
+        detail = (
+            "Nothing has been saved: correct the values named in errors."
+            if at and at[0] == "body"
+            else "Correct the values named in errors."
         )
+        raise Problem(422, detail, errors=form_errors(form, at=at))
 
 
 def action_refusal(error: DjangoValidationError, *, at: Location = ("body",)) -> Problem:
