@@ -4,12 +4,14 @@ each refused with a message that names the option, as the forms do."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from headway.accounts.models import Organisation
+from headway.lib.tables import MAX_BYTES
 from headway.lib.weeks import WeekError, parse_week
 
 
@@ -39,6 +41,17 @@ def week_option(option: str, value: str | None) -> dt.date | None:
         return parse_week(value)
     except WeekError as error:
         raise CommandError(f"--{option}: {error}") from None
+
+
+def file_option(path: Path) -> bytes:
+    """An uploaded-file command's file, read whole once it is known to be within the upload
+    limit (`lib/tables.py`, ADR 19); refused with a message naming it otherwise."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise CommandError(f"Nothing was imported: {path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
 
 
 def site_address() -> str:

@@ -7,12 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from headway.accounts.people import member_by_email
-from headway.commands import organisation_option
+from headway.commands import file_option, organisation_option
 from headway.imports import presenters
 from headway.imports.actions import import_file, kind_for, may_import
 from headway.imports.kinds import KINDS
 from headway.imports.plan import ImportRefused, preview
-from headway.lib.tables import MAX_BYTES
 
 
 class Command(BaseCommand):
@@ -47,12 +46,7 @@ class Command(BaseCommand):
             if not may_import(organisation, by, kind):
                 raise CommandError(f"--by: {options['by']}'s role does not allow importing {kind.title.lower()}.")
         path = Path(options["file"])
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise CommandError(f"Nothing was imported: {path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        data = file_option(path)
         today = timezone.localdate()
         if options["dry_run"]:
             plan = preview(organisation=organisation, kind=kind, data=data, filename=path.name, today=today)

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from headway.accounts.people import member_by_email
+from headway.commands import file_option
 from headway.metrics import actions
-from headway.metrics.imports import MAX_BYTES, FileRefused, read_observations
+from headway.metrics.imports import FileRefused, read_observations
 from headway.metrics.models import Metric
 
 
@@ -38,12 +39,7 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"{options['by']} is not a member of {metric.organisation.name}.")
         path = Path(options["file"])
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise CommandError(f"Nothing was imported: {path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        data = file_option(path)
         try:
             rows = read_observations(
                 data, filename=path.name, frequency=metric.frequency, unit=metric.unit, today=timezone.localdate()
