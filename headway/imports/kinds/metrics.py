@@ -188,6 +188,7 @@ class Metrics(Kind):
                 problems.append((name, number))
             else:
                 fields[name] = number
+        fields = {n: fields[n] for n in FIELDS if n in fields}  # in the file's order of columns
         chosen: list[Initiative] | None = None
         if "initiatives" in values:
             chosen = []
