@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.test import TestCase
 
 from headway.imports.kinds import KINDS
@@ -245,3 +249,17 @@ class ImportingMetricsTest(TestCase):
         falls = Metric.objects.get(organisation=self.cast.trust, name="Falls a month")
         self.assertEqual(list(falls.observations.values_list("value", flat=True)), [38.0, 35.0])
         self.assertEqual(falls.latest_period, dt.date(2026, 11, 1))
+
+    def test_the_command_offers_metrics_and_prints_each_change_old_and_new(self) -> None:
+        rows = [["name", "target_value"], ["Seen within 15 minutes", 90]]
+        with TemporaryDirectory() as folder:
+            path = Path(folder) / "metrics.csv"
+            path.write_bytes(csv_file(rows))
+            out = io.StringIO()
+            call_command(
+                "import_data", "metrics", str(path), "--organisation", self.cast.trust.ods_code,
+                "--by", self.cast.office.email, stdout=out, stderr=io.StringIO(),
+            )  # fmt: skip
+        self.assertIn("Row 2: change Seen within 15 minutes (target_value: 80 → 90)", out.getvalue())
+        self.metric.refresh_from_db()
+        self.assertEqual(self.metric.target_value, 90.0)
