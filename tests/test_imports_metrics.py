@@ -8,8 +8,10 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
 
 from headway.imports.kinds import KINDS
 from headway.metrics import actions
@@ -263,3 +265,17 @@ class ImportingMetricsTest(TestCase):
         self.assertIn("Row 2: change Seen within 15 minutes (target_value: 80 → 90)", out.getvalue())
         self.metric.refresh_from_db()
         self.assertEqual(self.metric.target_value, 90.0)
+
+    def test_the_page_lists_metrics_before_their_values_and_previews_an_upload_without_saving(self) -> None:
+        self.client.force_login(self.cast.office)
+        page = self.client.get(reverse("imports:start")).content.decode()
+        metrics = page.index(reverse("imports:template", args=["metrics", "csv"]))
+        self.assertLess(metrics, page.index(reverse("imports:template", args=["metrics_observations", "csv"])))
+        template = self.client.get(reverse("imports:template", args=["metrics", "csv"])).content.decode("utf-8-sig")
+        self.assertTrue(template.startswith("name,definition,kind,beneficiary,unit,"), template)
+        file = SimpleUploadedFile("metrics.csv", csv_file(self.rows()), content_type="text/csv")
+        preview = self.client.get(
+            self.client.post(reverse("imports:start"), {"kind": "metrics", "file": file})["Location"]
+        )
+        self.assertContains(preview, "Falls a month")
+        self.assertFalse(Metric.objects.filter(name="Falls a month").exists())
