@@ -173,6 +173,24 @@ class ImportingMetricsTest(TestCase):
             ],
         )
 
+    def test_names_and_references_are_held_to_their_bounds_and_every_row_needs_a_name(self) -> None:
+        rows = [
+            ["name", "initiatives"],
+            ["x" * 201, ""],
+            ["", "RZZ-001"],
+            ["Seen within 15 minutes", "RZZ-001; " + "R" * 21],
+        ]
+        problems = problems_of(self.cast.trust, "metrics", csv_file(rows), by=self.cast.office)
+        self.assertEqual(len(problems), 3, problems)
+        self.assertTrue(problems[0].startswith("Row 2, column name: "), problems[0])
+        self.assertIn("200", problems[0])
+        self.assertEqual(problems[1], "Row 3, column name: every row needs this: it is empty.")
+        self.assertEqual(
+            problems[2],
+            f"Row 4, column initiatives: ‘{'R' * 21}’ is not a reference: a reference has at most 20 characters, "
+            "like RZZ-012.",
+        )
+
     def test_unknown_and_other_organisations_initiatives_are_not_found(self) -> None:
         rows = [["name", "initiatives"], ["Seen within 15 minutes", "RZZ-001; RZZ-999; OTH-001"]]
         problems = problems_of(self.cast.trust, "metrics", csv_file(rows), by=self.cast.office)
