@@ -48,7 +48,7 @@ class ImportPagesTest(TestCase):
     def test_the_portfolio_office_sees_the_link_and_the_page_with_a_template_for_each_kind(self) -> None:
         self.assertContains(self.client.get(reverse("portfolio:list")), reverse("imports:start"))
         page = self.client.get(reverse("imports:start"))
-        for kind in ("initiatives", "checkpoints", "risks", "metrics_observations", "funding"):
+        for kind in ("initiatives", "checkpoints", "risks", "metrics", "metrics_observations", "funding"):
             self.assertContains(page, reverse("imports:template", args=[kind, "csv"]))
 
     def test_the_templates_have_the_columns_an_example_and_a_sheet_explaining_them(self) -> None:

@@ -36,7 +36,7 @@ class MetricObservations(Kind):
     actions: ClassVar[tuple[str, ...]] = (Action.MANAGE_METRICS,)
     matching: ClassVar[str] = (
         "A row matches the value of the named metric for the same period (any date in it). The metric must "
-        "exist already; add it on the metric pages first."
+        "exist already: add it on the metric pages, or import it first as a metric."
     )
     columns: ClassVar[tuple[Column, ...]] = (
         Column(
