@@ -39,6 +39,7 @@ class Removal:
     details: Sequence[tuple[str, str]] = ()  # (label, value) rows that identify it
     kept_in_history: bool = True  # whether Headway's history of changes records the removal
     refused: str = ""  # why it cannot be removed; the page then offers only a way back
+    verb: str = "remove"  # the button's word, "Yes, remove it" ("revoke" for a token that is kept, revoked)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

@@ -159,7 +159,9 @@ class TokenPageTest(TestCase):
         token = AccessToken.objects.get()
         self.client.force_login(self.cast.lead)
         url = f"/account/tokens/{token.pk}/revoke/"
-        self.assertContains(self.client.get(url), "Revoke the token")
+        asking = self.client.get(url)
+        self.assertContains(asking, "Revoke the token")
+        self.assertContains(asking, ">Yes, revoke it</button>", html=False)
         self.assertIsNone(AccessToken.objects.get().revoked_at)
         self.client.post(url)
         self.assertIsNotNone(AccessToken.objects.get().revoked_at)

@@ -81,6 +81,7 @@ def token_revoke(request: MemberRequest, pk: int) -> HttpResponse:
             ],
             details=[("Starts with", f"{token.prefix}…"), ("Organisation", token.organisation.name)],
             refused="This token has already been revoked." if token.revoked_at is not None else "",
+            verb="revoke",
         ),
         remove=revoke,
     )

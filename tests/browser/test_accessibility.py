@@ -43,7 +43,7 @@ from headway.portfolio.models import Decision, Initiative, Risk, Service, Status
 from headway.prioritisation.models import Candidate, Round
 from tests.browser.conftest import axe_violations
 
-NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation", "finance")
+NAMESPACES = ("portfolio", "accounts", "metrics", "prioritisation", "finance", "imports", "api", "transfer")
 PMO = "pmo@demo.headway.test"
 BOARD = "board@demo.headway.test"
 
@@ -58,7 +58,13 @@ POST_ONLY = {
     "imports:confirm",
 }
 # Files to download, not pages: answered with the file.
-DOWNLOADS = {"portfolio:pack_pdf", "portfolio:pack_xlsx", "portfolio:weeknotes_feed", "imports:template"}
+DOWNLOADS = {
+    "portfolio:pack_pdf",
+    "portfolio:pack_xlsx",
+    "portfolio:weeknotes_feed",
+    "imports:template",
+    "transfer:download",
+}
 # Addresses a page's script calls, not pages: they answer with no content.
 NOT_PAGES = {"accounts:still_here"}
 # Removals that ask first (headway/confirm.py): a GET shows the page asking, which is checked like
@@ -73,6 +79,7 @@ CONFIRM_REMOVE = {
     "finance:benefit_delete",
     "finance:actual_delete",
     "portfolio:principal_risk_remove",
+    "api:token_revoke",
 }
 # Pages for people who are not signed in.
 SIGNED_OUT = {
@@ -171,6 +178,24 @@ def money_sample(organisation: Any) -> dict[str, Any]:
 
 def own_membership(d: Demo) -> Membership:
     return Membership.objects.get(user__email=PMO, organisation_id=d.initiative.organisation_id)
+
+
+_TOKENS: dict[int, int] = {}
+
+
+def token_sample(d: Demo) -> dict[str, Any]:
+    """A personal access token of the portfolio office's own (a person sees only their own)."""
+    from headway.api import actions as api_actions
+    from headway.api.models import AccessToken
+
+    membership = own_membership(d)
+    made = _TOKENS.get(membership.pk)
+    if made is None or not AccessToken.objects.filter(pk=made, revoked_at__isnull=True).exists():
+        token, _secret = api_actions.create_token(
+            membership=membership, by=membership.user, name="Board report", can_write=False, days=90
+        )
+        made = _TOKENS[membership.pk] = token.pk
+    return {"pk": made}
 
 
 def reversible_decision(d: Demo) -> Decision:
@@ -301,6 +326,7 @@ def principal_risk_sample(d: Demo) -> dict[str, Any]:
 
 
 SAMPLES: dict[str, Callable[[Demo], dict[str, Any]]] = {
+    "api:token_revoke": token_sample,
     "portfolio:principal_risk": principal_risk_sample,
     "portfolio:principal_risk_edit": principal_risk_sample,
     "portfolio:principal_risk_remove": principal_risk_sample,
@@ -558,9 +584,9 @@ def test_every_removal_asks_first_on_a_page_that_works_from_the_keyboard(
         assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
         heading = page.get_by_role("heading", level=1)
         expect(heading).to_have_count(1)
-        expect(heading).to_contain_text(re.compile(r"Remove .+\?$"))
-        expect(page.get_by_role("form", name=re.compile("Remove"))).to_be_visible()
-        expect(page.get_by_role("button", name="Yes, remove it")).to_be_visible()
+        expect(heading).to_contain_text(re.compile(r"(Remove|Revoke) .+\?$"))
+        expect(page.get_by_role("form", name=re.compile("Remove|Revoke"))).to_be_visible()
+        expect(page.get_by_role("button", name=re.compile("^Yes, (remove|revoke) it$"))).to_be_visible()
         expect(page.get_by_role("link", name="No, go back")).to_be_visible()
         check(page, url, found)
     assert found == {}, report(found)
