@@ -22,7 +22,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -260,40 +259,42 @@ def glance(organisation: Organisation, today: dt.date) -> PortfolioGlance:
     confidence_now = [(v, confidence_counts.get(v, 0)) for v in used]
 
     weeks = recent_weeks(today, 4)
-    # Counted and compared in the database: a count per week and rating, and each active
-    # initiative's first and last rating in the window, kept only where the two differ.
-    in_window = Checkpoint.objects.filter(week_start__gte=weeks[0], week_start__lte=weeks[-1])
+    # Ratings only (no join for names): the names are read for the few whose confidence fell.
+    # Counting these rows here beat grouping and comparing in the database on both engines.
+    rows = list(
+        Checkpoint.objects.filter(
+            initiative__organisation=organisation,
+            initiative__status=Status.ACTIVE,
+            week_start__gte=weeks[0],
+            week_start__lte=weeks[-1],
+        )
+        .order_by("initiative_id", "week_start")
+        .values_list("initiative_id", "week_start", "confidence")
+    )
     counts: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for week, rating, n in (
-        in_window.filter(initiative__organisation=organisation, initiative__status=Status.ACTIVE)
-        .order_by()
-        .values_list("week_start", "confidence")
-        .annotate(n=Count("pk"))
-    ):
-        counts[week][rating] += n
+    series: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for pk, week, rating in rows:
+        counts[week][rating] += 1
+        series[pk].append((week, rating))
         if rating not in used:
             used.append(rating)
     by_week = [
         (week, [counts[week].get(v, 0) for v in used], max(active - sum(counts[week].values()), 0)) for week in weeks
     ]
-    own = in_window.filter(initiative=OuterRef("pk"))
-    changed = (
-        Initiative.objects.for_organisation(organisation)
-        .filter(status=Status.ACTIVE)
-        .annotate(
-            was=Subquery(own.order_by("week_start").values("confidence")[:1]),
-            now=Subquery(own.order_by("-week_start").values("confidence")[:1]),
-            since=Subquery(own.order_by("week_start").values("week_start")[:1]),
+    fell = {
+        pk: (points[0], points[-1])
+        for pk, points in series.items()
+        if RANK.get(points[-1][1], 0) < RANK.get(points[0][1], 0)
+    }
+    names = {
+        pk: (reference, title)
+        for pk, reference, title in (
+            Initiative.objects.filter(pk__in=fell).order_by().values_list("pk", "reference", "title") if fell else ()
         )
-        .filter(was__isnull=False)
-        .exclude(was=F("now"))
-        .order_by()
-        .values_list("pk", "reference", "title", "was", "now", "since")
-    )
+    }
     fallen = [
-        FallenConfidence(pk=pk, reference=reference, title=title, was=was, now=now, since=since)
-        for pk, reference, title, was, now, since in changed
-        if RANK.get(now, 0) < RANK.get(was, 0)
+        FallenConfidence(pk=pk, reference=names[pk][0], title=names[pk][1], was=first[1], now=last[1], since=first[0])
+        for pk, (first, last) in fell.items()
     ]
     fallen.sort(key=lambda f: f.reference)
 
