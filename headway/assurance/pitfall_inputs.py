@@ -45,6 +45,9 @@ _UNREAD = (
     "staff_served",
     "created_at",
     "updated_at",
+    # The verdict's state and flags are read; what drove it (a list per metric) is not.
+    "verdict__drivers",
+    "verdict__updated_at",
     *(f"{person}__{field}" for person in ("sro", "delivery_lead") for field in _PERSON_UNREAD),
 )
 
