@@ -274,7 +274,12 @@ class Checkpoint(models.Model):
     class Meta:
         ordering = ["-week_start"]
         constraints = [models.UniqueConstraint(fields=["initiative", "week_start"], name="one_checkpoint_per_week")]
-        indexes = [models.Index(fields=["week_start", "initiative"])]
+        indexes = [
+            models.Index(fields=["week_start", "initiative"]),
+            # Each initiative's newest ratings, read from the index alone: the pitfall refresh's
+            # "confidence never changes" check (half the time of the table's rows on PostgreSQL).
+            models.Index(fields=["initiative", "-week_start", "confidence"], name="checkpoint_newest_ratings"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.initiative.reference} week of {self.week_start:%d %b %Y}"
