@@ -21,6 +21,7 @@ from headway.imports.plan import CHANGE, CREATE, UNCHANGED, Change, Item, Kind, 
 from headway.lib import bounds
 from headway.lib.tables import Cell, text_of
 from headway.metrics import actions
+from headway.metrics.forms import MetricForm
 from headway.metrics.imports import number_of
 from headway.metrics.models import Beneficiary, Direction, Frequency, Metric
 from headway.metrics.models import Kind as MetricKind
@@ -38,19 +39,12 @@ NEEDED = {
     "data_source": "Say where the numbers come from.",
 }
 
-FIELDS = (
-    "definition",
-    "kind",
-    "beneficiary",
-    "unit",
-    "improvement_direction",
-    "frequency",
-    "baseline_value",
-    "baseline_period",
-    "target_value",
-    "target_date",
-    "owner",
-    "data_source",
+# The metric form's fields, but the name (what a row matches by), the initiatives (a column of
+# references of their own) and the chart's settings (kept on the metric page, ADR 33).
+FIELDS = tuple(
+    name
+    for name in MetricForm.Meta.fields
+    if name not in ("name", "initiatives", "screen_outliers", "fix_after_n_points")
 )
 
 # Read once the metric's unit is known: "72%" is a value only for a metric measured in %.
