@@ -247,6 +247,13 @@ def _end_date(i: Initiative) -> dt.date | None:
     return i.went_live_on or i.planned_go_live
 
 
+def _project_id() -> Column[Any]:
+    """The column every table but the projects' starts with: the initiative it belongs to."""
+    return Column(
+        "GMPP ID Number", "The initiative's reference", APPROXIMATE, lambda row: row.initiative.reference, gmpp=True
+    )
+
+
 def project_entity(loaded: Loaded) -> Entity[Initiative]:
     organisation = loaded.organisation
 
@@ -384,9 +391,7 @@ def issue_entity() -> Entity[Checkpoint]:
         "that name risks or blockers, or ask the board for something.",
         [
             Column("Issue ID", "The checkpoint's number", APPROXIMATE, lambda c: f"C{c.pk}"),
-            Column(
-                "GMPP ID Number", "The initiative's reference", APPROXIMATE, lambda c: c.initiative.reference, gmpp=True
-            ),
+            _project_id(),
             Column(
                 "Issue Description",
                 "The checkpoint's top risks or blockers",
@@ -411,9 +416,7 @@ def benefit_entity() -> Entity[Benefit]:
         "Benefit",
         "One row for each metric linked to an initiative: its baseline, target and latest value.",
         [
-            Column(
-                "GMPP ID Number", "The initiative's reference", APPROXIMATE, lambda b: b.initiative.reference, gmpp=True
-            ),
+            _project_id(),
             Column("Benefit Name", "The metric's name", MAPS, lambda b: b.metric.name),
             Column("Benefit Description", "The metric's definition", MAPS, lambda b: b.metric.definition),
             Column(
@@ -445,9 +448,7 @@ def milestone_entity() -> Entity[Milestone]:
         "Milestone",
         "Three milestones for each initiative: start, first release to real users and go-live.",
         [
-            Column(
-                "GMPP ID Number", "The initiative's reference", APPROXIMATE, lambda m: m.initiative.reference, gmpp=True
-            ),
+            _project_id(),
             Column("Milestone Name", "Start, first release to real users, go-live", APPROXIMATE, lambda m: m.name),
             Column(
                 "Baseline Date",
@@ -478,9 +479,7 @@ def cost_entity() -> Entity[CostYear]:
         "Cost",
         "One row for each initiative and NHS financial year (April to March) with a cost, funding or spend.",
         [
-            Column(
-                "GMPP ID Number", "The initiative's reference", APPROXIMATE, lambda c: c.initiative.reference, gmpp=True
-            ),
+            _project_id(),
             Column("Financial Year", "NHS financial year, written 2026/27", MAPS, lambda c: c.year),
             Column(
                 "Financial Year Baseline Capital (£)",
@@ -522,9 +521,7 @@ def people_entity() -> Entity[Person]:
         "The named roles on each initiative. Email addresses are left out: they are personal data the "
         "return does not need.",
         [
-            Column(
-                "GMPP ID Number", "The initiative's reference", APPROXIMATE, lambda p: p.initiative.reference, gmpp=True
-            ),
+            _project_id(),
             Column("Role", "Senior responsible owner, delivery lead, clinical lead", MAPS, lambda p: p.role),
             Column("Name", "The person's full name", MAPS, lambda p: p.name),
             Column(
