@@ -16,11 +16,16 @@ explains every infeasible input in plain English. See docs/prioritisation.md.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
+import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from typing import Literal
@@ -55,6 +60,55 @@ class ProblemError(ValueError):
         super().__init__(f"{where}: {message}")
         self.field = field
         self.index = index
+
+
+
+# --------------------------------------------------------------------------- solver output
+#
+# Some HiGHS builds print a leftover debugging line ("HighsMipSolverData::transformNewInteger...")
+# with C's printf whatever `output_flag` says, and only when a time limit cuts a search at the
+# right moment. On standard output it would corrupt what a command prints (JSON, CSV). While any
+# solve runs, file descriptor 1 therefore points at standard error: the line reaches the log, and
+# whatever another thread writes to standard output meanwhile is moved to standard error, not lost.
+
+_redirect_lock = threading.Lock()
+_redirect_users = 0
+_saved_stdout: int | None = None
+
+
+def _flush_c_stdio() -> None:
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library to ask (not a POSIX system)
+        pass
+
+
+@contextmanager
+def _solver_output_to_stderr() -> Iterator[None]:
+    global _redirect_users, _saved_stdout
+    with _redirect_lock:
+        if _redirect_users == 0:
+            try:
+                sys.stdout.flush()
+            except (AttributeError, ValueError, OSError):
+                pass
+            _flush_c_stdio()
+            try:
+                _saved_stdout = os.dup(1)
+                os.dup2(2, 1)
+            except OSError:  # no standard output or error to move: nothing to protect
+                _saved_stdout = None
+        _redirect_users += 1
+    try:
+        yield
+    finally:
+        with _redirect_lock:
+            _redirect_users -= 1
+            if _redirect_users == 0 and _saved_stdout is not None:
+                _flush_c_stdio()
+                os.dup2(_saved_stdout, 1)
+                os.close(_saved_stdout)
+                _saved_stdout = None
 
 
 @dataclass(frozen=True)
@@ -427,13 +481,14 @@ def _run(
     hi = model.upper if upper is None else upper
     if (lo > hi).any():
         return _Run("infeasible", None, -math.inf)
-    result = milp(
-        c=-values,
-        constraints=[model.constraints] if model.constraints is not None else [],
-        integrality=np.ones(model.n),
-        bounds=Bounds(lo, hi),
-        options={"time_limit": float(time_limit_s), "mip_rel_gap": float(mip_rel_gap), "disp": False},
-    )
+    with _solver_output_to_stderr():
+        result = milp(
+            c=-values,
+            constraints=[model.constraints] if model.constraints is not None else [],
+            integrality=np.ones(model.n),
+            bounds=Bounds(lo, hi),
+            options={"time_limit": float(time_limit_s), "mip_rel_gap": float(mip_rel_gap), "disp": False},
+        )
     if result.status == 2:
         return _Run("infeasible", None, -math.inf)
     selected = None if result.x is None else [int(k) for k in np.flatnonzero(result.x > 0.5)]
@@ -778,7 +833,8 @@ def _count_selections(
             start.col_value = pool[int(np.argmax(np.asarray(pool) @ values))].tolist()
             start.value_valid = True
             solver.setSolution(start)
-        solver.run()
+        with _solver_output_to_stderr():
+            solver.run()
         solved += 1
         if solver.getInfo().primal_solution_status != 2:  # 2: a feasible solution exists
             continue
