@@ -25,7 +25,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from typing import Literal
@@ -77,10 +77,8 @@ _saved_stdout: int | None = None
 
 
 def _flush_c_stdio() -> None:
-    try:
+    with suppress(OSError, AttributeError):  # no C library to ask (not a POSIX system)
         ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # no C library to ask (not a POSIX system)
-        pass
 
 
 @contextmanager
@@ -88,10 +86,8 @@ def _solver_output_to_stderr() -> Iterator[None]:
     global _redirect_users, _saved_stdout
     with _redirect_lock:
         if _redirect_users == 0:
-            try:
+            with suppress(AttributeError, ValueError, OSError):  # closed or replaced standard output
                 sys.stdout.flush()
-            except (AttributeError, ValueError, OSError):
-                pass
             _flush_c_stdio()
             try:
                 _saved_stdout = os.dup(1)
