@@ -165,6 +165,17 @@ def test_a_reason_that_says_nothing_a_board_can_read_is_refused(text: str) -> No
         bounds.check_reason(text, what="the reason")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["", "tbc TBC x", "Usage fell usage FELL", "Four weeks of usage data from the ward, then a letter", "患者 满意度"],
+)
+def test_real_words_are_counted_as_listed_and_the_count_stops_where_asked(text: str) -> None:
+    words = bounds.real_words(text)
+    assert bounds.count_real_words(text) == len(words)
+    for up_to in range(0, 5):
+        assert bounds.count_real_words(text, up_to=up_to) == min(up_to, len(words))
+
+
 @pytest.mark.parametrize(("text", "ok"), [("x", False), ("", False), ("CEO", True), ("Digital Board", True)])
 def test_who_decided_is_a_name(text: str, ok: bool) -> None:
     if ok:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Q, Window
+from django.db.models import Count, F, Max, Model, Q, Window
 from django.db.models.functions import RowNumber
 
 from headway.accounts.models import Organisation
@@ -29,6 +29,7 @@ from headway.assurance.pitfalls import (
 from headway.finance import figures as finance_figures
 from headway.finance import queries as finance_queries
 from headway.lib import bounds
+from headway.metrics.models import Verdict
 from headway.portfolio.models import Checkpoint, Decision, Initiative, Risk, Status, UserNeed
 from headway.prioritisation.models import Candidate, Round, TeamCapacity
 
@@ -38,18 +39,7 @@ def thresholds_for(organisation: Organisation) -> Thresholds:
     return found.thresholds if found is not None else Thresholds()
 
 
-_PERSON_UNREAD = ("password", "last_login", "date_joined", "job_title", "first_name", "last_name")
-_UNREAD = (
-    "problem",
-    "patients_served",
-    "staff_served",
-    "created_at",
-    "updated_at",
-    # The verdict's state and flags are read; what drove it (a list per metric) is not.
-    "verdict__drivers",
-    "verdict__updated_at",
-    *(f"{person}__{field}" for person in ("sro", "delivery_lead") for field in _PERSON_UNREAD),
-)
+_UNREAD = ("problem", "patients_served", "staff_served", "created_at", "updated_at")
 
 
 def _name(user: object) -> str:
@@ -58,27 +48,37 @@ def _name(user: object) -> str:
     return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
 
 
-def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> PortfolioFacts:
-    initiatives = (
-        Initiative.objects.for_organisation(organisation)
-        .select_related("verdict")
-        # Long text and timestamps no detector or money check reads: at thousands of initiatives,
-        # turning them into Python objects is a good part of the refresh's time.
-        .defer(*_UNREAD)
-    )
-    money = finance_queries.load(initiatives)
-    overview = finance_figures.overview(money, organisation.first_release_weeks, today)
-    by_pk = {m.initiative.pk: m for m in overview.moneys}
-
-    links: dict[int, tuple[int, int]] = {
-        pk: (goals, services + joins)
-        for pk, goals, services, joins in Initiative.objects.for_organisation(organisation)
+def _links_per_initiative(through: type[Model], column: str, organisation: Organisation) -> dict[int, int]:
+    return dict(
+        through._default_manager.filter(**{f"{column}__organisation": organisation})
         .order_by()
-        .values_list("pk")
-        .annotate(
-            Count("goals", distinct=True), Count("services", distinct=True), Count("joins_up_with", distinct=True)
+        .values_list(f"{column}_id")
+        .annotate(n=Count("pk"))
+        .values_list(f"{column}_id", "n")
+    )
+
+
+def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> PortfolioFacts:
+    # Long text and timestamps no detector or money check reads: at thousands of initiatives,
+    # turning them into Python objects is a good part of the refresh's time.
+    initiatives = Initiative.objects.for_organisation(organisation).defer(*_UNREAD)
+    money = finance_queries.load(initiatives)
+    # Each initiative's money and the track record, without the portfolio's totals by year.
+    by_pk = {i.pk: finance_figures.initiative_money(money, i, today) for i in money.initiatives}
+    members = finance_figures.reference_class(money)
+    # The verdict's state and flags are read; what drove it (a list per metric) is not.
+    verdicts: dict[int, tuple[str, tuple[str, ...]]] = {
+        initiative_id: (state, tuple(flags or ()))
+        for initiative_id, state, flags in Verdict.objects.filter(initiative__organisation=organisation).values_list(
+            "initiative_id", "state", "flags"
         )
     }
+
+    # Counted in each link table on its own: joining all three and counting distinct rows costs
+    # several times as much (on SQLite most of all). Each pair is stored once, so rows are links.
+    goals = _links_per_initiative(Initiative.goals.through, "initiative", organisation)
+    services = _links_per_initiative(Initiative.services.through, "initiative", organisation)
+    joins_up = _links_per_initiative(Initiative.joins_up_with.through, "from_initiative", organisation)
     needs: dict[int, tuple[int, int]] = {
         pk: (n, assumed)
         for pk, n, assumed in UserNeed.objects.filter(initiative__organisation=organisation)
@@ -119,7 +119,8 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         .order_by()
     )
     decisions = tuple(
-        (reference, kind, on, len(bounds.real_words(evidence)))
+        # Counted only up to the threshold: the detector asks "fewer than that?", nothing more.
+        (reference, kind, on, bounds.count_real_words(evidence, up_to=thresholds.min_evidence_words))
         for reference, kind, on, evidence in recorded.filter(decided_on__gt=window_start).values_list(
             "initiative__reference", "kind", "decided_on", "evidence"
         )
@@ -132,19 +133,19 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
     facts = []
     for pk, m in by_pk.items():
         i = m.initiative
-        verdict = getattr(i, "verdict", None)
+        verdict_state, verdict_flags = verdicts.get(pk, ("", (NO_OUTCOME,)))
         p80 = None
         if m.latest is not None and i.status == Status.ACTIVE:  # only active work is judged on it
-            p80 = finance_figures.class_forecasts(m.latest, overview.members, i).cost.p80
-        goals, joins = links.get(pk, (0, 0))
+            p80 = finance_figures.class_forecasts(m.latest, members, i).cost.p80
+        joins = services.get(pk, 0) + joins_up.get(pk, 0)
         need_count, assumed = needs.get(pk, (0, 0))
         facts.append(
             InitiativeFacts(
                 pk=pk,
                 reference=i.reference,
                 status=i.status,
-                verdict_state=verdict.state if verdict is not None else "",
-                verdict_flags=tuple(verdict.flags or ()) if verdict is not None else (NO_OUTCOME,),
+                verdict_state=verdict_state,
+                verdict_flags=verdict_flags,
                 money_flags=tuple(f.code for f in m.flags),
                 has_case=m.latest is not None,
                 bias_scored=m.latest.bias.scored if m.latest is not None else 0,
@@ -164,7 +165,7 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
                 sro=_name(i.sro),
                 sro_directorate=i.sro_directorate,
                 delivery_lead=_name(i.delivery_lead),
-                goals=goals,
+                goals=goals.get(pk, 0),
                 joins=joins,
                 user_needs=need_count,
                 assumed_needs=assumed,

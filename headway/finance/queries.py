@@ -58,7 +58,10 @@ def _group(items: Iterable[Any], key: str) -> dict[int, list[Any]]:
 def load(initiatives: QuerySet[Initiative]) -> MoneyData:
     """Read the money for these initiatives (already scoped to one organisation) in a fixed
     number of queries."""
-    chosen = list(initiatives.select_related("organisation", "sro", "delivery_lead").order_by("reference"))
+    # The organisation and the people are shared by many initiatives: prefetched, each is built once
+    # and shared, where joining would build one copy per initiative (at thousands of initiatives,
+    # building those copies was the largest part of loading).
+    chosen = list(initiatives.prefetch_related("organisation", "sro", "delivery_lead").order_by("reference"))
     # The initiatives as a subquery, not a list of their keys: at thousands of initiatives, a
     # list of keys in each of the queries below costs more to send than the rows it reads.
     ids = initiatives.order_by().values("pk")

@@ -28,7 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from decimal import Decimal
+from itertools import islice
 
 from headway.lib.errors import InputError
 
@@ -119,16 +121,26 @@ def check_text(text: str, *, limit: int = LONG_TEXT) -> str:
     return text
 
 
-def real_words(text: str) -> list[str]:
-    """The distinct words in `text` that read as words: two or more letters, with a vowel if written
-    in the Latin alphabet, and not a placeholder such as "tbc". Lower case, in the order first met."""
-    seen: dict[str, None] = {}  # a dict keeps the order met and answers "seen?" at once
+def _each_real_word(text: str) -> Iterator[str]:
+    seen: set[str] = set()
     for match in _WORD.finditer(text or ""):
         word = match[0].lower()
         if word in seen or len(word) < 2 or (word.isascii() and not _VOWEL.search(word)) or word in _PLACEHOLDERS:
             continue
-        seen[word] = None
-    return list(seen)
+        seen.add(word)
+        yield word
+
+
+def real_words(text: str) -> list[str]:
+    """The distinct words in `text` that read as words: two or more letters, with a vowel if written
+    in the Latin alphabet, and not a placeholder such as "tbc". Lower case, in the order first met."""
+    return list(_each_real_word(text))
+
+
+def count_real_words(text: str, *, up_to: int | None = None) -> int:
+    """How many distinct real words `text` has, counting no further than `up_to` when it is given:
+    enough to answer "at least this many?" without reading a long text through."""
+    return sum(1 for _ in islice(_each_real_word(text), up_to))
 
 
 def check_reason(text: str, *, what: str = "the reason") -> str:
