@@ -37,7 +37,7 @@ def initiative(**fields: Any) -> InitiativeFacts:
         "last_checkpoint_week": TODAY - dt.timedelta(days=7),
         "last_demonstrated_week": TODAY - dt.timedelta(days=7),
         "last_reached_users_week": TODAY - dt.timedelta(days=7),
-        "recent_confidence": ("green", "amber"),
+        "steady_checkpoints": 1,
         "current_confidence": "green",
         "sro": f"SRO {n}",
         "sro_directorate": "Nursing",
@@ -286,10 +286,10 @@ def test_watermelon_green_with_nothing_reaching_users(weeks_ago: int, fires: boo
 
 @pytest.mark.parametrize(("run", "fires"), [(12, True), (11, False)])
 def test_confidence_never_changing(run: int, fires: bool):
-    stuck = initiative(recent_confidence=("amber",) * run)
+    stuck = initiative(steady_checkpoints=run)
     assert ("confidence_never_changes.unchanged" in keys(portfolio(stuck))) is fires
-    moving = initiative(recent_confidence=("amber",) * 11 + ("green",))
-    assert "confidence_never_changes.unchanged" not in keys(portfolio(moving))
+    paused = initiative(steady_checkpoints=run, status="paused")  # only active work is judged on it
+    assert "confidence_never_changes.unchanged" not in keys(portfolio(paused))
 
 
 @pytest.mark.parametrize(("asked", "fires"), [(20.5, True), (20.0, False)])
@@ -366,7 +366,7 @@ def every_finding() -> list[p.Finding]:
         "last_reached_users_week": None,
         "went_live_on": TODAY - dt.timedelta(weeks=40),
         "last_checkpoint_week": TODAY - dt.timedelta(weeks=20),
-        "recent_confidence": ("green",) * 12,
+        "steady_checkpoints": 12,
         "sro": "Ann",
         "delivery_lead": "Bo",
         "sro_directorate": "Digital",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from headway.accounts.roles import Role
 from headway.assurance import pitfall_inputs
 from headway.assurance.models import PitfallSettings, check_overrides
-from headway.portfolio.models import Checkpoint
+from headway.portfolio import actions as portfolio_actions
+from headway.portfolio.models import Checkpoint, Initiative
 from headway.prioritisation import actions as prioritisation_actions
 from headway.prioritisation.models import Candidate, TeamCapacity
 from tests.factories import make_business_case, make_initiative, make_organisation, make_person
@@ -95,36 +97,77 @@ class PitfallsCommandTests(TestCase):
         assert finding["initiatives"] == ["PF-001", "PF-002"]
         assert finding["evidence"]["teams"] == [{"team": "Data", "quarter": "2026/27 Q4", "days": 20, "asked": 30.0}]
 
+    def _steady(self, reference: str = "PF-002") -> int:
+        facts = pitfall_inputs.load(self.org, TODAY, pitfall_inputs.thresholds_for(self.org))
+        [found] = [i for i in facts.initiatives if i.reference == reference]
+        return found.steady_checkpoints
+
+    def _bulk(self, initiative: Initiative, weeks_and_ratings: list[tuple[dt.date, str]]) -> None:
+        Checkpoint.objects.bulk_create(
+            Checkpoint(initiative=initiative, week_start=week, confidence=rating, confidence_reason="As it is.")
+            for week, rating in weeks_and_ratings
+        )
+        Initiative.objects.filter(pk=initiative.pk).refresh_checkpoint_summaries()
+
     def test_the_newest_checkpoints_are_read_for_confidence_never_changing_even_with_weeks_missed(self):
         monday = dt.date(2026, 11, 30)
         weeks = [monday - dt.timedelta(weeks=n) for n in range(16) if n not in (3, 7)]  # two missed
-        Checkpoint.objects.bulk_create(
-            Checkpoint(initiative=self.other, week_start=week, confidence="amber", confidence_reason="Steady.")
-            for week in weeks
-        )
-        facts = pitfall_inputs.load(self.org, TODAY, pitfall_inputs.thresholds_for(self.org))
-        [other] = [i for i in facts.initiatives if i.reference == "PF-002"]
-        assert other.recent_confidence == ("amber",) * 12
+        self._bulk(self.other, [(week, "amber") for week in weeks])
+        assert self._steady() == 14
         found = {f["key"]: f for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
         assert found["confidence_never_changes.unchanged"]["initiatives"] == ["PF-002"]
 
-    def test_only_the_newest_ratings_are_read_newest_first(self):
+    def test_a_different_rating_among_the_newest_stops_the_count(self):
         monday = dt.date(2026, 11, 30)
         ratings = ["amber"] * 11 + ["green", "red", "red"]  # newest first: the twelfth differs
-        Checkpoint.objects.bulk_create(
-            Checkpoint(
-                initiative=self.other,
-                week_start=monday - dt.timedelta(weeks=n),
-                confidence=rating,
-                confidence_reason="As it is.",
-            )
-            for n, rating in enumerate(ratings)
-        )
-        facts = pitfall_inputs.load(self.org, TODAY, pitfall_inputs.thresholds_for(self.org))
-        [other] = [i for i in facts.initiatives if i.reference == "PF-002"]
-        assert other.recent_confidence == ("amber",) * 11 + ("green",)
+        self._bulk(self.other, [(monday - dt.timedelta(weeks=n), r) for n, r in enumerate(ratings)])
+        assert Initiative.objects.get(pk=self.other.pk).confidence_changed_week == monday - dt.timedelta(weeks=11)
+        assert self._steady() == 11
         found = {f["key"] for f in json.loads(run("--organisation", "RPF01", "--json", "--on", ON))}
         assert "confidence_never_changes.unchanged" not in found
+
+    def test_the_count_agrees_with_the_rule_read_straight_from_the_checkpoints(self):
+        # The rule as the guide's check reads: of the checkpoints in the last 2 x 12 weeks, the
+        # newest 12 all have one rating. Random histories, with missed weeks and changes of rating.
+        rng = random.Random(20261207)
+        monday = dt.date(2026, 11, 30)
+        window = TODAY - dt.timedelta(weeks=24)
+        expected = {}
+        for k in range(24):
+            initiative = make_initiative(self.org, status="active", reference=f"PR-{k:03d}")
+            history = [
+                (monday - dt.timedelta(weeks=n), rng.choice(["green", "amber", "amber", "amber", "red"]))
+                for n in range(rng.randint(0, 40))
+                if rng.random() > 0.15
+            ]
+            if k % 3 == 0:  # long runs are what the check is for: make a third of them steady
+                run_length = rng.randint(8, 30)
+                history = [(week, "amber" if n < run_length else r) for n, (week, r) in enumerate(history)]
+            self._bulk(initiative, history)
+            in_window = [r for week, r in sorted(history, reverse=True) if week > window][:12]
+            expected[initiative.reference] = len(in_window) == 12 and len(set(in_window)) == 1
+            stuck = self._steady(initiative.reference) >= 12
+            assert stuck is expected[initiative.reference], (initiative.reference, history)
+        assert 0 < sum(expected.values()) < len(expected)  # both answers were tested
+
+    def test_recording_checkpoints_through_the_actions_keeps_the_week_of_the_last_change(self):
+        monday = dt.date(2026, 11, 30)
+        for n, rating in [(3, "green"), (2, "amber"), (1, "amber")]:
+            portfolio_actions.record_checkpoint(
+                initiative=self.other,
+                by=None,
+                week=monday - dt.timedelta(weeks=n),
+                fields={"confidence": rating, "confidence_reason": "As it is."},
+            )
+        self.other.refresh_from_db()
+        assert self.other.confidence_changed_week == monday - dt.timedelta(weeks=3)
+        assert self._steady() == 2
+        portfolio_actions.record_checkpoint(
+            initiative=self.other, by=None, week=monday, fields={"confidence": "green", "confidence_reason": "Better."}
+        )
+        self.other.refresh_from_db()
+        assert self.other.confidence_changed_week == monday - dt.timedelta(weeks=1)
+        assert self._steady() == 1
 
     def test_an_initiatives_findings_are_those_that_name_it(self):
         keys = {f.key for f in pitfall_inputs.initiative_findings(self.other, TODAY)}

@@ -8,10 +8,8 @@ and the P80 cost to go-live (`finance.figures.class_forecasts`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Count, F, Max, Model, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Model, Q
 
 from headway.accounts.models import Organisation
 from headway.assurance.models import PitfallSettings
@@ -86,22 +84,23 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
         .values_list("initiative_id")
         .annotate(n=Count("pk"), assumed=Count("pk", filter=Q(evidence=UserNeed.Evidence.ASSUMED)))
     }
-    # The newest `unchanged_checkpoints` ratings, looked for over twice as many weeks so that a
-    # missed week or two does not hide a rating that never moves.
+    # How many checkpoints running share the newest one's rating: those since the newest week rated
+    # otherwise (kept on the initiative, ADR 36), counted over twice `unchanged_checkpoints` weeks so
+    # that a missed week or two does not hide a rating that never moves.
     window = today - dt.timedelta(weeks=2 * thresholds.unchanged_checkpoints)
-    recent: dict[int, list[str]] = defaultdict(list)
-    # Numbered newest first within each initiative, so only the ratings the detector reads leave
-    # the database (about half the rows of the window at the benchmark's scale).
-    for initiative_id, confidence in (
+    steady = dict(
         Checkpoint.objects.filter(
             initiative__organisation=organisation, initiative__status=Status.ACTIVE, week_start__gt=window
         )
-        .annotate(newest=Window(RowNumber(), partition_by=F("initiative_id"), order_by=F("week_start").desc()))
-        .filter(newest__lte=thresholds.unchanged_checkpoints)
-        .order_by("initiative_id", "-week_start")
-        .values_list("initiative_id", "confidence")
-    ):
-        recent[initiative_id].append(confidence)
+        .filter(
+            Q(initiative__confidence_changed_week__isnull=True)
+            | Q(week_start__gt=F("initiative__confidence_changed_week"))
+        )
+        .order_by()
+        .values_list("initiative_id")
+        .annotate(n=Count("pk"))
+        .values_list("initiative_id", "n")
+    )
     overdue = dict(
         Risk.objects.review_overdue(today)
         .filter(initiative__organisation=organisation)
@@ -160,7 +159,7 @@ def load(organisation: Organisation, today: dt.date, thresholds: Thresholds) -> 
                 # Kept on the initiative by the checkpoint actions (ADR 6), not searched for here.
                 last_demonstrated_week=i.last_demonstrated_week,
                 last_reached_users_week=i.last_reached_users_week,
-                recent_confidence=tuple(recent.get(pk, ())),
+                steady_checkpoints=steady.get(pk, 0),
                 current_confidence=i.current_confidence,
                 sro=_name(i.sro),
                 sro_directorate=i.sro_directorate,

@@ -143,7 +143,9 @@ class InitiativeFacts:
     last_checkpoint_week: dt.date | None = None
     last_demonstrated_week: dt.date | None = None  # the newest checkpoint with a demonstration
     last_reached_users_week: dt.date | None = None
-    recent_confidence: tuple[str, ...] = ()  # newest first, at most `unchanged_checkpoints`
+    # The checkpoints running, newest first, with the newest one's rating, within twice
+    # `unchanged_checkpoints` weeks (so a missed week or two does not hide a rating that never moves).
+    steady_checkpoints: int = 0
     current_confidence: str = ""
     sro: str = ""  # the person's name; "" when none
     sro_directorate: str = ""
@@ -675,11 +677,7 @@ def watermelon(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
 
 
 def confidence_never_changes(facts: PortfolioFacts, t: Thresholds) -> list[Finding]:
-    stuck = [
-        i
-        for i in facts.active
-        if len(i.recent_confidence) >= t.unchanged_checkpoints and len(set(i.recent_confidence)) == 1
-    ]
+    stuck = [i for i in facts.active if i.steady_checkpoints >= t.unchanged_checkpoints]
     return _simple(
         "confidence_never_changes.unchanged",
         "confidence_never_changes",

@@ -120,14 +120,18 @@ class InitiativeQuerySet(models.QuerySet["Initiative"]):
 
     def refresh_checkpoint_summaries(self) -> int:
         """Recompute the checkpoint summary (the newest week and its confidence, the newest week
-        that demonstrated something and that reached real users, and the first week that reached
-        real users) from the checkpoints.
+        with a different confidence, the newest week that demonstrated something and that reached
+        real users, and the first week that reached real users) from the checkpoints.
 
         The checkpoint actions (`portfolio.actions`) do this for the initiatives they touch (ADR 14);
         call it after writing checkpoints any other way, such as `bulk_create`.
         """
         latest = Checkpoint.objects.filter(initiative=OuterRef("pk")).order_by("-week_start")
+        newest_rating = Checkpoint.objects.filter(initiative=OuterRef(OuterRef("pk"))).order_by("-week_start")
         return self.update(
+            confidence_changed_week=Subquery(
+                latest.exclude(confidence=Subquery(newest_rating.values("confidence")[:1])).values("week_start")[:1]
+            ),
             last_checkpoint_week=Subquery(latest.values("week_start")[:1]),
             current_confidence=Coalesce(Subquery(latest.values("confidence")[:1]), Value("")),
             last_demonstrated_week=Subquery(latest.exclude(demonstrated="").values("week_start")[:1]),
@@ -193,6 +197,9 @@ class Initiative(models.Model):
     current_confidence = models.CharField(
         "latest delivery confidence", max_length=20, choices=Confidence.choices, blank=True, editable=False
     )
+    # The newest week rated otherwise than the newest checkpoint: the current rating has held for
+    # every checkpoint since. What "confidence never changes" counts from (ADR 36).
+    confidence_changed_week = models.DateField(null=True, blank=True, editable=False)
     # The newest weeks something was demonstrated and something reached real users: what the
     # pitfall findings read for every initiative on every write (ADR 26), kept here for the same reason.
     last_demonstrated_week = models.DateField(null=True, blank=True, editable=False)
@@ -208,6 +215,7 @@ class Initiative(models.Model):
             "updated_at",
             "last_checkpoint_week",
             "current_confidence",
+            "confidence_changed_week",
             "last_demonstrated_week",
             "last_reached_users_week",
             "first_reached_users_week",

@@ -48,6 +48,7 @@ SECTIONS: tuple[Section, ...] = (
         derived=(
             "last_checkpoint_week",
             "current_confidence",
+            "confidence_changed_week",
             "last_demonstrated_week",
             "last_reached_users_week",
             "first_reached_users_week",
