@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 # An uploaded file is stored only up to this size and then refused (headway/uploads.py, ADR 19);
 # the same as the metric upload's stated limit (metrics.imports.MAX_BYTES).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# An imported file's contents are kept this many days after its import, and a file never imported
+# this many days after its upload, then let go by `manage.py remove_old_import_files` (cron, daily).
+IMPORT_FILES_KEPT_DAYS = int(os.environ.get("IMPORT_FILES_KEPT_DAYS", "30"))
 FILE_UPLOAD_HANDLERS = [
     "headway.uploads.BoundedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

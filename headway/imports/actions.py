@@ -8,9 +8,12 @@ only once, from the preview the person saw (ADR 33).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from headway.accounts.models import Membership, Organisation, User
@@ -104,3 +107,39 @@ def import_file(
         by=by,
         reason=reason,
     )
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What `remove_old_files` let go."""
+
+    previews: int  # uploads never imported, removed whole
+    files: int  # imported uploads whose contents were removed (their record stays)
+    bytes: int  # the size of the contents let go
+
+    def summary(self) -> str:
+        return (
+            f"{self.previews} upload{'s' if self.previews != 1 else ''} never imported removed, and the contents of "
+            f"{self.files} imported file{'s' if self.files != 1 else ''} ({self.bytes:,} bytes in all)"
+        )
+
+
+@transaction.atomic
+def remove_old_files(*, kept_days: int, now: dt.datetime | None = None, dry_run: bool = False) -> Removed:
+    """Let go of uploaded files no longer needed, in every organisation: an upload never imported
+    `kept_days` after it was uploaded (its preview was abandoned), and the contents of an imported
+    file `kept_days` after its import. What was imported, by whom and when stays on the record,
+    and each imported record's history says what the import changed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=kept_days)
+    abandoned = Upload.objects.filter(imported_at__isnull=True, uploaded_at__lt=cutoff)
+    imported = Upload.objects.filter(imported_at__lt=cutoff, file_removed_at__isnull=True)
+    sizes = [
+        abandoned.aggregate(n=Count("pk"), size=Sum(Length("data"))),
+        imported.aggregate(n=Count("pk"), size=Sum(Length("data"))),
+    ]
+    removed = Removed(sizes[0]["n"], sizes[1]["n"], sum(int(found["size"] or 0) for found in sizes))
+    if not dry_run:
+        abandoned.delete()
+        imported.update(data=b"", file_removed_at=now)
+    return removed

@@ -27,6 +27,9 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(max_length=200, blank=True)
+    # The file's contents are let go `IMPORT_FILES_KEPT_DAYS` after its import (they may hold
+    # people's names and emails); the row stays, saying what was imported, by whom and when.
+    file_removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UploadQuerySet.as_manager()
 

@@ -114,9 +114,16 @@ def _plan(request: MemberRequest, upload: Upload, kind: type) -> Plan:
     )
 
 
+def _file_removed(request: MemberRequest, upload: Upload, kind: type) -> HttpResponse:
+    """An import whose file has been let go (`remove_old_import_files`): what it did, not a preview."""
+    return render(request, "imports/file_removed.html", {"upload": upload, "kind": kind})
+
+
 @member_required(Action.VIEW)
 def preview_page(request: MemberRequest, pk: int) -> HttpResponse:
     upload, kind = get_upload(request, pk)
+    if upload.file_removed_at is not None:
+        return _file_removed(request, upload, kind)
     plan = _plan(request, upload, kind)
     form = ConfirmForm(initial={"seen": plan.fingerprint})
     form.offer_submission()
@@ -134,6 +141,8 @@ def confirm(request: MemberRequest, pk: int) -> HttpResponse:
     upload, kind = get_upload(request, pk)
     if (elsewhere := unless_posted(request, "imports:preview", pk)) is not None:
         return elsewhere
+    if upload.file_removed_at is not None:  # imported long ago: nothing to import again
+        return _file_removed(request, upload, kind)
     form = ConfirmForm(request.POST)
 
     def do_import() -> Plan:

@@ -166,3 +166,7 @@ TOKEN_MAX_DAYS = 365
 # The most records one API page or one bulk write may hold.
 API_PAGE_MAX = 200
 API_BULK_MAX = 500
+# How long uploaded files are kept for imports (`remove_old_import_files`, ADR 33): at least a day,
+# so that a preview opened today can still be confirmed, and at most ten years.
+IMPORT_FILES_MIN_DAYS = 1
+IMPORT_FILES_MAX_DAYS = 3650

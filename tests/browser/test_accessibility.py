@@ -10,6 +10,7 @@ creates something also in its error state.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -273,6 +274,23 @@ def pack_sample(d: Demo) -> BoardPack:
 _UPLOADS: dict[tuple[int, bool], Upload] = {}
 
 
+def removed_upload_sample(d: Demo) -> Upload:
+    """An import made long ago whose file `remove_old_import_files` has let go."""
+    person = own_membership(d).user
+    long_ago = timezone.now() - dt.timedelta(days=60)
+    return Upload.objects.create(
+        organisation=d.initiative.organisation,
+        kind="risks",
+        filename="risks-from-the-old-register.xlsx",
+        data=b"",
+        uploaded_by=person,
+        imported_at=long_ago,
+        imported_by=person,
+        outcome="12 created, 3 changed, 0 unchanged",
+        file_removed_at=long_ago + dt.timedelta(days=30),
+    )
+
+
 def upload_sample(d: Demo, problems: bool = False) -> Upload:
     """A file of risks uploaded for import through the same action as the page: one that changes
     a demo risk and raises another, or (by an executive) one whose rows have problems."""
@@ -417,6 +435,7 @@ VARIANTS: list[Callable[[Demo], str]] = [
     # Removing oneself: the page says why not, with no button.
     lambda d: reverse("accounts:person_remove", args=[own_membership(d).pk]),
     lambda d: reverse("imports:preview", args=[upload_sample(d, problems=True).pk]),
+    lambda d: reverse("imports:preview", args=[removed_upload_sample(d).pk]),
 ]
 
 # Forms submitted empty, to see their error summary and inline errors.
