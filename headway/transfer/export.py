@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TextIO
 
+from django.db import connection, transaction
 from django.db.models import Field, ForeignKey, ManyToManyField, Model
 from django.utils import timezone
 
@@ -205,34 +207,76 @@ class ExportSummary:
     people: int
 
 
-def write_export(organisation: Organisation, out: TextIO | Any, *, now: dt.datetime | None = None) -> ExportSummary:
-    """Write the organisation's export to `out`: the header, then people, then each section with
-    one row to a line."""
+def export_chunks(
+    organisation: Organisation, *, now: dt.datetime | None = None, summary: ExportSummary | None = None
+) -> Iterator[str]:
+    """The organisation's export as pieces of text, in order: the header, then people, then each
+    section with one row to a line. `summary`, if given, is filled in as the rows go by."""
     keys = collect_keys(organisation)
     exported_at = (now or timezone.now()).astimezone(dt.UTC).isoformat(timespec="seconds")
-    out.write("{\n")
-    out.write(f'"exported_at": {dumps(exported_at)},\n')
-    out.write(f'"format": {dumps(FORMAT)},\n')
-    out.write(f'"organisation": {dumps(organisation_settings(organisation))},\n')
+    yield "{\n"
+    yield f'"exported_at": {dumps(exported_at)},\n'
+    yield f'"format": {dumps(FORMAT)},\n'
+    yield f'"organisation": {dumps(organisation_settings(organisation))},\n'
     people = User.objects.filter(pk__in=keys.people).order_by("email")
-    out.write('"people": [')
+    yield '"people": ['
     person_fields = ("email", "full_name", "first_name", "last_name", "job_title")
     for n, values in enumerate(people.values_list(*person_fields)):
-        out.write(("," if n else "") + "\n" + dumps(dict(zip(person_fields, values, strict=True))))
-    out.write("\n],\n")
-    out.write('"sections": {')
-    counts: dict[str, int] = {}
+        yield ("," if n else "") + "\n" + dumps(dict(zip(person_fields, values, strict=True)))
+    yield "\n],\n"
+    yield '"sections": {'
     for s, section in enumerate(SECTIONS):
-        out.write(("," if s else "") + f"\n{dumps(section.name)}: [")
+        yield ("," if s else "") + f"\n{dumps(section.name)}: ["
         count = 0
         for row in section_rows(section, organisation, keys):
-            out.write(("," if count else "") + "\n" + dumps(row))
+            yield ("," if count else "") + "\n" + dumps(row)
             count += 1
-        counts[section.name] = count
-        out.write("\n]")
-    out.write("\n},\n")
+        if summary is not None:
+            summary.rows[section.name] = count
+        yield "\n]"
+    yield "\n},\n"
     source = {"name": organisation.name, "ods_code": organisation.ods_code}
-    out.write(f'"source": {dumps(source)},\n')
-    out.write(f'"version": {VERSION}\n')
-    out.write("}\n")
-    return ExportSummary(rows=counts, people=len(keys.people))
+    yield f'"source": {dumps(source)},\n'
+    yield f'"version": {VERSION}\n'
+    yield "}\n"
+    if summary is not None:
+        summary.people = len(keys.people)
+
+
+@contextmanager
+def one_moment() -> Iterator[None]:
+    """Read everything as it stood at one moment, however long the export takes: a transaction
+    that only reads, which on PostgreSQL sees one snapshot (REPEATABLE READ; the default, READ
+    COMMITTED, would let a change made meanwhile show in the later sections only) and on SQLite
+    holds its snapshot from the first read."""
+    outermost = not connection.in_atomic_block  # inside another transaction, it sees what that one sees
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def write_export(organisation: Organisation, out: TextIO | Any, *, now: dt.datetime | None = None) -> ExportSummary:
+    """Write the organisation's export to `out`, as it stood at one moment."""
+    summary = ExportSummary(rows={}, people=0)
+    with one_moment():
+        for chunk in export_chunks(organisation, now=now, summary=summary):
+            out.write(chunk)
+    return summary
+
+
+def streamed_export(organisation: Organisation, *, block: int = 256 * 1024) -> Iterator[bytes]:
+    """The export as UTF-8 blocks of about `block` bytes, for a download that never holds the
+    whole document in memory; read at one moment, like `write_export`."""
+    with one_moment():
+        pending: list[str] = []
+        size = 0
+        for chunk in export_chunks(organisation):
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= block:
+                yield "".join(pending).encode("utf-8")
+                pending, size = [], 0
+        if pending:
+            yield "".join(pending).encode("utf-8")
