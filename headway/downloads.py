@@ -118,6 +118,26 @@ def download(
     return respond(workbook_bytes([(sheet, cells)]), fmt=fmt, name=name)
 
 
+def list_file(
+    request: HttpRequest,
+    form: BaseForm | None = None,
+    *,
+    organisation: Organisation,
+    what: str,
+    sheet: str,
+    columns: Sequence[Column[T]],
+    rows: Callable[[], Iterable[T]],
+) -> HttpResponse | None:
+    """What a plain list's view answers before drawing its page: the file when its address asks
+    for one (`rows` is called only then), the 400 refusal when the format or a filter is not
+    allowed, or None for the page itself. Views whose file needs the page's own data use `asked`
+    and `download` directly."""
+    fmt = asked(request, form)
+    if fmt is None or isinstance(fmt, HttpResponse):
+        return fmt
+    return download(organisation=organisation, fmt=fmt, what=what, sheet=sheet, columns=columns, rows=rows())
+
+
 def refused(request: HttpRequest, *, problems: Sequence[str], back: str) -> HttpResponse:
     """A download that cannot be made (a filter value that is not allowed, a format Headway does
     not write): a 400 page saying what is wrong, and nothing written."""

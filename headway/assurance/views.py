@@ -165,18 +165,17 @@ def initiative_list(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     form = PortfolioFilterForm(request.GET or None, organisation=organisation)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    asked = downloads.asked(request, form)
-    if isinstance(asked, HttpResponse):
-        return asked
-    if asked:
-        return downloads.download(
-            organisation=organisation,
-            fmt=asked,
-            what="portfolio",
-            sheet="Portfolio",
-            columns=assurance_downloads.portfolio_columns(today, request.build_absolute_uri),
-            rows=initiatives.portfolio(organisation, filters, today),
-        )
+    file = downloads.list_file(
+        request,
+        form,
+        organisation=organisation,
+        what="portfolio",
+        sheet="Portfolio",
+        columns=assurance_downloads.portfolio_columns(today, request.build_absolute_uri),
+        rows=lambda: initiatives.portfolio(organisation, filters, today),
+    )
+    if file is not None:
+        return file
     page = page_of(request, initiatives.portfolio(organisation, filters, today))
     pitfall = None
     if key := filters.get("pitfall"):

@@ -49,18 +49,16 @@ MAX_LISTED_PROBLEMS = 50
 @member_required(Action.VIEW)
 def metric_list(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
-    asked = downloads.asked(request)
-    if isinstance(asked, HttpResponse):
-        return asked
-    if asked:
-        return downloads.download(
-            organisation=organisation,
-            fmt=asked,
-            what="metrics",
-            sheet="Metrics",
-            columns=metric_downloads.metric_columns(request.build_absolute_uri),
-            rows=presenters.list_rows(queries.metrics_for_list(organisation), timezone.localdate()),
-        )
+    file = downloads.list_file(
+        request,
+        organisation=organisation,
+        what="metrics",
+        sheet="Metrics",
+        columns=metric_downloads.metric_columns(request.build_absolute_uri),
+        rows=lambda: presenters.list_rows(queries.metrics_for_list(organisation), timezone.localdate()),
+    )
+    if file is not None:
+        return file
     # 50 a page, like the portfolio list: drawing thousands of rows is what costs, not the SQL.
     page = page_of(request, queries.metrics_for_list(organisation))
     rows = presenters.list_rows(page.object_list, timezone.localdate())

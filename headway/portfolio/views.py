@@ -166,18 +166,16 @@ def decision_log(request: MemberRequest) -> HttpResponse:
     organisation = request.organisation
     kind = request.GET.get("kind", "")
     decisions = queries.decision_log(organisation, kind)
-    asked = downloads.asked(request)
-    if isinstance(asked, HttpResponse):
-        return asked
-    if asked:
-        return downloads.download(
-            organisation=organisation,
-            fmt=asked,
-            what="decisions",
-            sheet="Decisions",
-            columns=portfolio_downloads.decision_columns(request.build_absolute_uri),
-            rows=decisions,
-        )
+    file = downloads.list_file(
+        request,
+        organisation=organisation,
+        what="decisions",
+        sheet="Decisions",
+        columns=portfolio_downloads.decision_columns(request.build_absolute_uri),
+        rows=lambda: decisions,
+    )
+    if file is not None:
+        return file
     page = page_of(request, decisions)
     return render(
         request,
@@ -309,18 +307,17 @@ def risk_register(request: MemberRequest) -> HttpResponse:
     form = RiskFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     risks = queries.risk_register(organisation, filters, today)
-    asked = downloads.asked(request, form)
-    if isinstance(asked, HttpResponse):
-        return asked
-    if asked:
-        return downloads.download(
-            organisation=organisation,
-            fmt=asked,
-            what="risks",
-            sheet="Risks",
-            columns=portfolio_downloads.risk_columns(request.build_absolute_uri),
-            rows=risks,
-        )
+    file = downloads.list_file(
+        request,
+        form,
+        organisation=organisation,
+        what="risks",
+        sheet="Risks",
+        columns=portfolio_downloads.risk_columns(request.build_absolute_uri),
+        rows=lambda: risks,
+    )
+    if file is not None:
+        return file
     overdue = sum(1 for r in risks if r.next_review < today)
     return render(
         request,

@@ -67,20 +67,21 @@ def _closed_refusal(request: HttpRequest, round: Round) -> HttpResponse | None:
 @member_required(Action.VIEW)
 def round_list(request: MemberRequest) -> HttpResponse:
     everything = rounds_of(request).rounds().select_related("current_result").order_by("-held_on", "-pk")
-    asked = downloads.asked(request)
-    if isinstance(asked, HttpResponse):
-        return asked
-    if asked:
+    def every_round() -> list[round_downloads.RoundLine]:
         rounds = list(everything)
         history = closed_history(rounds)
-        return downloads.download(
-            organisation=request.organisation,
-            fmt=asked,
-            what="rounds",
-            sheet="Rounds",
-            columns=round_downloads.round_columns(request.build_absolute_uri),
-            rows=[round_downloads.RoundLine(r, history.get(r.pk)) for r in rounds],
-        )
+        return [round_downloads.RoundLine(r, history.get(r.pk)) for r in rounds]
+
+    file = downloads.list_file(
+        request,
+        organisation=request.organisation,
+        what="rounds",
+        sheet="Rounds",
+        columns=round_downloads.round_columns(request.build_absolute_uri),
+        rows=every_round,
+    )
+    if file is not None:
+        return file
     page = page_of(request, everything, 20)
     rounds = list(page.object_list)
     history = closed_history(rounds)
