@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -95,7 +96,7 @@ class StalePreview(Exception):
     """The plan is not the one the person saw."""
 
 
-class Kind:
+class Kind(ABC):
     """One kind of record that can be imported. A subclass names its columns, how a row finds
     the record it describes (by reference), what would change, and which actions write it."""
 
@@ -128,15 +129,17 @@ class Kind:
         return all(role_allows(role, action) for action in cls.actions)
 
     def prepare(self, rows: list[dict[str, Any]]) -> None:
-        """Load the existing records the rows may refer to, in a few queries for the whole file."""
+        """Load the existing records the rows may refer to, in a few queries for the whole file
+        (nothing, for a kind whose rows find their records one by one)."""
+        return None
 
     def key(self, values: dict[str, Any]) -> tuple[Any, ...] | None:
         """What makes a row the same record as another, to refuse a file that gives one twice."""
         return None
 
+    @abstractmethod
     def plan_row(self, row: int, values: dict[str, Any], present: tuple[str, ...]) -> Item:
-        """What the row would do; raise RowProblems for what is wrong with it."""
-        raise NotImplementedError
+        """What the row would do; raise RowProblems for what is wrong with it. Every kind says."""
 
     def write(self, items: list[Item], *, by: User | None, reason: str) -> list[RowError]:
         """Write the items through the apps' actions; the problems the actions found, by row."""
@@ -149,7 +152,9 @@ class Kind:
         return problems
 
     def write_item(self, item: Item, *, by: User | None, reason: str) -> None:
-        raise NotImplementedError
+        """One item through its app's action. Every kind defines it, but for one that writes all
+        its items at once by overriding `write` (the metric values)."""
+        raise NotImplementedError(f"{type(self).__name__} writes its items in `write`, not one at a time")
 
     def placed(self, row: int, error: ValidationError) -> list[RowError]:
         """An action's refusal, placed in the column that holds the field it names."""
